@@ -1,0 +1,1 @@
+"""DRF views of the `archive` app: a thin layer over `archive.services`, scoped with `.for_user`."""

@@ -1,0 +1,1 @@
+"""Celery tasks of the `archive` app: thin wrappers calling services, idempotent."""

@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from onewindow.models import AccessLog, Job, Office, User
+
+
+@admin.register(Office)
+class OfficeAdmin(SimpleHistoryAdmin):
+    list_display = ["short_name", "code", "director_name", "phone", "is_active"]
+    search_fields = ["code", "name", "short_name"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "last_name", "first_name", "office", "position", "is_active"]
+    list_filter = ["office", "groups", "is_active"]
+    search_fields = ["username", "last_name", "first_name", "middle_name"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        ("Учреждение и должность", {"fields": ["office", "middle_name", "position"]}),
+    ]
+    add_fieldsets = [
+        *DjangoUserAdmin.add_fieldsets,
+        (
+            "Учреждение и должность",
+            {"fields": ["office", "last_name", "first_name", "middle_name", "position", "groups"]},
+        ),
+    ]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """The access log is evidence: read-only for everyone, superusers included."""
+
+    list_display = ["at", "username", "office", "event", "subject_repr", "result", "ip_address"]
+    list_filter = ["result", "event", "office"]
+    search_fields = ["username", "subject_repr", "subject_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "office", "created_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

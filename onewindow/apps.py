@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class OneWindowConfig(AppConfig):
+    name = "onewindow"
+    verbose_name = "Общие сведения: учреждения, пользователи, журнал доступа"
+
+    def ready(self) -> None:
+        # Permissions of every app exist only once the last app's post_migrate has run.
+        from django.apps import apps
+
+        from onewindow import roles
+
+        last_app = list(apps.get_app_configs())[-1]
+        post_migrate.connect(
+            roles.sync_role_permissions, sender=last_app, dispatch_uid="onewindow.sync_roles"
+        )

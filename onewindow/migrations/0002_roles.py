@@ -1,0 +1,25 @@
+"""Create the five role groups. Their permissions are set after every migrate from
+onewindow.roles.ROLE_PERMISSIONS (permissions of later apps do not exist yet at this point)."""
+
+from django.db import migrations
+
+ROLES = ["Специалист", "Главный специалист", "Архивариус", "Администратор", "Директор"]
+
+
+def create_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("onewindow", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

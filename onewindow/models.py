@@ -1,0 +1,225 @@
+"""Shared models: offices (district centres), users with roles, the personal-data access log,
+and background jobs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from onewindow import roles
+from onewindow.text import normalize_text
+
+
+class Office(models.Model):
+    """A district centre of social protection; every personal record belongs to one."""
+
+    code = models.SlugField("код", max_length=32, unique=True)
+    name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    director_name = models.CharField("ФИО директора", max_length=200, blank=True)
+    phone = models.CharField("телефон", max_length=100, blank=True)
+    email = models.EmailField("электронная почта", blank=True)
+    is_active = models.BooleanField("действует", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "учреждение (район)"
+        verbose_name_plural = "учреждения (районы)"
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class OfficeScopedQuerySet(models.QuerySet):
+    """`.for_user(user)`: the records of the user's own office, or all for a regional user."""
+
+    office_field = "office"
+
+    def for_user(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_offices:
+            return self
+        if user.office_id is None:
+            return self.none()
+        return self.filter(**{self.office_field: user.office_id})
+
+
+class User(AbstractUser):
+    office = models.ForeignKey(
+        Office,
+        verbose_name="учреждение",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    middle_name = models.CharField("отчество", max_length=150, blank=True)
+    position = models.CharField("должность", max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        ordering = ["last_name", "first_name"]
+        permissions = [
+            ("view_all_offices", "Видит данные всех учреждений"),
+            ("view_office_reports", "Видит сводки и отчёты учреждения"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова А.С.» for signatures and lists."""
+        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        return f"{self.last_name} {initials}".strip() or self.username
+
+    @property
+    def sees_all_offices(self) -> bool:
+        return self.is_superuser or self.has_perm("onewindow.view_all_offices")
+
+    @property
+    def role_names(self) -> list[str]:
+        if not hasattr(self, "_role_names"):
+            names = set(self.groups.values_list("name", flat=True))
+            self._role_names = [r for r in roles.ALL_ROLES if r in names]
+        return self._role_names
+
+    def has_role(self, *names: str) -> bool:
+        return any(name in self.role_names for name in names)
+
+    @property
+    def role_display(self) -> str:
+        if self.role_names:
+            return ", ".join(self.role_names)
+        return "Суперпользователь" if self.is_superuser else "роль не назначена"
+
+
+class AccessLogQuerySet(OfficeScopedQuerySet):
+    pass
+
+
+class AccessLog(models.Model):
+    """Who looked at whose personal data, when, from where, and whether it was allowed (152-ФЗ)."""
+
+    class Result(models.TextChoices):
+        ALLOWED = "allowed", "разрешено"
+        REFUSED = "refused", "отказано"
+
+    at = models.DateTimeField("время", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="пользователь",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log",
+    )
+    username = models.CharField("учётная запись", max_length=150, blank=True)
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, null=True, blank=True
+    )
+    event = models.CharField("событие", max_length=64, db_index=True)
+    subject_type = models.CharField("вид объекта", max_length=64, blank=True)
+    subject_id = models.CharField("идентификатор объекта", max_length=64, blank=True, db_index=True)
+    subject_repr = models.CharField("о ком / о чём", max_length=300, blank=True)
+    # normalise_text(subject_repr): case-insensitive Cyrillic search on SQLite too
+    subject_search = models.CharField(max_length=300, blank=True, editable=False)
+    result = models.CharField("результат", max_length=16, choices=Result.choices)
+    ip_address = models.GenericIPAddressField("адрес", null=True, blank=True)
+    user_agent = models.CharField("программа", max_length=300, blank=True)
+    path = models.CharField("адрес страницы", max_length=500, blank=True)
+    detail = models.CharField("подробности", max_length=500, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "запись журнала доступа"
+        verbose_name_plural = "журнал доступа к персональным данным"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["office", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.event} {self.subject_repr}"
+
+    def save(self, *args, **kwargs):
+        self.subject_search = normalize_text(self.subject_repr)[:300]
+        super().save(*args, **kwargs)
+
+    @property
+    def event_display(self) -> str:
+        from onewindow.audit import EVENT_TITLES
+
+        return EVENT_TITLES.get(self.event, self.event)
+
+
+class JobQuerySet(OfficeScopedQuerySet):
+    pass
+
+
+class Job(models.Model):
+    """A background job as a database row: the Celery task gets its id, claims it once, and
+    records progress, result and error here, so a redelivered task does no harm."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "в очереди"
+        RUNNING = "running", "выполняется"
+        DONE = "done", "готово"
+        FAILED = "failed", "ошибка"
+
+    kind = models.CharField("вид", max_length=64)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запустил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    params = models.JSONField("параметры", default=dict, blank=True)
+    progress = models.PositiveIntegerField("выполнено", default=0)
+    total = models.PositiveIntegerField("всего", default=0)
+    result = models.JSONField("результат", default=dict, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    worker = models.CharField("исполнитель", max_length=200, blank=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    started_at = models.DateTimeField("начато", null=True, blank=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "фоновая задача"
+        verbose_name_plural = "фоновые задачи"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.progress * 100 / self.total))

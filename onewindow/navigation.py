@@ -1,0 +1,62 @@
+"""The navigation: which sections each role sees. Apps add their sections as they land."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+from onewindow import roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url_name: str
+    roles: tuple[str, ...] = ()  # empty: every signed-in user
+    permission: str = ""
+    key: str = ""  # accesskey hint shown next to the title
+    badge: str = ""  # name of a context value with a count (later issues)
+    children: list = field(default_factory=list)
+
+    def visible_to(self, user) -> bool:
+        if self.permission and not user.has_perm(self.permission):
+            return False
+        return not self.roles or user.is_superuser or user.has_role(*self.roles)
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Главная", "home"),
+    NavItem(
+        "Журнал доступа",
+        "access_log",
+        roles=(roles.CHIEF, roles.DIRECTOR),
+        permission="onewindow.view_accesslog",
+    ),
+]
+
+
+def register(item: NavItem, *, before: str | None = None) -> None:
+    """Let an app add its section (from AppConfig.ready)."""
+    if any(existing.url_name == item.url_name for existing in NAVIGATION):
+        return
+    if before:
+        for index, existing in enumerate(NAVIGATION):
+            if existing.url_name == before:
+                NAVIGATION.insert(index, item)
+                return
+    NAVIGATION.append(item)
+
+
+def items_for(user, current_path: str = "") -> list[dict]:
+    result = []
+    for item in NAVIGATION:
+        if not item.visible_to(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url or (url != "/" and current_path.startswith(url))
+        result.append({"title": item.title, "url": url, "active": active, "key": item.key})
+    return result

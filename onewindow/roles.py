@@ -1,0 +1,58 @@
+"""Roles are auth groups; this map is the one place that says which role may do what.
+
+A data migration creates the groups; `sync_role_permissions` (run after every migrate) gives each
+group the permissions listed here, so the permissions that later apps add reach their roles
+without another hand-written migration.
+"""
+
+from __future__ import annotations
+
+SPECIALIST = "Специалист"
+CHIEF = "Главный специалист"
+ARCHIVIST = "Архивариус"
+ADMIN = "Администратор"
+DIRECTOR = "Директор"
+
+ALL_ROLES = [SPECIALIST, CHIEF, ARCHIVIST, ADMIN, DIRECTOR]
+
+# "app_label.codename" per role. Codenames that do not exist (yet) are skipped, so an app can
+# list the permissions it will define before its models land.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SPECIALIST: [],
+    CHIEF: [
+        "onewindow.view_accesslog",
+        "onewindow.view_office_reports",
+    ],
+    ARCHIVIST: [],
+    ADMIN: [],
+    DIRECTOR: [
+        "onewindow.view_accesslog",
+        "onewindow.view_office_reports",
+    ],
+}
+
+
+def register_role_permissions(mapping: dict[str, list[str]]) -> None:
+    """Let an app add the permissions its roles need (called from its AppConfig.ready)."""
+    for role, perms in mapping.items():
+        bucket = ROLE_PERMISSIONS.setdefault(role, [])
+        for perm in perms:
+            if perm not in bucket:
+                bucket.append(perm)
+
+
+def sync_role_permissions(**kwargs) -> None:
+    """post_migrate handler: create the role groups and set their permissions from the map."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)

@@ -1,0 +1,11 @@
+"""Celery tasks of the shared machinery: thin wrappers around services."""
+
+from celery import shared_task
+
+from onewindow import jobs
+
+
+@shared_task(name="onewindow.run_job", acks_late=True)
+def run_job(job_id: int) -> str:
+    # Idempotent: the job row is claimed with a compare-and-set, so acks_late is safe.
+    return jobs.run_job_now(job_id)

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from onewindow import health, views
+
+admin.site.site_header = "OneWindow: администрирование"
+admin.site.site_title = "OneWindow"
+admin.site.index_title = "Справочники и пользователи"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("audit/access-log/", views.access_log, name="access_log"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("healthz", health.healthz, name="healthz"),
+    path("services/", include("services.urls")),
+    path("cases/", include("cases.urls")),
+    path("archive/", include("archive.urls")),
+    path("selections/", include("reconciliation.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "onewindow.views.bad_request"
+handler403 = "onewindow.views.permission_denied"
+handler404 = "onewindow.views.page_not_found"
+handler500 = "onewindow.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover - local run only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Celery tasks of the `reconciliation` app: thin wrappers calling services, idempotent."""

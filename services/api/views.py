@@ -1,0 +1,1 @@
+"""DRF views of the `services` app: a thin layer over `services.services`, scoped with `.for_user`."""

@@ -1,0 +1,1 @@
+"""Celery tasks of the `services` app: thin wrappers calling services, idempotent."""

@@ -1,0 +1,37 @@
+"""Browser tests drive Debian's Chromium (installed by `make test`); Playwright cannot download
+its own browsers here."""
+
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Volgograd"}
+
+
+def login(page, live_server, username: str, password: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.keyboard.press("Enter")

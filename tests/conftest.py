@@ -1,0 +1,82 @@
+"""Role fixtures: a specialist, a chief, an archivist, an admin, a director of one office, and a
+specialist of another office (healthchecks' alice/bob/charlie)."""
+
+import os
+
+import pytest
+
+from onewindow import roles
+from tests.factories import OfficeFactory, make_user
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
+# body are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory(
+        code="krasnooktyabrsky",
+        name="ГКУ «Центр социальной защиты населения по Краснооктябрьскому району Волгограда»",
+        short_name="ЦСЗН Краснооктябрьского района",
+    )
+
+
+@pytest.fixture
+def other_office(db):
+    return OfficeFactory(
+        code="tsentralny",
+        name="ГКУ «Центр социальной защиты населения по Центральному району Волгограда»",
+        short_name="ЦСЗН Центрального района",
+    )
+
+
+@pytest.fixture
+def specialist(office):
+    return make_user(roles.SPECIALIST, office, "specialist", last_name="Петрова")
+
+
+@pytest.fixture
+def chief(office):
+    return make_user(roles.CHIEF, office, "chief", last_name="Смирнова", first_name="Елена")
+
+
+@pytest.fixture
+def archivist(office):
+    return make_user(roles.ARCHIVIST, office, "archivist", last_name="Волкова")
+
+
+@pytest.fixture
+def reg_admin(office):
+    return make_user(roles.ADMIN, office, "regadmin", last_name="Орлов", first_name="Дмитрий")
+
+
+@pytest.fixture
+def director(office):
+    return make_user(roles.DIRECTOR, office, "director", last_name="Сергеева")
+
+
+@pytest.fixture
+def other_specialist(other_office):
+    return make_user(roles.SPECIALIST, other_office, "specialist2", last_name="Никитина")
+
+
+@pytest.fixture
+def other_chief(other_office):
+    return make_user(roles.CHIEF, other_office, "chief2", last_name="Кузнецова")
+
+
+@pytest.fixture(autouse=True)
+def eager_celery_unless_real_worker(request):
+    """Tasks run in-process in tests; only tests marked celery_worker talk to the broker."""
+    from onewindow.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

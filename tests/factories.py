@@ -1,0 +1,46 @@
+"""Factories for every test: one place, as healthchecks and Zulip do."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from onewindow import roles
+from onewindow.models import Office, User
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"office-{n}")
+    name = factory.Sequence(lambda n: f"ГКУ «Центр социальной защиты населения № {n}»")
+    short_name = factory.Sequence(lambda n: f"ЦСЗН № {n}")
+    address = "400105, г. Волгоград, ул. Богунская, д. 4"
+    director_name = "Сергеева Ольга Викторовна"
+    phone = "(8442) 71-00-00"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    last_name = "Петрова"
+    first_name = "Анна"
+    middle_name = "Сергеевна"
+    office = factory.SubFactory(OfficeFactory)
+    password = factory.django.Password("secret-pass-123")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def make_user(role: str, office: Office, username: str, **kwargs) -> User:
+    return UserFactory(username=username, office=office, role=role, **kwargs)
+
+
+__all__ = ["OfficeFactory", "UserFactory", "make_user", "roles"]

@@ -1,0 +1,35 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def nav_html(client, user) -> str:
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    return html.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_specialist_does_not_see_the_access_log(client, specialist):
+    nav = nav_html(client, specialist)
+    assert "Главная" in nav
+    assert "Журнал доступа" not in nav
+
+
+@pytest.mark.parametrize("fixture", ["chief", "director"])
+def test_chief_and_director_see_the_access_log(client, request, fixture):
+    nav = nav_html(client, request.getfixturevalue(fixture))
+    assert "Журнал доступа" in nav
+
+
+@pytest.mark.parametrize("fixture", ["archivist", "reg_admin"])
+def test_archivist_and_admin_do_not_see_the_access_log(client, request, fixture):
+    nav = nav_html(client, request.getfixturevalue(fixture))
+    assert "Журнал доступа" not in nav
+
+
+def test_user_box_shows_role_and_office(client, chief):
+    client.force_login(chief)
+    html = client.get(reverse("home")).content.decode()
+    assert "Главный специалист · ЦСЗН Краснооктябрьского района" in html
+    assert "Смирнова Е.С." in html
