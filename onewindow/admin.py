@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from onewindow.models import AccessLog, Job, Office, User
+from onewindow.models import AccessLog, CalendarOverride, Job, Office, User
 
 
 @admin.register(Office)
@@ -56,3 +56,9 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_working", "reason"]
+    date_hierarchy = "date"

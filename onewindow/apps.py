@@ -16,3 +16,13 @@ class OneWindowConfig(AppConfig):
         post_migrate.connect(
             roles.sync_role_permissions, sender=last_app, dispatch_uid="onewindow.sync_roles"
         )
+
+        from django.db.models.signals import post_delete, post_save
+
+        from onewindow import workdays
+        from onewindow.models import CalendarOverride
+
+        post_save.connect(workdays.clear_cache, sender=CalendarOverride, dispatch_uid="ow.cal.save")
+        post_delete.connect(
+            workdays.clear_cache, sender=CalendarOverride, dispatch_uid="ow.cal.del"
+        )

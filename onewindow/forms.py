@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from onewindow.audit import EVENT_TITLES
-from onewindow.models import AccessLog
+from onewindow.models import AccessLog, CalendarOverride
 from onewindow.text import normalize_text
 
 
@@ -55,3 +55,11 @@ class AccessLogFilterForm(forms.Form):
         if data.get("result"):
             queryset = queryset.filter(result=data["result"])
         return queryset
+
+
+class CalendarOverrideForm(forms.ModelForm):
+    class Meta:
+        model = CalendarOverride
+        fields = ["date", "is_working", "reason"]
+        widgets = {"date": DateInput()}
+        labels = {"is_working": "рабочий день (снимите отметку для выходного)"}

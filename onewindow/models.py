@@ -223,3 +223,27 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.progress * 100 / self.total))
+
+
+class CalendarOverride(models.Model):
+    """A day the production calendar package does not know yet (a new decree): it makes the
+    day working or non-working, whatever `holidays.RU` says."""
+
+    date = models.DateField(
+        "дата", unique=True, error_messages={"unique": "На эту дату исключение уже внесено."}
+    )
+    is_working = models.BooleanField("рабочий день")
+    reason = models.CharField(
+        "основание", max_length=300, help_text="Например: постановление Правительства РФ от … № …"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "исключение производственного календаря"
+        verbose_name_plural = "исключения производственного календаря"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        kind = "рабочий" if self.is_working else "выходной"
+        return f"{self.date:%d.%m.%Y}: {kind} ({self.reason})"

@@ -127,7 +127,10 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "onewindow.context_processors.navigation_items",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "onewindow.templatetags.onewindow_tags",
+            ],
         },
     },
 ]
@@ -277,5 +280,6 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -25,6 +25,13 @@ urlpatterns = [
     ),
     path("audit/access-log/", views.access_log, name="access_log"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("calendar/", views.calendar_year, name="calendar"),
+    path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),
+    path(
+        "calendar/override/<int:pk>/delete/",
+        views.calendar_override_delete,
+        name="calendar_override_delete",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("services/", include("services.urls")),
     path("cases/", include("cases.urls")),

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_http_methods
 
+from onewindow import workdays
 from onewindow.audit import get_for_user_or_404, log_access
-from onewindow.forms import AccessLogFilterForm
-from onewindow.models import AccessLog, Job
+from onewindow.forms import AccessLogFilterForm, CalendarOverrideForm
+from onewindow.models import AccessLog, CalendarOverride, Job
 
 ACCESS_LOG_PAGE_SIZE = 50
 
@@ -45,6 +50,65 @@ def job_status(request, pk: int):
     job = get_for_user_or_404(request, Job.objects.all(), pk=pk)
     template = "onewindow/job.html#status" if request.htmx else "onewindow/job.html"
     return render(request, template, {"job": job})
+
+
+MONTHS = [
+    "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
+    "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь", "Декабрь",
+]  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_year(request, year: int | None = None):
+    """The production calendar of a year; the admin adds overrides for new decrees."""
+    year = year or timezone.localdate().year
+    if not 1990 <= year <= 2100:
+        raise Http404("Год вне допустимого диапазона")
+    form = CalendarOverrideForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not request.user.has_perm("onewindow.add_calendaroverride"):
+            raise PermissionDenied("Исключения календаря вносит администратор")
+        if form.is_valid():
+            override = form.save()
+            messages.success(request, f"Исключение сохранено: {override}.")
+            return redirect("calendar_year", year=override.date.year)
+    months = []
+    total = 0
+    for month in range(1, 13):
+        days = workdays.month_days(year, month)
+        working = sum(1 for d in days if d["working"])
+        total += working
+        lead = [None] * days[0]["date"].weekday()
+        cells = lead + days
+        cells += [None] * (-len(cells) % 7)
+        weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+        months.append({"name": MONTHS[month - 1], "weeks": weeks, "working": working})
+    overrides = CalendarOverride.objects.filter(date__year=year)
+    return render(
+        request,
+        "onewindow/calendar.html",
+        {
+            "year": year,
+            "months": months,
+            "total": total,
+            "overrides": overrides,
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def calendar_override_delete(request, pk: int):
+    if not request.user.has_perm("onewindow.delete_calendaroverride"):
+        raise PermissionDenied("Исключения календаря удаляет администратор")
+    override = get_object_or_404(CalendarOverride, pk=pk)
+    year = override.date.year
+    override.delete()
+    messages.success(request, f"Исключение на {override.date:%d.%m.%Y} удалено.")
+    return redirect("calendar_year", year=year)
 
 
 # --- Error pages: Russian, in the base layout, never a debug page ----------------------------

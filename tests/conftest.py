@@ -1,6 +1,7 @@
 """Role fixtures: a specialist, a chief, an archivist, an admin, a director of one office, and a
 specialist of another office (healthchecks' alice/bob/charlie)."""
 
+import io
 import os
 
 import pytest
@@ -80,3 +81,34 @@ def eager_celery_unless_real_worker(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    """Calendar overrides are cached per process; a rolled-back test must not leak them."""
+    from onewindow import workdays
+
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The shipped catalogue is loaded once into the test database (tests roll back around it)."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_catalogue", stdout=io.StringIO())
+
+
+@pytest.fixture
+def catalogue(db):
+    """The shipped catalogue; reloaded when a transactional test has flushed the database."""
+    from django.core.management import call_command
+
+    from services.models import Service
+
+    if not Service.objects.exists():
+        call_command("load_catalogue", stdout=io.StringIO())
+    return Service.objects.all()

@@ -22,4 +22,38 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }
   }, true);
+  // Search boxes with data-results="#id": ArrowDown moves into the result links, arrows move
+  // between them, Escape returns to the box, Enter opens the focused link.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var box = target.closest && target.closest("[data-results]") ? target : null;
+    var list = null;
+    if (box) {
+      list = document.querySelector(box.getAttribute("data-results"));
+    } else if (target.classList && target.classList.contains("result-link")) {
+      list = target.closest("[id]");
+      box = document.querySelector('[data-results="#' + list.id + '"]');
+    }
+    if (!list) return;
+    var links = Array.prototype.slice.call(list.querySelectorAll("a.result-link"));
+    if (!links.length) return;
+    var index = links.indexOf(target);
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      links[Math.min(index + 1, links.length - 1)].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      if (index <= 0 && box) box.focus(); else links[index - 1].focus();
+    } else if (event.key === "Escape" && box) {
+      box.focus();
+    } else if (event.key === "Enter" && target === box) {
+      // Enter in the box opens the first result (one keystroke away), but only when the results
+      // shown are those of what is typed now; otherwise the form is submitted as usual.
+      var shownFor = (list.getAttribute("data-query") || "").trim();
+      if (shownFor && shownFor === box.value.trim()) {
+        event.preventDefault();
+        links[0].click();
+      }
+    }
+  });
 })();

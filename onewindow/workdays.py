@@ -1,0 +1,118 @@
+"""The Russian production calendar: working days, deadlines in working days.
+
+Holidays, transferred days off and working Saturdays come from the `holidays` package
+(`holidays.RU`, its `weekend_workdays`); `CalendarOverride` rows (edited by the admin) win over
+it for decrees the package does not know yet. Years are cached; saving an override clears the
+cache.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from functools import lru_cache
+
+import holidays
+
+MAX_SPAN_DAYS = 366 * 5
+
+
+@lru_cache(maxsize=32)
+def _package_year(year: int) -> tuple[dict[datetime.date, str], frozenset[datetime.date]]:
+    calendar = holidays.RU(years=year, language="ru")
+    return dict(calendar.items()), frozenset(getattr(calendar, "weekend_workdays", ()))
+
+
+# Overrides are re-read at most once a minute per process: an edit made in another process
+# (another gunicorn worker, the Celery worker) is seen within that time.
+OVERRIDES_TTL_SECONDS = 60
+_overrides_cache: dict[int, tuple[float, dict[datetime.date, tuple[bool, str]]]] = {}
+
+
+def _overrides(year: int) -> dict[datetime.date, tuple[bool, str]]:
+    cached = _overrides_cache.get(year)
+    if cached is None or time.monotonic() - cached[0] > OVERRIDES_TTL_SECONDS:
+        from onewindow.models import CalendarOverride
+
+        rows = {
+            row.date: (row.is_working, row.reason)
+            for row in CalendarOverride.objects.filter(date__year=year)
+        }
+        cached = (time.monotonic(), rows)
+        _overrides_cache[year] = cached
+    return cached[1]
+
+
+def clear_cache(**kwargs) -> None:
+    _overrides_cache.clear()
+
+
+def day_info(day: datetime.date) -> tuple[bool, str]:
+    """(is working, why) for one day."""
+    override = _overrides(day.year).get(day)
+    if override is not None:
+        is_working, reason = override
+        return is_working, reason
+    holiday_names, working_weekends = _package_year(day.year)
+    if day in holiday_names:
+        return False, holiday_names[day]
+    if day in working_weekends:
+        return True, "рабочий день (перенос выходного)"
+    if day.weekday() >= 5:
+        return False, "выходной"
+    return True, ""
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day_info(day)[0]
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    for _ in range(MAX_SPAN_DAYS):
+        if is_working_day(day):
+            return day
+        day += datetime.timedelta(days=1)
+    raise ValueError("В календаре нет рабочих дней в ближайшие пять лет")
+
+
+def add_working_days(day: datetime.date, n: int) -> datetime.date:
+    """The n-th working day after `day` (`day` itself is not counted; n=0 gives the next
+    working day on or after `day`). A start on a non-working day counts from the next working
+    day, as for an application received on a day off."""
+    if n < 0:
+        raise ValueError("Число рабочих дней не может быть отрицательным")
+    current = next_working_day(day)
+    remaining = n
+    while remaining:
+        current += datetime.timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days in (start, end]: how many working days pass from `start` to `end`.
+    Negative when `end` is before `start` (e.g. days overdue)."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    current = start
+    while current < end:
+        current += datetime.timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
+
+
+def month_days(year: int, month: int) -> list[dict]:
+    """Every day of a month with its status, for the calendar page."""
+    first = datetime.date(year, month, 1)
+    days = []
+    current = first
+    while current.month == month:
+        working, reason = day_info(current)
+        override = current in _overrides(year)
+        days.append({"date": current, "working": working, "reason": reason, "override": override})
+        current += datetime.timedelta(days=1)
+    return days
