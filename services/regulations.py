@@ -774,10 +774,8 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
         == [d.as_tuple(type_info) for d in checklist]
     )
     same_period = current is not None and (
-        (current.effective_from == start
-        and current.effective_to == effective_to)
-        or (current.effective_from < start
-        and spec.effective_to is None)
+        (current.effective_from == start and current.effective_to == effective_to)
+        or (current.effective_from < start and spec.effective_to is None)
     )
     if same_content and same_period and not service_fields:
         plan.diff = {**skeleton, "status": "unchanged"}
