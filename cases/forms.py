@@ -1,1 +1,296 @@
-"""Forms of the `cases` app: parse and validate input, with Russian messages at the field."""
+"""Forms of the counter: every wrong value gets a Russian message at its field."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import Applicant, ApplicationDocument, BenefitCategory, IdDocumentType, Sex
+from cases.services import DocumentMark, Representative
+from onewindow.identity import (
+    PASSPORT_NUMBER_RE,
+    PASSPORT_SERIES_RE,
+    UNIT_CODE_RE,
+    format_snils,
+    snils_digits,
+    snils_error,
+)
+from services.models import RequiredDocument
+
+MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ApplicantForm(forms.ModelForm):
+    snils = forms.CharField(
+        label="СНИЛС", required=False, max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "123-456-789 01", "inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
+    confirm_namesake = forms.BooleanField(
+        label="Это другой человек: зарегистрировать", required=False, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "snils", "last_name", "first_name", "middle_name", "sex", "birth_date", "birth_place",
+            "id_doc_type", "id_series", "id_number", "id_issued_by", "id_issued_date", "id_unit_code",
+            "reg_address", "actual_address", "phone", "email",
+        ]  # fmt: skip
+        widgets = {
+            "birth_date": DateInput(),
+            "id_issued_date": DateInput(),
+            "id_series": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1234"}),
+            "id_number": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "567890"}),
+            "id_unit_code": forms.TextInput(attrs={"placeholder": "340-001"}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "sex": forms.RadioSelect,
+        }
+        error_messages = {
+            "last_name": {"required": "Укажите фамилию."},
+            "first_name": {"required": "Укажите имя."},
+            "sex": {"required": "Укажите пол."},
+            "birth_date": {
+                "required": "Укажите дату рождения.",
+                "invalid": "Неверная дата рождения.",
+            },
+            "email": {"invalid": "Неверный адрес электронной почты."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.snils:
+            self.initial["snils"] = format_snils(self.instance.snils)
+        self.fields["sex"].choices = Sex.choices  # radio buttons without a blank "---------"
+        first_empty = "last_name" if self.initial.get("snils") else "snils"
+        self.fields[first_empty].widget.attrs["autofocus"] = True
+
+    def _get_validation_exclusions(self):
+        # The service layer checks the СНИЛС against every office and says whose it is (with a
+        # link when the user may open that card); the database constraint stays the last guard.
+        return {*super()._get_validation_exclusions(), "snils"}
+
+    def clean_snils(self):
+        value = self.cleaned_data.get("snils", "").strip()
+        if not value:
+            return ""
+        error = snils_error(value)
+        if error:
+            raise forms.ValidationError(error[0].upper() + error[1:] + ".")
+        return snils_digits(value)
+
+    def _clean_name(self, key):
+        value = " ".join(self.cleaned_data.get(key, "").split())
+        if value and not all(ch.isalpha() or ch in " -'." for ch in value):
+            raise forms.ValidationError("Допустимы только буквы, пробел, дефис и апостроф.")
+        return value[:1].upper() + value[1:] if value else value
+
+    def clean_last_name(self):
+        return self._clean_name("last_name")
+
+    def clean_first_name(self):
+        return self._clean_name("first_name")
+
+    def clean_middle_name(self):
+        return self._clean_name("middle_name")
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Дата рождения не может быть в будущем.")
+        if value < MIN_BIRTH_DATE:
+            raise forms.ValidationError("Дата рождения не может быть раньше 01.01.1900.")
+        return value
+
+    def clean_id_unit_code(self):
+        value = self.cleaned_data.get("id_unit_code", "").strip()
+        if value and len(value) == 6 and value.isdigit():
+            value = f"{value[:3]}-{value[3:]}"
+        if value and not UNIT_CODE_RE.match(value):
+            raise forms.ValidationError("Код подразделения — 6 цифр в виде 340-001.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("id_doc_type") == IdDocumentType.PASSPORT_RF:
+            series = (data.get("id_series") or "").replace(" ", "")
+            number = (data.get("id_number") or "").replace(" ", "")
+            if series and not PASSPORT_SERIES_RE.match(series):
+                self.add_error(
+                    "id_series", f"Серия паспорта — 4 цифры, введено «{data.get('id_series')}»."
+                )
+            else:
+                data["id_series"] = series
+            if number and not PASSPORT_NUMBER_RE.match(number):
+                self.add_error(
+                    "id_number", f"Номер паспорта — 6 цифр, введено «{data.get('id_number')}»."
+                )
+            else:
+                data["id_number"] = number
+        issued = data.get("id_issued_date")
+        born = data.get("birth_date")
+        if issued and issued > timezone.localdate():
+            self.add_error("id_issued_date", "Дата выдачи не может быть в будущем.")
+        elif issued and born and issued < born:
+            self.add_error("id_issued_date", "Дата выдачи раньше даты рождения.")
+        return data
+
+
+class CategoryForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="Категория", queryset=BenefitCategory.objects.filter(is_active=True), empty_label="выберите…",
+        error_messages={"required": "Выберите категорию."},
+    )  # fmt: skip
+    document = forms.CharField(
+        label="Подтверждающий документ", max_length=300,
+        error_messages={"required": "Укажите документ, подтверждающий категорию."},
+        widget=forms.TextInput(attrs={"placeholder": "Удостоверение ветерана труда серия Т-I № 123456 от 01.02.2010"}),
+    )  # fmt: skip
+    valid_to = forms.DateField(label="Действует по", required=False, widget=DateInput())
+
+
+STATUS_CHOICES = ApplicationDocument.Status.choices
+FORM_CHOICES = RequiredDocument.Form.choices
+
+
+class ApplicationForm(forms.Form):
+    """The checklist of the service version in force, one row per required document."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    representative_kind = forms.ChoiceField(
+        label="Кто подаёт", required=False,
+        choices=[("", "заявитель лично"), ("legal", "законный представитель"), ("proxy", "представитель по доверенности")],
+    )  # fmt: skip
+    representative_name = forms.CharField(label="ФИО представителя", required=False, max_length=300)
+    representative_document = forms.CharField(
+        label="Документ, удостоверяющий личность представителя", required=False, max_length=300
+    )
+    representative_authority = forms.CharField(
+        label="Документ о полномочиях", required=False, max_length=300,
+        help_text="Доверенность (номер, дата, кем удостоверена), решение об опеке, свидетельство о рождении ребёнка",
+    )  # fmt: skip
+    note = forms.CharField(
+        label="Примечание", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.lines = list(version.documents.select_related("document_type").order_by("order", "id"))
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4()
+        for rd in self.lines:
+            can_request = rd.interagency or rd.document_type.interagency
+            choices = [(k, v) for k, v in STATUS_CHOICES if k != "requested" or can_request]
+            default = "requested" if rd.interagency else "brought"
+            self.fields[f"doc_{rd.pk}_status"] = forms.ChoiceField(
+                label=rd.document_type.title, choices=choices, initial=default, widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Этот документ учреждение не запрашивает: его представляет заявитель."},
+            )  # fmt: skip
+            self.fields[f"doc_{rd.pk}_form"] = forms.ChoiceField(
+                label="форма", choices=FORM_CHOICES, initial=rd.form, required=False
+            )
+            self.fields[f"doc_{rd.pk}_sheets"] = forms.IntegerField(
+                label="листов", required=False, initial=1,
+                error_messages={"invalid": "Число листов — целое число."},
+                widget=forms.NumberInput(attrs={"min": 1, "max": 999, "class": "sheets"}),
+            )  # fmt: skip
+        if version.requires_consent:
+            self.fields["consent_given"] = forms.BooleanField(
+                label="Согласие на обработку персональных данных подписано", required=False
+            )
+
+    def rows(self):
+        for rd in self.lines:
+            yield {
+                "rd": rd,
+                "status": self[f"doc_{rd.pk}_status"],
+                "form": self[f"doc_{rd.pk}_form"],
+                "sheets": self[f"doc_{rd.pk}_sheets"],
+            }
+
+    def clean(self):
+        data = super().clean()
+        for rd in self.lines:
+            status = data.get(f"doc_{rd.pk}_status")
+            sheets = data.get(f"doc_{rd.pk}_sheets")
+            if status == "brought":
+                if sheets is None and f"doc_{rd.pk}_sheets" not in self.errors:
+                    self.add_error(f"doc_{rd.pk}_sheets", "Укажите число листов.")
+                elif sheets is not None and sheets < 1:
+                    self.add_error(f"doc_{rd.pk}_sheets", "Число листов — целое число не меньше 1.")
+                elif sheets is not None and sheets > 999:
+                    self.add_error(f"doc_{rd.pk}_sheets", "Число листов не больше 999.")
+            if status == "missing" and rd.required and not self.version.allow_incomplete:
+                self.add_error(
+                    f"doc_{rd.pk}_status",
+                    "Обязательный документ: регламент не допускает приём при неполном комплекте.",
+                )
+        if self.version.requires_consent and not data.get("consent_given"):
+            self.add_error(
+                "consent_given",
+                "Без подписанного согласия заявление по этой услуге не принимается.",
+            )
+        if data.get("representative_kind"):
+            if not data.get("representative_name", "").strip():
+                self.add_error("representative_name", "Укажите ФИО представителя.")
+            if not data.get("representative_authority", "").strip():
+                self.add_error(
+                    "representative_authority", "Укажите документ о полномочиях представителя."
+                )
+        return data
+
+    def marks(self) -> list[DocumentMark]:
+        data = self.cleaned_data
+        return [
+            DocumentMark(
+                required_document=rd,
+                status=data[f"doc_{rd.pk}_status"],
+                form=data.get(f"doc_{rd.pk}_form") or rd.form,
+                sheets=data.get(f"doc_{rd.pk}_sheets"),
+            )
+            for rd in self.lines
+        ]
+
+    def representative(self) -> Representative:
+        data = self.cleaned_data
+        return Representative(
+            kind=data.get("representative_kind", ""),
+            name=data.get("representative_name", ""),
+            document=data.get("representative_document", ""),
+            authority=data.get("representative_authority", ""),
+        )
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        label="Причина / основание", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    start_date = forms.DateField(label="Мера назначена с", required=False, widget=DateInput())
+    end_date = forms.DateField(label="по (пусто — бессрочно)", required=False, widget=DateInput())
+    override_reason = forms.CharField(
+        label="Основание решения при открытых запросах", required=False
+    )
+
+
+class JournalFilterForm(forms.Form):
+    date_from = forms.DateField(label="С", required=False, widget=DateInput())
+    date_to = forms.DateField(label="по", required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "Дата окончания раньше даты начала.")
+        if start and end and (end - start).days > 366:
+            self.add_error("date_to", "Период журнала — не больше года.")
+        return data

@@ -1,5 +1,488 @@
-"""Reception at the counter: applicants, personal case files, applications, receipts, measures.
+"""Reception at the counter: applicants, personal case files, applications against a service's
+checklist, their lifecycle, and the measures (entitlements) granted.
 
-Office-owned models use `onewindow.models.OfficeScopedQuerySet` so views fetch them with
-`.for_user(user)`; every domain model keeps history (django-simple-history).
+Office-owned models use `OfficeScopedQuerySet`, so views fetch them with `.for_user(user)`;
+every model keeps history (django-simple-history). All writes go through `cases.services`.
 """
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from onewindow.identity import format_snils, full_name_key, mask_snils
+from onewindow.models import Office, OfficeScopedQuerySet
+
+
+class BenefitCategory(models.Model):
+    """A category of recipients (ветеран труда, инвалид, многодетная семья, …): reference data."""
+
+    code = models.SlugField("код", max_length=64, unique=True)
+    title = models.CharField("наименование", max_length=300)
+    is_active = models.BooleanField("используется", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "льготная категория"
+        verbose_name_plural = "льготные категории"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "мужской"
+    FEMALE = "F", "женский"
+
+
+class IdDocumentType(models.TextChoices):
+    PASSPORT_RF = "passport_rf", "паспорт гражданина РФ"
+    BIRTH_CERTIFICATE = "birth_certificate", "свидетельство о рождении"
+    TEMPORARY_ID = "temporary_id", "временное удостоверение личности"
+    FOREIGN_PASSPORT = "foreign_passport", "паспорт иностранного гражданина"
+    RESIDENCE_PERMIT = "residence_permit", "вид на жительство"
+    OTHER = "other", "иной документ"
+
+
+class Applicant(models.Model):
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="applicants"
+    )
+    snils = models.CharField(
+        "СНИЛС", max_length=11, blank=True, help_text="11 цифр без разделителей"
+    )
+    last_name = models.CharField("фамилия", max_length=100)
+    first_name = models.CharField("имя", max_length=100)
+    middle_name = models.CharField("отчество", max_length=100, blank=True)
+    sex = models.CharField("пол", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("дата рождения")
+    birth_place = models.CharField("место рождения", max_length=300, blank=True)
+    id_doc_type = models.CharField(
+        "документ, удостоверяющий личность",
+        max_length=32,
+        choices=IdDocumentType.choices,
+        default=IdDocumentType.PASSPORT_RF,
+    )
+    id_series = models.CharField("серия", max_length=10, blank=True)
+    id_number = models.CharField("номер", max_length=20, blank=True)
+    id_issued_by = models.CharField("кем выдан", max_length=300, blank=True)
+    id_issued_date = models.DateField("дата выдачи", null=True, blank=True)
+    id_unit_code = models.CharField("код подразделения", max_length=7, blank=True)
+    reg_address = models.CharField("адрес регистрации", max_length=500, blank=True)
+    actual_address = models.CharField("адрес фактического проживания", max_length=500, blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    email = models.EmailField("электронная почта", blank=True)
+    # normalised "фамилия имя отчество" for search and matching (case, ё, hyphens)
+    name_key = models.CharField(max_length=320, editable=False, db_index=True)
+    last_name_key = models.CharField(max_length=100, editable=False)
+    initials = models.CharField(max_length=2, editable=False, blank=True)
+    is_anonymised = models.BooleanField("обезличен", default=False)
+    created_at = models.DateTimeField("зарегистрирован", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто зарегистрировал", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "заявитель"
+        verbose_name_plural = "заявители"
+        ordering = ["last_name", "first_name", "middle_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snils"], condition=~Q(snils=""), name="applicant_snils_unique"
+            ),
+        ]
+        permissions = [("view_full_identity", "Видит СНИЛС и паспорт полностью")]
+        indexes = [
+            models.Index(fields=["office", "last_name_key"], name="applicant_office_lastname"),
+            models.Index(fields=["birth_date"], name="applicant_birth_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_key = full_name_key(self.last_name, self.first_name, self.middle_name)
+        self.last_name_key = full_name_key(self.last_name, "")
+        self.initials = "".join(
+            part[0]
+            for part in (full_name_key(self.first_name, ""), full_name_key(self.middle_name, ""))
+            if part
+        )
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def short_name(self) -> str:
+        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        return f"{self.last_name} {initials}".strip()
+
+    @property
+    def snils_display(self) -> str:
+        return format_snils(self.snils)
+
+    @property
+    def snils_masked(self) -> str:
+        return mask_snils(self.snils)
+
+    @property
+    def id_document_display(self) -> str:
+        parts = [self.get_id_doc_type_display()]
+        if self.id_series or self.id_number:
+            parts.append(f"{self.id_series} {self.id_number}".strip())
+        if self.id_issued_date:
+            parts.append(f"выдан {self.id_issued_date:%d.%m.%Y}")
+        if self.id_issued_by:
+            parts.append(self.id_issued_by)
+        if self.id_unit_code:
+            parts.append(f"код подразделения {self.id_unit_code}")
+        return ", ".join(parts)
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ApplicantCategory(models.Model):
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="categories")
+    category = models.ForeignKey(
+        BenefitCategory, verbose_name="категория", on_delete=models.PROTECT
+    )
+    document = models.CharField(
+        "подтверждающий документ", max_length=300, help_text="Вид, серия и номер, дата выдачи"
+    )
+    valid_from = models.DateField("действует с", null=True, blank=True)
+    valid_to = models.DateField("действует по", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "льготная категория заявителя"
+        verbose_name_plural = "льготные категории заявителя"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "category"], name="applicant_category_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.document}"
+
+
+class CaseFile(models.Model):
+    """Личное дело: opened at the applicant's first application, numbered per office."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "действующее"
+        CLOSED = "closed", "закрыто"
+        ARCHIVED = "archived", "в архиве"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="case_files"
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name="заявитель", on_delete=models.PROTECT, related_name="case_files"
+    )
+    number = models.PositiveIntegerField("номер")
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    opened_on = models.DateField("заведено")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто завёл",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_on = models.DateField("закрыто", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "личное дело"
+        verbose_name_plural = "личные дела"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="casefile_number_unique"),
+            models.UniqueConstraint(
+                fields=["office", "applicant"], name="casefile_one_per_applicant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Личное дело № {self.number_display}"
+
+    @property
+    def number_display(self) -> str:
+        return f"ЛД-{self.number:06d}"
+
+
+class ApplicationQuerySet(OfficeScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=Application.OPEN_STATUSES)
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "принято"
+        TRANSFERRED = "transferred", "передано в отдел"
+        IN_REVIEW = "in_review", "на рассмотрении"
+        GRANTED = "granted", "решение: назначено"
+        REFUSED = "refused", "решение: отказано"
+        NOTIFIED = "notified", "заявитель уведомлён"
+        WITHDRAWN = "withdrawn", "отозвано заявителем"
+
+    OPEN_STATUSES = (Status.ACCEPTED, Status.TRANSFERRED, Status.IN_REVIEW)
+    DECIDED_STATUSES = (Status.GRANTED, Status.REFUSED, Status.NOTIFIED)
+
+    class RepresentativeKind(models.TextChoices):
+        NONE = "", "обращается лично"
+        LEGAL = "legal", "законный представитель"
+        PROXY = "proxy", "представитель по доверенности"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name="заявитель", on_delete=models.PROTECT, related_name="applications"
+    )
+    case_file = models.ForeignKey(
+        CaseFile, verbose_name="личное дело", on_delete=models.PROTECT, related_name="applications"
+    )
+    service = models.ForeignKey(
+        "services.Service",
+        verbose_name="услуга",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    service_version = models.ForeignKey(
+        "services.ServiceVersion",
+        verbose_name="редакция услуги",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.ACCEPTED, db_index=True
+    )
+    received_at = models.DateTimeField("поступило")
+    registered_on = models.DateField("дата регистрации")
+    registered_at = models.DateTimeField("зарегистрировано")
+    reg_year = models.PositiveSmallIntegerField("год журнала")
+    reg_number = models.PositiveIntegerField("номер в журнале")
+    deadline = models.DateField("срок принятия решения", db_index=True)
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="специалист",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    incomplete = models.BooleanField("принято при неполном комплекте", default=False)
+    consent_given = models.BooleanField("согласие на обработку ПД получено", default=False)
+    representative_kind = models.CharField(
+        "представитель", max_length=16, choices=RepresentativeKind.choices, blank=True, default=""
+    )
+    representative_name = models.CharField("ФИО представителя", max_length=300, blank=True)
+    representative_document = models.CharField("документ представителя", max_length=300, blank=True)
+    representative_authority = models.CharField(
+        "документ о полномочиях", max_length=300, blank=True,
+        help_text="Доверенность (номер, дата, кем удостоверена) или решение об опеке, свидетельство о рождении",
+    )  # fmt: skip
+    decision_date = models.DateField("дата решения", null=True, blank=True)
+    refusal_reason = models.TextField("причина отказа", blank=True)
+    withdrawal_reason = models.TextField("причина отзыва", blank=True)
+    notified_on = models.DateField("дата уведомления", null=True, blank=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.TextField("примечание", blank=True)
+
+    history = HistoricalRecords()
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "заявление"
+        verbose_name_plural = "заявления"
+        ordering = ["-registered_at"]
+        permissions = [("decide_application", "Вносит решение по заявлению")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "reg_year", "reg_number"], name="application_number_unique"
+            ),
+            # One open application per person and service: two counters cannot both register it.
+            models.UniqueConstraint(
+                fields=["applicant", "service"],
+                condition=Q(status__in=["accepted", "transferred", "in_review"]),
+                name="application_one_open_per_service",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "registered_on"], name="application_office_day")]
+
+    def __str__(self) -> str:
+        return f"Заявление № {self.number_display}"
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.reg_number}/{self.reg_year}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_open and self.deadline < today
+
+
+class ApplicationDocument(models.Model):
+    """One line of the checklist as the specialist marked it at the counter."""
+
+    class Status(models.TextChoices):
+        BROUGHT = "brought", "представлен"
+        REQUESTED = "requested", "запрашивает учреждение"
+        MISSING = "missing", "не представлен"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey(
+        "services.RequiredDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    document_type = models.ForeignKey(
+        "services.DocumentType", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("документ", max_length=500)
+    required = models.BooleanField("обязателен", default=True)
+    status = models.CharField("отметка", max_length=16, choices=Status.choices)
+    form = models.CharField("форма", max_length=16, blank=True)
+    sheets = models.PositiveSmallIntegerField(
+        "листов", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    copies = models.PositiveSmallIntegerField(
+        "экземпляров", default=1, validators=[MinValueValidator(1)]
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "документ заявления"
+        verbose_name_plural = "документы заявления"
+        ordering = ["application", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.get_status_display()}"
+
+    @property
+    def form_display(self) -> str:
+        from services.models import RequiredDocument
+
+        try:
+            return RequiredDocument.Form(self.form).label
+        except ValueError:
+            return self.form
+
+
+class ApplicationEvent(models.Model):
+    """The lifecycle of an application, step by step: who, when, from what to what, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("когда", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    from_status = models.CharField("из состояния", max_length=16, blank=True)
+    to_status = models.CharField("в состояние", max_length=16)
+    note = models.TextField("примечание", blank=True)
+
+    class Meta:
+        verbose_name = "событие заявления"
+        verbose_name_plural = "события заявлений"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.to_status}"
+
+    @property
+    def to_status_display(self) -> str:
+        return Application.Status(self.to_status).label
+
+
+class Entitlement(models.Model):
+    """A measure granted to a recipient (a payment, a certificate); reconciliation and the
+    archive read these."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "действует"
+        SUSPENDED = "suspended", "приостановлена"
+        STOPPED = "stopped", "прекращена"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="entitlements"
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name="получатель", on_delete=models.PROTECT, related_name="entitlements"
+    )
+    case_file = models.ForeignKey(
+        CaseFile, verbose_name="личное дело", on_delete=models.PROTECT, related_name="entitlements"
+    )
+    service = models.ForeignKey(
+        "services.Service",
+        verbose_name="мера (услуга)",
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name="заявление",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entitlements",
+    )
+    start_date = models.DateField("назначена с")
+    end_date = models.DateField("по", null=True, blank=True, help_text="Пусто — бессрочно")
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    status_reason = models.CharField("основание изменения состояния", max_length=500, blank=True)
+    status_changed_on = models.DateField("состояние изменено", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "мера социальной поддержки"
+        verbose_name_plural = "меры социальной поддержки"
+        ordering = ["-start_date"]
+        indexes = [
+            models.Index(fields=["applicant", "status"], name="entitlement_applicant_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} с {self.start_date:%d.%m.%Y}"
+
+    @property
+    def period_display(self) -> str:
+        return f"с {self.start_date:%d.%m.%Y}" + (
+            f" по {self.end_date:%d.%m.%Y}" if self.end_date else " бессрочно"
+        )

@@ -1,3 +1,487 @@
-"""Every write of the `cases` app goes through a function here: `do_x(..., *, actor)` in one
-transaction, writing history and queueing side effects on commit. Views, the API, management
-commands and Celery tasks call these functions and never write models directly."""
+"""Every write of the reception: registering applicants, opening case files, registering
+applications against the checklist, moving them through their lifecycle, granting measures.
+
+Each function runs in one transaction and takes the acting user as `actor`; history records who
+(django-simple-history reads `_history_user`), and lifecycle steps are written as events.
+Views, the API, commands and tasks call these functions; none writes the models directly.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.models import (
+    Applicant,
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    CaseFile,
+    Entitlement,
+)
+from onewindow import workdays
+from onewindow.identity import full_name_key, snils_digits
+from onewindow.numbering import next_number
+from services.models import RequiredDocument, Service, ServiceVersion
+
+
+class CounterError(Exception):
+    """A refusal with a Russian message; `field` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None, link: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.link = link
+
+
+def _save(obj, actor) -> None:
+    obj._history_user = actor
+    obj.save()
+
+
+# --- Applicants -------------------------------------------------------------------------------
+
+APPLICANT_FIELDS = [
+    "snils", "last_name", "first_name", "middle_name", "sex", "birth_date", "birth_place",
+    "id_doc_type", "id_series", "id_number", "id_issued_by", "id_issued_date", "id_unit_code",
+    "reg_address", "actual_address", "phone", "email",
+]  # fmt: skip
+
+
+def find_snils_owner(snils: str, *, exclude_pk: int | None = None) -> Applicant | None:
+    digits = snils_digits(snils)
+    if not digits:
+        return None
+    qs = Applicant.objects.filter(snils=digits)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("office").first()
+
+
+def find_namesakes(data: dict, office, *, exclude_pk: int | None = None):
+    """Applicants of the office with the same normalised full name and birth date."""
+    key = full_name_key(data["last_name"], data["first_name"], data.get("middle_name", ""))
+    qs = Applicant.objects.filter(office=office, name_key=key, birth_date=data["birth_date"])
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs)
+
+
+def register_applicant(data: dict, *, actor, office=None) -> Applicant:
+    """Register a new applicant. Refuses a СНИЛС that already belongs to someone."""
+    office = office or actor.office
+    data = {**data, "snils": snils_digits(data.get("snils", ""))}
+    with transaction.atomic():
+        owner = find_snils_owner(data["snils"])
+        if owner is not None:
+            raise _snils_taken(owner, actor)
+        applicant = Applicant(
+            office=office,
+            created_by=actor,
+            **{k: data.get(k, "") for k in APPLICANT_FIELDS if k in data},
+        )
+        try:
+            with transaction.atomic():
+                _save(applicant, actor)
+        except IntegrityError:
+            owner = find_snils_owner(data["snils"])
+            raise _snils_taken(owner, actor) from None
+    return applicant
+
+
+def _snils_taken(owner: Applicant | None, actor) -> CounterError:
+    from django.urls import reverse
+
+    if owner is None:
+        return CounterError("Заявитель с этим СНИЛС уже зарегистрирован.", field="snils")
+    if owner.office_id == getattr(actor, "office_id", None) or getattr(
+        actor, "sees_all_offices", False
+    ):
+        return CounterError(
+            f"Заявитель с этим СНИЛС уже зарегистрирован: {owner.full_name}, "
+            f"{owner.birth_date:%d.%m.%Y} г. р. Откройте его карточку.",
+            field="snils",
+            link=reverse("cases:applicant", args=[owner.pk]),
+        )
+    return CounterError(
+        f"Заявитель с этим СНИЛС уже зарегистрирован в другом учреждении ({owner.office}). "
+        "Запросите его личное дело через запрос в другой район.",
+        field="snils",
+    )
+
+
+def update_applicant(applicant: Applicant, data: dict, *, actor) -> Applicant:
+    data = {**data, "snils": snils_digits(data.get("snils", applicant.snils))}
+    with transaction.atomic():
+        applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        owner = find_snils_owner(data["snils"], exclude_pk=applicant.pk)
+        if owner is not None:
+            raise _snils_taken(owner, actor)
+        for key in APPLICANT_FIELDS:
+            if key in data:
+                setattr(applicant, key, data[key])
+        _save(applicant, actor)
+    return applicant
+
+
+def set_applicant_category(
+    applicant: Applicant, category, document: str, *, actor, valid_from=None, valid_to=None
+):
+    from cases.models import ApplicantCategory
+
+    with transaction.atomic():
+        item, _ = ApplicantCategory.objects.get_or_create(
+            applicant=applicant, category=category, defaults={"document": document}
+        )
+        item.document, item.valid_from, item.valid_to = document, valid_from, valid_to
+        _save(item, actor)
+    return item
+
+
+def remove_applicant_category(item, *, actor) -> None:
+    item._history_user = actor
+    item.delete()
+
+
+# --- Case files -------------------------------------------------------------------------------
+
+
+def ensure_case_file(applicant: Applicant, *, actor, on: datetime.date | None = None) -> CaseFile:
+    """The applicant's case file in their office, opened (and numbered) when there is none.
+    Call inside the registering transaction."""
+    existing = CaseFile.objects.filter(office=applicant.office, applicant=applicant).first()
+    if existing is not None:
+        if existing.status == CaseFile.Status.CLOSED:
+            existing.status = CaseFile.Status.ACTIVE
+            existing.closed_on = None
+            _save(existing, actor)
+        return existing
+    case_file = CaseFile(
+        office=applicant.office,
+        applicant=applicant,
+        number=next_number(applicant.office, "casefile"),
+        opened_on=on or timezone.localdate(),
+        opened_by=actor,
+    )
+    _save(case_file, actor)
+    return case_file
+
+
+# --- Applications -----------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentMark:
+    """How the specialist marked one line of the checklist."""
+
+    required_document: RequiredDocument
+    status: str  # ApplicationDocument.Status
+    form: str = ""
+    sheets: int | None = None
+
+
+@dataclass
+class Representative:
+    kind: str = ""
+    name: str = ""
+    document: str = ""
+    authority: str = ""
+
+
+def version_for_registration(
+    service: Service, received_at: datetime.datetime
+) -> tuple[datetime.date, ServiceVersion]:
+    """The registration date (the next working day when received on a day off) and the
+    service version in force on it; CounterError when none is."""
+    registered_on = workdays.next_working_day(timezone.localdate(received_at))
+    version = service.version_on(registered_on)
+    if version is None:
+        raise CounterError(
+            f"Услуга «{service.short_title}» не действует на {registered_on:%d.%m.%Y}: "
+            "заявление по ней принять нельзя.",
+            field="service",
+        )
+    return registered_on, version
+
+
+def register_application(
+    applicant: Applicant,
+    service: Service,
+    *,
+    actor,
+    marks: list[DocumentMark],
+    idempotency_key: uuid.UUID | str | None = None,
+    received_at: datetime.datetime | None = None,
+    representative: Representative | None = None,
+    consent_given: bool = False,
+    note: str = "",
+) -> Application:
+    """Accept and register an application in the journal.
+
+    The same `idempotency_key` (a repeated POST, a double click) returns the application
+    already registered instead of a second one. The checklist comes from the version of the
+    service in force on the registration date; the deadline counts the version's working days
+    from that date through the production calendar."""
+    received_at = received_at or timezone.now()
+    representative = representative or Representative()
+    key = uuid.UUID(str(idempotency_key)) if idempotency_key else uuid.uuid4()
+
+    existing = Application.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+
+    registered_on, version = version_for_registration(service, received_at)
+    checklist = {rd.pk: rd for rd in version.documents.select_related("document_type")}
+    marked = {m.required_document.pk: m for m in marks}
+    unknown = set(marked) - set(checklist)
+    if unknown:
+        raise CounterError(
+            "Отмечены документы не из перечня действующей редакции услуги: обновите страницу."
+        )
+    missing_lines = [rd for pk, rd in checklist.items() if pk not in marked]
+    if missing_lines:
+        raise CounterError(f"Не отмечен документ «{missing_lines[0].document_type.title}».")
+
+    incomplete = False
+    for pk, rd in checklist.items():
+        mark = marked[pk]
+        if (
+            mark.status == ApplicationDocument.Status.REQUESTED
+            and not rd.interagency
+            and not rd.document_type.interagency
+        ):
+            raise CounterError(
+                f"«{rd.document_type.title}»: этот документ учреждение не запрашивает, его представляет заявитель.",
+                field=f"doc_{pk}_status",
+            )
+        if mark.status == ApplicationDocument.Status.BROUGHT and (
+            mark.sheets is None or mark.sheets < 1
+        ):
+            raise CounterError(
+                f"«{rd.document_type.title}»: число листов — целое число не меньше 1.",
+                field=f"doc_{pk}_sheets",
+            )
+        if mark.status == ApplicationDocument.Status.MISSING and rd.required:
+            if not version.allow_incomplete:
+                raise CounterError(
+                    f"«{rd.document_type.title}» — обязательный документ. Регламент не допускает приём "
+                    "при неполном комплекте: примите заявление, когда документ будет представлен.",
+                    field=f"doc_{pk}_status",
+                )
+            incomplete = True
+    if version.requires_consent and not consent_given:
+        raise CounterError(
+            "Для этой услуги нужно согласие на обработку персональных данных: отметьте, что оно подписано.",
+            field="consent_given",
+        )
+    if representative.kind:
+        if not representative.name.strip():
+            raise CounterError("Укажите ФИО представителя.", field="representative_name")
+        if not representative.authority.strip():
+            raise CounterError(
+                "Укажите документ, подтверждающий полномочия представителя.",
+                field="representative_authority",
+            )
+
+    try:
+        with transaction.atomic():
+            # Serialise registrations for one person: two counters cannot both register the
+            # same service for them (the partial unique constraint is the last line).
+            Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
+            duplicate = (
+                Application.objects.open().filter(applicant=applicant, service=service).first()
+            )
+            if duplicate is not None:
+                raise CounterError(
+                    f"У заявителя уже есть незавершённое заявление на эту услугу: № {duplicate.number_display} "
+                    f"от {duplicate.registered_on:%d.%m.%Y}.",
+                    field="service",
+                )
+            case_file = ensure_case_file(applicant, actor=actor, on=registered_on)
+            office = applicant.office
+            application = Application(
+                office=office,
+                applicant=applicant,
+                case_file=case_file,
+                service=service,
+                service_version=version,
+                received_at=received_at,
+                registered_on=registered_on,
+                registered_at=timezone.now(),
+                reg_year=registered_on.year,
+                reg_number=next_number(office, "application", registered_on.year),
+                deadline=workdays.add_working_days(registered_on, version.deadline_days),
+                specialist=actor,
+                incomplete=incomplete,
+                consent_given=consent_given if version.requires_consent else False,
+                representative_kind=representative.kind,
+                representative_name=representative.name.strip(),
+                representative_document=representative.document.strip(),
+                representative_authority=representative.authority.strip(),
+                idempotency_key=key,
+                note=note,
+            )
+            _save(application, actor)
+            documents = []
+            for order, (pk, rd) in enumerate(checklist.items(), start=1):
+                mark = marked[pk]
+                documents.append(
+                    ApplicationDocument(
+                        application=application,
+                        required_document=rd,
+                        document_type=rd.document_type,
+                        title=rd.document_type.title,
+                        required=rd.required,
+                        status=mark.status,
+                        form=(mark.form or rd.form)
+                        if mark.status == ApplicationDocument.Status.BROUGHT
+                        else "",
+                        sheets=mark.sheets
+                        if mark.status == ApplicationDocument.Status.BROUGHT
+                        else None,
+                        copies=rd.copies,
+                        order=order,
+                    )
+                )
+            ApplicationDocument.objects.bulk_create(documents)
+            ApplicationEvent.objects.create(
+                application=application,
+                actor=actor,
+                to_status=Application.Status.ACCEPTED,
+                note="принято и зарегистрировано"
+                + (" при неполном комплекте документов" if incomplete else ""),
+            )
+    except IntegrityError:
+        again = Application.objects.filter(idempotency_key=key).first()
+        if again is not None:
+            return again
+        duplicate = Application.objects.open().filter(applicant=applicant, service=service).first()
+        if duplicate is not None:
+            raise CounterError(
+                f"У заявителя уже есть незавершённое заявление на эту услугу: № {duplicate.number_display}.",
+                field="service",
+            ) from None
+        raise
+    return application
+
+
+# --- Lifecycle --------------------------------------------------------------------------------
+
+S = Application.Status
+
+TRANSITIONS: dict[str, dict] = {
+    "transfer": {"from": {S.ACCEPTED}, "to": S.TRANSFERRED, "perm": "cases.change_application", "title": "Передать в отдел"},
+    "review": {"from": {S.TRANSFERRED}, "to": S.IN_REVIEW, "perm": "cases.change_application", "title": "Принять к рассмотрению"},
+    "grant": {"from": {S.TRANSFERRED, S.IN_REVIEW}, "to": S.GRANTED, "perm": "cases.decide_application", "title": "Решение: назначить"},
+    "refuse": {"from": {S.TRANSFERRED, S.IN_REVIEW}, "to": S.REFUSED, "perm": "cases.decide_application", "title": "Решение: отказать"},
+    "notify": {"from": {S.GRANTED, S.REFUSED}, "to": S.NOTIFIED, "perm": "cases.change_application", "title": "Заявитель уведомлён"},
+    "withdraw": {"from": {S.ACCEPTED, S.TRANSFERRED, S.IN_REVIEW}, "to": S.WITHDRAWN, "perm": "cases.change_application", "title": "Отозвано заявителем"},
+}  # fmt: skip
+
+# Checks other apps add (e.g. open interagency requests block a decision); each returns an
+# error message or None.
+DECISION_GUARDS: list = []
+
+
+def available_transitions(application: Application, user) -> list[tuple[str, str]]:
+    return [
+        (name, spec["title"])
+        for name, spec in TRANSITIONS.items()
+        if application.status in spec["from"] and user.has_perm(spec["perm"])
+    ]
+
+
+def transition(
+    application: Application,
+    name: str,
+    *,
+    actor,
+    note: str = "",
+    reason: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    override_reason: str = "",
+) -> Application:
+    from django.core.exceptions import PermissionDenied
+
+    spec = TRANSITIONS.get(name)
+    if spec is None:
+        raise CounterError(f"Неизвестное действие «{name}».")
+    if not actor.has_perm(spec["perm"]):
+        raise PermissionDenied(f"Недостаточно прав: «{spec['title']}»")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status not in spec["from"]:
+            raise CounterError(
+                f"Действие «{spec['title']}» невозможно: заявление в состоянии «{application.get_status_display()}»."
+            )
+        today = timezone.localdate()
+        if name in {"grant", "refuse"}:
+            for guard in DECISION_GUARDS:
+                message = guard(application, actor=actor, override_reason=override_reason)
+                if message:
+                    raise CounterError(message, field="override_reason")
+        if name == "refuse":
+            if not reason.strip():
+                raise CounterError("Укажите причину отказа.", field="reason")
+            application.refusal_reason = reason.strip()
+        if name == "withdraw":
+            if not reason.strip():
+                raise CounterError(
+                    "Укажите, как заявитель отозвал заявление (дата, основание).", field="reason"
+                )
+            application.withdrawal_reason = reason.strip()
+        if name in {"grant", "refuse"}:
+            application.decision_date = today
+        if name == "grant":
+            start = start_date or today
+            if end_date and end_date < start:
+                raise CounterError("Дата окончания меры раньше даты начала.", field="end_date")
+            Entitlement.objects.create(
+                office=application.office,
+                applicant=application.applicant,
+                case_file=application.case_file,
+                service=application.service,
+                application=application,
+                start_date=start,
+                end_date=end_date,
+            )
+        if name == "notify":
+            application.notified_on = today
+        previous = application.status
+        application.status = spec["to"]
+        _save(application, actor)
+        ApplicationEvent.objects.create(
+            application=application,
+            actor=actor,
+            from_status=previous,
+            to_status=spec["to"],
+            note=note or reason or override_reason,
+        )
+    return application
+
+
+def change_entitlement_status(
+    entitlement: Entitlement, status: str, *, actor, reason: str, on=None
+) -> Entitlement:
+    """Suspend, stop or resume a measure (selections and decisions use this)."""
+    if status not in Entitlement.Status.values:
+        raise CounterError(f"Неизвестное состояние меры «{status}».")
+    if not reason.strip():
+        raise CounterError("Укажите основание изменения меры.", field="reason")
+    with transaction.atomic():
+        entitlement = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
+        entitlement.status = status
+        entitlement.status_reason = reason.strip()[:500]
+        entitlement.status_changed_on = on or timezone.localdate()
+        if status == Entitlement.Status.STOPPED and (
+            entitlement.end_date is None or entitlement.end_date > entitlement.status_changed_on
+        ):
+            entitlement.end_date = entitlement.status_changed_on
+        _save(entitlement, actor)
+    return entitlement

@@ -1,2 +1,489 @@
-"""Thin views of the `cases` app: parse input, call a service, render (htmx partials from the
-same templates)."""
+"""The counter: search -> applicant card -> new application against the checklist -> receipt.
+
+Thin views: parse input, call `cases.services`, render. Every record is fetched through
+`.for_user(request.user)` (another office's record answers 404 and is logged as refused) and
+every view of a person's data is written to the access log."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import search as counter_search
+from cases import services
+from cases.forms import (
+    ApplicantForm,
+    ApplicationForm,
+    CategoryForm,
+    JournalFilterForm,
+    TransitionForm,
+)
+from cases.models import Applicant, ApplicantCategory, Application, CaseFile, Entitlement
+from onewindow import workdays
+from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.identity import snils_digits
+from onewindow.names import decline
+from onewindow.pdf import pdf_response, render_pdf
+from services.models import Service
+from services.services import search_services
+
+
+def sees_full_identity(user) -> bool:
+    return user.has_perm("cases.view_full_identity")
+
+
+# --- The counter: search ----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.view_applicant", raise_exception=True)
+def counter(request):
+    query = request.GET.get("q", "").strip()
+    hits = counter_search.search(query, request.user) if query else []
+    context = {"query": query, "hits": hits, "full_identity": sees_full_identity(request.user)}
+    template = "cases/counter.html#results" if request.htmx else "cases/counter.html"
+    return render(request, template, context)
+
+
+# --- Applicants -------------------------------------------------------------------------------
+
+
+def _prefill_from_query(query: str) -> dict:
+    """«Новый заявитель» from the search box: carry over what was typed."""
+    query = (query or "").strip()
+    digits = snils_digits(query)
+    if len(digits) == 11 and not any(ch.isalpha() for ch in query):
+        return {"snils": query}
+    words = [w for w in query.replace(".", " ").split() if w.isalpha()]
+    names = [w.capitalize() for w in words if len(w) > 1]
+    return dict(zip(["last_name", "first_name", "middle_name"], names, strict=False))
+
+
+@login_required
+@permission_required("cases.add_applicant", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def applicant_new(request):
+    if request.method == "POST":
+        form = ApplicantForm(request.POST)
+    else:
+        form = ApplicantForm(initial=_prefill_from_query(request.GET.get("q", "")))
+    namesakes = []
+    snils_link = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        namesakes = services.find_namesakes(data, request.user.office)
+        if namesakes and not request.POST.get("confirm_namesake"):
+            form.add_error(
+                None,
+                "Заявитель с такими же ФИО и датой рождения уже зарегистрирован. Проверьте, не он ли это.",
+            )
+        else:
+            try:
+                applicant = services.register_applicant(data, actor=request.user)
+            except services.CounterError as exc:
+                form.add_error(exc.field, exc.message)
+                snils_link = exc.link
+            else:
+                messages.success(request, f"Заявитель {applicant.full_name} зарегистрирован.")
+                return redirect("cases:applicant", pk=applicant.pk)
+    return render(
+        request,
+        "cases/applicant_form.html",
+        {"form": form, "namesakes": namesakes, "snils_link": snils_link, "is_new": True},
+    )
+
+
+def _applicant_context(request, applicant: Applicant) -> dict:
+    today = timezone.localdate()
+    applications = list(
+        applicant.applications.for_user(request.user)
+        .select_related("service", "specialist")
+        .order_by("-registered_at")
+    )
+    return {
+        "applicant": applicant,
+        "full_identity": sees_full_identity(request.user),
+        "categories": applicant.categories.select_related("category"),
+        "case_files": CaseFile.objects.for_user(request.user).filter(applicant=applicant),
+        "applications": applications,
+        "entitlements": Entitlement.objects.for_user(request.user)
+        .filter(applicant=applicant)
+        .select_related("service"),
+        "category_form": CategoryForm(),
+        "today": today,
+    }
+
+
+@login_required
+@permission_required("cases.view_applicant", raise_exception=True)
+def applicant_detail(request, pk: int):
+    applicant = get_for_user_or_404(request, Applicant.objects.all(), event="view_applicant", pk=pk)
+    return render(request, "cases/applicant_detail.html", _applicant_context(request, applicant))
+
+
+@login_required
+@permission_required("cases.change_applicant", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def applicant_edit(request, pk: int):
+    applicant = get_for_user_or_404(request, Applicant.objects.all(), event="view_applicant", pk=pk)
+    form = ApplicantForm(request.POST if request.method == "POST" else None, instance=applicant)
+    snils_link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_applicant(applicant, form.cleaned_data, actor=request.user)
+        except services.CounterError as exc:
+            form.add_error(exc.field, exc.message)
+            snils_link = exc.link
+        else:
+            messages.success(request, "Изменения сохранены.")
+            return redirect("cases:applicant", pk=applicant.pk)
+    return render(
+        request,
+        "cases/applicant_form.html",
+        {"form": form, "applicant": applicant, "snils_link": snils_link, "is_new": False},
+    )
+
+
+@login_required
+@permission_required("cases.change_applicant", raise_exception=True)
+@require_POST
+def applicant_category_add(request, pk: int):
+    applicant = get_for_user_or_404(request, Applicant.objects.all(), pk=pk)
+    form = CategoryForm(request.POST)
+    if form.is_valid():
+        services.set_applicant_category(
+            applicant, form.cleaned_data["category"], form.cleaned_data["document"],
+            actor=request.user, valid_to=form.cleaned_data.get("valid_to"),
+        )  # fmt: skip
+        messages.success(request, f"Категория «{form.cleaned_data['category']}» добавлена.")
+        return redirect("cases:applicant", pk=applicant.pk)
+    context = _applicant_context(request, applicant)
+    context["category_form"] = form
+    return render(request, "cases/applicant_detail.html", context, status=400)
+
+
+@login_required
+@permission_required("cases.change_applicant", raise_exception=True)
+@require_POST
+def applicant_category_remove(request, pk: int, item_pk: int):
+    applicant = get_for_user_or_404(request, Applicant.objects.all(), pk=pk)
+    item = get_object_or_404(ApplicantCategory, pk=item_pk, applicant=applicant)
+    services.remove_applicant_category(item, actor=request.user)
+    messages.success(request, f"Категория «{item.category}» удалена.")
+    return redirect("cases:applicant", pk=applicant.pk)
+
+
+# --- Applications -----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.add_application", raise_exception=True)
+def apply_choose_service(request, pk: int):
+    applicant = get_for_user_or_404(request, Applicant.objects.all(), pk=pk)
+    query = request.GET.get("q", "").strip()
+    today = timezone.localdate()
+    found = [
+        s
+        for s in search_services(query, Service.objects.filter(is_active=True), limit=40)
+        if s.version_on(today)
+    ]
+    template = "cases/apply_choose.html#services" if request.htmx else "cases/apply_choose.html"
+    return render(request, template, {"applicant": applicant, "services": found, "query": query})
+
+
+@login_required
+@permission_required("cases.add_application", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def apply_form(request, pk: int, code: str):
+    applicant = get_for_user_or_404(request, Applicant.objects.all(), event="view_applicant", pk=pk)
+    service = get_object_or_404(Service, code=code)
+    now = timezone.now()
+    try:
+        registered_on, version = services.version_for_registration(service, now)
+    except services.CounterError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:apply", pk=applicant.pk)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.register_application(
+                applicant,
+                service,
+                actor=request.user,
+                marks=form.marks(),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                received_at=now,
+                representative=form.representative(),
+                consent_given=form.cleaned_data.get("consent_given", False),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except services.CounterError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Заявление № {application.number_display} зарегистрировано. Срок решения — "
+                f"{application.deadline:%d.%m.%Y}. Распечатайте расписку.",
+            )
+            return redirect("cases:application", pk=application.pk)
+    deadline = workdays.add_working_days(registered_on, version.deadline_days)
+    return render(
+        request,
+        "cases/apply_form.html",
+        {
+            "applicant": applicant,
+            "service": service,
+            "version": version,
+            "form": form,
+            "registered_on": registered_on,
+            "deadline": deadline,
+            "off_day": registered_on != timezone.localdate(now),
+        },
+    )
+
+
+def _application(request, pk: int, event: str | None = "view_application") -> Application:
+    queryset = Application.objects.select_related(
+        "applicant", "service", "service_version__regulation", "specialist", "case_file", "office"
+    )
+    return get_for_user_or_404(request, queryset, event=event, pk=pk)
+
+
+@login_required
+@permission_required("cases.view_application", raise_exception=True)
+def application_detail(request, pk: int):
+    application = _application(request, pk)
+    return render(
+        request,
+        "cases/application_detail.html",
+        {
+            "application": application,
+            "documents": application.documents.all(),
+            "events": application.events.select_related("actor"),
+            "transitions": services.available_transitions(application, request.user),
+            "form": TransitionForm(),
+            "today": timezone.localdate(),
+            "full_identity": sees_full_identity(request.user),
+            "entitlements": application.entitlements.all(),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_application", raise_exception=True)
+@require_POST
+def application_transition(request, pk: int, action: str):
+    application = _application(request, pk, event=None)
+    form = TransitionForm(request.POST)
+    if action not in services.TRANSITIONS:
+        messages.error(request, "Неизвестное действие.")
+        return redirect("cases:application", pk=pk)
+    if not request.user.has_perm(services.TRANSITIONS[action]["perm"]):
+        raise PermissionDenied(f"Недостаточно прав: «{services.TRANSITIONS[action]['title']}»")
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Исправьте даты: " + "; ".join(e for errors in form.errors.values() for e in errors),
+        )
+        return redirect("cases:application", pk=pk)
+    try:
+        services.transition(application, action, actor=request.user, **form.cleaned_data)
+    except services.CounterError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Выполнено: {services.TRANSITIONS[action]['title'].lower()}.")
+    return redirect("cases:application", pk=pk)
+
+
+def _document_names(application: Application) -> dict:
+    applicant = application.applicant
+    return {
+        "name_genitive": decline(
+            applicant.last_name,
+            applicant.first_name,
+            applicant.middle_name,
+            applicant.sex,
+            "genitive",
+        ),
+        "name_dative": decline(
+            applicant.last_name,
+            applicant.first_name,
+            applicant.middle_name,
+            applicant.sex,
+            "dative",
+        ),
+    }
+
+
+def _qr_data_uri(text: str) -> str:
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=3, border=1)
+
+
+@login_required
+@permission_required("cases.view_application", raise_exception=True)
+def application_receipt(request, pk: int):
+    application = _application(request, pk, event="print_document")
+    documents = list(application.documents.all())
+    context = {
+        "application": application,
+        "office": application.office,
+        "brought": [d for d in documents if d.status == "brought"],
+        "requested": [d for d in documents if d.status == "requested"],
+        "missing": [d for d in documents if d.status == "missing"],
+        "qr": _qr_data_uri(f"{application.office.code}:{application.number_display}"),
+        **_document_names(application),
+    }
+    pdf = render_pdf("cases/receipt_pdf.html", context)
+    return pdf_response(pdf, f"Расписка {application.reg_number}-{application.reg_year}.pdf")
+
+
+@login_required
+@permission_required("cases.view_application", raise_exception=True)
+def application_notice(request, pk: int):
+    application = _application(request, pk, event="print_document")
+    if application.status not in Application.DECIDED_STATUSES:
+        messages.error(request, "Уведомление печатается после решения по заявлению.")
+        return redirect("cases:application", pk=pk)
+    context = {
+        "application": application,
+        "office": application.office,
+        "entitlement": application.entitlements.first(),
+        "today": timezone.localdate(),
+        **_document_names(application),
+    }
+    pdf = render_pdf("cases/notice_pdf.html", context)
+    return pdf_response(pdf, f"Уведомление {application.reg_number}-{application.reg_year}.pdf")
+
+
+# --- Case files -------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.view_casefile", raise_exception=True)
+def casefile_detail(request, pk: int):
+    queryset = CaseFile.objects.select_related("applicant", "opened_by")
+    case_file = get_for_user_or_404(request, queryset, event="view_casefile", pk=pk)
+    applications = case_file.applications.select_related("service").prefetch_related(
+        Prefetch("documents")
+    )
+    history = []
+    for record in case_file.applicant.history.select_related("history_user")[:20]:
+        history.append(record)
+    return render(
+        request,
+        "cases/casefile_detail.html",
+        {
+            "case_file": case_file,
+            "applicant": case_file.applicant,
+            "applications": applications,
+            "entitlements": case_file.entitlements.select_related("service"),
+            "history": history,
+            "full_identity": sees_full_identity(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- The registration journal -----------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.view_application", raise_exception=True)
+def journal(request):
+    today = timezone.localdate()
+    form = JournalFilterForm(request.GET or {"date_from": today, "date_to": today})
+    if form.is_valid():
+        start = form.cleaned_data.get("date_from") or today
+        end = form.cleaned_data.get("date_to") or start
+        entries = (
+            Application.objects.for_user(request.user)
+            .filter(registered_on__range=(start, end))
+            .select_related("applicant", "service", "specialist")
+            .order_by("reg_year", "reg_number")
+        )
+    else:
+        start = end = today
+        entries = Application.objects.none()
+    output = request.GET.get("format")
+    if output in {"xlsx", "pdf"} and form.is_valid():
+        log_access(
+            request,
+            event="export",
+            subject_repr=f"журнал регистрации {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        )
+        if output == "xlsx":
+            return _journal_xlsx(entries, start, end)
+        pdf = render_pdf(
+            "cases/journal_pdf.html",
+            {"entries": entries, "start": start, "end": end, "office": request.user.office},
+        )
+        return pdf_response(pdf, f"Журнал {start:%Y-%m-%d}_{end:%Y-%m-%d}.pdf")
+    return render(
+        request,
+        "cases/journal.html",
+        {
+            "form": form,
+            "entries": entries,
+            "start": start,
+            "end": end,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+JOURNAL_COLUMNS = [
+    ("№", 10), ("Дата регистрации", 16), ("Заявитель", 36), ("Дата рождения", 14), ("Услуга", 50),
+    ("Срок решения", 14), ("Состояние", 22), ("Специалист", 22),
+]  # fmt: skip
+
+
+def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = "Журнал"
+    sheet.append([f"Журнал регистрации заявлений за {start:%d.%m.%Y}–{end:%d.%m.%Y}"])
+    sheet.append([title for title, _ in JOURNAL_COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for index, (_, width) in enumerate(JOURNAL_COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
+    for app in entries:
+        sheet.append(
+            [
+                app.number_display,
+                app.registered_on,
+                app.applicant.full_name,
+                app.applicant.birth_date,
+                app.service.short_title,
+                app.deadline,
+                app.get_status_display(),
+                app.specialist.short_name,
+            ]
+        )
+    for row in sheet.iter_rows(min_row=3):
+        for cell in (row[1], row[3], row[5]):
+            cell.number_format = "DD.MM.YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="journal-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+    )
+    return response

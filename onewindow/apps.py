@@ -12,7 +12,8 @@ class OneWindowConfig(AppConfig):
 
         from onewindow import roles
 
-        last_app = list(apps.get_app_configs())[-1]
+        # (post_migrate is sent only for apps with a models module)
+        last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
         post_migrate.connect(
             roles.sync_role_permissions, sender=last_app, dispatch_uid="onewindow.sync_roles"
         )

@@ -247,3 +247,26 @@ class CalendarOverride(models.Model):
     def __str__(self) -> str:
         kind = "рабочий" if self.is_working else "выходной"
         return f"{self.date:%d.%m.%Y}: {kind} ({self.reason})"
+
+
+class Sequence(models.Model):
+    """Gapless numbering (journal numbers, case-file numbers) per office, name and year.
+
+    `onewindow.numbering.next_number` takes the row with SELECT … FOR UPDATE inside the caller's
+    transaction: a rolled-back registration rolls its number back too, so numbers have no gaps
+    and no duplicates however many counters register at once."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=32)
+    year = models.PositiveIntegerField(default=0)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "счётчик номеров"
+        verbose_name_plural = "счётчики номеров"
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name", "year"], name="sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}/{self.name}/{self.year}: {self.last_value}"

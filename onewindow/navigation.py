@@ -18,6 +18,7 @@ class NavItem:
     key: str = ""  # accesskey hint shown next to the title
     badge: str = ""  # name of a context value with a count (later issues)
     children: list = field(default_factory=list)
+    order: int = 50  # position in the bar: lower first
 
     def visible_to(self, user) -> bool:
         if self.permission and not user.has_perm(self.permission):
@@ -26,26 +27,23 @@ class NavItem:
 
 
 NAVIGATION: list[NavItem] = [
-    NavItem("Главная", "home"),
+    NavItem("Главная", "home", order=0),
     NavItem(
         "Журнал доступа",
         "access_log",
         roles=(roles.CHIEF, roles.DIRECTOR),
         permission="onewindow.view_accesslog",
+        order=90,
     ),
 ]
 
 
-def register(item: NavItem, *, before: str | None = None) -> None:
-    """Let an app add its section (from AppConfig.ready)."""
+def register(item: NavItem) -> None:
+    """Let an app add its section (from AppConfig.ready); `item.order` places it."""
     if any(existing.url_name == item.url_name for existing in NAVIGATION):
         return
-    if before:
-        for index, existing in enumerate(NAVIGATION):
-            if existing.url_name == before:
-                NAVIGATION.insert(index, item)
-                return
     NAVIGATION.append(item)
+    NAVIGATION.sort(key=lambda nav: nav.order)
 
 
 def items_for(user, current_path: str = "") -> list[dict]:

@@ -8,12 +8,13 @@ class ServicesConfig(AppConfig):
     def ready(self) -> None:
         from onewindow import navigation, roles
 
-        navigation.register(navigation.NavItem("Каталог услуг", "services:list", key="k"))
+        navigation.register(navigation.NavItem("Каталог услуг", "services:list", key="k", order=30))
         navigation.register(
             navigation.NavItem(
                 "Загрузка регламентов",
                 "services:loads",
                 permission="services.add_regulationload",
+                order=35,
             )
         )
         catalogue_edit = [

@@ -44,3 +44,28 @@ def make_user(role: str, office: Office, username: str, **kwargs) -> User:
 
 
 __all__ = ["OfficeFactory", "UserFactory", "make_user", "roles"]
+
+
+def valid_snils(first_nine: str) -> str:
+    from onewindow.identity import snils_check_number
+
+    return f"{first_nine}{snils_check_number(first_nine):02d}"
+
+
+class ApplicantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Applicant"
+
+    office = factory.SubFactory(OfficeFactory)
+    snils = factory.Sequence(lambda n: valid_snils(f"{100000000 + n * 7:09d}"))
+    last_name = "Иванов"
+    first_name = "Иван"
+    middle_name = "Иванович"
+    sex = "M"
+    birth_date = factory.LazyFunction(lambda: __import__("datetime").date(1950, 3, 15))
+    id_doc_type = "passport_rf"
+    id_series = "1804"
+    id_number = factory.Sequence(lambda n: f"{100000 + n:06d}")
+    id_issued_by = "ОУФМС России по Волгоградской области"
+    id_unit_code = "340-001"
+    reg_address = "400105, г. Волгоград, ул. Богунская, д. 1, кв. 1"

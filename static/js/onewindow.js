@@ -1,8 +1,29 @@
 // OneWindow: small keyboard helpers for the counter. No framework; htmx does the rest.
 (function () {
   "use strict";
-  // Alt+<key> shortcuts are declared as accesskey attributes; elements with data-hotkey="/"
-  // get focus on that key when the user is not typing in a field.
+  // Alt+<key> shortcuts are declared as accesskey attributes. They are handled here by the
+  // physical key (event.code), so they work with the Russian layout too and the same way in
+  // every browser (Firefox's own accesskeys want Alt+Shift).
+  document.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey || !/^Key[A-Z]$/.test(event.code)) return;
+    var letter = event.code.slice(3).toLowerCase();
+    var target = document.querySelector('[accesskey="' + letter + '"]');
+    if (!target) return;
+    event.preventDefault();
+    if (target.tagName === "A" || target.tagName === "BUTTON") target.click(); else target.focus();
+  });
+  // Links with data-carry="#field" take what is typed in that field along as ?q=…
+  // («Новый заявитель» right after a search that found nobody).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-carry]");
+    if (!link) return;
+    var field = document.querySelector(link.getAttribute("data-carry"));
+    if (!field || !field.value.trim()) return;
+    var url = new URL(link.href, window.location.href);
+    url.searchParams.set("q", field.value.trim());
+    link.href = url.toString();
+  }, true);
+  // Elements with data-hotkey="/" get focus on that key when the user is not typing in a field.
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
@@ -12,6 +33,11 @@
       event.preventDefault();
       if (hot.tagName === "A" || hot.tagName === "BUTTON") hot.click(); else hot.focus();
     }
+  });
+  // After a refused submit, the cursor goes to the first field with an error.
+  document.addEventListener("DOMContentLoaded", function () {
+    var wrong = document.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
+    if (wrong) wrong.focus();
   });
   // Buttons with data-once are disabled after the first submit so a double click sends one form.
   document.addEventListener("submit", function (event) {

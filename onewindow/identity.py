@@ -1,0 +1,85 @@
+"""Identity data: СНИЛС, passport of a citizen of Russia, names (see the domain notes)."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from onewindow.text import normalize_text
+
+_NON_DIGITS = re.compile(r"\D")
+SNILS_UNCHECKED_MAX = 1001998  # numbers up to 001-001-998 carry no check number
+
+
+def snils_digits(value: str | None) -> str:
+    return _NON_DIGITS.sub("", value or "")
+
+
+def snils_check_number(first_nine: str) -> int:
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, range(9, 0, -1), strict=True)
+    )
+    if total < 100:
+        return total
+    if total in (100, 101):
+        return 0
+    check = total % 101
+    return 0 if check == 100 else check
+
+
+def snils_error(value: str) -> str | None:
+    """The Russian reason a СНИЛС is wrong, or None when it is valid."""
+    raw = (value or "").strip()
+    if re.search(r"[^\d\s-]", raw):
+        return "СНИЛС состоит только из цифр (допустимы пробел и дефис)"
+    digits = snils_digits(raw)
+    if len(digits) != 11:
+        return f"в СНИЛС должно быть 11 цифр, введено {len(digits)}"
+    number, check = digits[:9], int(digits[9:])
+    if int(number) > SNILS_UNCHECKED_MAX and snils_check_number(number) != check:
+        return "неверное контрольное число СНИЛС — проверьте номер"
+    return None
+
+
+def is_valid_snils(value: str) -> bool:
+    return snils_error(value) is None
+
+
+def format_snils(value: str) -> str:
+    digits = snils_digits(value)
+    if len(digits) != 11:
+        return value or ""
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+
+def mask_snils(value: str) -> str:
+    """«•••-•••-789 01»: enough to tell people apart in a list."""
+    digits = snils_digits(value)
+    if len(digits) != 11:
+        return ""
+    return f"•••-•••-{digits[6:9]} {digits[9:]}"
+
+
+def validate_snils(value: str) -> None:
+    error = snils_error(value)
+    if error:
+        raise ValidationError(error[0].upper() + error[1:] + ".", code="snils")
+
+
+PASSPORT_SERIES_RE = re.compile(r"^\d{4}$")
+PASSPORT_NUMBER_RE = re.compile(r"^\d{6}$")
+UNIT_CODE_RE = re.compile(r"^\d{3}-\d{3}$")
+
+
+def normalize_name(value: str | None) -> str:
+    """For matching: lower case, ё -> е, hyphens and repeated spaces folded to one space."""
+    return normalize_text((value or "").replace("-", " ").replace("‐", " "))
+
+
+def full_name_key(last: str, first: str, middle: str = "") -> str:
+    return " ".join(
+        part
+        for part in (normalize_name(last), normalize_name(first), normalize_name(middle))
+        if part
+    )

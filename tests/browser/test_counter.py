@@ -1,0 +1,81 @@
+"""A specialist walks the counter: search -> new applicant -> application -> receipt."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Application
+from tests.browser.conftest import login
+from tests.conftest import PASSWORD
+from tests.pdf_utils import pdf_text
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_specialist_registers_an_applicant_and_prints_the_receipt(
+    page, live_server, specialist, catalogue
+):
+    login(page, live_server, "specialist", PASSWORD)
+    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Приём").click()
+
+    search = page.get_by_role("searchbox", name="Поиск заявителя")
+    expect(search).to_be_focused()
+    search.fill("112-233-445 95")
+    expect(page.locator("#results")).to_contain_text(
+        "Никого не найдено по запросу «112-233-445 95»"
+    )
+
+    page.wait_for_load_state()
+    page.keyboard.press("Alt+N")  # the shortcut shown on screen
+    expect(page.get_by_role("heading", name="Новый заявитель")).to_be_visible()
+    expect(page.get_by_label("СНИЛС")).to_have_value(
+        "112-233-445 95"
+    )  # carried over from the search
+    page.get_by_label("Фамилия").fill("Иванов")
+    page.get_by_label("Имя", exact=True).fill("Иван")
+    page.get_by_label("Отчество").fill("Иванович")
+    page.get_by_label("мужской").check()
+    page.get_by_label("Дата рождения").fill("1950-03-15")
+    page.get_by_label("Серия").fill("1804")
+    page.get_by_label("Номер", exact=True).fill("123456")
+    page.get_by_role("button", name="Зарегистрировать заявителя").click()
+    expect(page.get_by_text("Заявитель Иванов Иван Иванович зарегистрирован.")).to_be_visible()
+
+    page.wait_for_load_state()  # the shortcuts' script runs once the page has loaded
+    page.keyboard.press("Alt+Z")
+    expect(page.get_by_role("heading", name="Новое заявление: выберите услугу")).to_be_visible()
+    page.get_by_role("searchbox", name="Поиск услуги").fill("ветеранам")
+    expect(page.locator("#services")).to_contain_text("Ежемесячная денежная выплата ветеранам")
+    page.get_by_role("link", name="Ежемесячная денежная выплата ветеранам").click()
+
+    expect(
+        page.get_by_role("heading", name="Ежемесячная денежная выплата ветеранам")
+    ).to_be_visible()
+    rows = page.locator("table.checklist tbody tr")
+    passport = rows.filter(has_text="Паспорт гражданина Российской Федерации")
+    passport.get_by_label("представлен", exact=True).check()
+    passport.locator("input.sheets").fill("2")
+    veteran = rows.filter(has_text="Удостоверение ветерана")
+    veteran.get_by_label("представлен", exact=True).check()
+    veteran.locator("input.sheets").fill("1")
+    page.get_by_role("button", name="Зарегистрировать заявление").click()
+
+    expect(page.get_by_text("зарегистрировано. Срок решения")).to_be_visible()
+    application = Application.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Заявление № {application.number_display}"
+    )
+
+    with page.expect_download() as download_info:
+        page.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = 'r.pdf'; document.body.appendChild(a); a.click(); }",
+            page.get_by_role("link", name="Печать расписки").get_attribute("href"),
+        )
+    pdf = Path(download_info.value.path()).read_bytes()
+    text = pdf_text(pdf)
+    assert f"Регистрационный № {application.number_display}" in text
+    assert "от Иванова Ивана Ивановича" in text
+    for title in ("Паспорт гражданина Российской Федерации", "Удостоверение ветерана"):
+        assert title in text
+    assert f"до {application.deadline:%d.%m.%Y}" in text

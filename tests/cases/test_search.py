@@ -1,0 +1,94 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases import search
+from tests.factories import ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(office, catalogue):
+    return {
+        "ivanov": ApplicantFactory(office=office, snils="11223344595", last_name="Иванов", first_name="Иван",
+                                   middle_name="Иванович", birth_date=datetime.date(1950, 3, 15)),
+        "ivanova": ApplicantFactory(office=office, snils="", last_name="Иванова", first_name="Мария",
+                                    middle_name="Петровна", sex="F", birth_date=datetime.date(1955, 7, 1)),
+        "semenov": ApplicantFactory(office=office, snils="", last_name="Семёнов", first_name="Олег",
+                                    middle_name="", birth_date=datetime.date(1970, 1, 2)),
+        "petrova": ApplicantFactory(office=office, snils="", last_name="Петрова-Водкина", first_name="Анна",
+                                    middle_name="Сергеевна", sex="F", birth_date=datetime.date(1980, 5, 5)),
+    }  # fmt: skip
+
+
+def names(query, user):
+    return [hit.applicant.full_name for hit in search.search(query, user)]
+
+
+@pytest.mark.parametrize("query", ["112-233-445 95", "11223344595", "112 233 445 95"])
+def test_snils_in_any_formatting(people, specialist, query):
+    assert names(query, specialist) == ["Иванов Иван Иванович"]
+
+
+def test_surname_prefix_and_name_fragments(people, specialist):
+    assert names("иван", specialist) == ["Иванов Иван Иванович", "Иванова Мария Петровна"]
+    assert names("Иванова Мар", specialist) == ["Иванова Мария Петровна"]
+    assert names("семенов", specialist) == ["Семёнов Олег"]  # ё and е are one letter here
+    assert names("петрова-водкина", specialist) == ["Петрова-Водкина Анна Сергеевна"]
+
+
+def test_surname_with_initials(people, specialist):
+    assert names("Иванов И.И.", specialist) == ["Иванов Иван Иванович"]
+    assert names("Иванов И. И.", specialist) == ["Иванов Иван Иванович"]
+    assert names("Иванова М.П.", specialist) == ["Иванова Мария Петровна"]
+    assert names("Петрова-Водкина А.С.", specialist) == ["Петрова-Водкина Анна Сергеевна"]
+
+
+def test_one_typo_in_the_surname_is_forgiven(people, specialist):
+    assert names("Ивонов И.И.", specialist) == ["Иванов Иван Иванович"]
+    assert "Семёнов Олег" in names("Семенав", specialist)
+
+
+def test_birth_date(people, specialist):
+    assert names("15.03.1950", specialist) == ["Иванов Иван Иванович"]
+    assert names("31.02.1950", specialist) == []
+
+
+def test_case_file_and_application_numbers(client, people, specialist):
+    from cases.models import Application
+    from tests.cases.test_applications import register
+
+    client.force_login(specialist)
+    register(client, people["ivanova"])
+    application = Application.objects.get()
+    number = application.case_file.number
+    assert names(f"ЛД-{number:06d}", specialist) == ["Иванова Мария Петровна"]
+    assert names(f"лд {number}", specialist) == ["Иванова Мария Петровна"]
+    hits = search.search(application.number_display, specialist)
+    assert hits[0].url == reverse("cases:application", args=[application.pk])
+    assert hits[0].note == f"заявление № {application.number_display}"
+
+
+def test_search_never_crosses_offices(people, other_specialist):
+    assert names("Иванов", other_specialist) == []
+    assert names("112-233-445 95", other_specialist) == []
+
+
+def test_counter_results_arrive_as_a_partial_with_masked_snils(client, people, specialist):
+    client.force_login(specialist)
+    response = client.get(reverse("cases:counter"), {"q": "иванов"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results" data-query="иванов">')
+    assert "•••-•••-445 95" in html and "112-233-445 95" not in html
+    assert html.index("Иванов Иван") < html.index("Иванова Мария")
+
+
+def test_nothing_found_offers_registration_with_the_query(client, people, specialist):
+    client.force_login(specialist)
+    html = client.get(reverse("cases:counter"), {"q": "Кузнецов"}).content.decode()
+    assert "Никого не найдено по запросу «Кузнецов»." in html
+    assert reverse("cases:applicant_new") + "?q=%D0%9A" in html
+    html = client.get(reverse("cases:applicant_new"), {"q": "Кузнецов Пётр"}).content.decode()
+    assert 'value="Кузнецов"' in html and 'value="Пётр"' in html
