@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat check-deploy bench clean
+.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,6 @@ beat: install
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
+
+bench-counter: install
+	$(PY) bench/counter.py

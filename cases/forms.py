@@ -191,7 +191,12 @@ class ApplicationForm(forms.Form):
         for rd in self.lines:
             can_request = rd.interagency or rd.document_type.interagency
             choices = [(k, v) for k, v in STATUS_CHOICES if k != "requested" or can_request]
-            default = "requested" if rd.interagency else "brought"
+            # Required lines start as brought (or requested by the office); conditional ones
+            # start as not brought, so nothing inapplicable is ticked by default.
+            if rd.required:
+                default = "requested" if rd.interagency else "brought"
+            else:
+                default = "missing"
             self.fields[f"doc_{rd.pk}_status"] = forms.ChoiceField(
                 label=rd.document_type.title, choices=choices, initial=default, widget=forms.RadioSelect,
                 error_messages={"invalid_choice": "Этот документ учреждение не запрашивает: его представляет заявитель."},

@@ -53,6 +53,9 @@ def test_one_typo_in_the_surname_is_forgiven(people, specialist):
 
 def test_birth_date(people, specialist):
     assert names("15.03.1950", specialist) == ["Иванов Иван Иванович"]
+    [hit] = search.search("15.03.1950", specialist)
+    assert hit.applicant.birth_date == datetime.date(1950, 3, 15)
+    assert hit.applicant.is_anonymised is False
     assert names("31.02.1950", specialist) == []
 
 
@@ -82,6 +85,7 @@ def test_counter_results_arrive_as_a_partial_with_masked_snils(client, people, s
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="results" data-query="иванов">')
     assert "•••-•••-445 95" in html and "112-233-445 95" not in html
+    assert "15.03.1950" in html  # dates read back as dates on every database
     assert html.index("Иванов Иван") < html.index("Иванова Мария")
 
 
