@@ -18,11 +18,76 @@ class CasesConfig(AppConfig):
                 "Журнал", "cases:journal", permission="cases.view_application", key="j", order=20
             )
         )
+        from django.db.models import Q
+
+        from cases import requests as case_requests
+        from cases import services as case_services
+        from cases.models import Application, IncomingRequest, InteragencyRequest
+        from onewindow import work
+
+        work.register(
+            work.WorkKind(
+                "application",
+                "Заявления",
+                Application,
+                "specialist",
+                open_filter=Q(status__in=Application.OPEN_STATUSES),
+                due_field="deadline",
+                url_name="cases:application",
+                select_related=("applicant", "service"),
+            )
+        )
+        work.register(
+            work.WorkKind(
+                "interagency",
+                "Межведомственные запросы",
+                InteragencyRequest,
+                "handled_by",
+                open_filter=Q(result=""),
+                due_field="due_date",
+                url_name="cases:interagency",
+                select_related=("agency", "document", "application__applicant"),
+            )
+        )
+        work.register(
+            work.WorkKind(
+                "incoming", "Запросы из других районов и регионов", IncomingRequest, "assigned_to",
+                open_filter=Q(answered_on__isnull=True), due_field="due_date", url_name="cases:incoming",
+            )
+        )  # fmt: skip
+        if case_requests.open_requests_guard not in case_services.DECISION_GUARDS:
+            case_services.DECISION_GUARDS.append(case_requests.open_requests_guard)
+        navigation.register(
+            navigation.NavItem(
+                "Мои дела",
+                "my_work",
+                permission="cases.view_application",
+                key="m",
+                order=5,
+                badge="my_work_count",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Запросы",
+                "cases:requests",
+                permission="cases.view_incomingrequest",
+                key="q",
+                order=25,
+            )
+        )
+
         counter = [
             f"cases.{action}_{model}"
             for model in ("applicant", "application", "applicantcategory")
             for action in ("add", "change", "view")
-        ] + ["cases.view_casefile", "cases.view_entitlement", "cases.view_full_identity"]
+        ] + [
+            "cases.view_casefile", "cases.view_entitlement", "cases.view_full_identity",
+            "cases.view_interagencyrequest", "cases.change_interagencyrequest",
+            "cases.add_incomingrequest", "cases.change_incomingrequest", "cases.view_incomingrequest",
+            "cases.add_outgoingrequest", "cases.view_outgoingrequest", "onewindow.handover_own",
+            "onewindow.view_handover",
+        ]  # fmt: skip
         read_only = [
             "cases.view_applicant",
             "cases.view_application",
@@ -32,7 +97,13 @@ class CasesConfig(AppConfig):
         roles.register_role_permissions(
             {
                 roles.SPECIALIST: counter,
-                roles.CHIEF: [*counter, "cases.decide_application", "cases.change_entitlement"],
+                roles.CHIEF: [
+                    *counter,
+                    "cases.decide_application",
+                    "cases.change_entitlement",
+                    "cases.override_interagency",
+                    "onewindow.add_handover",
+                ],
                 roles.DIRECTOR: read_only,
                 roles.ARCHIVIST: ["cases.view_applicant", "cases.view_casefile"],
             }

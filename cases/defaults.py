@@ -33,4 +33,33 @@ def load_defaults(write=print) -> dict:
         _, was_created = BenefitCategory.objects.get_or_create(code=code, defaults={"title": title})
         created += was_created
     write(f"Льготные категории: всего {len(CATEGORIES)}, добавлено {created}")
+    load_request_defaults(write)
     return {"created": created}
+
+
+REQUEST_KINDS = [
+    ("case-file-copy", "Копии документов личного дела", 10),
+    ("benefit-info", "Сведения о назначенных мерах социальной поддержки", 5),
+    ("stop-payment", "Сведения о прекращении выплат (при переезде)", 5),
+    ("court", "Запрос суда, прокуратуры", 5),
+    ("other", "Иной запрос", 30),
+]
+
+AGENCIES = [
+    ("Социальный фонд России", 5),
+    ("МВД России", 5),
+    ("Органы ЗАГС", 5),
+    ("Росреестр", 5),
+    ("Центр занятости населения", 5),
+    ("ФКУ «ГБ МСЭ»", 5),
+]
+
+
+def load_request_defaults(write=print) -> None:
+    from cases.models import Agency, RequestKind
+
+    for code, title, days in REQUEST_KINDS:
+        RequestKind.objects.get_or_create(code=code, defaults={"title": title, "due_days": days})
+    for name, days in AGENCIES:
+        Agency.objects.get_or_create(name=name, defaults={"response_days": days})
+    write(f"Виды входящих запросов: {len(REQUEST_KINDS)}; ведомства: {Agency.objects.count()}")

@@ -121,6 +121,8 @@ class Applicant(models.Model):
             if part
         )
         super().save(*args, **kwargs)
+        if self.last_name_key:
+            NameKey.objects.bulk_create([NameKey(key=self.last_name_key)], ignore_conflicts=True)
 
     @property
     def full_name(self) -> str:
@@ -155,6 +157,22 @@ class Applicant(models.Model):
     def age_on(self, day: datetime.date) -> int:
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class NameKey(models.Model):
+    """Every distinct normalised surname, for typo-tolerant search: a misspelt surname is
+    matched against a few thousand distinct surnames instead of a million applicants, then the
+    applicants are read through the (office, surname, name) index. Derived data, kept by
+    `Applicant.save` and by bulk loads; it holds no personal data beyond a surname."""
+
+    key = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "фамилия (для поиска)"
+        verbose_name_plural = "фамилии (для поиска)"
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class ApplicantCategory(models.Model):
@@ -318,7 +336,10 @@ class Application(models.Model):
         verbose_name = "заявление"
         verbose_name_plural = "заявления"
         ordering = ["-registered_at"]
-        permissions = [("decide_application", "Вносит решение по заявлению")]
+        permissions = [
+            ("decide_application", "Вносит решение по заявлению"),
+            ("override_interagency", "Принимает решение при открытых межведомственных запросах"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["office", "reg_year", "reg_number"], name="application_number_unique"
@@ -340,6 +361,10 @@ class Application(models.Model):
         return f"{self.reg_number}/{self.reg_year}"
 
     @property
+    def work_title(self) -> str:
+        return f"Заявление № {self.number_display}: {self.applicant.short_name}, {self.service.short_title}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
@@ -353,6 +378,7 @@ class ApplicationDocument(models.Model):
     class Status(models.TextChoices):
         BROUGHT = "brought", "представлен"
         REQUESTED = "requested", "запрашивает учреждение"
+        OBTAINED = "obtained", "получен по межведомственному запросу"
         MISSING = "missing", "не представлен"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
@@ -486,3 +512,245 @@ class Entitlement(models.Model):
         return f"с {self.start_date:%d.%m.%Y}" + (
             f" по {self.end_date:%d.%m.%Y}" if self.end_date else " бессрочно"
         )
+
+
+# --- Requests with deadlines (interagency, other districts and regions) ----------------------
+
+
+class Agency(models.Model):
+    """An agency the office sends interagency requests to (СФР, МВД, ЗАГС, …)."""
+
+    name = models.CharField("ведомство", max_length=300, unique=True)
+    response_days = models.PositiveSmallIntegerField(
+        "срок ответа, рабочих дней", default=5, validators=[MinValueValidator(1)],
+        help_text="210-ФЗ ст. 7.2: не более 5 рабочих дней, если иное не установлено",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ведомство"
+        verbose_name_plural = "ведомства"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InteragencyRequest(models.Model):
+    """A межведомственный запрос for a document the applicant need not bring (210-ФЗ ст. 7)."""
+
+    class Result(models.TextChoices):
+        PENDING = "", "ответ не получен"
+        RECEIVED = "received", "документ (сведения) получен"
+        REFUSED = "refused", "отказ в предоставлении"
+        NO_ANSWER = "no_answer", "ответ не поступил"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name="заявление",
+        on_delete=models.PROTECT,
+        related_name="interagency_requests",
+    )
+    document = models.OneToOneField(
+        ApplicationDocument,
+        verbose_name="документ",
+        on_delete=models.PROTECT,
+        related_name="interagency_request",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="ведомство", on_delete=models.PROTECT, related_name="requests"
+    )
+    sent_on = models.DateField("направлен")
+    due_date = models.DateField("срок ответа", db_index=True)
+    result = models.CharField(
+        "результат", max_length=16, choices=Result.choices, blank=True, default=""
+    )
+    response_on = models.DateField("ответ получен", null=True, blank=True)
+    response_note = models.CharField("содержание ответа", max_length=500, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="исполнитель",
+        on_delete=models.PROTECT,
+        related_name="interagency_requests",
+    )
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "межведомственный запрос"
+        verbose_name_plural = "межведомственные запросы"
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"Запрос в {self.agency}: {self.document.title}"
+
+    @property
+    def work_title(self) -> str:
+        return (
+            f"Межведомственный запрос в {self.agency}: {self.document.title} "
+            f"(заявление № {self.application.number_display}, {self.application.applicant.short_name})"
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return not self.result
+
+
+class RequestKind(models.Model):
+    """A kind of incoming request with its answer deadline in working days."""
+
+    code = models.SlugField("код", max_length=64, unique=True)
+    title = models.CharField("вид запроса", max_length=300)
+    due_days = models.PositiveSmallIntegerField(
+        "срок ответа, рабочих дней", default=10, validators=[MinValueValidator(1)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "вид входящего запроса"
+        verbose_name_plural = "виды входящих запросов"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncomingRequest(models.Model):
+    """A request from another district or region (or another office of this installation)."""
+
+    office = models.ForeignKey(
+        Office,
+        verbose_name="учреждение",
+        on_delete=models.PROTECT,
+        related_name="incoming_requests",
+    )
+    kind = models.ForeignKey(
+        RequestKind, verbose_name="вид", on_delete=models.PROTECT, related_name="+"
+    )
+    sender = models.CharField("организация-отправитель", max_length=500)
+    sender_office = models.ForeignKey(
+        Office, verbose_name="учреждение-отправитель (в этой системе)", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="sent_requests",
+    )  # fmt: skip
+    sender_number = models.CharField("исходящий номер отправителя", max_length=100)
+    sender_date = models.DateField("дата запроса")
+    received_on = models.DateField("поступил")
+    subject_name = models.CharField("о ком: ФИО", max_length=300)
+    subject_birth_date = models.DateField("о ком: дата рождения", null=True, blank=True)
+    subject_snils = models.CharField("о ком: СНИЛС", max_length=11, blank=True)
+    applicant = models.ForeignKey(
+        Applicant,
+        verbose_name="заявитель (найден)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incoming_requests",
+    )
+    question = models.TextField("что запрашивается")
+    due_date = models.DateField("срок ответа", db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="исполнитель",
+        on_delete=models.PROTECT,
+        related_name="incoming_requests",
+    )
+    answer = models.TextField("ответ", blank=True)
+    attachments = models.TextField("приложения (по строке на документ)", blank=True)
+    answered_on = models.DateField("ответ направлен", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто ответил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    out_year = models.PositiveSmallIntegerField("год исходящего", null=True, blank=True)
+    out_number = models.PositiveIntegerField("исходящий номер", null=True, blank=True)
+    outgoing = models.OneToOneField(
+        "OutgoingRequest", verbose_name="наш запрос (из другого учреждения)", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="incoming",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "запрос из другого района (региона)"
+        verbose_name_plural = "запросы из других районов и регионов"
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "out_year", "out_number"], name="incoming_out_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Запрос {self.sender} № {self.sender_number} от {self.sender_date:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_on is None
+
+    @property
+    def work_title(self) -> str:
+        return f"Запрос {self.sender} № {self.sender_number} от {self.sender_date:%d.%m.%Y} о {self.subject_name}"
+
+    @property
+    def out_number_display(self) -> str:
+        return f"{self.out_number}/{self.out_year}" if self.out_number else ""
+
+    @property
+    def attachment_list(self) -> list[str]:
+        return [line.strip() for line in self.attachments.splitlines() if line.strip()]
+
+
+class OutgoingRequest(models.Model):
+    """Our request to another office of this installation; its answer comes back here."""
+
+    office = models.ForeignKey(
+        Office,
+        verbose_name="учреждение",
+        on_delete=models.PROTECT,
+        related_name="outgoing_requests",
+    )
+    to_office = models.ForeignKey(
+        Office, verbose_name="куда", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.ForeignKey(
+        RequestKind, verbose_name="вид", on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name="о ком", on_delete=models.PROTECT, related_name="outgoing_requests"
+    )
+    question = models.TextField("что запрашиваем")
+    sent_on = models.DateField("направлен")
+    out_year = models.PositiveSmallIntegerField("год исходящего")
+    out_number = models.PositiveIntegerField("исходящий номер")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто направил",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer = models.TextField("ответ", blank=True)
+    attachments = models.TextField("приложения к ответу", blank=True)
+    answered_on = models.DateField("ответ получен", null=True, blank=True)
+    answer_number = models.CharField("исходящий номер ответа", max_length=50, blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "запрос в другое учреждение"
+        verbose_name_plural = "запросы в другие учреждения"
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Запрос № {self.out_number}/{self.out_year} в {self.to_office}"

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.utils import timezone
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from cases.models import Applicant, Application, CaseFile
+from cases.models import Applicant, Application, CaseFile, NameKey
 from onewindow.identity import normalize_name, snils_digits
 
 SNILS_RE = re.compile(r"^[\d\s-]+$")
@@ -57,6 +58,7 @@ def _applicants(user) -> QuerySet:
 
 A = Applicant._meta.db_table
 F = CaseFile._meta.db_table
+K = NameKey._meta.db_table
 
 
 def _scope_sql(user, alias: str) -> tuple[str, list] | None:
@@ -70,8 +72,13 @@ def _scope_sql(user, alias: str) -> tuple[str, list] | None:
     return f"{alias}.office_id = %s", [user.office_id]
 
 
-FIELDS = [field.attname for field in Applicant._meta.concrete_fields]
-COLUMNS = ", ".join(f"a.{field.column}" for field in Applicant._meta.concrete_fields)
+# What a result line shows (name, birth date, masked СНИЛС) and what scoping needs: reading only
+# these keeps each keystroke cheap; other fields load on access like any deferred field.
+LIST_FIELDS = {"id", "office_id", "snils", "last_name", "first_name", "middle_name", "sex",
+               "birth_date", "is_anonymised", "name_key"}  # fmt: skip
+# in the model's field order, as Model.from_db expects the values
+FIELDS = [f.attname for f in Applicant._meta.concrete_fields if f.attname in LIST_FIELDS]
+COLUMNS = ", ".join(f"a.{name}" for name in FIELDS)
 
 
 def _fetch(sql: str, params: list, extra: int = 0) -> list[tuple[Applicant, tuple]]:
@@ -91,7 +98,19 @@ def _fetch(sql: str, params: list, extra: int = 0) -> list[tuple[Applicant, tupl
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     # psycopg2 already returns Python dates, booleans and text: exactly what the ORM would read.
-    return [(Applicant.from_db(connection.alias, FIELDS, row[:width]), row[width:]) for row in rows]
+    return [(_build(row[:width]), row[width:]) for row in rows]
+
+
+def _build(values) -> Applicant:
+    """A read-only result row as an Applicant with the listed fields loaded (what Model.from_db
+    does, without its per-field loop over all 25 fields); other fields load on access."""
+    applicant = Applicant.__new__(Applicant)
+    applicant.__dict__.update(zip(FIELDS, values, strict=True))
+    state = ModelState()
+    state.adding = False
+    state.db = connection.alias
+    applicant._state = state
+    return applicant
 
 
 def _raw(user, where: str, params: list, *, order: str = "", limit: int = 10) -> list[Applicant]:
@@ -115,7 +134,6 @@ def search(query: str, user, *, limit: int = 10) -> list[Hit]:
     if len(raw) < 2 and not raw.isdigit():
         return []
     text = normalize_name(raw).replace(",", " ").strip()
-    applicants = _applicants(user)
 
     digits = snils_digits(raw)
     if SNILS_RE.match(raw) and len(digits) == 11:
@@ -133,7 +151,7 @@ def search(query: str, user, *, limit: int = 10) -> list[Hit]:
         if len(digits) >= 6 and not hits:
             hits = [
                 Hit(a, "по части СНИЛС")
-                for a in applicants.filter(snils__startswith=digits)[:limit]
+                for a in _applicants(user).filter(snils__startswith=digits)[:limit]
             ]
         return hits[:limit]
     if m := DATE_RE.match(raw):
@@ -157,9 +175,9 @@ def search(query: str, user, *, limit: int = 10) -> list[Hit]:
             return [Hit(a) for a in exact]
         return [
             Hit(a, "похожая фамилия")
-            for a in _similar_surname(applicants, surname, limit, initials=initials)
+            for a in _similar_surname(user, surname, limit, initials=initials)
         ]
-    return _by_words(user, applicants, text, limit)
+    return _by_words(user, text, limit)
 
 
 def _by_case_file(user, number: int, limit: int) -> list[Hit]:
@@ -193,7 +211,7 @@ def _by_application(user, number: int, year: int, limit: int) -> list[Hit]:
     ]
 
 
-def _by_words(user, applicants: QuerySet, text: str, limit: int) -> list[Hit]:
+def _by_words(user, text: str, limit: int) -> list[Hit]:
     words = [w for w in text.split() if w]
     if not words:
         return []
@@ -208,37 +226,40 @@ def _by_words(user, applicants: QuerySet, text: str, limit: int) -> list[Hit]:
     )
     if found or len(surname) < 3:
         return [Hit(a) for a in found]
-    similar = _similar_surname(applicants, surname, limit)
+    similar = _similar_surname(user, surname, limit)
     if rest:
         similar = [a for a in similar if all(f" {w}" in f" {a.name_key}" for w in rest)]
     return [Hit(a, "похожая фамилия") for a in similar]
 
 
-def _similar_surname(
-    applicants: QuerySet, surname: str, limit: int, *, initials: str = ""
-) -> list[Applicant]:
-    """Surnames about one typo away."""
+def similar_surnames(surname: str, *, limit: int = 8) -> list[str]:
+    """Distinct surnames about one typo away from `surname`, closest first."""
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT key FROM {K} WHERE key %% %s AND similarity(key, %s) >= %s "
+                "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
+                [surname, surname, TRIGRAM_THRESHOLD, surname, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    keys = NameKey.objects.filter(key__startswith=surname[0]).values_list("key", flat=True)
+    found = process.extract(
+        surname, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=limit
+    )
+    return [key for key, _, _ in found]
 
-        qs = applicants.filter(last_name_key__trigram_similar=surname)
+
+def _similar_surname(user, surname: str, limit: int, *, initials: str = "") -> list[Applicant]:
+    """Applicants whose surname is about one typo away, closest surnames first."""
+    result: list[Applicant] = []
+    for key in similar_surnames(surname):
+        where, params = "a.last_name_key = %s", [key]
         if initials:
-            qs = qs.filter(initials__startswith=initials)
-        return list(
-            qs.annotate(similarity=TrigramSimilarity("last_name_key", surname))
-            .filter(similarity__gte=TRIGRAM_THRESHOLD)
-            .order_by("-similarity", "name_key")[:limit]
+            where += " AND a.initials LIKE %s ESCAPE '\\'"
+            params.append(_like_prefix(initials))
+        result += _raw(
+            user, where, params, order="a.last_name_key, a.name_key", limit=limit - len(result)
         )
-    # Portable fallback: narrow by the first letter, then score in Python.
-    candidates = applicants.filter(last_name_key__startswith=surname[0])
-    if initials:
-        candidates = candidates.filter(initials__startswith=initials)
-    scored = []
-    for applicant in candidates.only("id", "last_name_key", "name_key").iterator(chunk_size=2000):
-        ratio = fuzz.ratio(surname, applicant.last_name_key)
-        if ratio >= FUZZY_MIN_RATIO:
-            scored.append((ratio, applicant.pk))
-    scored.sort(key=lambda pair: -pair[0])
-    ids = [pk for _, pk in scored[:limit]]
-    by_id = applicants.in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
+        if len(result) >= limit:
+            break
+    return result

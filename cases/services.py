@@ -349,6 +349,9 @@ def register_application(
                     )
                 )
             ApplicationDocument.objects.bulk_create(documents)
+            from cases.requests import open_interagency_requests
+
+            open_interagency_requests(application, actor=actor)
             ApplicationEvent.objects.create(
                 application=application,
                 actor=actor,
@@ -421,11 +424,6 @@ def transition(
                 f"Действие «{spec['title']}» невозможно: заявление в состоянии «{application.get_status_display()}»."
             )
         today = timezone.localdate()
-        if name in {"grant", "refuse"}:
-            for guard in DECISION_GUARDS:
-                message = guard(application, actor=actor, override_reason=override_reason)
-                if message:
-                    raise CounterError(message, field="override_reason")
         if name == "refuse":
             if not reason.strip():
                 raise CounterError("Укажите причину отказа.", field="reason")
@@ -436,6 +434,11 @@ def transition(
                     "Укажите, как заявитель отозвал заявление (дата, основание).", field="reason"
                 )
             application.withdrawal_reason = reason.strip()
+        if name in {"grant", "refuse"}:
+            for guard in DECISION_GUARDS:
+                message = guard(application, actor=actor, override_reason=override_reason)
+                if message:
+                    raise CounterError(message, field="override_reason")
         if name in {"grant", "refuse"}:
             application.decision_date = today
         if name == "grant":

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import request_views, views
 
 app_name = "cases"
 
@@ -23,4 +23,13 @@ urlpatterns = [
     path("applications/<int:pk>/<slug:action>/", views.application_transition, name="transition"),
     path("files/<int:pk>/", views.casefile_detail, name="casefile"),
     path("journal/", views.journal, name="journal"),
+    path("requests/", request_views.request_list, name="requests"),
+    path("interagency/<int:pk>/", request_views.interagency_detail, name="interagency"),
+    path("incoming/new/", request_views.incoming_new, name="incoming_new"),
+    path("incoming/<int:pk>/", request_views.incoming_detail, name="incoming"),
+    path("incoming/<int:pk>/letter.pdf", request_views.incoming_letter, name="incoming_letter"),
+    path(
+        "applicants/<int:applicant_pk>/ask-office/", request_views.outgoing_new, name="outgoing_new"
+    ),
+    path("outgoing/<int:pk>/", request_views.outgoing_detail, name="outgoing"),
 ]

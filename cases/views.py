@@ -274,6 +274,8 @@ def application_detail(request, pk: int):
             "today": timezone.localdate(),
             "full_identity": sees_full_identity(request.user),
             "entitlements": application.entitlements.all(),
+            "interagency": application.interagency_requests.select_related("agency", "document"),
+            "open_requests": application.interagency_requests.filter(result="").count(),
         },
     )
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -11,8 +12,25 @@ class OfficeAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "short_name"]
 
 
+class UserChangeForm(DjangoUserAdmin.form):
+    def clean_is_active(self):
+        from onewindow.handover import deactivation_blockers
+
+        is_active = self.cleaned_data.get("is_active")
+        if self.instance.pk and self.instance.is_active and not is_active:
+            blockers = deactivation_blockers(self.instance)
+            if blockers:
+                raise forms.ValidationError(
+                    "Нельзя отключить учётную запись: за сотрудником числятся незавершённые дела ("
+                    + "; ".join(blockers)
+                    + "). Сначала передайте их (раздел «Передача дел»)."
+                )
+        return is_active
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    form = UserChangeForm
     list_display = ["username", "last_name", "first_name", "office", "position", "is_active"]
     list_filter = ["office", "groups", "is_active"]
     search_fields = ["username", "last_name", "first_name", "middle_name"]

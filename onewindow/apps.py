@@ -18,6 +18,10 @@ class OneWindowConfig(AppConfig):
             roles.sync_role_permissions, sender=last_app, dispatch_uid="onewindow.sync_roles"
         )
 
+        from onewindow import navigation, work
+
+        navigation.BADGES["my_work_count"] = work.open_work_count
+
         from django.db.models.signals import post_delete, post_save
 
         from onewindow import workdays

@@ -90,7 +90,12 @@ class User(AbstractUser):
 
     @property
     def sees_all_offices(self) -> bool:
-        return self.is_superuser or self.has_perm("onewindow.view_all_offices")
+        # asked on every scoped query; a user object lives for one request, so cache it there
+        cached = self.__dict__.get("_sees_all_offices")
+        if cached is None:
+            cached = self.is_superuser or self.has_perm("onewindow.view_all_offices")
+            self.__dict__["_sees_all_offices"] = cached
+        return cached
 
     @property
     def role_names(self) -> list[str]:
@@ -270,3 +275,89 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id}/{self.name}/{self.year}: {self.last_value}"
+
+
+class Handover(models.Model):
+    """Передача дел: all open work of one specialist handed to another, for a period or for good."""
+
+    class Reason(models.TextChoices):
+        LEAVE = "leave", "отпуск"
+        TRIP = "trip", "командировка"
+        ILLNESS = "illness", "болезнь"
+        DISMISSAL = "dismissal", "увольнение"
+        OTHER = "other", "иное"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "действует"
+        RETURNED = "returned", "дела возвращены"
+        FINAL = "final", "передано окончательно"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто передаёт",
+        on_delete=models.PROTECT,
+        related_name="handovers_given",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кому",
+        on_delete=models.PROTECT,
+        related_name="handovers_taken",
+    )
+    reason = models.CharField("основание", max_length=16, choices=Reason.choices)
+    permanent = models.BooleanField("окончательно (без возврата)", default=False)
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по", null=True, blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    number = models.PositiveIntegerField("номер акта")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="оформил", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("оформлено", auto_now_add=True)
+    returned_at = models.DateTimeField("возвращено", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто вернул",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField("примечание", blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "передача дел"
+        verbose_name_plural = "передачи дел"
+        ordering = ["-created_at"]
+        permissions = [("handover_own", "Передаёт свои дела")]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "number"], name="handover_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Передача дел № {self.number}"
+
+
+class HandoverItem(models.Model):
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField("вид", max_length=32)
+    object_id = models.PositiveBigIntegerField()
+    description = models.CharField("дело", max_length=500)
+    due_date = models.DateField("срок", null=True, blank=True)
+    returned = models.BooleanField("возвращено", default=False)
+
+    class Meta:
+        verbose_name = "переданное дело"
+        verbose_name_plural = "переданные дела"
+        ordering = ["handover", "kind", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description

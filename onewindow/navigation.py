@@ -16,7 +16,7 @@ class NavItem:
     roles: tuple[str, ...] = ()  # empty: every signed-in user
     permission: str = ""
     key: str = ""  # accesskey hint shown next to the title
-    badge: str = ""  # name of a context value with a count (later issues)
+    badge: str = ""  # name of a counter in BADGES, shown next to the title when not zero
     children: list = field(default_factory=list)
     order: int = 50  # position in the bar: lower first
 
@@ -28,6 +28,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Главная", "home", order=0),
+    NavItem("Передача дел", "handovers", permission="onewindow.view_handover", order=80),
     NavItem(
         "Журнал доступа",
         "access_log",
@@ -36,6 +37,10 @@ NAVIGATION: list[NavItem] = [
         order=90,
     ),
 ]
+
+
+# name -> function(user) -> int
+BADGES: dict = {}
 
 
 def register(item: NavItem) -> None:
@@ -56,5 +61,14 @@ def items_for(user, current_path: str = "") -> list[dict]:
         except NoReverseMatch:
             continue
         active = current_path == url or (url != "/" and current_path.startswith(url))
-        result.append({"title": item.title, "url": url, "active": active, "key": item.key})
+        badge = BADGES[item.badge](user) if item.badge in BADGES else 0
+        result.append(
+            {
+                "title": item.title,
+                "url": url,
+                "active": active,
+                "key": item.key,
+                "badge": badge or "",
+            }
+        )
     return result

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from onewindow import health, views
+from onewindow import health, views, work_views
 
 admin.site.site_header = "OneWindow: администрирование"
 admin.site.site_title = "OneWindow"
@@ -24,6 +24,17 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("audit/access-log/", views.access_log, name="access_log"),
+    path("work/", work_views.my_work, name="my_work"),
+    path("handovers/", work_views.handover_list, name="handovers"),
+    path("handovers/<int:pk>/", work_views.handover_detail, name="handover"),
+    path("handovers/<int:pk>/return/", work_views.handover_return, name="handover_return"),
+    path("handovers/<int:pk>/act.pdf", work_views.handover_act, name="handover_act"),
+    path(
+        "handovers/<int:pk>/return-act.pdf",
+        work_views.handover_act,
+        {"which": "return"},
+        name="handover_return_act",
+    ),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("calendar/", views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),

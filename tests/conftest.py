@@ -1,6 +1,7 @@
 """Role fixtures: a specialist, a chief, an archivist, an admin, a director of one office, and a
 specialist of another office (healthchecks' alice/bob/charlie)."""
 
+import datetime
 import io
 import os
 
@@ -112,3 +113,23 @@ def catalogue(db):
     if not Service.objects.exists():
         call_command("load_catalogue", stdout=io.StringIO())
     return Service.objects.all()
+
+
+@pytest.fixture
+def freeze_now(monkeypatch):
+    """Pin "now" (and so today's date) for the code under test: freeze_now(datetime)."""
+    from django.utils import timezone
+
+    def freeze(moment: datetime.datetime):
+        aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        monkeypatch.setattr(timezone, "now", lambda: aware)
+        return aware
+
+    return freeze
+
+
+@pytest.fixture(autouse=True)
+def on_a_working_day(freeze_now):
+    """Dates at the counter depend on the production calendar: tests run on Tuesday
+    24.11.2026, 10:00, unless they freeze another moment themselves."""
+    freeze_now(datetime.datetime(2026, 11, 24, 10, 0))

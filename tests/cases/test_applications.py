@@ -244,6 +244,11 @@ def test_lifecycle_up_to_a_granted_measure(client, specialist, chief, applicant)
     assert application.status == "transferred" and not Entitlement.objects.exists()
     client.force_login(chief)
     client.post(reverse("cases:transition", args=[application.pk, "review"]))
+    for request in application.interagency_requests.all():  # the answers came in
+        client.post(
+            reverse("cases:interagency", args=[request.pk]),
+            {"result": "received", "response_on": request.sent_on.isoformat()},
+        )
     client.post(
         reverse("cases:transition", args=[application.pk, "grant"]), {"start_date": "2026-12-01"}
     )
@@ -278,7 +283,7 @@ def test_refusal_needs_a_reason_and_prints_a_notice(client, chief, applicant):
     assert "Укажите причину отказа." in html
     client.post(
         reverse("cases:transition", args=[application.pk, "refuse"]),
-        {"reason": "нет права на меру"},
+        {"reason": "нет права на меру", "override_reason": "права нет независимо от ответов"},
     )
     application.refresh_from_db()
     assert application.status == "refused" and not Entitlement.objects.exists()
@@ -365,12 +370,12 @@ def test_counter_pages_have_fixed_query_counts(
     for code in ("edv-veterans", "veteran-certificate", "donor-edv"):
         register(client, applicant, code)
     application = Application.objects.first()
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         client.get(reverse("cases:applicant", args=[applicant.pk]))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(23):
         client.get(reverse("cases:application", args=[application.pk]))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         client.get(reverse("cases:counter"), {"q": "Иванов И.И."})
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         client.get(reverse("cases:journal"))
     assert ApplicationDocument.objects.exists()

@@ -56,6 +56,8 @@ def test_birth_date(people, specialist):
     [hit] = search.search("15.03.1950", specialist)
     assert hit.applicant.birth_date == datetime.date(1950, 3, 15)
     assert hit.applicant.is_anonymised is False
+    assert hit.applicant.reg_address.startswith("400105")  # a field not listed loads on access
+    assert hit.applicant.pk == people["ivanov"].pk
     assert names("31.02.1950", specialist) == []
 
 

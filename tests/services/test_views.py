@@ -61,9 +61,8 @@ def test_catalogue_list_query_count_is_fixed(
     client, specialist, catalogue, django_assert_max_num_queries
 ):
     client.force_login(specialist)
-    with django_assert_max_num_queries(
-        11
-    ):  # session, user, perms, groups, office, 2 data, session save
+    # session, user, perms, groups, office, 2 data, «Мои дела» counters, session save
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("services:list"))
     assert response.content.decode().count('class="result-link"') == Service.objects.count()
 

@@ -1,0 +1,265 @@
+"""Writes of requests with deadlines: interagency requests for documents, incoming requests from
+other districts and regions, and requests between offices of this installation.
+
+All due dates are in working days through the production calendar; every write is one
+transaction with history."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    Agency,
+    Applicant,
+    Application,
+    ApplicationDocument,
+    IncomingRequest,
+    InteragencyRequest,
+    OutgoingRequest,
+    RequestKind,
+)
+from cases.services import CounterError, _save
+from onewindow import workdays
+from onewindow.identity import full_name_key, snils_digits
+from onewindow.numbering import next_number
+
+DEFAULT_AGENCY = "Ведомство, в распоряжении которого находится документ"
+
+
+def agency_for(document_type) -> Agency:
+    name = (document_type.issuing_agency or DEFAULT_AGENCY).strip()[:300]
+    agency, _ = Agency.objects.get_or_create(name=name)
+    return agency
+
+
+def open_interagency_requests(
+    application: Application, *, actor, sent_on: datetime.date | None = None
+) -> list[InteragencyRequest]:
+    """One request per document the office obtains itself; called when the application is
+    registered (the requests go out the same working day)."""
+    sent_on = sent_on or application.registered_on
+    created = []
+    for document in application.documents.filter(
+        status=ApplicationDocument.Status.REQUESTED
+    ).select_related("document_type"):
+        if InteragencyRequest.objects.filter(document=document).exists():
+            continue
+        agency = agency_for(document.document_type)
+        request = InteragencyRequest(
+            office=application.office,
+            application=application,
+            document=document,
+            agency=agency,
+            sent_on=sent_on,
+            due_date=workdays.add_working_days(sent_on, agency.response_days),
+            handled_by=application.specialist,
+        )
+        _save(request, actor)
+        created.append(request)
+    return created
+
+
+def record_interagency_response(
+    request: InteragencyRequest, *, actor, result: str, response_on: datetime.date, note: str = ""
+) -> InteragencyRequest:
+    if result not in {
+        InteragencyRequest.Result.RECEIVED,
+        InteragencyRequest.Result.REFUSED,
+        InteragencyRequest.Result.NO_ANSWER,
+    }:
+        raise CounterError(
+            "Выберите результат: документ получен, отказ или ответ не поступил.", field="result"
+        )
+    with transaction.atomic():
+        request = (
+            InteragencyRequest.objects.select_for_update()
+            .select_related("document")
+            .get(pk=request.pk)
+        )
+        if not request.is_open:
+            raise CounterError(
+                f"Ответ на этот запрос уже записан {request.response_on:%d.%m.%Y}: «{request.get_result_display()}».",
+                field="result",
+            )
+        if response_on < request.sent_on:
+            raise CounterError("Дата ответа раньше даты направления запроса.", field="response_on")
+        if response_on > timezone.localdate():
+            raise CounterError("Дата ответа не может быть в будущем.", field="response_on")
+        request.result = result
+        request.response_on = response_on
+        request.response_note = note.strip()[:500]
+        _save(request, actor)
+        if result == InteragencyRequest.Result.RECEIVED:
+            document = request.document
+            document.status = ApplicationDocument.Status.OBTAINED
+            _save(document, actor)
+    return request
+
+
+def open_requests_guard(
+    application: Application, *, actor, override_reason: str = ""
+) -> str | None:
+    """A decision waits for the answers to interagency requests, unless the chief overrides it."""
+    pending = application.interagency_requests.filter(result="").count()
+    if not pending:
+        return None
+    if override_reason.strip() and actor.has_perm("cases.override_interagency"):
+        return None
+    if override_reason.strip():
+        return "Решение при открытых запросах может принять только главный специалист."
+    return (
+        f"По заявлению открыто межведомственных запросов: {pending}. Дождитесь ответов "
+        "или укажите основание решения без них (главный специалист)."
+    )
+
+
+# --- Incoming requests from other districts and regions ----------------------------------------
+
+
+def find_subject(office, name: str, birth_date=None, snils: str = "") -> Applicant | None:
+    digits = snils_digits(snils)
+    if digits:
+        found = Applicant.objects.filter(office=office, snils=digits).first()
+        if found:
+            return found
+    parts = name.split()
+    if len(parts) >= 2 and birth_date:
+        key = full_name_key(parts[0], parts[1], " ".join(parts[2:]))
+        return Applicant.objects.filter(office=office, name_key=key, birth_date=birth_date).first()
+    return None
+
+
+def register_incoming_request(data: dict, *, actor, office=None) -> IncomingRequest:
+    office = office or actor.office
+    kind: RequestKind = data["kind"]
+    received_on = data["received_on"]
+    if data["sender_date"] > received_on:
+        raise CounterError("Дата запроса позже даты поступления.", field="sender_date")
+    if received_on > timezone.localdate():
+        raise CounterError("Дата поступления не может быть в будущем.", field="received_on")
+    due = data.get("due_date") or workdays.add_working_days(received_on, kind.due_days)
+    if due < received_on:
+        raise CounterError("Срок ответа раньше даты поступления запроса.", field="due_date")
+    assignee = data.get("assigned_to") or actor
+    if assignee.office_id != office.pk or not assignee.is_active:
+        raise CounterError(
+            "Исполнитель должен быть действующим сотрудником этого учреждения.", field="assigned_to"
+        )
+    with transaction.atomic():
+        request = IncomingRequest(
+            office=office,
+            kind=kind,
+            sender=data["sender"],
+            sender_office=data.get("sender_office"),
+            sender_number=data["sender_number"],
+            sender_date=data["sender_date"],
+            received_on=received_on,
+            subject_name=data["subject_name"],
+            subject_birth_date=data.get("subject_birth_date"),
+            subject_snils=snils_digits(data.get("subject_snils", "")),
+            applicant=data.get("applicant")
+            or find_subject(
+                office,
+                data["subject_name"],
+                data.get("subject_birth_date"),
+                data.get("subject_snils", ""),
+            ),
+            question=data["question"],
+            due_date=due,
+            assigned_to=assignee,
+            outgoing=data.get("outgoing"),
+        )
+        _save(request, actor)
+    return request
+
+
+def answer_incoming_request(
+    request: IncomingRequest, *, actor, answer: str, attachments: str = "", answered_on=None
+) -> IncomingRequest:
+    answered_on = answered_on or timezone.localdate()
+    if not answer.strip():
+        raise CounterError("Напишите текст ответа.", field="answer")
+    with transaction.atomic():
+        request = IncomingRequest.objects.select_for_update().get(pk=request.pk)
+        if not request.is_open:
+            raise CounterError(
+                f"На этот запрос уже ответили {request.answered_on:%d.%m.%Y}, исх. № {request.out_number_display}.",
+                field="answer",
+            )
+        if answered_on < request.received_on:
+            raise CounterError("Дата ответа раньше даты поступления запроса.", field="answered_on")
+        request.answer = answer.strip()
+        request.attachments = attachments.strip()
+        request.answered_on = answered_on
+        request.answered_by = actor
+        request.out_year = answered_on.year
+        request.out_number = next_number(request.office, "outgoing", answered_on.year)
+        _save(request, actor)
+        if request.outgoing_id:
+            # The answer goes back to the office that asked, through this installation.
+            outgoing = OutgoingRequest.objects.select_for_update().get(pk=request.outgoing_id)
+            outgoing.answer = request.answer
+            outgoing.attachments = request.attachments
+            outgoing.answered_on = answered_on
+            outgoing.answer_number = request.out_number_display
+            _save(outgoing, actor)
+    return request
+
+
+def send_request_to_office(
+    *, actor, to_office, kind: RequestKind, applicant: Applicant, question: str
+) -> OutgoingRequest:
+    """Ask another office of this installation about one of our applicants. The other office
+    receives an incoming request carrying only what the question needs."""
+    if to_office.pk == actor.office_id:
+        raise CounterError("Запрос направляется в другое учреждение.", field="to_office")
+    if not question.strip():
+        raise CounterError("Напишите, что запрашивается.", field="question")
+    today = timezone.localdate()
+    with transaction.atomic():
+        outgoing = OutgoingRequest(
+            office=actor.office,
+            to_office=to_office,
+            kind=kind,
+            applicant=applicant,
+            question=question.strip(),
+            sent_on=today,
+            out_year=today.year,
+            out_number=next_number(actor.office, "outgoing", today.year),
+            created_by=actor,
+        )
+        _save(outgoing, actor)
+        from onewindow.models import User
+
+        assignee = (
+            User.objects.filter(
+                office=to_office, is_active=True, groups__name="Главный специалист"
+            ).first()
+            or User.objects.filter(office=to_office, is_active=True).order_by("pk").first()
+        )
+        if assignee is None:
+            raise CounterError(
+                f"В учреждении «{to_office}» нет действующих сотрудников.", field="to_office"
+            )
+        register_incoming_request(
+            {
+                "kind": kind,
+                "sender": actor.office.name,
+                "sender_office": actor.office,
+                "sender_number": f"{outgoing.out_number}/{outgoing.out_year}",
+                "sender_date": today,
+                "received_on": today,
+                "subject_name": applicant.full_name,
+                "subject_birth_date": applicant.birth_date,
+                "subject_snils": applicant.snils,
+                "question": outgoing.question,
+                "assigned_to": assignee,
+                "outgoing": outgoing,
+            },
+            actor=actor,
+            office=to_office,
+        )
+    return outgoing

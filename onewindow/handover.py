@@ -1,0 +1,196 @@
+"""Handover of a specialist's open work (передача дел) and its return.
+
+Every kind of open work registered in `onewindow.work` moves together, in one transaction: all
+or nothing. A temporary handover returns what is still open at its end, with a second act."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow import work
+from onewindow.models import Handover, HandoverItem, User
+from onewindow.numbering import next_number
+
+
+class HandoverError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _describe(kind: work.WorkKind, obj) -> tuple[str, datetime.date | None]:
+    due = getattr(obj, kind.due_field) if kind.due_field else None
+    return getattr(obj, "work_title", None) or f"{kind.title}: {obj}", due
+
+
+def may_hand_over(actor, from_user) -> bool:
+    return actor.has_perm("onewindow.add_handover") or (
+        actor.pk == from_user.pk and actor.has_perm("onewindow.handover_own")
+    )
+
+
+def hand_over(
+    *,
+    actor,
+    from_user: User,
+    to_user: User,
+    reason: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    permanent: bool = False,
+    note: str = "",
+) -> Handover:
+    if not may_hand_over(actor, from_user):
+        raise PermissionDenied("Передать дела может главный специалист или сам специалист")
+    if from_user.pk == to_user.pk:
+        raise HandoverError("Нельзя передать дела самому себе.", field="to_user")
+    if to_user.office_id != from_user.office_id or (
+        actor.office_id != from_user.office_id and not actor.sees_all_offices
+    ):
+        raise HandoverError(
+            "Дела передаются только сотруднику того же учреждения.", field="to_user"
+        )
+    if not to_user.is_active:
+        raise HandoverError(
+            f"{to_user.short_name} — учётная запись отключена: ему нельзя передать дела.",
+            field="to_user",
+        )
+    if reason not in Handover.Reason.values:
+        raise HandoverError("Укажите основание передачи.", field="reason")
+    if permanent:
+        ends_on = None
+    elif ends_on is None:
+        raise HandoverError(
+            "Укажите, по какое число передаются дела (или отметьте «окончательно»).",
+            field="ends_on",
+        )
+    elif ends_on < starts_on:
+        raise HandoverError(
+            "Период передачи заканчивается раньше, чем начинается.", field="ends_on"
+        )
+    with transaction.atomic():
+        # Lock both people's work in a stable order so two handovers cannot interleave.
+        list(
+            User.objects.select_for_update()
+            .filter(pk__in=[from_user.pk, to_user.pk])
+            .order_by("pk")
+        )
+        open_work = work.open_work(from_user)
+        items = []
+        for code, queryset in open_work.items():
+            kind = work.KINDS[code]
+            for obj in (
+                queryset.select_for_update(of=("self",))
+                if _supports_of()
+                else queryset.select_for_update()
+            ):
+                description, due = _describe(kind, obj)
+                items.append((kind, obj, description, due))
+        if not items:
+            raise HandoverError(
+                f"У {from_user.short_name} нет незавершённых дел: передавать нечего.",
+                field="from_user",
+            )
+        handover = Handover(
+            office=from_user.office,
+            from_user=from_user,
+            to_user=to_user,
+            reason=reason,
+            permanent=permanent,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            number=next_number(from_user.office, "handover"),
+            created_by=actor,
+            status=Handover.Status.FINAL if permanent else Handover.Status.ACTIVE,
+            note=note,
+        )
+        handover._history_user = actor
+        handover.save()
+        HandoverItem.objects.bulk_create(
+            [
+                HandoverItem(
+                    handover=handover,
+                    kind=kind.code,
+                    object_id=obj.pk,
+                    description=description[:500],
+                    due_date=due,
+                )
+                for kind, obj, description, due in items
+            ]
+        )
+        for kind, obj, _, _ in items:
+            setattr(obj, kind.user_field, to_user)
+            obj._history_user = actor
+            obj.save(update_fields=[kind.user_field])
+    return handover
+
+
+def _supports_of() -> bool:
+    from django.db import connection
+
+    return connection.features.has_select_for_update_of
+
+
+def return_handover(handover: Handover, *, actor) -> list[HandoverItem]:
+    """End a temporary handover: what is still open and still with the substitute goes back."""
+    if not (
+        actor.has_perm("onewindow.add_handover")
+        or actor.pk in (handover.from_user_id, handover.to_user_id)
+    ):
+        raise PermissionDenied("Вернуть дела может главный специалист или участники передачи")
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().get(pk=handover.pk)
+        if handover.permanent or handover.status != Handover.Status.ACTIVE:
+            raise HandoverError("Эта передача не действует: возвращать нечего.")
+        if not handover.from_user.is_active:
+            raise HandoverError(
+                f"Учётная запись {handover.from_user.short_name} отключена: вернуть дела нельзя."
+            )
+        returned = []
+        for item in handover.items.all():
+            kind = work.KINDS.get(item.kind)
+            if kind is None:
+                continue
+            obj = kind.open_items(handover.to_user).filter(pk=item.object_id).first()
+            if obj is None:
+                continue  # finished meanwhile, or handed on: stays where it is
+            setattr(obj, kind.user_field, handover.from_user)
+            obj._history_user = actor
+            obj.save(update_fields=[kind.user_field])
+            item.returned = True
+            item.save(update_fields=["returned"])
+            returned.append(item)
+        handover.status = Handover.Status.RETURNED
+        handover.returned_at = timezone.now()
+        handover.returned_by = actor
+        handover._history_user = actor
+        handover.save()
+    return returned
+
+
+def deactivation_blockers(user) -> list[str]:
+    """Why a user cannot be deactivated yet: their open work, kind by kind."""
+    blockers = []
+    for code, queryset in work.open_work(user).items():
+        count = queryset.count()
+        if count:
+            blockers.append(f"{work.KINDS[code].title}: {count}")
+    return blockers
+
+
+def deactivate_user(user, *, actor) -> None:
+    blockers = deactivation_blockers(user)
+    if blockers:
+        raise HandoverError(
+            "Нельзя отключить учётную запись: за сотрудником числятся незавершённые дела ("
+            + "; ".join(blockers)
+            + "). Сначала передайте их."
+        )
+    user.is_active = False
+    user._history_user = actor
+    user.save(update_fields=["is_active"])

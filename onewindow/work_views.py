@@ -1,0 +1,187 @@
+"""«Мои дела» and handovers of work (передача дел)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from onewindow import handover as svc
+from onewindow import work
+from onewindow.audit import get_for_user_or_404
+from onewindow.models import Handover, User
+from onewindow.pdf import pdf_response, render_pdf
+
+
+@login_required
+def my_work(request):
+    today = timezone.localdate()
+    sections = []
+    for code, items in work.open_work(request.user).items():
+        kind = work.KINDS[code]
+        rows = []
+        for obj in items[:500]:
+            due = getattr(obj, kind.due_field) if kind.due_field else None
+            rows.append(
+                {
+                    "title": getattr(obj, "work_title", None) or str(obj),
+                    "url": reverse(kind.url_name, args=[obj.pk]) if kind.url_name else "",
+                    "due": due,
+                    "overdue": bool(due and due < today),
+                }
+            )
+        # overdue first, then by due date
+        rows.sort(key=lambda r: (not r["overdue"], r["due"] or today))
+        sections.append(
+            {"title": kind.title, "rows": rows, "overdue": sum(r["overdue"] for r in rows)}
+        )
+    handovers = Handover.objects.filter(
+        to_user=request.user, status=Handover.Status.ACTIVE
+    ).select_related("from_user")
+    return render(
+        request,
+        "onewindow/my_work.html",
+        {"sections": sections, "today": today, "handovers": handovers},
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class HandoverForm(forms.Form):
+    from_user = forms.ModelChoiceField(label="Кто передаёт дела", queryset=User.objects.none(), empty_label="выберите…",
+                                       error_messages={"required": "Выберите, чьи дела передаются."})  # fmt: skip
+    to_user = forms.ModelChoiceField(label="Кому", queryset=User.objects.none(), empty_label="выберите…",
+                                     error_messages={"required": "Выберите, кому передаются дела."})  # fmt: skip
+    reason = forms.ChoiceField(label="Основание", choices=Handover.Reason.choices)
+    permanent = forms.BooleanField(
+        label="Окончательно (увольнение, перевод) — без возврата", required=False
+    )
+    starts_on = forms.DateField(
+        label="С", widget=DateInput(), error_messages={"required": "Укажите дату начала."}
+    )
+    ends_on = forms.DateField(label="По", widget=DateInput(), required=False)
+    note = forms.CharField(
+        label="Примечание", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        colleagues = User.objects.filter(office=actor.office).order_by("last_name", "first_name")
+        if actor.has_perm("onewindow.add_handover"):
+            self.fields["from_user"].queryset = colleagues
+        else:
+            self.fields["from_user"].queryset = colleagues.filter(pk=actor.pk)
+            self.fields["from_user"].initial = actor.pk
+        # inactive users are listed so the refusal can say why; the service refuses them
+        self.fields["to_user"].queryset = User.objects.filter(office__isnull=False).order_by(
+            "last_name"
+        )
+        self.fields["to_user"].label_from_instance = lambda u: (
+            f"{u.full_name or u.username}" + ("" if u.office_id == actor.office_id else f" ({u.office})")
+            + ("" if u.is_active else " — отключён")
+        )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover_list(request):
+    if not (
+        request.user.has_perm("onewindow.view_handover")
+        or request.user.has_perm("onewindow.add_handover")
+    ):
+        raise PermissionDenied("Недостаточно прав")
+    handovers = Handover.objects.for_user(request.user).select_related("from_user", "to_user")
+    if not request.user.has_perm("onewindow.add_handover"):
+        from django.db.models import Q
+
+        handovers = handovers.filter(Q(from_user=request.user) | Q(to_user=request.user))
+    form = HandoverForm(request.POST if request.method == "POST" else None, actor=request.user,
+                        initial={"starts_on": timezone.localdate()})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = svc.hand_over(actor=request.user, **form.cleaned_data)
+        except svc.HandoverError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Дела переданы: {handover.items.count()}. Распечатайте акт.")
+            return redirect("handover", pk=handover.pk)
+    return render(request, "onewindow/handovers.html", {"handovers": handovers[:100], "form": form})
+
+
+@login_required
+def handover_detail(request, pk: int):
+    handover = get_for_user_or_404(
+        request, Handover.objects.select_related("from_user", "to_user", "created_by"), pk=pk
+    )
+    if not (
+        request.user.has_perm("onewindow.add_handover")
+        or request.user.pk in (handover.from_user_id, handover.to_user_id)
+    ):
+        raise PermissionDenied("Недостаточно прав")
+    return render(
+        request,
+        "onewindow/handover_detail.html",
+        {"handover": handover, "items": handover.items.all()},
+    )
+
+
+@login_required
+@require_POST
+def handover_return(request, pk: int):
+    handover = get_for_user_or_404(request, Handover.objects.all(), pk=pk)
+    try:
+        returned = svc.return_handover(handover, actor=request.user)
+    except svc.HandoverError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Возвращено дел: {len(returned)}. Распечатайте акт возврата.")
+    return redirect("handover", pk=pk)
+
+
+@login_required
+def handover_act(request, pk: int, which: str = "handover"):
+    handover = get_for_user_or_404(
+        request,
+        Handover.objects.select_related(
+            "from_user", "to_user", "office", "created_by", "returned_by"
+        ),
+        pk=pk,
+    )
+    if not (
+        request.user.has_perm("onewindow.add_handover")
+        or request.user.pk in (handover.from_user_id, handover.to_user_id)
+    ):
+        raise PermissionDenied("Недостаточно прав")
+    items = list(handover.items.all())
+    if which == "return":
+        if handover.status != Handover.Status.RETURNED:
+            messages.error(request, "Акт возврата печатается после возврата дел.")
+            return redirect("handover", pk=pk)
+        items = [item for item in items if item.returned]
+    from onewindow.models import User as UserModel
+
+    chief = UserModel.objects.filter(
+        office=handover.office, groups__name="Главный специалист", is_active=True
+    ).first()
+    pdf = render_pdf(
+        "onewindow/handover_act_pdf.html",
+        {
+            "handover": handover,
+            "items": items,
+            "which": which,
+            "office": handover.office,
+            "chief": chief,
+        },
+    )
+    name = "Акт возврата дел" if which == "return" else "Акт передачи дел"
+    return pdf_response(pdf, f"{name} {handover.number}.pdf")

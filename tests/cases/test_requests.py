@@ -1,0 +1,227 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import requests as svc
+from cases.models import (
+    Application,
+    IncomingRequest,
+    InteragencyRequest,
+    OutgoingRequest,
+    RequestKind,
+)
+from cases.services import CounterError
+from onewindow import workdays
+from tests.cases.test_applications import register
+from tests.pdf_utils import pdf_text
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_registration_opens_a_request_for_each_document_the_office_obtains(
+    client, specialist, applicant, freeze_now
+):
+    freeze_now(datetime.datetime(2025, 12, 29, 10, 0))
+    client.force_login(specialist)
+    register(client, applicant, day=D(2025, 12, 29))
+    application = Application.objects.get()
+    requested = application.documents.filter(status="requested")
+    requests = InteragencyRequest.objects.filter(application=application)
+    assert requested.count() == requests.count() >= 1
+    request = requests.get(document__document_type__code="snils")
+    assert request.agency.name == "Социальный фонд России"
+    assert request.sent_on == D(2025, 12, 29)
+    # 5 working days across the New Year holidays: 30 Dec, then 12-15 January
+    assert request.due_date == D(2026, 1, 15) == workdays.add_working_days(D(2025, 12, 29), 5)
+    assert request.handled_by == specialist
+
+
+def test_response_marks_the_document_obtained_and_a_second_answer_is_refused(
+    client, specialist, applicant
+):
+    client.force_login(specialist)
+    register(client, applicant)
+    request = InteragencyRequest.objects.first()
+    url = reverse("cases:interagency", args=[request.pk])
+    response = client.post(
+        url,
+        {
+            "result": "received",
+            "response_on": request.sent_on.isoformat(),
+            "note": "сведения получены",
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.result == "received" and request.document.status == "obtained"
+    html = client.get(reverse("cases:application", args=[request.application_id])).content.decode()
+    assert "получен по межведомственному запросу" in html
+    with pytest.raises(CounterError, match="Ответ на этот запрос уже записан"):
+        svc.record_interagency_response(
+            request, actor=specialist, result="refused", response_on=request.sent_on
+        )
+
+
+def test_response_dated_before_the_request_is_refused(specialist, applicant, client):
+    client.force_login(specialist)
+    register(client, applicant)
+    request = InteragencyRequest.objects.first()
+    html = client.post(
+        reverse("cases:interagency", args=[request.pk]),
+        {
+            "result": "received",
+            "response_on": (request.sent_on - datetime.timedelta(days=1)).isoformat(),
+        },
+    ).content.decode()
+    assert "Дата ответа раньше даты направления запроса." in html
+    request.refresh_from_db()
+    assert request.is_open
+
+
+def test_open_request_blocks_the_decision_unless_the_chief_overrides(client, chief, applicant):
+    client.force_login(chief)
+    register(client, applicant)
+    application = Application.objects.get()
+    client.post(reverse("cases:transition", args=[application.pk, "transfer"]))
+    html = client.post(
+        reverse("cases:transition", args=[application.pk, "grant"]), follow=True
+    ).content.decode()
+    assert "открыто межведомственных запросов" in html
+    application.refresh_from_db()
+    assert application.status == "transferred"
+    client.post(
+        reverse("cases:transition", args=[application.pk, "grant"]),
+        {"override_reason": "сведения получены по телефону"},
+    )
+    application.refresh_from_db()
+    assert application.status == "granted"
+    assert application.events.last().note == "сведения получены по телефону"
+
+
+def test_specialist_cannot_override(specialist, applicant, client):
+    from cases import services
+
+    client.force_login(specialist)
+    register(client, applicant)
+    application = Application.objects.get()
+    message = svc.open_requests_guard(application, actor=specialist, override_reason="хочу")
+    assert message == "Решение при открытых запросах может принять только главный специалист."
+    assert services.TRANSITIONS  # the guard is wired into decisions
+    assert svc.open_requests_guard in services.DECISION_GUARDS
+
+
+def test_overdue_requests_are_listed(client, specialist, applicant, freeze_now):
+    freeze_now(datetime.datetime(2026, 11, 2, 10, 0))
+    client.force_login(specialist)
+    register(client, applicant, day=D(2026, 11, 2))
+    freeze_now(datetime.datetime(2026, 11, 20, 10, 0))
+    client.force_login(specialist)  # the session of 2 November has expired by now
+    html = client.get(reverse("cases:requests"), {"show": "overdue"}).content.decode()
+    assert "просрочен" in html and "Социальный фонд России" in html
+
+
+def incoming_data(**changes):
+    kind = RequestKind.objects.get(code="benefit-info")
+    data = {
+        "kind": kind.pk, "sender": "ГКУ ЦСЗН по г. Волжскому", "sender_number": "12-345",
+        "sender_date": "2026-11-16", "received_on": "2026-11-18", "subject_name": "Иванов Иван Иванович",
+        "subject_birth_date": "1950-03-15", "question": "Сведения о получении ЕДВ",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_incoming_request_due_date_links_the_applicant_and_answer_letter(
+    client, specialist, applicant
+):
+    client.force_login(specialist)
+    response = client.post(reverse("cases:incoming_new"), incoming_data())
+    item = IncomingRequest.objects.get()
+    assert response["Location"] == reverse("cases:incoming", args=[item.pk])
+    assert item.applicant == applicant
+    assert item.due_date == workdays.add_working_days(D(2026, 11, 18), 5) == D(2026, 11, 25)
+    assert item.assigned_to == specialist
+    client.post(reverse("cases:incoming", args=[item.pk]),
+                {"answer": "ЕДВ назначена с 01.01.2020, выплачивается.", "attachments": "Копия решения — 1 л."})  # fmt: skip
+    item.refresh_from_db()
+    assert item.answered_on == timezone.localdate() and item.out_number == 1
+    text = pdf_text(client.get(reverse("cases:incoming_letter", args=[item.pk])).content)
+    assert f"Исх. № 1/{item.out_year}" in text
+    assert "на № 12-345 от 16.11.2026" in text
+    assert "ЕДВ назначена с 01.01.2020, выплачивается." in text and "Копия решения — 1 л." in text
+    assert "ЦСЗН Краснооктябрьского района" in text or "Краснооктябрьскому району" in text
+    html = client.post(
+        reverse("cases:incoming", args=[item.pk]), {"answer": "ещё раз"}
+    ).content.decode()
+    assert "На этот запрос уже ответили" in html
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"due_date": "2026-11-10"}, "Срок ответа раньше даты поступления запроса."),
+        ({"sender_date": "2026-11-20"}, "Дата запроса позже даты поступления."),
+        (
+            {"subject_snils": "112-233-445 96"},
+            "Неверное контрольное число СНИЛС — проверьте номер.",
+        ),
+        ({"sender": ""}, "Укажите отправителя."),
+    ],
+)
+def test_incoming_request_bad_input(client, specialist, catalogue, changes, message):
+    client.force_login(specialist)
+    html = client.post(reverse("cases:incoming_new"), incoming_data(**changes)).content.decode()
+    assert message in html
+    assert not IncomingRequest.objects.exists()
+
+
+def test_cross_office_round_trip_keeps_each_office_to_its_own_people(
+    client, specialist, other_specialist, applicant, other_applicant
+):
+    client.force_login(specialist)
+    kind = RequestKind.objects.get(code="case-file-copy")
+    response = client.post(
+        reverse("cases:outgoing_new", args=[applicant.pk]),
+        {
+            "to_office": other_specialist.office.pk,
+            "kind": kind.pk,
+            "question": "Получал ли пособие в вашем районе?",
+        },
+    )
+    outgoing = OutgoingRequest.objects.get()
+    assert response["Location"] == reverse("cases:outgoing", args=[outgoing.pk])
+    incoming = IncomingRequest.objects.get()
+    assert (
+        incoming.office == other_specialist.office and incoming.sender_office == specialist.office
+    )
+    assert incoming.subject_name == "Иванов Иван Иванович" and incoming.applicant is None
+
+    client.force_login(other_specialist)
+    # the other office sees the request, but not our applicant's card
+    assert client.get(reverse("cases:incoming", args=[incoming.pk])).status_code == 200
+    assert client.get(reverse("cases:applicant", args=[applicant.pk])).status_code == 404
+    assert client.get(reverse("cases:outgoing", args=[outgoing.pk])).status_code == 404
+    client.post(reverse("cases:incoming", args=[incoming.pk]), {"answer": "Пособие не получал."})
+
+    client.force_login(specialist)
+    outgoing.refresh_from_db()
+    assert outgoing.answer == "Пособие не получал." and outgoing.answered_on is not None
+    html = client.get(reverse("cases:outgoing", args=[outgoing.pk])).content.decode()
+    assert "Пособие не получал." in html
+    assert client.get(reverse("cases:incoming", args=[incoming.pk])).status_code == 404
+    assert client.get(reverse("cases:applicant", args=[other_applicant.pk])).status_code == 404
+
+
+def test_request_to_the_own_office_is_refused(specialist, applicant):
+    kind = RequestKind.objects.get(code="other")
+    with pytest.raises(CounterError, match=r"Запрос направляется в другое учреждение\."):
+        svc.send_request_to_office(
+            actor=specialist,
+            to_office=specialist.office,
+            kind=kind,
+            applicant=applicant,
+            question="?",
+        )

@@ -1,0 +1,180 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Application, IncomingRequest, InteragencyRequest
+from onewindow import handover as svc
+from onewindow import roles
+from onewindow.models import Handover
+from tests.cases.test_applications import register
+from tests.factories import ApplicantFactory, make_user
+from tests.pdf_utils import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def work_of_specialist(client, specialist, office, catalogue):
+    client.force_login(specialist)
+    for n in range(2):
+        person = ApplicantFactory(office=office, snils="", last_name=f"Передаев{'аб'[n]}")
+        register(client, person)
+    return Application.objects.filter(specialist=specialist)
+
+
+@pytest.fixture
+def substitute(office):
+    return make_user(
+        roles.SPECIALIST, office, "substitute", last_name="Заменова", first_name="Ольга"
+    )
+
+
+def test_temporary_handover_moves_everything_and_returns_what_is_open(
+    client, chief, specialist, substitute, work_of_specialist
+):
+    requests = InteragencyRequest.objects.filter(handled_by=specialist)
+    moved_requests = requests.count()
+    assert moved_requests >= 1
+    client.force_login(chief)
+    response = client.post(
+        reverse("handovers"),
+        {"from_user": specialist.pk, "to_user": substitute.pk, "reason": "leave",
+         "starts_on": "2026-11-24", "ends_on": "2026-11-30"},
+    )  # fmt: skip
+    handover = Handover.objects.get()
+    assert response["Location"] == reverse("handover", args=[handover.pk])
+    assert handover.items.count() == 2 + moved_requests
+    assert not Application.objects.filter(specialist=specialist).exists()
+    assert Application.objects.filter(specialist=substitute).count() == 2
+    assert InteragencyRequest.objects.filter(handled_by=substitute).count() == moved_requests
+
+    text = pdf_text(client.get(reverse("handover_act", args=[handover.pk])).content)
+    assert "АКТ ПРИЁМА-ПЕРЕДАЧИ ДЕЛ" in text and f"№ {handover.number}" in text
+    assert "Петрова Анна Сергеевна" in text and "Заменова Ольга" in text
+    assert "Передаева" in text and "Передаевб" in text
+    assert "Согласовано, главный специалист" in text and "отпуск" in text
+
+    # one application was finished meanwhile: it stays with the substitute
+    finished = Application.objects.filter(specialist=substitute).first()
+    Application.objects.filter(pk=finished.pk).update(status="withdrawn")
+    client.post(reverse("handover_return", args=[handover.pk]))
+    handover.refresh_from_db()
+    assert handover.status == "returned"
+    assert Application.objects.get(pk=finished.pk).specialist == substitute
+    assert Application.objects.filter(specialist=specialist).count() == 1
+    text = pdf_text(client.get(reverse("handover_return_act", args=[handover.pk])).content)
+    assert "АКТ ВОЗВРАТА ДЕЛ" in text and "Заменова Ольга" in text
+
+
+def test_substitute_sees_the_work_on_my_work(
+    client, chief, specialist, substitute, work_of_specialist
+):
+    svc.hand_over(actor=chief, from_user=specialist, to_user=substitute, reason="illness",
+                  starts_on=datetime.date(2026, 11, 24), ends_on=datetime.date(2026, 11, 27))  # fmt: skip
+    client.force_login(substitute)
+    html = client.get(reverse("my_work")).content.decode()
+    assert "Передаева" in html and "Передаевб" in html
+    assert "Вам переданы дела Петрова А.С." in html
+    nav = (
+        client.get(reverse("home"))
+        .content.decode()
+        .split('<nav class="mainnav"', 1)[1]
+        .split("</nav>")[0]
+    )
+    assert 'Мои дела <span class="badge">' in nav
+
+
+@pytest.mark.parametrize(
+    "case,message",
+    [
+        ("self", "Нельзя передать дела самому себе."),
+        ("other_office", "Дела передаются только сотруднику того же учреждения."),
+        ("inactive", "учётная запись отключена: ему нельзя передать дела."),
+        ("backwards", "Период передачи заканчивается раньше, чем начинается."),
+        ("no_end", "Укажите, по какое число передаются дела"),
+    ],
+)
+def test_bad_handovers_are_refused_and_nothing_moves(
+    client, chief, specialist, substitute, other_specialist, work_of_specialist, case, message
+):
+    to_user = {"self": specialist, "other_office": other_specialist}.get(case, substitute)
+    if case == "inactive":
+        substitute.is_active = False
+        substitute.save()
+    data = {"from_user": specialist.pk, "to_user": to_user.pk, "reason": "trip", "starts_on": "2026-11-24",
+            "ends_on": "2026-11-20" if case == "backwards" else ("" if case == "no_end" else "2026-11-30")}  # fmt: skip
+    client.force_login(chief)
+    html = client.post(reverse("handovers"), data).content.decode()
+    assert message in html
+    assert not Handover.objects.exists()
+    assert Application.objects.filter(specialist=specialist).count() == 2
+
+
+def test_handover_of_nothing_is_refused(chief, substitute, office):
+    idle = make_user(roles.SPECIALIST, office, "idle")
+    with pytest.raises(svc.HandoverError, match="нет незавершённых дел: передавать нечего"):
+        svc.hand_over(actor=chief, from_user=idle, to_user=substitute, reason="leave",
+                      starts_on=datetime.date(2026, 11, 24), permanent=True)  # fmt: skip
+
+
+def test_specialist_may_hand_over_own_work_only(
+    client, specialist, substitute, chief, work_of_specialist
+):
+    with pytest.raises(svc.PermissionDenied):
+        svc.hand_over(actor=substitute, from_user=specialist, to_user=chief, reason="leave",
+                      starts_on=datetime.date(2026, 11, 24), permanent=True)  # fmt: skip
+    handover = svc.hand_over(actor=specialist, from_user=specialist, to_user=substitute, reason="dismissal",
+                             starts_on=datetime.date(2026, 11, 24), permanent=True)  # fmt: skip
+    assert handover.status == "final" and handover.ends_on is None
+
+
+def test_deactivation_is_refused_while_work_is_open(
+    admin_client, specialist, substitute, chief, work_of_specialist
+):
+    assert svc.deactivation_blockers(specialist) == [
+        "Заявления: 2",
+        f"Межведомственные запросы: {InteragencyRequest.objects.count()}",
+    ]
+    with pytest.raises(svc.HandoverError, match="Нельзя отключить учётную запись"):
+        svc.deactivate_user(specialist, actor=chief)
+    url = reverse("admin:onewindow_user_change", args=[specialist.pk])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {
+        k: v
+        for k, v in form.initial.items()
+        if v is not None and k not in {"groups", "user_permissions", "password"}
+    }
+    data.update(
+        {
+            "is_active": "",
+            "groups": [g.pk for g in specialist.groups.all()],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00",
+        }
+    )
+    html = admin_client.post(url, data).content.decode()
+    assert "Нельзя отключить учётную запись: за сотрудником числятся незавершённые дела" in html
+    specialist.refresh_from_db()
+    assert specialist.is_active
+    svc.hand_over(actor=chief, from_user=specialist, to_user=substitute, reason="dismissal",
+                  starts_on=datetime.date(2026, 11, 24), permanent=True)  # fmt: skip
+    svc.deactivate_user(specialist, actor=chief)
+    specialist.refresh_from_db()
+    assert not specialist.is_active
+
+
+def test_incoming_requests_move_with_the_handover(chief, specialist, substitute, catalogue):
+    from cases import requests
+    from cases.models import RequestKind
+
+    requests.register_incoming_request(
+        {"kind": RequestKind.objects.get(code="other"), "sender": "Суд", "sender_number": "1",
+         "sender_date": datetime.date(2026, 11, 20), "received_on": datetime.date(2026, 11, 23),
+         "subject_name": "Кто-то", "question": "?", "assigned_to": specialist},
+        actor=chief,
+    )  # fmt: skip
+    svc.hand_over(actor=chief, from_user=specialist, to_user=substitute, reason="leave",
+                  starts_on=datetime.date(2026, 11, 24), ends_on=datetime.date(2026, 12, 1))  # fmt: skip
+    assert IncomingRequest.objects.get().assigned_to == substitute
