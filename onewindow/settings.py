@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab  # noqa: F401  (used by beat entries of later issues)
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -258,8 +258,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
-# Nightly jobs of later issues add their entries here (reconciliation inbox, archive renders).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+RECONCILIATION_INBOX = Path(env_str("RECONCILIATION_INBOX", str(VAR_DIR / "inbox")))
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # the extracts of the day arrive in the evening; selections are ready in the morning
+    "reconciliation-inbox": {
+        "task": "reconciliation.scan_inbox",
+        "schedule": crontab(hour=env_int("RECONCILIATION_HOUR", 2), minute=0),
+    },
+}
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))
 
 # --- REST API ---------------------------------------------------------------------------------

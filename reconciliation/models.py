@@ -1,5 +1,238 @@
-"""Selections: reconciliation of recipients against Pension Fund and Employment Centre extracts.
+"""Selections: reconciliation of recipients against Pension Fund (ПФР/СФР) and Employment Centre
+(ЦЗН) extracts, and the worklist of selection items specialists work out."""
 
-Office-owned models use `onewindow.models.OfficeScopedQuerySet` so views fetch them with
-`.for_user(user)`; every domain model keeps history (django-simple-history).
-"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from onewindow.models import Office, OfficeScopedQuerySet
+
+
+class Source(models.TextChoices):
+    PFR = "pfr", "ПФР (СФР)"
+    CZN = "czn", "ЦЗН"
+
+
+class Kind(models.TextChoices):
+    DEATHS = "deaths", "смерть получателей"
+    EMPLOYMENT = "employment", "трудоустройство"
+    UNEMPLOYED = "unemployed", "признание безработным / пособие по безработице"
+    PENSION = "pension", "назначение пенсии"
+
+
+class Action(models.TextChoices):
+    STOP = "stop", "прекратить меры"
+    SUSPEND = "suspend", "приостановить меры"
+    REVIEW = "review", "проверить право на меры"
+
+
+class ExtractProfile(models.Model):
+    """How to read one kind of extract and what it means for measures."""
+
+    class Format(models.TextChoices):
+        AUTO = "auto", "по расширению файла"
+        CSV = "csv", "CSV"
+        DBF = "dbf", "DBF"
+        XLSX = "xlsx", "XLSX"
+        XML = "xml", "XML"
+
+    name = models.SlugField("код профиля", max_length=64, unique=True)
+    title = models.CharField("наименование", max_length=300)
+    source = models.CharField("источник", max_length=8, choices=Source.choices)
+    kind = models.CharField("вид сведений", max_length=16, choices=Kind.choices)
+    file_format = models.CharField("формат", max_length=8, choices=Format.choices, default=Format.AUTO)
+    encoding = models.CharField(
+        "кодировка", max_length=16, blank=True,
+        help_text="cp866, cp1251 или utf-8; пусто — определить (для DBF — по байту языкового драйвера)",
+    )  # fmt: skip
+    delimiter = models.CharField("разделитель CSV", max_length=2, blank=True, help_text="пусто — определить")
+    columns = models.JSONField(
+        "сопоставление полей", default=dict, blank=True,
+        help_text='{"snils": "NPERS", "last_name": "FAM", …}; пусто — стандартные названия столбцов',
+    )  # fmt: skip
+    date_format = models.CharField("формат даты", max_length=20, blank=True, help_text="например %d.%m.%Y; пусто — ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
+    xml_record = models.CharField("XML: элемент записи", max_length=64, blank=True, default="record")
+    services = models.JSONField("затрагиваемые услуги (коды)", default=list, blank=True,
+                                help_text='["*"] — все меры получателя')  # fmt: skip
+    action = models.CharField("предлагаемое действие", max_length=16, choices=Action.choices, default=Action.REVIEW)
+    is_active = models.BooleanField("используется", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "профиль выгрузки"
+        verbose_name_plural = "профили выгрузок"
+        ordering = ["source", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def affects(self, service_code: str) -> bool:
+        return "*" in self.services or service_code in self.services
+
+
+class RunQuerySet(OfficeScopedQuerySet):
+    def for_user(self, user):
+        """A run of the user's office, or a regional (nightly) run over every office."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_offices:
+            return self
+        return self.filter(models.Q(office__isnull=True) | models.Q(office_id=user.office_id))
+
+
+class ReconciliationRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "в очереди"
+        RUNNING = "running", "выполняется"
+        DONE = "done", "завершена"
+        FAILED = "failed", "ошибка"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение (пусто — все учреждения)", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    profile = models.ForeignKey(ExtractProfile, verbose_name="профиль", on_delete=models.PROTECT, related_name="runs")
+    source = models.CharField("источник", max_length=8, choices=Source.choices)
+    kind = models.CharField("вид сведений", max_length=16, choices=Kind.choices)
+    file_name = models.CharField("файл", max_length=300)
+    file_path = models.CharField("путь к файлу", max_length=1000)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    forced = models.BooleanField("повторная обработка того же файла", default=False)
+    status = models.CharField("состояние", max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.PositiveIntegerField("обработано строк", default=0)
+    total = models.PositiveIntegerField("строк всего (оценка)", default=0)
+    counts = models.JSONField("итоги", default=dict, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто запустил", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    started_at = models.DateTimeField("начата", null=True, blank=True)
+    finished_at = models.DateTimeField("завершена", null=True, blank=True)
+    origin = models.CharField("откуда", max_length=16, default="upload")  # upload | inbox | cli
+    # the attempt that holds the run: a redelivered task with another token cannot write
+    attempt = models.CharField(max_length=32, blank=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "сверка"
+        verbose_name_plural = "сверки"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Сверка № {self.pk}: {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(self.progress * 100 / self.total)) if self.total else 0
+
+
+class InvalidRow(models.Model):
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="invalid_rows")
+    row_number = models.PositiveIntegerField("строка")
+    reason = models.CharField("причина", max_length=500)
+    data = models.JSONField("данные строки", default=dict)
+
+    class Meta:
+        verbose_name = "ошибочная строка"
+        verbose_name_plural = "ошибочные строки"
+        ordering = ["run", "row_number"]
+
+
+class SelectionQuerySet(OfficeScopedQuerySet):
+    def open(self):
+        return self.filter(status=Selection.Status.OPEN)
+
+
+class Selection(models.Model):
+    """A recipient found in an extract who holds an active measure the extract affects."""
+
+    class Match(models.TextChoices):
+        SNILS = "snils", "по СНИЛС"
+        NAME_DOB = "name_dob", "по ФИО и дате рождения"
+        PROBABLE = "probable", "вероятное совпадение (проверить)"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "в работе"
+        DONE = "done", "отработана"
+
+    class Outcome(models.TextChoices):
+        STOPPED = "stopped", "меры прекращены"
+        SUSPENDED = "suspended", "меры приостановлены"
+        DOCUMENTS = "documents", "запрошены документы"
+        RECALCULATE = "recalculate", "нужен перерасчёт"
+        NO_ACTION = "no_action", "действий не требуется"
+        FALSE_MATCH = "false_match", "ложное совпадение"
+
+    office = models.ForeignKey(Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(ReconciliationRun, verbose_name="сверка", on_delete=models.PROTECT, related_name="selections")
+    applicant = models.ForeignKey("cases.Applicant", verbose_name="получатель", on_delete=models.PROTECT, related_name="selections")
+    kind = models.CharField("вид сведений", max_length=16, choices=Kind.choices)
+    source = models.CharField("источник", max_length=8, choices=Source.choices)
+    match = models.CharField("совпадение", max_length=16, choices=Match.choices)
+    needs_confirmation = models.BooleanField("совпадение нужно подтвердить", default=False)
+    event_date = models.DateField("дата события", null=True, blank=True)
+    evidence = models.JSONField("основания", default=list)
+    suggested_action = models.CharField("предлагаемое действие", max_length=16, choices=Action.choices)
+    services = models.JSONField("затронутые меры (коды)", default=list)
+    status = models.CharField("состояние", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    outcome = models.CharField("результат", max_length=16, choices=Outcome.choices, blank=True)
+    note = models.TextField("примечание", blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="исполнитель", on_delete=models.PROTECT, null=True, blank=True, related_name="selections"
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+    updated_at = models.DateTimeField("обновлена", auto_now=True)
+    worked_at = models.DateTimeField("отработана", null=True, blank=True)
+    worked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто отработал", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = SelectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "селекция"
+        verbose_name_plural = "селекции"
+        ordering = ["created_at", "id"]
+        permissions = [("assign_selection", "Распределяет селекции между специалистами")]
+        constraints = [
+            # an open item per person and kind: a later run adds evidence instead of a duplicate
+            models.UniqueConstraint(
+                fields=["applicant", "kind"], condition=models.Q(status="open"), name="selection_one_open_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Селекция: {self.get_kind_display()}"
+
+    @property
+    def work_title(self) -> str:
+        return f"Селекция «{self.get_kind_display()}»: {self.applicant.short_name}"
+
+
+class AmbiguousRow(models.Model):
+    """A row that matched two or more recipients at the first step that found any: a specialist
+    picks the right person (or none)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="ambiguous_rows")
+    row_number = models.PositiveIntegerField("строка")
+    data = models.JSONField("данные строки", default=dict)
+    step = models.CharField("шаг", max_length=16)
+    candidates = models.ManyToManyField("cases.Applicant", related_name="+")
+    resolved = models.BooleanField("разобрано", default=False)
+    chosen = models.ForeignKey("cases.Applicant", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "неоднозначная строка"
+        verbose_name_plural = "неоднозначные строки"
+        ordering = ["run", "row_number"]

@@ -1,3 +1,441 @@
-"""Every write of the `reconciliation` app goes through a function here: `do_x(..., *, actor)` in one
-transaction, writing history and queueing side effects on commit. Views, the API, management
-commands and Celery tasks call these functions and never write models directly."""
+"""Reconciliation runs: read an extract, match its people against our recipients, and turn each
+match that affects an active measure into a selection item; then work the items out.
+
+A run is a row (`ReconciliationRun`); `execute_run` claims it, reads and matches everything in
+memory, and writes all its results in one transaction at the end, so a run killed midway leaves
+nothing behind and its retry finishes it without duplicates or lost rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import shutil
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rapidfuzz.distance import Levenshtein
+
+from cases.models import Applicant, Application, Entitlement
+from onewindow.identity import full_name_key, is_valid_snils, snils_digits
+from reconciliation.models import (
+    AmbiguousRow,
+    ExtractProfile,
+    InvalidRow,
+    ReconciliationRun,
+    Selection,
+)
+from reconciliation.readers import ExtractError, column_map, parse_date, read_rows
+
+FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
+FUZZY_MAX_DISTANCE = 2  # "about one typo": a wrong, missing or swapped letter
+PROGRESS_EVERY = 10000
+STALE_AFTER = datetime.timedelta(minutes=30)
+COUNTER_KEYS = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched", "selections"]  # fmt: skip
+MATCH_RANK = {Selection.Match.SNILS: 0, Selection.Match.NAME_DOB: 1, Selection.Match.PROBABLE: 2}
+
+
+class AlreadyProcessed(Exception):
+    def __init__(self, run: ReconciliationRun):
+        self.run = run
+        when = timezone.localtime(run.created_at).strftime("%d.%m.%Y %H:%M")
+        super().__init__(
+            f"Этот файл уже обработан: сверка № {run.pk} от {when} ({run.get_status_display()}). "
+            "Повторная обработка — только с отметкой «обработать повторно» (--force)."
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def storage_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "extracts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def create_run(
+    path: Path,
+    *,
+    profile: ExtractProfile,
+    actor=None,
+    office=None,
+    force: bool = False,
+    origin: str = "upload",
+    file_name: str = "",
+    keep_copy: bool = True,
+) -> ReconciliationRun:
+    """Register a run for a file; the same file (by SHA-256) is refused unless forced."""
+    path = Path(path)
+    sha = file_sha256(path)
+    earlier = (
+        ReconciliationRun.objects.filter(sha256=sha)
+        .exclude(status=ReconciliationRun.Status.FAILED)
+        .order_by("-created_at")
+        .first()
+    )
+    if earlier is not None and not force:
+        raise AlreadyProcessed(earlier)
+    stored = path
+    if keep_copy:
+        stored = storage_dir() / f"{sha}{path.suffix.lower()}"
+        if not stored.exists():
+            shutil.copyfile(path, stored)
+    return ReconciliationRun.objects.create(
+        office=office,
+        profile=profile,
+        source=profile.source,
+        kind=profile.kind,
+        file_name=(file_name or path.name)[:300],
+        file_path=str(stored),
+        sha256=sha,
+        forced=bool(earlier and force),
+        created_by=actor,
+        origin=origin,
+    )
+
+
+# --- Matching ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Index:
+    by_snils: dict[str, list[int]] = field(default_factory=dict)
+    by_name_dob: dict[tuple[str, datetime.date], list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_dob: dict[datetime.date, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    office_of: dict[int, int] = field(default_factory=dict)
+
+
+def build_index(office=None) -> Index:
+    index = Index()
+    applicants = Applicant.objects.filter(is_anonymised=False)
+    if office is not None:
+        applicants = applicants.filter(office=office)
+    rows = applicants.values_list("id", "office_id", "snils", "name_key", "birth_date")
+    for pk, office_id, snils, name_key, birth_date in rows.iterator(chunk_size=20000):
+        index.office_of[pk] = office_id
+        if snils:
+            index.by_snils.setdefault(snils, []).append(pk)
+        index.by_name_dob[(name_key, birth_date)].append(pk)
+        index.by_dob[birth_date].append((pk, name_key))
+    return index
+
+
+def active_measures(profile: ExtractProfile, applicant_ids=None) -> dict[int, list[str]]:
+    """applicant -> codes of their active measures that this kind of extract affects."""
+    qs = Entitlement.objects.filter(status=Entitlement.Status.ACTIVE)
+    if "*" not in profile.services:
+        qs = qs.filter(service__code__in=profile.services)
+    result: dict[int, list[str]] = defaultdict(list)
+    for applicant_id, code in qs.values_list("applicant_id", "service__code").iterator(chunk_size=20000):
+        if code not in result[applicant_id]:
+            result[applicant_id].append(code)
+    return result
+
+
+@dataclass
+class Outcome:
+    counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTER_KEYS, 0))
+    items: dict[int, dict] = field(default_factory=dict)  # applicant -> item data
+    invalid: list[tuple[int, str, dict]] = field(default_factory=list)
+    ambiguous: list[tuple[int, str, dict, list[int]]] = field(default_factory=list)
+
+
+def _clean(value) -> str:
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def match_rows(rows, profile: ExtractProfile, index: Index, measures: dict[int, list[str]], *, progress=None) -> Outcome:
+    outcome = Outcome()
+    counts = outcome.counts
+    mapping = None
+    date_format = profile.date_format
+    for number, row in rows:
+        if mapping is None:
+            mapping = column_map(list(row), profile.columns, FIELDS)
+            has_snils = "snils" in mapping
+            has_names = all(k in mapping for k in ("last_name", "first_name", "birth_date"))
+            if not has_snils and not has_names:
+                missing = [title for key, title in (("snils", "СНИЛС"), ("last_name", "Фамилия"), ("first_name", "Имя"), ("birth_date", "Дата рождения")) if key not in mapping]  # fmt: skip
+                raise ExtractError(
+                    "В файле нет нужных столбцов: " + ", ".join(f"«{m}»" for m in missing)
+                    + f". Найдены столбцы: {', '.join(list(row)[:15])}"
+                )
+        counts["rows_total"] += 1
+        if progress and counts["rows_total"] % PROGRESS_EVERY == 0:
+            progress(counts["rows_total"])
+        value = {key: row.get(column, "") for key, column in mapping.items()}
+
+        raw_snils = _clean(value.get("snils"))
+        digits = snils_digits(raw_snils)
+        snils_ok = len(digits) == 11 and is_valid_snils(digits)
+        last, first, middle = (_clean(value.get(k)) for k in ("last_name", "first_name", "middle_name"))
+        problems = []
+        try:
+            birth = parse_date(value.get("birth_date"), date_format)
+        except ValueError as exc:
+            birth = None
+            problems.append(f"поле «Дата рождения»: {exc}")
+        try:
+            event = parse_date(value.get("event_date"), date_format)
+        except ValueError:
+            event = None
+        if raw_snils and not snils_ok:
+            problems.append(f"поле «СНИЛС»: неверный номер «{raw_snils}»")
+        if not snils_ok and not (last and first and birth):
+            if not problems:
+                problems.append("нет ни верного СНИЛС, ни фамилии, имени и даты рождения")
+            counts["rows_invalid"] += 1
+            outcome.invalid.append((number, "; ".join(problems), {k: str(v) for k, v in row.items()}))
+            continue
+
+        name_key = full_name_key(last, first, middle) if last and first else ""
+        evidence = {"row": number, "snils": digits if snils_ok else raw_snils, "name": " ".join(p for p in (last, first, middle) if p),
+                    "birth_date": birth.isoformat() if birth else "", "event_date": event.isoformat() if event else ""}  # fmt: skip
+        found: list[int] = []
+        step = ""
+        if snils_ok:
+            found = index.by_snils.get(digits, [])
+            step = Selection.Match.SNILS
+        if not found and name_key and birth:
+            found = index.by_name_dob.get((name_key, birth), [])
+            step = Selection.Match.NAME_DOB
+        if not found and name_key and birth:
+            found = [
+                pk for pk, candidate in index.by_dob.get(birth, ())
+                if Levenshtein.distance(name_key, candidate, score_cutoff=FUZZY_MAX_DISTANCE) <= FUZZY_MAX_DISTANCE
+            ]  # fmt: skip
+            step = Selection.Match.PROBABLE
+        if not found:
+            counts["unmatched"] += 1
+            continue
+        if len(found) > 1:
+            counts["ambiguous"] += 1
+            outcome.ambiguous.append((number, step, evidence, found))
+            continue
+        counts[{"snils": "matched_snils", "name_dob": "matched_name_dob", "probable": "probable"}[step]] += 1
+        applicant_id = found[0]
+        affected = measures.get(applicant_id)
+        if not affected:
+            continue
+        item = outcome.items.get(applicant_id)
+        evidence["step"] = step
+        if item is None:
+            outcome.items[applicant_id] = {"match": step, "evidence": [evidence], "event_date": event, "services": list(affected)}
+        else:  # repeated rows for one person make one item
+            item["evidence"].append(evidence)
+            if MATCH_RANK[step] < MATCH_RANK[item["match"]]:
+                item["match"] = step
+            if event and (item["event_date"] is None or event < item["event_date"]):
+                item["event_date"] = event
+    return outcome
+
+
+# --- Running ----------------------------------------------------------------------------------
+
+
+def claim(run_id: int) -> tuple[ReconciliationRun, str] | None:
+    """Take the run for this attempt: a queued run, or a running one whose attempt went silent
+    (killed). Returns None when another attempt holds it or it is finished."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    with transaction.atomic():
+        run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status in (ReconciliationRun.Status.DONE, ReconciliationRun.Status.FAILED):
+            return None
+        if run.status == ReconciliationRun.Status.RUNNING and run.started_at and now - run.started_at < STALE_AFTER:
+            return None
+        run.status = ReconciliationRun.Status.RUNNING
+        run.started_at = now
+        run.attempt = token
+        run.progress = 0
+        run.error = ""
+        run.save(update_fields=["status", "started_at", "attempt", "progress", "error"])
+    return run, token
+
+
+def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun | None:
+    if force_claim:  # the command line runs synchronously: take it whatever its state
+        ReconciliationRun.objects.filter(pk=run_id, status=ReconciliationRun.Status.RUNNING).update(
+            started_at=timezone.now() - STALE_AFTER * 2
+        )
+    claimed = claim(run_id)
+    if claimed is None:
+        return ReconciliationRun.objects.filter(pk=run_id).first()
+    run, token = claimed
+    profile = run.profile
+
+    def progress(done: int) -> None:
+        ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(progress=done, started_at=timezone.now())
+
+    try:
+        index = build_index(run.office)
+        measures = active_measures(profile)
+        rows = read_rows(
+            Path(run.file_path), file_format=profile.file_format, encoding=profile.encoding,
+            delimiter=profile.delimiter, xml_record=profile.xml_record,
+        )  # fmt: skip
+        outcome = match_rows(rows, profile, index, measures, progress=progress)
+        if outcome.counts["rows_total"] == 0:
+            raise ExtractError("В файле нет ни одной записи")
+        _write(run, token, outcome, index)
+    except ExtractError as exc:
+        _fail(run, token, str(exc))
+    except Exception as exc:  # a bug must not leave the run "running" for ever
+        _fail(run, token, f"Внутренняя ошибка: {exc.__class__.__name__}: {exc}")
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _fail(run: ReconciliationRun, token: str, message: str) -> None:
+    ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(
+        status=ReconciliationRun.Status.FAILED, error=message[:5000], finished_at=timezone.now()
+    )
+
+
+def _owners(applicant_ids: list[int]) -> dict[int, int]:
+    """Who works each person's case: the specialist of their latest application, else the one
+    who opened their case file (an imported register), while that user is active."""
+    from cases.models import CaseFile
+
+    owners: dict[int, int] = {}
+    for start in range(0, len(applicant_ids), 5000):
+        chunk = applicant_ids[start : start + 5000]
+        rows = (
+            Application.objects.filter(applicant_id__in=chunk, specialist__is_active=True)
+            .order_by("applicant_id", "-registered_at")
+            .values_list("applicant_id", "specialist_id")
+        )
+        for applicant_id, specialist_id in rows:
+            owners.setdefault(applicant_id, specialist_id)
+        missing = [pk for pk in chunk if pk not in owners]
+        files = CaseFile.objects.filter(applicant_id__in=missing, opened_by__is_active=True)
+        for applicant_id, user_id in files.values_list("applicant_id", "opened_by_id"):
+            owners.setdefault(applicant_id, user_id)
+    return owners
+
+
+def _write(run: ReconciliationRun, token: str, outcome: Outcome, index: Index) -> None:
+    profile = run.profile
+    with transaction.atomic():
+        locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
+        if locked.attempt != token or locked.status != ReconciliationRun.Status.RUNNING:
+            return  # another attempt took over
+        applicant_ids = list(outcome.items)
+        existing = {}
+        for chunk_start in range(0, len(applicant_ids), 5000):
+            chunk = applicant_ids[chunk_start : chunk_start + 5000]
+            for item in Selection.objects.open().filter(kind=run.kind, applicant_id__in=chunk).select_for_update():
+                existing[item.applicant_id] = item
+        owners = _owners([pk for pk in applicant_ids if pk not in existing])
+        new_items = []
+        for applicant_id, data in outcome.items.items():
+            evidence = [{**e, "run": run.pk} for e in data["evidence"]]
+            item = existing.get(applicant_id)
+            if item is not None:
+                item.evidence = item.evidence + evidence
+                if MATCH_RANK[data["match"]] < MATCH_RANK[item.match]:
+                    item.match = data["match"]
+                    item.needs_confirmation = data["match"] == Selection.Match.PROBABLE
+                item.services = sorted(set(item.services) | set(data["services"]))
+                item.run = run
+                item._history_user = run.created_by
+                item.save()
+            else:
+                new_items.append(
+                    Selection(
+                        office_id=index.office_of[applicant_id],
+                        run=run,
+                        applicant_id=applicant_id,
+                        kind=run.kind,
+                        source=run.source,
+                        match=data["match"],
+                        needs_confirmation=data["match"] == Selection.Match.PROBABLE,
+                        event_date=data["event_date"],
+                        evidence=evidence,
+                        suggested_action=profile.action,
+                        services=sorted(data["services"]),
+                        assigned_to_id=owners.get(applicant_id),
+                    )
+                )
+        Selection.objects.bulk_create(new_items, batch_size=2000)
+        InvalidRow.objects.bulk_create(
+            [InvalidRow(run=run, row_number=n, reason=r[:500], data=d) for n, r, d in outcome.invalid], batch_size=5000
+        )
+        for number, step, evidence, candidates in outcome.ambiguous:
+            row = AmbiguousRow.objects.create(
+                office_id=run.office_id or index.office_of[candidates[0]], run=run, row_number=number, data=evidence, step=step
+            )
+            row.candidates.set(candidates)
+        counts = dict(outcome.counts)
+        counts["selections"] = len(outcome.items)
+        locked.counts = counts
+        locked.progress = counts["rows_total"]
+        locked.total = counts["rows_total"]
+        locked.status = ReconciliationRun.Status.DONE
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["counts", "progress", "total", "status", "finished_at"])
+
+
+# --- Working out items ------------------------------------------------------------------------
+
+
+class SelectionError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -> Selection:
+    """Close an item with its outcome; stopping or suspending changes the measures it names."""
+    from cases.services import change_entitlement_status
+
+    if outcome not in Selection.Outcome.values:
+        raise SelectionError("Выберите результат отработки.", field="outcome")
+    with transaction.atomic():
+        item = Selection.objects.select_for_update().select_related("run").get(pk=item.pk)
+        if item.status != Selection.Status.OPEN:
+            raise SelectionError(f"Селекция уже отработана: «{item.get_outcome_display()}».")
+        if outcome in {Selection.Outcome.STOPPED, Selection.Outcome.SUSPENDED}:
+            status = Entitlement.Status.STOPPED if outcome == Selection.Outcome.STOPPED else Entitlement.Status.SUSPENDED
+            reason = (
+                f"Селекция {item.get_source_display()} «{item.get_kind_display()}»"
+                + (f", событие {item.event_date:%d.%m.%Y}" if item.event_date else "")
+                + (f": {note}" if note else "")
+            )
+            measures = Entitlement.objects.filter(
+                applicant_id=item.applicant_id, status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED],
+                service__code__in=item.services,
+            )  # fmt: skip
+            for entitlement in measures:
+                change_entitlement_status(entitlement, status, actor=actor, reason=reason, on=on or item.event_date)
+        item.status = Selection.Status.DONE
+        item.outcome = outcome
+        item.note = note
+        item.worked_at = timezone.now()
+        item.worked_by = actor
+        item._history_user = actor
+        item.save()
+    return item
+
+
+def work_out_many(items, outcome: str, *, actor, note: str = "") -> int:
+    """Bulk action: all or nothing."""
+    with transaction.atomic():
+        done = 0
+        for item in items:
+            work_out(item, outcome, actor=actor, note=note)
+            done += 1
+    return done

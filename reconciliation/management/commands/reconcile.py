@@ -1,0 +1,65 @@
+"""Run a reconciliation synchronously; the last line printed is the JSON summary."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reconciliation import services
+from reconciliation.defaults import default_profile
+from reconciliation.models import ExtractProfile, Kind, ReconciliationRun, Source
+from reconciliation.readers import ExtractError, read_rows
+
+
+class Command(BaseCommand):
+    help = "Сверка выгрузки ПФР/ЦЗН с получателями. Последняя строка вывода — итог в JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--source", required=True, choices=Source.values)
+        parser.add_argument("--kind", required=True, choices=Kind.values)
+        parser.add_argument("--profile", help="код профиля выгрузки (по умолчанию — для источника и вида)")
+        parser.add_argument("--dry-run", action="store_true", help="только сопоставить, ничего не записывать")
+        parser.add_argument("--force", action="store_true", help="обработать повторно уже обработанный файл")
+
+    def handle(self, *args, file, source, kind, profile=None, dry_run=False, force=False, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Файл не найден: {path}")
+        if profile:
+            chosen = ExtractProfile.objects.filter(name=profile).first()
+            if chosen is None:
+                raise CommandError(f"Профиль «{profile}» не найден")
+            if (chosen.source, chosen.kind) != (source, kind):
+                raise CommandError(f"Профиль «{profile}» предназначен для {chosen.source}/{chosen.kind}, а не {source}/{kind}")
+        else:
+            chosen = default_profile(source, kind)
+            if chosen is None:
+                raise CommandError(f"Нет профиля выгрузки для {source}/{kind}: выполните manage.py load_catalogue")
+        if dry_run:
+            try:
+                index = services.build_index()
+                measures = services.active_measures(chosen)
+                rows = read_rows(path, file_format=chosen.file_format, encoding=chosen.encoding,
+                                 delimiter=chosen.delimiter, xml_record=chosen.xml_record)  # fmt: skip
+                outcome = services.match_rows(rows, chosen, index, measures)
+            except ExtractError as exc:
+                raise CommandError(f"Файл не обработан: {exc}") from None
+            counts = dict(outcome.counts)
+            counts["selections"] = len(outcome.items)
+            self.stdout.write("Пробный запуск: ничего не записано.")
+            self.stdout.write(json.dumps({key: counts[key] for key in services.COUNTER_KEYS}, ensure_ascii=False))
+            return
+        try:
+            run = services.create_run(path, profile=chosen, force=force, origin="cli")
+        except services.AlreadyProcessed as exc:
+            raise CommandError(str(exc)) from None
+        run = services.execute_run(run.pk, force_claim=True)
+        if run.status != ReconciliationRun.Status.DONE:
+            raise CommandError(f"Сверка № {run.pk} не выполнена: {run.error}")
+        counts = run.counts
+        invalid = run.invalid_rows.all()[:20]
+        for row in invalid:
+            self.stdout.write(f"строка {row.row_number}: {row.reason}")
+        self.stdout.write(f"Сверка № {run.pk}: готово.")
+        self.stdout.write(json.dumps({key: int(counts.get(key, 0)) for key in services.COUNTER_KEYS}, ensure_ascii=False))

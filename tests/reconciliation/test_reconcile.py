@@ -1,0 +1,176 @@
+import datetime
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.models import Entitlement
+from reconciliation import services
+from reconciliation.models import AmbiguousRow, ExtractProfile, InvalidRow, ReconciliationRun, Selection
+from tests.reconciliation.files import write_csv, write_dbf, write_xlsx, write_xml
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+HEADER = ["СНИЛС", "Фамилия", "Имя", "Отчество", "Дата рождения", "Дата события"]
+EMPLOYMENT_ROWS = [
+    ["112-233-445 95", "Алексеева", "Анна", "Петровна", "01.05.1990", "01.11.2026"],  # a: by СНИЛС
+    ["", "БОРИСОВА", "Вера", "Ивановна", "12.07.1992", "02.11.2026"],  # b: name + birth date
+    ["112-233-445 96", "Борисова", "Вера", "Ивановна", "12.07.1992", "03.11.2026"],  # b again, wrong check number
+    ["", "Фёдорова", "Светлана", "Юрьвна", "08.08.1988", "04.11.2026"],  # f: one typo -> probable
+    ["", "Козлова", "Мария", "Олеговна", "03.03.1991", "05.11.2026"],  # two namesakes -> ambiguous
+    ["", "Неизвестный", "Пётр", "", "01.01.1970", "06.11.2026"],  # unmatched
+    ["", "Нетдаты", "Иван", "", "31.02.1950", ""],  # invalid: no СНИЛС, impossible date
+    ["123-456-789 64", "Сидоров", "Олег", "", "02.01.1950", "07.11.2026"],  # c: matched, measure not affected
+    ["", "", "", "", "", ""],  # blank: skipped, not counted
+]
+
+
+def last_json(capsys) -> dict:
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_cli_csv_cp1251_semicolon_counts_and_selections(recipients, tmp_path, capsys):
+    path = write_csv(tmp_path / "czn_employment.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command("reconcile", str(path), "--source", "czn", "--kind", "employment")
+    summary = last_json(capsys)
+    assert summary == {
+        "rows_total": 8, "rows_invalid": 1, "matched_snils": 2, "matched_name_dob": 2, "probable": 1,
+        "ambiguous": 1, "unmatched": 1, "selections": 3,
+    }  # fmt: skip
+    assert list(summary) == services.COUNTER_KEYS
+    items = {s.applicant_id: s for s in Selection.objects.all()}
+    a, b, f = recipients["a"], recipients["b"], recipients["f"]
+    assert set(items) == {a.pk, b.pk, f.pk}
+    assert items[a.pk].match == "snils" and not items[a.pk].needs_confirmation
+    assert items[b.pk].match == "name_dob" and len(items[b.pk].evidence) == 2  # repeated rows merged
+    assert items[f.pk].match == "probable" and items[f.pk].needs_confirmation
+    assert items[a.pk].services == ["unemployed-mothers"] and items[a.pk].suggested_action == "review"
+    assert items[a.pk].event_date == D(2026, 11, 1)
+    assert items[a.pk].assigned_to is not None
+    invalid = InvalidRow.objects.get()
+    assert invalid.row_number == 8 and "поле «Дата рождения»: неверная дата «31.02.1950»" in invalid.reason
+    ambiguous = AmbiguousRow.objects.get()
+    assert set(ambiguous.candidates.all()) == {recipients["d1"], recipients["d2"]}
+
+
+def test_same_file_is_refused_naming_the_earlier_run(recipients, tmp_path, capsys):
+    path = write_csv(tmp_path / "x.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command("reconcile", str(path), "--source", "czn", "--kind", "employment")
+    run = ReconciliationRun.objects.get()
+    with pytest.raises(CommandError, match=f"Этот файл уже обработан: сверка № {run.pk}"):
+        call_command("reconcile", str(path), "--source", "czn", "--kind", "employment")
+    call_command("reconcile", str(path), "--source", "czn", "--kind", "employment", "--force")
+    assert last_json(capsys)["selections"] == 3
+    assert Selection.objects.count() == 3  # evidence added, no duplicate items
+    assert len(Selection.objects.get(applicant=recipients["a"]).evidence) == 2
+
+
+def test_dbf_cp866_deaths_and_the_measure_stopped(recipients, tmp_path, capsys, specialist):
+    fields = [("NPERS", "C", 14), ("FAM", "C", 30), ("IM", "C", 30), ("OT", "C", 30), ("DR", "D", 8), ("DS", "D", 8)]
+    rows = [
+        {"NPERS": "123-456-789 64", "FAM": "Сидоров", "IM": "Олег", "OT": "", "DR": D(1950, 1, 2), "DS": D(2026, 10, 30)},
+        {"NPERS": "", "FAM": "Алексеева", "IM": "Анна", "OT": "Петровна", "DR": D(1990, 5, 1), "DS": D(2026, 10, 31)},
+    ]  # fmt: skip
+    path = write_dbf(tmp_path / "deaths.dbf", fields, rows, encoding="cp866", driver=0x26)
+    call_command("reconcile", str(path), "--source", "pfr", "--kind", "deaths")
+    summary = last_json(capsys)
+    assert (summary["matched_snils"], summary["matched_name_dob"], summary["selections"]) == (1, 1, 2)
+    item = Selection.objects.get(applicant=recipients["c"])
+    assert item.suggested_action == "stop" and item.services == ["food-subsidy"]
+    services.work_out(item, "stopped", actor=specialist, note="свидетельство о смерти")
+    measure = Entitlement.objects.get(applicant=recipients["c"])
+    assert measure.status == "stopped" and measure.end_date == D(2026, 10, 30)
+    assert "Селекция ПФР (СФР) «смерть получателей», событие 30.10.2026" in measure.status_reason
+    assert measure.history.first().history_user == specialist
+    with pytest.raises(services.SelectionError, match="Селекция уже отработана"):
+        services.work_out(item, "no_action", actor=specialist)
+
+
+def test_dbf_cp1251_and_unknown_driver_byte_uses_the_profile(recipients, tmp_path, capsys):
+    fields = [("FAM", "C", 30), ("IM", "C", 30), ("OT", "C", 30), ("DR", "D", 8)]
+    rows = [{"FAM": "Борисова", "IM": "Вера", "OT": "Ивановна", "DR": D(1992, 7, 12)}]
+    write_dbf(tmp_path / "a.dbf", fields, rows, encoding="cp1251", driver=0xC9)
+    call_command("reconcile", str(tmp_path / "a.dbf"), "--source", "pfr", "--kind", "deaths")
+    assert last_json(capsys)["matched_name_dob"] == 1
+    ExtractProfile.objects.filter(name="pfr-deaths").update(encoding="cp1251")
+    write_dbf(tmp_path / "b.dbf", fields, rows, encoding="cp1251", driver=0x00)
+    call_command("reconcile", str(tmp_path / "b.dbf"), "--source", "pfr", "--kind", "deaths", "--force")
+    assert last_json(capsys)["matched_name_dob"] == 1
+
+
+def test_xlsx_and_xml_readers(recipients, tmp_path, capsys):
+    write_xlsx(tmp_path / "u.xlsx", ["snils", "last_name", "first_name", "birth_date"],
+               [["11223344595", "Алексеева", "Анна", datetime.datetime(1990, 5, 1)]])  # fmt: skip
+    call_command("reconcile", str(tmp_path / "u.xlsx"), "--source", "czn", "--kind", "unemployed")
+    assert last_json(capsys)["matched_snils"] == 1
+    write_xml(tmp_path / "u.xml", [{"FAM": "Борисова", "IM": "Вера", "OT": "Ивановна", "DR": "1992-07-12"}])
+    call_command("reconcile", str(tmp_path / "u.xml"), "--source", "czn", "--kind", "unemployed")
+    summary = last_json(capsys)
+    assert summary["matched_name_dob"] == 1 and summary["selections"] == 1
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("empty.csv", b"", "Файл пуст (0 байт)"),
+        ("header.csv", "СНИЛС;Фамилия\n".encode("cp1251"), "В файле нет ни одной записи"),
+        ("cols.csv", "Код;Город\n1;Волгоград\n".encode("cp1251"), "В файле нет нужных столбцов: «СНИЛС», «Фамилия», «Имя», «Дата рождения»"),
+        ("fake.xlsx", "СНИЛС;Фамилия\n1;2\n".encode("cp1251"), "Файл не является книгой XLSX (возможно, это переименованный CSV)"),
+        ("bad.dbf", b"not a dbf file at all, just text" * 3, "Файл не похож на DBF: неверный заголовок"),
+        ("xxe.xml", b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><extract><record><FAM>&x;</FAM></record></extract>',
+         "XML отклонён: внешние сущности и DTD запрещены"),
+        ("bin.csv", b"\x00\x01\x02" * 100, "Файл не похож на CSV: в нём есть двоичные данные"),
+    ],
+)
+def test_bad_files_fail_the_run_with_the_reason(recipients, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match="не выполнена") as info:
+        call_command("reconcile", str(path), "--source", "czn", "--kind", "employment")
+    assert message in str(info.value)
+    run = ReconciliationRun.objects.get()
+    assert run.status == "failed" and message in run.error
+    assert not Selection.objects.exists() and not InvalidRow.objects.exists()
+
+
+def test_killed_run_is_retried_without_duplicates_or_lost_rows(recipients, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "k.csv", HEADER, EMPLOYMENT_ROWS)
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    run = services.create_run(path, profile=profile)
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    original = services._write
+    monkeypatch.setattr(services, "_write", killed)
+    with pytest.raises(SystemExit):
+        services.execute_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == "running" and not Selection.objects.exists()
+    # a redelivered message while the first attempt may still be alive does nothing
+    monkeypatch.setattr(services, "_write", original)
+    assert services.execute_run(run.pk).status == "running"
+    ReconciliationRun.objects.filter(pk=run.pk).update(started_at=run.started_at - services.STALE_AFTER * 2)
+    run = services.execute_run(run.pk)
+    assert run.status == "done" and run.counts["selections"] == 3 and run.counts["rows_total"] == 8
+    assert Selection.objects.count() == 3
+    assert services.execute_run(run.pk).status == "done"  # and again: nothing more
+    assert Selection.objects.count() == 3 and InvalidRow.objects.count() == 1
+
+
+def test_dry_run_writes_nothing(recipients, tmp_path, capsys):
+    path = write_csv(tmp_path / "d.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command("reconcile", str(path), "--source", "czn", "--kind", "employment", "--dry-run")
+    assert last_json(capsys)["selections"] == 3
+    assert not ReconciliationRun.objects.exists() and not Selection.objects.exists()
+
+
+def test_bulk_work_out_is_all_or_nothing(recipients, tmp_path, specialist):
+    path = write_csv(tmp_path / "e.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command("reconcile", str(path), "--source", "czn", "--kind", "employment")
+    items = list(Selection.objects.all())
+    services.work_out(items[0], "no_action", actor=specialist)
+    with pytest.raises(services.SelectionError):
+        services.work_out_many(Selection.objects.all(), "false_match", actor=specialist)
+    assert Selection.objects.filter(status="open").count() == 2
+    assert services.work_out_many(Selection.objects.filter(status="open"), "false_match", actor=specialist) == 2
