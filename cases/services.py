@@ -153,7 +153,12 @@ def remove_applicant_category(item, *, actor) -> None:
 
 def ensure_case_file(applicant: Applicant, *, actor, on: datetime.date | None = None) -> CaseFile:
     """The applicant's case file in their office, opened (and numbered) when there is none.
-    Call inside the registering transaction."""
+    Joins the caller's transaction (registration) or opens its own."""
+    with transaction.atomic():
+        return _ensure_case_file(applicant, actor=actor, on=on)
+
+
+def _ensure_case_file(applicant: Applicant, *, actor, on: datetime.date | None) -> CaseFile:
     existing = CaseFile.objects.filter(office=applicant.office, applicant=applicant).first()
     if existing is not None:
         if existing.status == CaseFile.Status.CLOSED:

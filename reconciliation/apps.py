@@ -12,7 +12,13 @@ class ReconciliationConfig(AppConfig):
         from reconciliation.models import Selection
 
         navigation.register(
-            navigation.NavItem("Селекции", "reconciliation:worklist", permission="reconciliation.view_selection", key="l", order=40)
+            navigation.NavItem(
+                "Селекции",
+                "reconciliation:worklist",
+                permission="reconciliation.view_selection",
+                key="l",
+                order=40,
+            )
         )
         work.register(
             work.WorkKind(
@@ -30,9 +36,13 @@ class ReconciliationConfig(AppConfig):
                 roles.SPECIALIST: worker,
                 roles.CHIEF: [*worker, "reconciliation.assign_selection"],
                 roles.ADMIN: [
-                    "reconciliation.view_extractprofile", "reconciliation.change_extractprofile",
+                    "reconciliation.view_extractprofile",
+                    "reconciliation.change_extractprofile",
                     "reconciliation.add_extractprofile",
-                ],  # fmt: skip
-                roles.DIRECTOR: ["reconciliation.view_selection", "reconciliation.view_reconciliationrun"],
+                ],
+                roles.DIRECTOR: [
+                    "reconciliation.view_selection",
+                    "reconciliation.view_reconciliationrun",
+                ],
             }
         )

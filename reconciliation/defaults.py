@@ -29,4 +29,8 @@ def load_defaults(write=print) -> dict:
 
 
 def default_profile(source: str, kind: str) -> ExtractProfile | None:
-    return ExtractProfile.objects.filter(source=source, kind=kind, is_active=True).order_by("name").first()
+    return (
+        ExtractProfile.objects.filter(source=source, kind=kind, is_active=True)
+        .order_by("name")
+        .first()
+    )

@@ -42,21 +42,34 @@ class ExtractProfile(models.Model):
     title = models.CharField("наименование", max_length=300)
     source = models.CharField("источник", max_length=8, choices=Source.choices)
     kind = models.CharField("вид сведений", max_length=16, choices=Kind.choices)
-    file_format = models.CharField("формат", max_length=8, choices=Format.choices, default=Format.AUTO)
+    file_format = models.CharField(
+        "формат", max_length=8, choices=Format.choices, default=Format.AUTO
+    )
     encoding = models.CharField(
         "кодировка", max_length=16, blank=True,
         help_text="cp866, cp1251 или utf-8; пусто — определить (для DBF — по байту языкового драйвера)",
     )  # fmt: skip
-    delimiter = models.CharField("разделитель CSV", max_length=2, blank=True, help_text="пусто — определить")
+    delimiter = models.CharField(
+        "разделитель CSV", max_length=2, blank=True, help_text="пусто — определить"
+    )
     columns = models.JSONField(
         "сопоставление полей", default=dict, blank=True,
         help_text='{"snils": "NPERS", "last_name": "FAM", …}; пусто — стандартные названия столбцов',
     )  # fmt: skip
-    date_format = models.CharField("формат даты", max_length=20, blank=True, help_text="например %d.%m.%Y; пусто — ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")
-    xml_record = models.CharField("XML: элемент записи", max_length=64, blank=True, default="record")
+    date_format = models.CharField(
+        "формат даты",
+        max_length=20,
+        blank=True,
+        help_text="например %d.%m.%Y; пусто — ДД.ММ.ГГГГ или ГГГГ-ММ-ДД",
+    )
+    xml_record = models.CharField(
+        "XML: элемент записи", max_length=64, blank=True, default="record"
+    )
     services = models.JSONField("затрагиваемые услуги (коды)", default=list, blank=True,
                                 help_text='["*"] — все меры получателя')  # fmt: skip
-    action = models.CharField("предлагаемое действие", max_length=16, choices=Action.choices, default=Action.REVIEW)
+    action = models.CharField(
+        "предлагаемое действие", max_length=16, choices=Action.choices, default=Action.REVIEW
+    )
     is_active = models.BooleanField("используется", default=True)
 
     history = HistoricalRecords()
@@ -94,20 +107,29 @@ class ReconciliationRun(models.Model):
         Office, verbose_name="учреждение (пусто — все учреждения)", on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
     )  # fmt: skip
-    profile = models.ForeignKey(ExtractProfile, verbose_name="профиль", on_delete=models.PROTECT, related_name="runs")
+    profile = models.ForeignKey(
+        ExtractProfile, verbose_name="профиль", on_delete=models.PROTECT, related_name="runs"
+    )
     source = models.CharField("источник", max_length=8, choices=Source.choices)
     kind = models.CharField("вид сведений", max_length=16, choices=Kind.choices)
     file_name = models.CharField("файл", max_length=300)
     file_path = models.CharField("путь к файлу", max_length=1000)
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     forced = models.BooleanField("повторная обработка того же файла", default=False)
-    status = models.CharField("состояние", max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     progress = models.PositiveIntegerField("обработано строк", default=0)
     total = models.PositiveIntegerField("строк всего (оценка)", default=0)
     counts = models.JSONField("итоги", default=dict, blank=True)
     error = models.TextField("ошибка", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто запустил", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто запустил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     started_at = models.DateTimeField("начата", null=True, blank=True)
@@ -134,7 +156,9 @@ class ReconciliationRun(models.Model):
 
 
 class InvalidRow(models.Model):
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="invalid_rows")
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.CASCADE, related_name="invalid_rows"
+    )
     row_number = models.PositiveIntegerField("строка")
     reason = models.CharField("причина", max_length=500)
     data = models.JSONField("данные строки", default=dict)
@@ -143,6 +167,9 @@ class InvalidRow(models.Model):
         verbose_name = "ошибочная строка"
         verbose_name_plural = "ошибочные строки"
         ordering = ["run", "row_number"]
+
+    def __str__(self) -> str:
+        return f"строка {self.row_number}: {self.reason}"
 
 
 class SelectionQuerySet(OfficeScopedQuerySet):
@@ -170,28 +197,54 @@ class Selection(models.Model):
         NO_ACTION = "no_action", "действий не требуется"
         FALSE_MATCH = "false_match", "ложное совпадение"
 
-    office = models.ForeignKey(Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+")
-    run = models.ForeignKey(ReconciliationRun, verbose_name="сверка", on_delete=models.PROTECT, related_name="selections")
-    applicant = models.ForeignKey("cases.Applicant", verbose_name="получатель", on_delete=models.PROTECT, related_name="selections")
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    run = models.ForeignKey(
+        ReconciliationRun,
+        verbose_name="сверка",
+        on_delete=models.PROTECT,
+        related_name="selections",
+    )
+    applicant = models.ForeignKey(
+        "cases.Applicant",
+        verbose_name="получатель",
+        on_delete=models.PROTECT,
+        related_name="selections",
+    )
     kind = models.CharField("вид сведений", max_length=16, choices=Kind.choices)
     source = models.CharField("источник", max_length=8, choices=Source.choices)
     match = models.CharField("совпадение", max_length=16, choices=Match.choices)
     needs_confirmation = models.BooleanField("совпадение нужно подтвердить", default=False)
     event_date = models.DateField("дата события", null=True, blank=True)
     evidence = models.JSONField("основания", default=list)
-    suggested_action = models.CharField("предлагаемое действие", max_length=16, choices=Action.choices)
+    suggested_action = models.CharField(
+        "предлагаемое действие", max_length=16, choices=Action.choices
+    )
     services = models.JSONField("затронутые меры (коды)", default=list)
-    status = models.CharField("состояние", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     outcome = models.CharField("результат", max_length=16, choices=Outcome.choices, blank=True)
     note = models.TextField("примечание", blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="исполнитель", on_delete=models.PROTECT, null=True, blank=True, related_name="selections"
+        settings.AUTH_USER_MODEL,
+        verbose_name="исполнитель",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="selections",
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     updated_at = models.DateTimeField("обновлена", auto_now=True)
     worked_at = models.DateTimeField("отработана", null=True, blank=True)
     worked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="кто отработал", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто отработал",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     history = HistoricalRecords()
@@ -205,7 +258,9 @@ class Selection(models.Model):
         constraints = [
             # an open item per person and kind: a later run adds evidence instead of a duplicate
             models.UniqueConstraint(
-                fields=["applicant", "kind"], condition=models.Q(status="open"), name="selection_one_open_per_kind"
+                fields=["applicant", "kind"],
+                condition=models.Q(status="open"),
+                name="selection_one_open_per_kind",
             )
         ]
 
@@ -222,13 +277,17 @@ class AmbiguousRow(models.Model):
     picks the right person (or none)."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="ambiguous_rows")
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.CASCADE, related_name="ambiguous_rows"
+    )
     row_number = models.PositiveIntegerField("строка")
     data = models.JSONField("данные строки", default=dict)
     step = models.CharField("шаг", max_length=16)
     candidates = models.ManyToManyField("cases.Applicant", related_name="+")
     resolved = models.BooleanField("разобрано", default=False)
-    chosen = models.ForeignKey("cases.Applicant", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    chosen = models.ForeignKey(
+        "cases.Applicant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = OfficeScopedQuerySet.as_manager()
 
@@ -236,3 +295,6 @@ class AmbiguousRow(models.Model):
         verbose_name = "неоднозначная строка"
         verbose_name_plural = "неоднозначные строки"
         ordering = ["run", "row_number"]
+
+    def __str__(self) -> str:
+        return f"строка {self.row_number} сверки № {self.run_id}"

@@ -46,7 +46,9 @@ def detect_format(path: Path, declared: str = "auto") -> str:
         return "csv"
     if suffix in {"dbf", "xlsx", "xml"}:
         return suffix
-    raise ExtractError(f"Неизвестный формат файла «{path.name}»: ожидается .dbf, .csv, .xlsx или .xml")
+    raise ExtractError(
+        f"Неизвестный формат файла «{path.name}»: ожидается .dbf, .csv, .xlsx или .xml"
+    )
 
 
 def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", delimiter: str = "",
@@ -113,10 +115,14 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
             except StopIteration:
                 raise ExtractError("Файл пуст: нет строки заголовка") from None
             except UnicodeDecodeError:
-                raise ExtractError(f"Файл не в кодировке {encoding}: укажите кодировку в профиле") from None
+                raise ExtractError(
+                    f"Файл не в кодировке {encoding}: укажите кодировку в профиле"
+                ) from None
             header = [h.strip().lstrip("\ufeff") for h in header]
             if len(header) < 2:
-                raise ExtractError(f"В заголовке CSV один столбец: неверный разделитель «{delimiter}»?")
+                raise ExtractError(
+                    f"В заголовке CSV один столбец: неверный разделитель «{delimiter}»?"
+                )
             number = 1
             try:
                 for values in reader:
@@ -142,7 +148,21 @@ def dbf_encoding(path: Path, declared: str = "") -> str:
     then the profile's encoding decides (cp866 when none)."""
     with path.open("rb") as handle:
         header = handle.read(32)
-    if len(header) < 32 or header[0] not in {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5, 0xFB}:
+    if len(header) < 32 or header[0] not in {
+        0x02,
+        0x03,
+        0x04,
+        0x05,
+        0x30,
+        0x31,
+        0x43,
+        0x63,
+        0x83,
+        0x8B,
+        0xCB,
+        0xF5,
+        0xFB,
+    }:
         raise ExtractError("Файл не похож на DBF: неверный заголовок")
     byte = header[29]
     if byte in DBF_LANGUAGE_DRIVERS:
@@ -158,7 +178,9 @@ def _dbf_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
 
     def generate():
         try:
-            table = DBF(str(path), encoding=codec, char_decode_errors="strict", ignore_missing_memofile=True)
+            table = DBF(
+                str(path), encoding=codec, char_decode_errors="strict", ignore_missing_memofile=True
+            )
             number = 0
             for record in table:
                 number += 1
@@ -167,7 +189,9 @@ def _dbf_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
                     continue
                 yield number, values
         except UnicodeDecodeError:
-            raise ExtractError(f"DBF не читается в кодировке {codec}: укажите кодировку в профиле") from None
+            raise ExtractError(
+                f"DBF не читается в кодировке {codec}: укажите кодировку в профиле"
+            ) from None
         except (DBFNotFound, MissingMemoFile, ValueError, struct_error()) as exc:
             raise ExtractError(f"DBF повреждён или имеет неверный заголовок: {exc}") from None
 
@@ -205,7 +229,14 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
                 number += 1
                 if not any(v not in (None, "") for v in values):
                     continue
-                yield number, {h: ("" if v is None else v) for h, v in zip(header, values, strict=False) if h}
+                yield (
+                    number,
+                    {
+                        h: ("" if v is None else v)
+                        for h, v in zip(header, values, strict=False)
+                        if h
+                    },
+                )
         finally:
             workbook.close()
 
@@ -227,17 +258,23 @@ def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
                 if tag != record_tag:
                     continue
                 number += 1
-                values = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in element}
+                values = {
+                    child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in element
+                }
                 values.update(element.attrib)
                 element.clear()
                 if any(values.values()):
                     yield number, values
         except DefusedXmlException as exc:
-            raise ExtractError(f"XML отклонён: внешние сущности и DTD запрещены ({exc.__class__.__name__})") from None
+            raise ExtractError(
+                f"XML отклонён: внешние сущности и DTD запрещены ({exc.__class__.__name__})"
+            ) from None
         except Exception as exc:  # ParseError and friends
             raise ExtractError(f"XML не читается: {exc}") from None
         if number == 0:
-            raise ExtractError(f"В XML нет записей <{record_tag}>: проверьте элемент записи в профиле")
+            raise ExtractError(
+                f"В XML нет записей <{record_tag}>: проверьте элемент записи в профиле"
+            )
 
     return generate()
 
@@ -276,7 +313,9 @@ def parse_date(value, fmt: str = "") -> datetime.date | None:
     formats = [fmt] if fmt else ["%d.%m.%Y", "%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"]
     for pattern in formats:
         try:
-            return datetime.datetime.strptime(text[:10] if "%Y-%m-%d" == pattern else text, pattern).date()
+            return datetime.datetime.strptime(
+                text[:10] if pattern == "%Y-%m-%d" else text, pattern
+            ).date()
         except ValueError:
             continue
     raise ValueError(f"неверная дата «{text}»")

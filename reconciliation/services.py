@@ -111,8 +111,12 @@ def create_run(
 @dataclass
 class Index:
     by_snils: dict[str, list[int]] = field(default_factory=dict)
-    by_name_dob: dict[tuple[str, datetime.date], list[int]] = field(default_factory=lambda: defaultdict(list))
-    by_dob: dict[datetime.date, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    by_name_dob: dict[tuple[str, datetime.date], list[int]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    by_dob: dict[datetime.date, list[tuple[int, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     office_of: dict[int, int] = field(default_factory=dict)
 
 
@@ -137,7 +141,9 @@ def active_measures(profile: ExtractProfile, applicant_ids=None) -> dict[int, li
     if "*" not in profile.services:
         qs = qs.filter(service__code__in=profile.services)
     result: dict[int, list[str]] = defaultdict(list)
-    for applicant_id, code in qs.values_list("applicant_id", "service__code").iterator(chunk_size=20000):
+    for applicant_id, code in qs.values_list("applicant_id", "service__code").iterator(
+        chunk_size=20000
+    ):
         if code not in result[applicant_id]:
             result[applicant_id].append(code)
     return result
@@ -155,7 +161,9 @@ def _clean(value) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
-def match_rows(rows, profile: ExtractProfile, index: Index, measures: dict[int, list[str]], *, progress=None) -> Outcome:
+def match_rows(
+    rows, profile: ExtractProfile, index: Index, measures: dict[int, list[str]], *, progress=None
+) -> Outcome:
     outcome = Outcome()
     counts = outcome.counts
     mapping = None
@@ -168,7 +176,8 @@ def match_rows(rows, profile: ExtractProfile, index: Index, measures: dict[int, 
             if not has_snils and not has_names:
                 missing = [title for key, title in (("snils", "СНИЛС"), ("last_name", "Фамилия"), ("first_name", "Имя"), ("birth_date", "Дата рождения")) if key not in mapping]  # fmt: skip
                 raise ExtractError(
-                    "В файле нет нужных столбцов: " + ", ".join(f"«{m}»" for m in missing)
+                    "В файле нет нужных столбцов: "
+                    + ", ".join(f"«{m}»" for m in missing)
                     + f". Найдены столбцы: {', '.join(list(row)[:15])}"
                 )
         counts["rows_total"] += 1
@@ -179,7 +188,9 @@ def match_rows(rows, profile: ExtractProfile, index: Index, measures: dict[int, 
         raw_snils = _clean(value.get("snils"))
         digits = snils_digits(raw_snils)
         snils_ok = len(digits) == 11 and is_valid_snils(digits)
-        last, first, middle = (_clean(value.get(k)) for k in ("last_name", "first_name", "middle_name"))
+        last, first, middle = (
+            _clean(value.get(k)) for k in ("last_name", "first_name", "middle_name")
+        )
         problems = []
         try:
             birth = parse_date(value.get("birth_date"), date_format)
@@ -196,7 +207,9 @@ def match_rows(rows, profile: ExtractProfile, index: Index, measures: dict[int, 
             if not problems:
                 problems.append("нет ни верного СНИЛС, ни фамилии, имени и даты рождения")
             counts["rows_invalid"] += 1
-            outcome.invalid.append((number, "; ".join(problems), {k: str(v) for k, v in row.items()}))
+            outcome.invalid.append(
+                (number, "; ".join(problems), {k: str(v) for k, v in row.items()})
+            )
             continue
 
         name_key = full_name_key(last, first, middle) if last and first else ""
@@ -223,7 +236,9 @@ def match_rows(rows, profile: ExtractProfile, index: Index, measures: dict[int, 
             counts["ambiguous"] += 1
             outcome.ambiguous.append((number, step, evidence, found))
             continue
-        counts[{"snils": "matched_snils", "name_dob": "matched_name_dob", "probable": "probable"}[step]] += 1
+        counts[
+            {"snils": "matched_snils", "name_dob": "matched_name_dob", "probable": "probable"}[step]
+        ] += 1
         applicant_id = found[0]
         affected = measures.get(applicant_id)
         if not affected:
@@ -231,7 +246,12 @@ def match_rows(rows, profile: ExtractProfile, index: Index, measures: dict[int, 
         item = outcome.items.get(applicant_id)
         evidence["step"] = step
         if item is None:
-            outcome.items[applicant_id] = {"match": step, "evidence": [evidence], "event_date": event, "services": list(affected)}
+            outcome.items[applicant_id] = {
+                "match": step,
+                "evidence": [evidence],
+                "event_date": event,
+                "services": list(affected),
+            }
         else:  # repeated rows for one person make one item
             item["evidence"].append(evidence)
             if MATCH_RANK[step] < MATCH_RANK[item["match"]]:
@@ -251,9 +271,16 @@ def claim(run_id: int) -> tuple[ReconciliationRun, str] | None:
     now = timezone.now()
     with transaction.atomic():
         run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status in (ReconciliationRun.Status.DONE, ReconciliationRun.Status.FAILED):
+        if run is None or run.status in (
+            ReconciliationRun.Status.DONE,
+            ReconciliationRun.Status.FAILED,
+        ):
             return None
-        if run.status == ReconciliationRun.Status.RUNNING and run.started_at and now - run.started_at < STALE_AFTER:
+        if (
+            run.status == ReconciliationRun.Status.RUNNING
+            and run.started_at
+            and now - run.started_at < STALE_AFTER
+        ):
             return None
         run.status = ReconciliationRun.Status.RUNNING
         run.started_at = now
@@ -276,7 +303,9 @@ def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun 
     profile = run.profile
 
     def progress(done: int) -> None:
-        ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(progress=done, started_at=timezone.now())
+        ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(
+            progress=done, started_at=timezone.now()
+        )
 
     try:
         index = build_index(run.office)
@@ -336,7 +365,11 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome, index: Index) -
         existing = {}
         for chunk_start in range(0, len(applicant_ids), 5000):
             chunk = applicant_ids[chunk_start : chunk_start + 5000]
-            for item in Selection.objects.open().filter(kind=run.kind, applicant_id__in=chunk).select_for_update():
+            for item in (
+                Selection.objects.open()
+                .filter(kind=run.kind, applicant_id__in=chunk)
+                .select_for_update()
+            ):
                 existing[item.applicant_id] = item
         owners = _owners([pk for pk in applicant_ids if pk not in existing])
         new_items = []
@@ -371,11 +404,19 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome, index: Index) -
                 )
         Selection.objects.bulk_create(new_items, batch_size=2000)
         InvalidRow.objects.bulk_create(
-            [InvalidRow(run=run, row_number=n, reason=r[:500], data=d) for n, r, d in outcome.invalid], batch_size=5000
+            [
+                InvalidRow(run=run, row_number=n, reason=r[:500], data=d)
+                for n, r, d in outcome.invalid
+            ],
+            batch_size=5000,
         )
         for number, step, evidence, candidates in outcome.ambiguous:
             row = AmbiguousRow.objects.create(
-                office_id=run.office_id or index.office_of[candidates[0]], run=run, row_number=number, data=evidence, step=step
+                office_id=run.office_id or index.office_of[candidates[0]],
+                run=run,
+                row_number=number,
+                data=evidence,
+                step=step,
             )
             row.candidates.set(candidates)
         counts = dict(outcome.counts)
@@ -409,7 +450,11 @@ def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -
         if item.status != Selection.Status.OPEN:
             raise SelectionError(f"Селекция уже отработана: «{item.get_outcome_display()}».")
         if outcome in {Selection.Outcome.STOPPED, Selection.Outcome.SUSPENDED}:
-            status = Entitlement.Status.STOPPED if outcome == Selection.Outcome.STOPPED else Entitlement.Status.SUSPENDED
+            status = (
+                Entitlement.Status.STOPPED
+                if outcome == Selection.Outcome.STOPPED
+                else Entitlement.Status.SUSPENDED
+            )
             reason = (
                 f"Селекция {item.get_source_display()} «{item.get_kind_display()}»"
                 + (f", событие {item.event_date:%d.%m.%Y}" if item.event_date else "")
@@ -420,7 +465,9 @@ def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -
                 service__code__in=item.services,
             )  # fmt: skip
             for entitlement in measures:
-                change_entitlement_status(entitlement, status, actor=actor, reason=reason, on=on or item.event_date)
+                change_entitlement_status(
+                    entitlement, status, actor=actor, reason=reason, on=on or item.event_date
+                )
         item.status = Selection.Status.DONE
         item.outcome = outcome
         item.note = note
@@ -439,3 +486,36 @@ def work_out_many(items, outcome: str, *, actor, note: str = "") -> int:
             work_out(item, outcome, actor=actor, note=note)
             done += 1
     return done
+
+
+def resolve_ambiguous(row: AmbiguousRow, chosen: Applicant | None, *, actor) -> Selection | None:
+    """The specialist picked the right person (or none): an item is made if they hold an
+    affected active measure."""
+    with transaction.atomic():
+        row = AmbiguousRow.objects.select_for_update().select_related("run__profile").get(pk=row.pk)
+        if row.resolved:
+            raise SelectionError("Эта строка уже разобрана.")
+        row.resolved = True
+        row.chosen = chosen
+        row.save(update_fields=["resolved", "chosen"])
+        if chosen is None:
+            return None
+        run = row.run
+        affected = active_measures(run.profile).get(chosen.pk)
+        if not affected:
+            return None
+        evidence = {**row.data, "run": run.pk, "step": "chosen", "chosen_by": actor.get_username()}
+        item = Selection.objects.open().filter(applicant=chosen, kind=run.kind).first()
+        if item is not None:
+            item.evidence = [*item.evidence, evidence]
+            item._history_user = actor
+            item.save()
+            return item
+        event = row.data.get("event_date")
+        return Selection.objects.create(
+            office=chosen.office, run=run, applicant=chosen, kind=run.kind, source=run.source,
+            match=row.step if row.step in Selection.Match.values else Selection.Match.NAME_DOB,
+            needs_confirmation=False, event_date=datetime.date.fromisoformat(event) if event else None,
+            evidence=[evidence], suggested_action=run.profile.action, services=sorted(affected),
+            assigned_to=actor,
+        )  # fmt: skip

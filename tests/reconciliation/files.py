@@ -9,16 +9,35 @@ import struct
 from pathlib import Path
 
 
-def write_dbf(path: Path, fields: list[tuple[str, str, int]], rows: list[dict], *, encoding: str, driver: int) -> Path:
+def write_dbf(
+    path: Path, fields: list[tuple[str, str, int]], rows: list[dict], *, encoding: str, driver: int
+) -> Path:
     """A dBASE III file. fields: (name, type C/D/N, length); driver: header byte 29."""
     header_len = 32 + 32 * len(fields) + 1
     record_len = 1 + sum(length for _, _, length in fields)
     today = datetime.date.today()
     out = io.BytesIO()
-    out.write(struct.pack("<BBBBIHH", 0x03, today.year - 1900, today.month, today.day, len(rows), header_len, record_len))
+    out.write(
+        struct.pack(
+            "<BBBBIHH",
+            0x03,
+            today.year - 1900,
+            today.month,
+            today.day,
+            len(rows),
+            header_len,
+            record_len,
+        )
+    )
     out.write(b"\x00" * 17 + bytes([driver]) + b"\x00\x00")
     for name, kind, length in fields:
-        out.write(name.encode("ascii").ljust(11, b"\x00") + kind.encode() + b"\x00" * 4 + bytes([length, 0]) + b"\x00" * 14)
+        out.write(
+            name.encode("ascii").ljust(11, b"\x00")
+            + kind.encode()
+            + b"\x00" * 4
+            + bytes([length, 0])
+            + b"\x00" * 14
+        )
     out.write(b"\r")
     for row in rows:
         out.write(b" ")
@@ -34,7 +53,9 @@ def write_dbf(path: Path, fields: list[tuple[str, str, int]], rows: list[dict], 
     return path
 
 
-def write_csv(path: Path, header: list[str], rows: list[list], *, encoding="cp1251", delimiter=";") -> Path:
+def write_csv(
+    path: Path, header: list[str], rows: list[list], *, encoding="cp1251", delimiter=";"
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(header)
@@ -56,7 +77,10 @@ def write_xlsx(path: Path, header: list[str], rows: list[list]) -> Path:
 
 def write_xml(path: Path, rows: list[dict], record="record") -> Path:
     body = "".join(
-        f"<{record}>" + "".join(f"<{k}>{v}</{k}>" for k, v in row.items()) + f"</{record}>" for row in rows
+        f"<{record}>" + "".join(f"<{k}>{v}</{k}>" for k, v in row.items()) + f"</{record}>"
+        for row in rows
     )
-    path.write_text(f'<?xml version="1.0" encoding="utf-8"?><extract>{body}</extract>', encoding="utf-8")
+    path.write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><extract>{body}</extract>', encoding="utf-8"
+    )
     return path

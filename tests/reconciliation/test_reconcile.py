@@ -6,7 +6,13 @@ from django.core.management import CommandError, call_command
 
 from cases.models import Entitlement
 from reconciliation import services
-from reconciliation.models import AmbiguousRow, ExtractProfile, InvalidRow, ReconciliationRun, Selection
+from reconciliation.models import (
+    AmbiguousRow,
+    ExtractProfile,
+    InvalidRow,
+    ReconciliationRun,
+    Selection,
+)
 from tests.reconciliation.files import write_csv, write_dbf, write_xlsx, write_xml
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +21,26 @@ HEADER = ["СНИЛС", "Фамилия", "Имя", "Отчество", "Дат�
 EMPLOYMENT_ROWS = [
     ["112-233-445 95", "Алексеева", "Анна", "Петровна", "01.05.1990", "01.11.2026"],  # a: by СНИЛС
     ["", "БОРИСОВА", "Вера", "Ивановна", "12.07.1992", "02.11.2026"],  # b: name + birth date
-    ["112-233-445 96", "Борисова", "Вера", "Ивановна", "12.07.1992", "03.11.2026"],  # b again, wrong check number
+    [
+        "112-233-445 96",
+        "Борисова",
+        "Вера",
+        "Ивановна",
+        "12.07.1992",
+        "03.11.2026",
+    ],  # b again, wrong check number
     ["", "Фёдорова", "Светлана", "Юрьвна", "08.08.1988", "04.11.2026"],  # f: one typo -> probable
     ["", "Козлова", "Мария", "Олеговна", "03.03.1991", "05.11.2026"],  # two namesakes -> ambiguous
     ["", "Неизвестный", "Пётр", "", "01.01.1970", "06.11.2026"],  # unmatched
     ["", "Нетдаты", "Иван", "", "31.02.1950", ""],  # invalid: no СНИЛС, impossible date
-    ["123-456-789 64", "Сидоров", "Олег", "", "02.01.1950", "07.11.2026"],  # c: matched, measure not affected
+    [
+        "123-456-789 64",
+        "Сидоров",
+        "Олег",
+        "",
+        "02.01.1950",
+        "07.11.2026",
+    ],  # c: matched, measure not affected
     ["", "", "", "", "", ""],  # blank: skipped, not counted
 ]
 
@@ -42,13 +62,20 @@ def test_cli_csv_cp1251_semicolon_counts_and_selections(recipients, tmp_path, ca
     a, b, f = recipients["a"], recipients["b"], recipients["f"]
     assert set(items) == {a.pk, b.pk, f.pk}
     assert items[a.pk].match == "snils" and not items[a.pk].needs_confirmation
-    assert items[b.pk].match == "name_dob" and len(items[b.pk].evidence) == 2  # repeated rows merged
+    assert (
+        items[b.pk].match == "name_dob" and len(items[b.pk].evidence) == 2
+    )  # repeated rows merged
     assert items[f.pk].match == "probable" and items[f.pk].needs_confirmation
-    assert items[a.pk].services == ["unemployed-mothers"] and items[a.pk].suggested_action == "review"
+    assert (
+        items[a.pk].services == ["unemployed-mothers"] and items[a.pk].suggested_action == "review"
+    )
     assert items[a.pk].event_date == D(2026, 11, 1)
     assert items[a.pk].assigned_to is not None
     invalid = InvalidRow.objects.get()
-    assert invalid.row_number == 8 and "поле «Дата рождения»: неверная дата «31.02.1950»" in invalid.reason
+    assert (
+        invalid.row_number == 8
+        and "поле «Дата рождения»: неверная дата «31.02.1950»" in invalid.reason
+    )
     ambiguous = AmbiguousRow.objects.get()
     assert set(ambiguous.candidates.all()) == {recipients["d1"], recipients["d2"]}
 
@@ -66,7 +93,14 @@ def test_same_file_is_refused_naming_the_earlier_run(recipients, tmp_path, capsy
 
 
 def test_dbf_cp866_deaths_and_the_measure_stopped(recipients, tmp_path, capsys, specialist):
-    fields = [("NPERS", "C", 14), ("FAM", "C", 30), ("IM", "C", 30), ("OT", "C", 30), ("DR", "D", 8), ("DS", "D", 8)]
+    fields = [
+        ("NPERS", "C", 14),
+        ("FAM", "C", 30),
+        ("IM", "C", 30),
+        ("OT", "C", 30),
+        ("DR", "D", 8),
+        ("DS", "D", 8),
+    ]
     rows = [
         {"NPERS": "123-456-789 64", "FAM": "Сидоров", "IM": "Олег", "OT": "", "DR": D(1950, 1, 2), "DS": D(2026, 10, 30)},
         {"NPERS": "", "FAM": "Алексеева", "IM": "Анна", "OT": "Петровна", "DR": D(1990, 5, 1), "DS": D(2026, 10, 31)},
@@ -74,7 +108,11 @@ def test_dbf_cp866_deaths_and_the_measure_stopped(recipients, tmp_path, capsys, 
     path = write_dbf(tmp_path / "deaths.dbf", fields, rows, encoding="cp866", driver=0x26)
     call_command("reconcile", str(path), "--source", "pfr", "--kind", "deaths")
     summary = last_json(capsys)
-    assert (summary["matched_snils"], summary["matched_name_dob"], summary["selections"]) == (1, 1, 2)
+    assert (summary["matched_snils"], summary["matched_name_dob"], summary["selections"]) == (
+        1,
+        1,
+        2,
+    )
     item = Selection.objects.get(applicant=recipients["c"])
     assert item.suggested_action == "stop" and item.services == ["food-subsidy"]
     services.work_out(item, "stopped", actor=specialist, note="свидетельство о смерти")
@@ -94,7 +132,9 @@ def test_dbf_cp1251_and_unknown_driver_byte_uses_the_profile(recipients, tmp_pat
     assert last_json(capsys)["matched_name_dob"] == 1
     ExtractProfile.objects.filter(name="pfr-deaths").update(encoding="cp1251")
     write_dbf(tmp_path / "b.dbf", fields, rows, encoding="cp1251", driver=0x00)
-    call_command("reconcile", str(tmp_path / "b.dbf"), "--source", "pfr", "--kind", "deaths", "--force")
+    call_command(
+        "reconcile", str(tmp_path / "b.dbf"), "--source", "pfr", "--kind", "deaths", "--force"
+    )
     assert last_json(capsys)["matched_name_dob"] == 1
 
 
@@ -103,7 +143,10 @@ def test_xlsx_and_xml_readers(recipients, tmp_path, capsys):
                [["11223344595", "Алексеева", "Анна", datetime.datetime(1990, 5, 1)]])  # fmt: skip
     call_command("reconcile", str(tmp_path / "u.xlsx"), "--source", "czn", "--kind", "unemployed")
     assert last_json(capsys)["matched_snils"] == 1
-    write_xml(tmp_path / "u.xml", [{"FAM": "Борисова", "IM": "Вера", "OT": "Ивановна", "DR": "1992-07-12"}])
+    write_xml(
+        tmp_path / "u.xml",
+        [{"FAM": "Борисова", "IM": "Вера", "OT": "Ивановна", "DR": "1992-07-12"}],
+    )
     call_command("reconcile", str(tmp_path / "u.xml"), "--source", "czn", "--kind", "unemployed")
     summary = last_json(capsys)
     assert summary["matched_name_dob"] == 1 and summary["selections"] == 1
@@ -114,11 +157,26 @@ def test_xlsx_and_xml_readers(recipients, tmp_path, capsys):
     [
         ("empty.csv", b"", "Файл пуст (0 байт)"),
         ("header.csv", "СНИЛС;Фамилия\n".encode("cp1251"), "В файле нет ни одной записи"),
-        ("cols.csv", "Код;Город\n1;Волгоград\n".encode("cp1251"), "В файле нет нужных столбцов: «СНИЛС», «Фамилия», «Имя», «Дата рождения»"),
-        ("fake.xlsx", "СНИЛС;Фамилия\n1;2\n".encode("cp1251"), "Файл не является книгой XLSX (возможно, это переименованный CSV)"),
-        ("bad.dbf", b"not a dbf file at all, just text" * 3, "Файл не похож на DBF: неверный заголовок"),
-        ("xxe.xml", b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><extract><record><FAM>&x;</FAM></record></extract>',
-         "XML отклонён: внешние сущности и DTD запрещены"),
+        (
+            "cols.csv",
+            "Код;Город\n1;Волгоград\n".encode("cp1251"),
+            "В файле нет нужных столбцов: «СНИЛС», «Фамилия», «Имя», «Дата рождения»",
+        ),
+        (
+            "fake.xlsx",
+            "СНИЛС;Фамилия\n1;2\n".encode("cp1251"),
+            "Файл не является книгой XLSX (возможно, это переименованный CSV)",
+        ),
+        (
+            "bad.dbf",
+            b"not a dbf file at all, just text" * 3,
+            "Файл не похож на DBF: неверный заголовок",
+        ),
+        (
+            "xxe.xml",
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><extract><record><FAM>&x;</FAM></record></extract>',
+            "XML отклонён: внешние сущности и DTD запрещены",
+        ),
         ("bin.csv", b"\x00\x01\x02" * 100, "Файл не похож на CSV: в нём есть двоичные данные"),
     ],
 )
@@ -150,7 +208,9 @@ def test_killed_run_is_retried_without_duplicates_or_lost_rows(recipients, tmp_p
     # a redelivered message while the first attempt may still be alive does nothing
     monkeypatch.setattr(services, "_write", original)
     assert services.execute_run(run.pk).status == "running"
-    ReconciliationRun.objects.filter(pk=run.pk).update(started_at=run.started_at - services.STALE_AFTER * 2)
+    ReconciliationRun.objects.filter(pk=run.pk).update(
+        started_at=run.started_at - services.STALE_AFTER * 2
+    )
     run = services.execute_run(run.pk)
     assert run.status == "done" and run.counts["selections"] == 3 and run.counts["rows_total"] == 8
     assert Selection.objects.count() == 3
@@ -173,4 +233,9 @@ def test_bulk_work_out_is_all_or_nothing(recipients, tmp_path, specialist):
     with pytest.raises(services.SelectionError):
         services.work_out_many(Selection.objects.all(), "false_match", actor=specialist)
     assert Selection.objects.filter(status="open").count() == 2
-    assert services.work_out_many(Selection.objects.filter(status="open"), "false_match", actor=specialist) == 2
+    assert (
+        services.work_out_many(
+            Selection.objects.filter(status="open"), "false_match", actor=specialist
+        )
+        == 2
+    )

@@ -18,11 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--source", required=True, choices=Source.values)
         parser.add_argument("--kind", required=True, choices=Kind.values)
-        parser.add_argument("--profile", help="код профиля выгрузки (по умолчанию — для источника и вида)")
-        parser.add_argument("--dry-run", action="store_true", help="только сопоставить, ничего не записывать")
-        parser.add_argument("--force", action="store_true", help="обработать повторно уже обработанный файл")
+        parser.add_argument(
+            "--profile", help="код профиля выгрузки (по умолчанию — для источника и вида)"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="только сопоставить, ничего не записывать"
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="обработать повторно уже обработанный файл"
+        )
 
-    def handle(self, *args, file, source, kind, profile=None, dry_run=False, force=False, **options):
+    def handle(
+        self, *args, file, source, kind, profile=None, dry_run=False, force=False, **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Файл не найден: {path}")
@@ -31,11 +39,15 @@ class Command(BaseCommand):
             if chosen is None:
                 raise CommandError(f"Профиль «{profile}» не найден")
             if (chosen.source, chosen.kind) != (source, kind):
-                raise CommandError(f"Профиль «{profile}» предназначен для {chosen.source}/{chosen.kind}, а не {source}/{kind}")
+                raise CommandError(
+                    f"Профиль «{profile}» предназначен для {chosen.source}/{chosen.kind}, а не {source}/{kind}"
+                )
         else:
             chosen = default_profile(source, kind)
             if chosen is None:
-                raise CommandError(f"Нет профиля выгрузки для {source}/{kind}: выполните manage.py load_catalogue")
+                raise CommandError(
+                    f"Нет профиля выгрузки для {source}/{kind}: выполните manage.py load_catalogue"
+                )
         if dry_run:
             try:
                 index = services.build_index()
@@ -48,7 +60,9 @@ class Command(BaseCommand):
             counts = dict(outcome.counts)
             counts["selections"] = len(outcome.items)
             self.stdout.write("Пробный запуск: ничего не записано.")
-            self.stdout.write(json.dumps({key: counts[key] for key in services.COUNTER_KEYS}, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps({key: counts[key] for key in services.COUNTER_KEYS}, ensure_ascii=False)
+            )
             return
         try:
             run = services.create_run(path, profile=chosen, force=force, origin="cli")
@@ -62,4 +76,8 @@ class Command(BaseCommand):
         for row in invalid:
             self.stdout.write(f"строка {row.row_number}: {row.reason}")
         self.stdout.write(f"Сверка № {run.pk}: готово.")
-        self.stdout.write(json.dumps({key: int(counts.get(key, 0)) for key in services.COUNTER_KEYS}, ensure_ascii=False))
+        self.stdout.write(
+            json.dumps(
+                {key: int(counts.get(key, 0)) for key in services.COUNTER_KEYS}, ensure_ascii=False
+            )
+        )

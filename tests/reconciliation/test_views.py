@@ -1,0 +1,118 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.models import Entitlement
+from reconciliation.models import AmbiguousRow, ExtractProfile, ReconciliationRun, Selection
+from tests.reconciliation.files import write_csv
+from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_bytes(tmp_path, rows=EMPLOYMENT_ROWS):
+    return write_csv(tmp_path / "up.csv", HEADER, rows).read_bytes()
+
+
+def test_upload_shows_a_preview_then_runs(
+    client, specialist, recipients, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(specialist)
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    html = client.post(reverse("reconciliation:runs"),
+                       {"profile": profile.pk, "file": SimpleUploadedFile("czn.csv", csv_bytes(tmp_path))}).content.decode()  # fmt: skip
+    assert "Предпросмотр: czn.csv" in html
+    assert "Алексеева" in html and "01.05.1990" in html and "⚠ неверная дата «31.02.1950»" in html
+    assert not ReconciliationRun.objects.exists()
+    staged = html.split('name="staged" value="')[1].split('"')[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reconciliation:runs"),
+            {"start": "1", "staged": staged, "profile": profile.pk, "file_name": "czn.csv"},
+        )
+    run = ReconciliationRun.objects.get()
+    assert response["Location"] == reverse("reconciliation:run", args=[run.pk])
+    assert (
+        run.status == "done" and run.counts["selections"] == 3 and run.office == specialist.office
+    )
+    html = client.get(reverse("reconciliation:run", args=[run.pk])).content.decode()
+    assert "Совпали по СНИЛС" in html and "Ошибочные строки (1)" in html
+
+
+def test_upload_of_a_bad_file_says_why(client, specialist, recipients):
+    client.force_login(specialist)
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    html = client.post(reverse("reconciliation:runs"),
+                       {"profile": profile.pk, "file": SimpleUploadedFile("x.xlsx", b"a;b\n1;2\n")}).content.decode()  # fmt: skip
+    assert "Файл не является книгой XLSX (возможно, это переименованный CSV)" in html
+    assert not ReconciliationRun.objects.exists()
+
+
+def test_worklist_item_and_bulk_actions(client, specialist, chief, recipients, tmp_path):
+    path = write_csv(tmp_path / "w.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command(
+        "reconcile",
+        str(path),
+        "--source",
+        "czn",
+        "--kind",
+        "employment",
+        stdout=__import__("io").StringIO(),
+    )
+    client.force_login(chief)
+    html = client.get(reverse("reconciliation:worklist")).content.decode()
+    assert "Алексеева Анна Петровна" in html and "трудоустройство" in html
+    item = Selection.objects.get(applicant=recipients["a"])
+    response = client.post(
+        reverse("reconciliation:item", args=[item.pk]),
+        {"outcome": "suspended", "note": "справка ЦЗН"},
+    )
+    assert response.status_code == 302
+    assert Entitlement.objects.get(applicant=recipients["a"]).status == "suspended"
+    rest = list(Selection.objects.filter(status="open").values_list("pk", flat=True))
+    client.post(reverse("reconciliation:bulk"), {"items": rest, "outcome": "no_action"})
+    assert not Selection.objects.filter(status="open").exists()
+    html = client.post(
+        reverse("reconciliation:bulk"), {"items": rest}, follow=True
+    ).content.decode()
+    assert "Выберите результат отработки." in html
+
+
+def test_ambiguous_row_resolved_to_a_person(client, specialist, recipients, tmp_path):
+    path = write_csv(tmp_path / "amb.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command(
+        "reconcile",
+        str(path),
+        "--source",
+        "czn",
+        "--kind",
+        "employment",
+        stdout=__import__("io").StringIO(),
+    )
+    row = AmbiguousRow.objects.get()
+    client.force_login(specialist)
+    html = client.get(reverse("reconciliation:ambiguous")).content.decode()
+    assert "Козлова Мария Олеговна" in html
+    client.post(reverse("reconciliation:ambiguous"), {"row": row.pk, "choice": recipients["d2"].pk})
+    row.refresh_from_db()
+    assert row.resolved and row.chosen == recipients["d2"]
+    assert Selection.objects.filter(applicant=recipients["d2"], kind="employment").exists()
+
+
+def test_other_office_does_not_see_the_items(client, other_specialist, recipients, tmp_path):
+    path = write_csv(tmp_path / "o.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command(
+        "reconcile",
+        str(path),
+        "--source",
+        "czn",
+        "--kind",
+        "employment",
+        stdout=__import__("io").StringIO(),
+    )
+    client.force_login(other_specialist)
+    html = client.get(reverse("reconciliation:worklist"), {"whose": "all"}).content.decode()
+    assert "Алексеева" not in html
+    item = Selection.objects.first()
+    assert client.get(reverse("reconciliation:item", args=[item.pk])).status_code == 404
