@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter
+.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,6 @@ clean:
 
 bench-counter: install
 	$(PY) bench/counter.py
+
+bench-reconcile: install
+	$(PY) bench/reconcile.py

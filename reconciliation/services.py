@@ -110,14 +110,18 @@ def create_run(
 
 @dataclass
 class Index:
-    by_snils: dict[str, list[int]] = field(default_factory=dict)
-    by_name_dob: dict[tuple[str, datetime.date], list[int]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    by_dob: dict[datetime.date, list[tuple[int, str]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    office_of: dict[int, int] = field(default_factory=dict)
+    """Our recipients in memory, kept lean for a million people: СНИЛС -> id, "name|date" -> id
+    (or ids for namesakes), birth date -> [(id, name)] for the fuzzy step."""
+
+    by_snils: dict[str, int] = field(default_factory=dict)
+    by_name_dob: dict[str, int | list[int]] = field(default_factory=dict)
+    by_dob: dict[datetime.date, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+
+    def name_dob(self, name_key: str, birth_date: datetime.date) -> list[int]:
+        found = self.by_name_dob.get(f"{name_key}|{birth_date.isoformat()}")
+        if found is None:
+            return []
+        return found if isinstance(found, list) else [found]
 
 
 def build_index(office=None) -> Index:
@@ -125,14 +129,29 @@ def build_index(office=None) -> Index:
     applicants = Applicant.objects.filter(is_anonymised=False)
     if office is not None:
         applicants = applicants.filter(office=office)
-    rows = applicants.values_list("id", "office_id", "snils", "name_key", "birth_date")
-    for pk, office_id, snils, name_key, birth_date in rows.iterator(chunk_size=20000):
-        index.office_of[pk] = office_id
+    rows = applicants.values_list("id", "snils", "name_key", "birth_date")
+    by_name_dob = index.by_name_dob
+    for pk, snils, name_key, birth_date in rows.iterator(chunk_size=20000):
         if snils:
-            index.by_snils.setdefault(snils, []).append(pk)
-        index.by_name_dob[(name_key, birth_date)].append(pk)
+            index.by_snils[snils] = pk
+        key = f"{name_key}|{birth_date.isoformat()}"
+        present = by_name_dob.get(key)
+        if present is None:
+            by_name_dob[key] = pk
+        elif isinstance(present, list):
+            present.append(pk)
+        else:
+            by_name_dob[key] = [present, pk]
         index.by_dob[birth_date].append((pk, name_key))
     return index
+
+
+def offices_of(applicant_ids: list[int]) -> dict[int, int]:
+    result = {}
+    for start in range(0, len(applicant_ids), 5000):
+        chunk = applicant_ids[start : start + 5000]
+        result.update(Applicant.objects.filter(pk__in=chunk).values_list("id", "office_id"))
+    return result
 
 
 def active_measures(profile: ExtractProfile, applicant_ids=None) -> dict[int, list[str]]:
@@ -218,10 +237,11 @@ def match_rows(
         found: list[int] = []
         step = ""
         if snils_ok:
-            found = index.by_snils.get(digits, [])
+            pk = index.by_snils.get(digits)
+            found = [pk] if pk is not None else []
             step = Selection.Match.SNILS
         if not found and name_key and birth:
-            found = index.by_name_dob.get((name_key, birth), [])
+            found = index.name_dob(name_key, birth)
             step = Selection.Match.NAME_DOB
         if not found and name_key and birth:
             found = [
@@ -317,7 +337,7 @@ def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun 
         outcome = match_rows(rows, profile, index, measures, progress=progress)
         if outcome.counts["rows_total"] == 0:
             raise ExtractError("В файле нет ни одной записи")
-        _write(run, token, outcome, index)
+        _write(run, token, outcome)
     except ExtractError as exc:
         _fail(run, token, str(exc))
     except Exception as exc:  # a bug must not leave the run "running" for ever
@@ -355,7 +375,7 @@ def _owners(applicant_ids: list[int]) -> dict[int, int]:
     return owners
 
 
-def _write(run: ReconciliationRun, token: str, outcome: Outcome, index: Index) -> None:
+def _write(run: ReconciliationRun, token: str, outcome: Outcome) -> None:
     profile = run.profile
     with transaction.atomic():
         locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
@@ -372,6 +392,10 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome, index: Index) -
             ):
                 existing[item.applicant_id] = item
         owners = _owners([pk for pk in applicant_ids if pk not in existing])
+        office_of = offices_of(
+            [pk for pk in applicant_ids if pk not in existing]
+            + [c for _, _, _, candidates in outcome.ambiguous for c in candidates[:1]]
+        )
         new_items = []
         for applicant_id, data in outcome.items.items():
             evidence = [{**e, "run": run.pk} for e in data["evidence"]]
@@ -388,7 +412,7 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome, index: Index) -
             else:
                 new_items.append(
                     Selection(
-                        office_id=index.office_of[applicant_id],
+                        office_id=office_of[applicant_id],
                         run=run,
                         applicant_id=applicant_id,
                         kind=run.kind,
@@ -412,7 +436,7 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome, index: Index) -
         )
         for number, step, evidence, candidates in outcome.ambiguous:
             row = AmbiguousRow.objects.create(
-                office_id=run.office_id or index.office_of[candidates[0]],
+                office_id=run.office_id or office_of[candidates[0]],
                 run=run,
                 row_number=number,
                 data=evidence,
