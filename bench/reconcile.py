@@ -46,7 +46,11 @@ def grant_measures(office) -> None:
 
     if Entitlement.objects.filter(office=office).count() >= N_MEASURES:
         return
-    services = list(Service.objects.filter(code__in=["unemployed-mothers", "childcare-uninsured", "asp", "esp-single"]).values_list("pk", flat=True))
+    services = list(
+        Service.objects.filter(
+            code__in=["unemployed-mothers", "childcare-uninsured", "asp", "esp-single"]
+        ).values_list("pk", flat=True)
+    )
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM cases_entitlement WHERE office_id = %s", [office.pk])
@@ -81,7 +85,14 @@ def write_extract(office, path: Path) -> dict:
             roll = rnd.random()
             event = "01.11.2026"
             if roll < 0.80 and snils:
-                row = [f"{snils[:3]}-{snils[3:6]}-{snils[6:9]} {snils[9:]}", last, first, middle, born.strftime("%d.%m.%Y"), event]
+                row = [
+                    f"{snils[:3]}-{snils[3:6]}-{snils[6:9]} {snils[9:]}",
+                    last,
+                    first,
+                    middle,
+                    born.strftime("%d.%m.%Y"),
+                    event,
+                ]
                 mix["snils"] += 1
             elif roll < 0.90:
                 row = ["", last.upper(), first, middle, born.strftime("%d.%m.%Y"), event]
@@ -90,7 +101,14 @@ def write_extract(office, path: Path) -> dict:
                 row = ["", counter.typo(last, rnd), first, middle, born.strftime("%d.%m.%Y"), event]
                 mix["typo"] += 1
             else:
-                row = ["", "Неизвестнов", rnd.choice(counter.MALE_NAMES), "", f"{rnd.randint(1, 28):02d}.01.19{rnd.randint(30, 99)}", event]
+                row = [
+                    "",
+                    "Неизвестнов",
+                    rnd.choice(counter.MALE_NAMES),
+                    "",
+                    f"{rnd.randint(1, 28):02d}.01.19{rnd.randint(30, 99)}",
+                    event,
+                ]
                 mix["unknown"] += 1
             writer.writerow(row)
     return mix
@@ -103,10 +121,13 @@ def floor(path: Path) -> tuple[float, int]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_extract")
-        cursor.execute("CREATE UNLOGGED TABLE bench_extract (snils text, fam text, im text, ot text, dr text, ds text)")
+        cursor.execute(
+            "CREATE UNLOGGED TABLE bench_extract (snils text, fam text, im text, ot text, dr text, ds text)"
+        )
         with path.open("rb") as handle:
             cursor.copy_expert(
-                "COPY bench_extract FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true, ENCODING 'WIN1251')", handle
+                "COPY bench_extract FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true, ENCODING 'WIN1251')",
+                handle,
             )
         cursor.execute(
             "SELECT count(*) FROM bench_extract e JOIN cases_applicant a ON a.snils = regexp_replace(e.snils, '[^0-9]', '', 'g') "
@@ -125,14 +146,19 @@ def main() -> None:
     from django.core.management import call_command
 
     from onewindow.models import Office, User
-    from reconciliation import services
     from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogue", stdout=io.StringIO())
-    office, _ = Office.objects.get_or_create(code="bench", defaults={"name": "ГКУ «ЦСЗН (бенчмарк)»", "short_name": "ЦСЗН (бенчмарк)"})
-    specialist, _ = User.objects.get_or_create(username="bench-specialist", defaults={"office": office})
-    print(f"База: {counter.BENCH_URL}; получателей {counter.N_APPLICANTS}, мер {N_MEASURES}, строк выгрузки {N_ROWS}")
+    office, _ = Office.objects.get_or_create(
+        code="bench", defaults={"name": "ГКУ «ЦСЗН (бенчмарк)»", "short_name": "ЦСЗН (бенчмарк)"}
+    )
+    specialist, _ = User.objects.get_or_create(
+        username="bench-specialist", defaults={"office": office}
+    )
+    print(
+        f"База: {counter.BENCH_URL}; получателей {counter.N_APPLICANTS}, мер {N_MEASURES}, строк выгрузки {N_ROWS}"
+    )
     counter.fill(office, specialist)
     grant_measures(office)
     path = WORK / f"czn-employment-{N_ROWS}.csv"
@@ -144,16 +170,27 @@ def main() -> None:
     profile = ExtractProfile.objects.get(name="czn-employment")
 
     floor_seconds, floor_matched = floor(path)
-    memory_before = peak_mb()
+    # The run itself in its own process (as the worker or `manage.py reconcile` does), so its
+    # peak memory is its own and not this script's.
+    import json
+    import subprocess
+
     started = time.perf_counter()
-    run = services.create_run(path, profile=profile, force=True, origin="cli", keep_copy=False)
-    run = services.execute_run(run.pk)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "reconcile", str(path), "--source", profile.source,
+         "--kind", profile.kind, "--profile", profile.name, "--force"],
+        capture_output=True, text=True, env={**os.environ, "DATABASE_URL": counter.BENCH_URL},
+    )  # fmt: skip
     seconds = time.perf_counter() - started
-    assert run.status == "done", run.error
-    peak = peak_mb()
-    print(f"\nСверка: {seconds:.1f} с; итоги {run.counts}")
-    print(f"Нижняя граница (COPY + соединение по СНИЛС одним запросом): {floor_seconds:.1f} с, совпало с мерами {floor_matched}")
-    print(f"Отношение: {seconds / floor_seconds:.2f}; пик памяти процесса: {peak:.0f} МБ (до сверки {memory_before:.0f} МБ)")
+    if result.returncode != 0:
+        raise SystemExit(result.stdout + result.stderr)
+    counts = json.loads(result.stdout.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\nСверка (manage.py reconcile): {seconds:.1f} с; итоги {counts}")
+    print(
+        f"Нижняя граница (COPY + соединение по СНИЛС одним запросом): {floor_seconds:.1f} с, совпало с мерами {floor_matched}"
+    )
+    print(f"Отношение: {seconds / floor_seconds:.2f}; пик памяти процесса сверки: {peak:.0f} МБ")
     ok = seconds <= 60 and seconds / floor_seconds <= 3 and peak <= 1024
     print("Цели (≤ 60 с, отношение ≤ 3, память ≤ 1 ГБ):", "выполнены" if ok else "НЕ выполнены")
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Applicant, ApplicationDocument, BenefitCategory, IdDocumentType, Sex
 from cases.services import DocumentMark, Representative
+from onewindow.forms import DateInput
 from onewindow.identity import (
     PASSPORT_NUMBER_RE,
     PASSPORT_SERIES_RE,
@@ -21,13 +22,6 @@ from onewindow.identity import (
 from services.models import RequiredDocument
 
 MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ApplicantForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onewindow import handover as svc
 from onewindow import work
 from onewindow.audit import get_for_user_or_404
+from onewindow.forms import DateInput
 from onewindow.models import Handover, User
 from onewindow.pdf import pdf_response, render_pdf
 
@@ -48,13 +49,6 @@ def my_work(request):
         "onewindow/my_work.html",
         {"sections": sections, "today": today, "handovers": handovers},
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class HandoverForm(forms.Form):

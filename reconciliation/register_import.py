@@ -26,7 +26,16 @@ FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "sex"
 TITLES = {"snils": "СНИЛС", "last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество",
           "birth_date": "Дата рождения", "sex": "Пол", "service": "Мера", "start_date": "Дата назначения",
           "end_date": "Дата окончания"}  # fmt: skip
-SEX = {"м": "M", "муж": "M", "мужской": "M", "m": "M", "ж": "F", "жен": "F", "женский": "F", "f": "F"}
+SEX = {
+    "м": "M",
+    "муж": "M",
+    "мужской": "M",
+    "m": "M",
+    "ж": "F",
+    "жен": "F",
+    "женский": "F",
+    "f": "F",
+}
 
 
 @dataclass
@@ -40,7 +49,9 @@ class Person:
     sex: str
     address: str
     phone: str
-    measures: list[tuple[str, datetime.date, datetime.date | None, int]] = field(default_factory=list)
+    measures: list[tuple[str, datetime.date, datetime.date | None, int]] = field(
+        default_factory=list
+    )
 
 
 @dataclass
@@ -70,14 +81,18 @@ def parse_register(path: Path) -> tuple[dict[tuple, Person], Report]:
     for number, row in read_rows(Path(path)):
         if mapping is None:
             mapping = column_map(list(row), None, FIELDS)
-            missing = [TITLES[k] for k in ("last_name", "first_name", "birth_date", "service", "start_date") if k not in mapping]
+            missing = [
+                TITLES[k]
+                for k in ("last_name", "first_name", "birth_date", "service", "start_date")
+                if k not in mapping
+            ]
             if missing:
                 raise ExtractError("В файле нет столбцов: " + ", ".join(f"«{m}»" for m in missing))
         report.rows += 1
         value = {k: _cell(row.get(c)) for k, c in mapping.items()}
         errors = []
 
-        def error(key, message):
+        def error(key, message, errors=errors, number=number):
             errors.append(f"строка {number}, поле «{TITLES.get(key, key)}»: {message}")
 
         snils = value.get("snils", "")
@@ -99,9 +114,15 @@ def parse_register(path: Path) -> tuple[dict[tuple, Person], Report]:
             else:
                 if key != "end_date" and dates[key] is None:
                     error(key, "обязательное поле")
-        if dates.get("birth_date") and not (datetime.date(1900, 1, 1) <= dates["birth_date"] <= timezone.localdate()):
+        if dates.get("birth_date") and not (
+            datetime.date(1900, 1, 1) <= dates["birth_date"] <= timezone.localdate()
+        ):
             error("birth_date", "дата рождения вне допустимого диапазона")
-        if dates.get("start_date") and dates.get("end_date") and dates["end_date"] < dates["start_date"]:
+        if (
+            dates.get("start_date")
+            and dates.get("end_date")
+            and dates["end_date"] < dates["start_date"]
+        ):
             error("end_date", "раньше даты назначения")
         service = value.get("service", "")
         if service not in services:
@@ -112,7 +133,17 @@ def parse_register(path: Path) -> tuple[dict[tuple, Person], Report]:
         if errors:
             report.errors.extend(errors)
             continue
-        key = ("snils", snils) if snils else ("name", full_name_key(value["last_name"], value["first_name"], value.get("middle_name", "")), dates["birth_date"])
+        key = (
+            ("snils", snils)
+            if snils
+            else (
+                "name",
+                full_name_key(
+                    value["last_name"], value["first_name"], value.get("middle_name", "")
+                ),
+                dates["birth_date"],
+            )
+        )
         person = people.get(key)
         if person is None:
             person = people[key] = Person(
@@ -122,7 +153,9 @@ def parse_register(path: Path) -> tuple[dict[tuple, Person], Report]:
                 address=value.get("address", ""), phone=value.get("phone", ""),
             )  # fmt: skip
         elif person.birth_date != dates["birth_date"]:
-            report.errors.append(f"строка {number}, поле «Дата рождения»: у этого СНИЛС в другой строке дата {person.birth_date:%d.%m.%Y}")
+            report.errors.append(
+                f"строка {number}, поле «Дата рождения»: у этого СНИЛС в другой строке дата {person.birth_date:%d.%m.%Y}"
+            )
             continue
         person.measures.append((service, dates["start_date"], dates["end_date"], number))
     if report.rows == 0:
@@ -137,7 +170,9 @@ def _cell(value):
 
 
 def guess_sex(middle_name: str, last_name: str) -> str:
-    if middle_name.endswith(("вна", "чна", "кызы")) or last_name.endswith(("ова", "ева", "ина", "ая")):
+    if middle_name.endswith(("вна", "чна", "кызы")) or last_name.endswith(
+        ("ова", "ева", "ина", "ая")
+    ):
         return "F"
     return "M"
 
@@ -152,7 +187,9 @@ def import_register(path: Path, *, office, actor=None, dry_run: bool = False) ->
             if person.snils:
                 applicant = Applicant.objects.filter(snils=person.snils).first()
                 if applicant is not None and applicant.office_id != office.pk:
-                    report.errors.append(f"СНИЛС {person.snils}: заявитель уже зарегистрирован в другом учреждении ({applicant.office})")
+                    report.errors.append(
+                        f"СНИЛС {person.snils}: заявитель уже зарегистрирован в другом учреждении ({applicant.office})"
+                    )
                     continue
             else:
                 applicant = Applicant.objects.filter(
@@ -164,18 +201,31 @@ def import_register(path: Path, *, office, actor=None, dry_run: bool = False) ->
             else:
                 report.people_updated += 1
             applicant.snils = person.snils or applicant.snils
-            applicant.last_name, applicant.first_name, applicant.middle_name = person.last_name, person.first_name, person.middle_name
-            applicant.birth_date, applicant.sex = person.birth_date, person.sex or applicant.sex or "M"
+            applicant.last_name, applicant.first_name, applicant.middle_name = (
+                person.last_name,
+                person.first_name,
+                person.middle_name,
+            )
+            applicant.birth_date, applicant.sex = (
+                person.birth_date,
+                person.sex or applicant.sex or "M",
+            )
             applicant.reg_address = person.address or applicant.reg_address
             applicant.phone = person.phone or applicant.phone
             applicant._history_user = actor
             applicant.save()
             if not CaseFile.objects.filter(office=office, applicant=applicant).exists():
                 report.case_files_new += 1
-            case_file = ensure_case_file(applicant, actor=actor, on=min(m[1] for m in person.measures))
+            case_file = ensure_case_file(
+                applicant, actor=actor, on=min(m[1] for m in person.measures)
+            )
             for code, start, end, _ in person.measures:
-                status = Entitlement.Status.STOPPED if end and end < today else Entitlement.Status.ACTIVE
-                measure = Entitlement.objects.filter(applicant=applicant, service__code=code, start_date=start).first()
+                status = (
+                    Entitlement.Status.STOPPED if end and end < today else Entitlement.Status.ACTIVE
+                )
+                measure = Entitlement.objects.filter(
+                    applicant=applicant, service__code=code, start_date=start
+                ).first()
                 if measure is None:
                     report.measures_new += 1
                     measure = Entitlement(office=office, applicant=applicant, case_file=case_file,
@@ -183,7 +233,10 @@ def import_register(path: Path, *, office, actor=None, dry_run: bool = False) ->
                 else:
                     report.measures_updated += 1
                 measure.end_date = end
-                if measure.status != Entitlement.Status.SUSPENDED or status == Entitlement.Status.STOPPED:
+                if (
+                    measure.status != Entitlement.Status.SUSPENDED
+                    or status == Entitlement.Status.STOPPED
+                ):
                     measure.status = status
                 measure.status_reason = measure.status_reason or "перенесено из прежней системы"
                 measure._history_user = actor

@@ -115,7 +115,9 @@ class Index:
 
     by_snils: dict[str, int] = field(default_factory=dict)
     by_name_dob: dict[str, int | list[int]] = field(default_factory=dict)
-    by_dob: dict[datetime.date, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    by_dob: dict[datetime.date, list[tuple[int, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def name_dob(self, name_key: str, birth_date: datetime.date) -> list[int]:
         found = self.by_name_dob.get(f"{name_key}|{birth_date.isoformat()}")

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--office", help="код учреждения (если их несколько)")
         parser.add_argument("--user", help="логин, от имени которого вносятся записи")
-        parser.add_argument("--dry-run", action="store_true", help="показать, что будет создано, и ошибки")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="показать, что будет создано, и ошибки"
+        )
 
     def handle(self, *args, file, office=None, user=None, dry_run=False, **options):
         path = Path(file)
@@ -25,7 +27,11 @@ class Command(BaseCommand):
             raise CommandError(f"Файл не найден: {path}")
         offices = Office.objects.filter(code=office) if office else Office.objects.all()
         if offices.count() != 1:
-            raise CommandError("Укажите учреждение: --office КОД" if not office else f"Учреждение «{office}» не найдено")
+            raise CommandError(
+                "Укажите учреждение: --office КОД"
+                if not office
+                else f"Учреждение «{office}» не найдено"
+            )
         actor = get_user_model().objects.filter(username=user).first() if user else None
         try:
             report = import_register(path, office=offices.get(), actor=actor, dry_run=dry_run)
@@ -34,5 +40,8 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if report.errors:
-            raise CommandError(f"Ошибок: {len(report.errors)}; ничего не записано.\n" + "\n".join(report.errors[:200]))
+            raise CommandError(
+                f"Ошибок: {len(report.errors)}; ничего не записано.\n"
+                + "\n".join(report.errors[:200])
+            )
         self.stdout.write("Пробный запуск: ничего не записано." if dry_run else "Реестр загружен.")
