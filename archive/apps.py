@@ -4,3 +4,45 @@ from django.apps import AppConfig
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Архив личных дел"
+
+    def ready(self) -> None:
+        from django.db.models import Q
+
+        from archive.models import FileIssue
+        from onewindow import navigation, roles, work
+
+        navigation.register(
+            navigation.NavItem(
+                "Архив", "archive:list", permission="archive.view_archivedfile", key="a", order=45
+            )
+        )
+        work.register(
+            work.WorkKind(
+                "archive_issue", "Дела, выданные из архива", FileIssue, "issued_to",
+                open_filter=Q(returned_on__isnull=True), due_field="due_back", url_name="archive:issue",
+                select_related=("archived_file",),
+            )
+        )  # fmt: skip
+        archivist = [
+            f"archive.{action}_{model}"
+            for model in ("archivedfile", "location", "fileissue")
+            for action in ("add", "change", "view")
+        ] + ["archive.view_retentionrule", "cases.view_entitlement"]
+        viewer = [
+            "archive.view_archivedfile",
+            "archive.view_location",
+            "archive.view_fileissue",
+            "archive.view_retentionrule",
+        ]
+        roles.register_role_permissions(
+            {
+                roles.ARCHIVIST: archivist,
+                roles.CHIEF: viewer,
+                roles.DIRECTOR: viewer,
+                roles.ADMIN: [
+                    "archive.view_retentionrule",
+                    "archive.change_retentionrule",
+                    "archive.add_retentionrule",
+                ],
+            }
+        )

@@ -1,5 +1,226 @@
-"""The archive of personal case files: registration, locations, issue, presence checks, destruction.
+"""The archive of personal case files: retention rules (data, not code), locations, archived
+files with their destruction dates, and temporary issue."""
 
-Office-owned models use `onewindow.models.OfficeScopedQuerySet` so views fetch them with
-`.for_user(user)`; every domain model keeps history (django-simple-history).
-"""
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from onewindow.models import Office, OfficeScopedQuerySet
+
+
+class RetentionRule(models.Model):
+    class Event(models.TextChoices):
+        DEREGISTRATION = "deregistration", "снятие получателя с учёта"
+        CLOSING = "closing", "закрытие дела"
+
+    code = models.SlugField("код", max_length=64, unique=True)
+    title = models.CharField("категория дел", max_length=300)
+    years = models.PositiveSmallIntegerField(
+        "срок хранения, лет", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    permanent = models.BooleanField("постоянно", default=False)
+    event = models.CharField(
+        "срок считается от", max_length=32, choices=Event.choices, default=Event.DEREGISTRATION
+    )
+    legal_basis = models.CharField("основание (статья перечня)", max_length=500)
+    nomenclature_index = models.CharField("индекс по номенклатуре", max_length=32, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "правило хранения"
+        verbose_name_plural = "правила хранения"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(permanent=True, years__isnull=True)
+                | models.Q(permanent=False, years__isnull=False),
+                name="retention_years_or_permanent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_display(self) -> str:
+        return "постоянно" if self.permanent else f"{self.years} лет"
+
+    def eligible_from(self, event_date: datetime.date | None) -> datetime.date | None:
+        """A file may be destroyed from 1 January of the year after its retention ends."""
+        if self.permanent or event_date is None:
+            return None
+        return datetime.date(event_date.year + self.years + 1, 1, 1)
+
+
+class Location(models.Model):
+    class Kind(models.TextChoices):
+        ROOM = "room", "помещение"
+        RACK = "rack", "стеллаж"
+        SHELF = "shelf", "полка"
+        BOX = "box", "короб"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="входит в",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    kind = models.CharField("вид", max_length=8, choices=Kind.choices)
+    name = models.CharField("обозначение", max_length=100)
+    capacity = models.PositiveIntegerField("вместимость, дел", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "место хранения"
+        verbose_name_plural = "места хранения"
+        ordering = ["office", "parent_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "parent", "name"], name="location_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def path(self) -> str:
+        parts, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            parts.append(f"{node.get_kind_display()} {node.name}")
+            node = node.parent
+        return " / ".join(reversed(parts))
+
+
+class ArchivedFile(models.Model):
+    class Status(models.TextChoices):
+        IN_ARCHIVE = "in_archive", "в архиве"
+        ISSUED = "issued", "выдано во временное пользование"
+        NOT_FOUND = "not_found", "не найдено при проверке"
+        DESTROYED = "destroyed", "уничтожено"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    case_file = models.OneToOneField(
+        "cases.CaseFile",
+        verbose_name="личное дело",
+        on_delete=models.PROTECT,
+        related_name="archived",
+    )
+    archive_number = models.CharField("архивный номер", max_length=32)
+    nomenclature_index = models.CharField("индекс дела", max_length=32)
+    year = models.PositiveSmallIntegerField("год")
+    volumes = models.PositiveSmallIntegerField(
+        "томов", default=1, validators=[MinValueValidator(1)]
+    )
+    sheets = models.PositiveIntegerField("листов", validators=[MinValueValidator(1)])
+    title = models.CharField("заголовок дела", max_length=500)
+    start_date = models.DateField("крайние даты: начало")
+    end_date = models.DateField("крайние даты: конец")
+    event_date = models.DateField("снят с учёта", help_text="от этой даты считается срок хранения")
+    retention_rule = models.ForeignKey(
+        RetentionRule, verbose_name="правило хранения", on_delete=models.PROTECT, related_name="+"
+    )
+    eligible_from = models.DateField("можно уничтожить с", null=True, blank=True, db_index=True)
+    location = models.ForeignKey(
+        Location, verbose_name="место хранения", on_delete=models.PROTECT, related_name="files"
+    )
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.IN_ARCHIVE, db_index=True
+    )
+    legal_hold = models.BooleanField("запрет уничтожения (суд, проверка)", default=False)
+    last_checked_on = models.DateField("проверено наличие", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="принял в архив",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField("принято", auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "дело в архиве"
+        verbose_name_plural = "дела в архиве"
+        ordering = ["year", "nomenclature_index", "archive_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "archive_number"], name="archive_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Дело № {self.archive_number}: {self.title}"
+
+    @property
+    def dates_display(self) -> str:
+        return f"{self.start_date:%d.%m.%Y} – {self.end_date:%d.%m.%Y}"
+
+
+class FileIssue(models.Model):
+    """Temporary issue of a file (control card); a substitute card stands in its place."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    archived_file = models.ForeignKey(
+        ArchivedFile, verbose_name="дело", on_delete=models.PROTECT, related_name="issues"
+    )
+    issued_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кому выдано",
+        on_delete=models.PROTECT,
+        related_name="archive_issues",
+    )
+    purpose = models.CharField("цель выдачи", max_length=300)
+    issued_on = models.DateField("выдано")
+    due_back = models.DateField("вернуть до")
+    returned_on = models.DateField("возвращено", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="выдал", on_delete=models.PROTECT, related_name="+"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="принял",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "выдача дела"
+        verbose_name_plural = "выдачи дел"
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["archived_file"],
+                condition=models.Q(returned_on__isnull=True),
+                name="file_issued_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Выдача дела № {self.archived_file.archive_number}"
+
+    @property
+    def work_title(self) -> str:
+        return f"Дело из архива № {self.archived_file.archive_number}: {self.archived_file.title}"

@@ -1,3 +1,17 @@
+from django.urls import path
+
+from archive import views
+
 app_name = "archive"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.archive_list, name="list"),
+    path("register/", views.register, name="register"),
+    path("files/<int:pk>/", views.file_detail, name="file"),
+    path("files/<int:pk>/label.pdf", views.file_label, name="label"),
+    path("files/<int:pk>/issue/", views.file_issue, name="issue_file"),
+    path("issues/<int:pk>/", views.issue_detail, name="issue"),
+    path("issues/<int:pk>/card.pdf", views.substitute_card, name="card"),
+    path("inventory/", views.inventory, name="inventory"),
+    path("locations/", views.locations, name="locations"),
+]

@@ -1,2 +1,350 @@
-"""Thin views of the `archive` app: parse input, call a service, render (htmx partials from the
-same templates)."""
+"""The archivist's screens: the archive with search, taking a file in, a file with its label,
+temporary issue and return, the inventory list, and the locations."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from archive import services
+from archive.models import ArchivedFile, FileIssue, Location, RetentionRule
+from cases.models import CaseFile
+from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.forms import DateInput
+from onewindow.models import User
+from onewindow.pdf import pdf_response, render_pdf
+from onewindow.text import normalize_text
+
+
+class RegisterForm(forms.Form):
+    case_number = forms.IntegerField(
+        label="Номер личного дела (ЛД)",
+        min_value=1,
+        error_messages={"required": "Укажите номер личного дела."},
+    )
+    archive_number = forms.CharField(
+        label="Архивный номер",
+        max_length=32,
+        error_messages={"required": "Укажите архивный номер."},
+    )
+    retention_rule = forms.ModelChoiceField(label="Правило хранения", queryset=RetentionRule.objects.all(), empty_label="выберите…",
+                                            error_messages={"required": "Выберите правило хранения."})  # fmt: skip
+    nomenclature_index = forms.CharField(
+        label="Индекс дела (пусто — по правилу)", max_length=32, required=False
+    )
+    start_date = forms.DateField(
+        label="Крайние даты: с",
+        widget=DateInput(),
+        error_messages={"required": "Укажите начальную дату.", "invalid": "Неверная дата."},
+    )
+    end_date = forms.DateField(
+        label="по",
+        widget=DateInput(),
+        error_messages={"required": "Укажите конечную дату.", "invalid": "Неверная дата."},
+    )
+    event_date = forms.DateField(
+        label="Снят с учёта (пусто — конечная дата)", widget=DateInput(), required=False
+    )
+    volumes = forms.IntegerField(label="Томов", min_value=1, initial=1)
+    sheets = forms.IntegerField(
+        label="Листов",
+        min_value=1,
+        error_messages={
+            "required": "Укажите число листов.",
+            "min_value": "Число листов — не меньше 1.",
+        },
+    )
+    location = forms.ModelChoiceField(label="Короб", queryset=Location.objects.none(), empty_label="выберите…",
+                                      error_messages={"required": "Выберите короб.", "invalid_choice": "Такого места хранения нет."})  # fmt: skip
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(
+            office=office, kind=Location.Kind.BOX
+        )
+        self.fields["location"].label_from_instance = lambda loc: loc.path
+
+
+class IssueForm(forms.Form):
+    to_user = forms.ModelChoiceField(label="Кому", queryset=User.objects.none(), empty_label="выберите…",
+                                     error_messages={"required": "Выберите, кому выдаётся дело."})  # fmt: skip
+    purpose = forms.CharField(
+        label="Цель выдачи", max_length=300, error_messages={"required": "Укажите цель выдачи."}
+    )
+    due_back = forms.DateField(
+        label="Вернуть до (пусто — через 1 рабочий день)", required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = User.objects.filter(office=office, is_active=True)
+
+
+class LocationForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        label="Входит в", queryset=Location.objects.none(), required=False, empty_label="—"
+    )
+    kind = forms.ChoiceField(label="Вид", choices=Location.Kind.choices)
+    name = forms.CharField(label="Обозначение", max_length=100)
+    capacity = forms.IntegerField(label="Вместимость (для короба)", required=False, min_value=1)
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Location.objects.filter(office=office).exclude(
+            kind=Location.Kind.BOX
+        )
+        self.fields["parent"].label_from_instance = lambda loc: loc.path
+
+
+def _qr(text: str) -> str:
+    import segno
+
+    return segno.make(text, error="m").svg_data_uri(scale=3, border=1)
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def archive_list(request):
+    files = ArchivedFile.objects.for_user(request.user).select_related(
+        "location", "case_file__applicant", "retention_rule"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        box = (
+            Location.objects.for_user(request.user)
+            .filter(kind=Location.Kind.BOX, name__iexact=query)
+            .first()
+        )
+        words = normalize_text(query)
+        files = files.filter(
+            Q(archive_number__iexact=query) | Q(case_file__applicant__name_key__contains=words)
+            | (Q(location=box) if box else Q(pk__in=[]))
+        )  # fmt: skip
+    status = request.GET.get("status", "")
+    if status in ArchivedFile.Status.values:
+        files = files.filter(status=status)
+    overdue = (
+        FileIssue.objects.for_user(request.user)
+        .filter(returned_on__isnull=True, due_back__lt=timezone.localdate())
+        .select_related("archived_file", "issued_to")
+    )
+    return render(request, "archive/list.html", {"files": files[:300], "query": query, "status": status,
+                                                  "statuses": ArchivedFile.Status.choices, "overdue": overdue})  # fmt: skip
+
+
+@login_required
+@permission_required("archive.add_archivedfile", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = RegisterForm(request.POST if request.method == "POST" else None, office=request.user.office,
+                        initial={"case_number": request.GET.get("case", "")})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case_file = (
+            CaseFile.objects.for_user(request.user)
+            .filter(number=data["case_number"])
+            .select_related("applicant")
+            .first()
+        )
+        if case_file is None:
+            form.add_error(
+                "case_number", f"Личного дела ЛД-{data['case_number']:06d} в учреждении нет."
+            )
+        else:
+            try:
+                item = services.register_file(case_file, data, actor=request.user)
+            except services.ArchiveError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Дело принято в архив под № {item.archive_number}. Распечатайте ярлык.",
+                )
+                return redirect("archive:file", pk=item.pk)
+    return render(request, "archive/register.html", {"form": form})
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def file_detail(request, pk: int):
+    item = get_for_user_or_404(
+        request, ArchivedFile.objects.select_related("case_file__applicant", "location", "retention_rule", "registered_by"),
+        event="view_casefile", pk=pk,
+    )  # fmt: skip
+    issues = item.issues.select_related("issued_to", "issued_by", "received_by")
+    form = IssueForm(office=item.office)
+    return render(request, "archive/file.html", {"item": item, "issues": issues, "form": form,
+                                                  "open_issue": issues.filter(returned_on__isnull=True).first()})  # fmt: skip
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def file_label(request, pk: int):
+    item = get_for_user_or_404(
+        request, ArchivedFile.objects.select_related("office", "location", "retention_rule"), pk=pk
+    )
+    pdf = render_pdf(
+        "archive/label_pdf.html",
+        {"item": item, "qr": _qr(f"ARCH:{item.office.code}:{item.archive_number}")},
+    )
+    return pdf_response(pdf, f"Ярлык {item.archive_number}.pdf")
+
+
+@login_required
+@permission_required("archive.change_fileissue", raise_exception=True)
+@require_POST
+def file_issue(request, pk: int):
+    item = get_for_user_or_404(request, ArchivedFile.objects.all(), pk=pk)
+    form = IssueForm(request.POST, office=item.office)
+    if form.is_valid():
+        try:
+            issue = services.issue_file(item, actor=request.user, **form.cleaned_data)
+        except services.ArchiveError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Дело выдано до {issue.due_back:%d.%m.%Y}. Распечатайте карту-заместитель.",
+            )
+    else:
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("archive:file", pk=pk)
+
+
+@login_required
+@permission_required("archive.view_fileissue", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def issue_detail(request, pk: int):
+    issue = get_for_user_or_404(
+        request, FileIssue.objects.select_related("archived_file", "issued_to", "issued_by"), pk=pk
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("archive.change_fileissue"):
+            raise PermissionDenied("Недостаточно прав")
+        try:
+            services.return_file(issue, actor=request.user)
+        except services.ArchiveError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Дело возвращено в архив.")
+        return redirect("archive:file", pk=issue.archived_file_id)
+    return render(request, "archive/issue.html", {"issue": issue, "today": timezone.localdate()})
+
+
+@login_required
+@permission_required("archive.view_fileissue", raise_exception=True)
+def substitute_card(request, pk: int):
+    issue = get_for_user_or_404(
+        request,
+        FileIssue.objects.select_related(
+            "archived_file__location", "issued_to", "issued_by", "office"
+        ),
+        pk=pk,
+    )
+    pdf = render_pdf(
+        "archive/substitute_card_pdf.html", {"issue": issue, "item": issue.archived_file}
+    )
+    return pdf_response(pdf, f"Карта-заместитель {issue.archived_file.archive_number}.pdf")
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def inventory(request):
+    year = request.GET.get("year", "")
+    index = request.GET.get("index", "").strip()
+    files = ArchivedFile.objects.for_user(request.user).exclude(
+        status=ArchivedFile.Status.DESTROYED
+    )
+    if not year.isdigit():
+        years = files.values_list("year", flat=True).distinct().order_by("year")
+        return render(
+            request,
+            "archive/inventory.html",
+            {
+                "years": years,
+                "indexes": files.values_list("nomenclature_index", flat=True).distinct(),
+            },
+        )
+    files = files.filter(year=int(year))
+    if index:
+        files = files.filter(nomenclature_index=index)
+    files = files.order_by("nomenclature_index", "archive_number")
+    log_access(request, event="export", subject_repr=f"опись дел за {year} год {index}".strip())
+    if request.GET.get("format") == "xlsx":
+        return _inventory_xlsx(files, year, index)
+    pdf = render_pdf(
+        "archive/inventory_pdf.html",
+        {"files": files, "year": year, "index": index, "office": request.user.office},
+    )
+    return pdf_response(pdf, f"Опись {year} {index}.pdf".strip())
+
+
+def _inventory_xlsx(files, year, index) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Опись")
+    sheet.append([f"Опись дел за {year} год" + (f", индекс {index}" if index else "")])
+    sheet.append(
+        [
+            "№ п/п",
+            "Индекс дела",
+            "Заголовок дела",
+            "Крайние даты",
+            "Количество листов",
+            "Примечание",
+        ]
+    )
+    for number, item in enumerate(files.iterator(), start=1):
+        note = item.get_status_display() if item.status != ArchivedFile.Status.IN_ARCHIVE else ""
+        sheet.append(
+            [number, item.nomenclature_index, item.title, item.dates_display, item.sheets, note]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="inventory-{year}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("archive.view_location", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def locations(request):
+    form = LocationForm(
+        request.POST if request.method == "POST" else None, office=request.user.office
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("archive.add_location"):
+            raise PermissionDenied("Недостаточно прав")
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["kind"] != Location.Kind.ROOM and data["parent"] is None:
+                form.add_error(
+                    "parent",
+                    "Укажите, куда входит это место (стеллаж — в помещение, полка — в стеллаж, короб — на полку).",
+                )
+            elif Location.objects.filter(
+                office=request.user.office, parent=data["parent"], name=data["name"]
+            ).exists():
+                form.add_error("name", "Такое обозначение здесь уже есть.")
+            else:
+                location = Location(office=request.user.office, **data)
+                location._history_user = request.user
+                location.save()
+                messages.success(request, f"Добавлено: {location.path}.")
+                return redirect("archive:locations")
+    places = Location.objects.for_user(request.user).select_related("parent")
+    return render(request, "archive/locations.html", {"form": form, "places": places})

@@ -1,0 +1,21 @@
+"""Default retention rules for `manage.py load_catalogue` (the admin maintains them)."""
+
+from archive.models import RetentionRule
+
+RULES = [
+    {"code": "benefit-recipient", "title": "Личные дела получателей пособий и мер социальной поддержки",
+     "years": 5, "permanent": False, "event": "deregistration", "nomenclature_index": "07-15",
+     "legal_basis": "Перечень типовых управленческих архивных документов (приказ Минкультуры России от 25.08.2010 № 558), ст. 900"},
+    {"code": "rehabilitated", "title": "Личные дела реабилитированных лиц и лиц, признанных пострадавшими от политических репрессий",
+     "years": None, "permanent": True, "event": "deregistration", "nomenclature_index": "07-16",
+     "legal_basis": "Закон РФ от 18.10.1991 № 1761-1 «О реабилитации жертв политических репрессий»; хранятся постоянно"},
+]  # fmt: skip
+
+
+def load_defaults(write=print) -> dict:
+    created = 0
+    for data in RULES:
+        _, was_created = RetentionRule.objects.get_or_create(code=data["code"], defaults=data)
+        created += was_created
+    write(f"Правила хранения: {len(RULES)}, добавлено {created}")
+    return {"created": created}

@@ -1,0 +1,218 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from archive import services
+from archive.models import ArchivedFile, FileIssue, Location, RetentionRule
+from cases.models import CaseFile, Entitlement
+from cases.services import change_entitlement_status, ensure_case_file
+from services.models import Service
+from tests.factories import ApplicantFactory
+from tests.pdf_utils import pdf_text
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def box(office):
+    room = Location.objects.create(office=office, kind="room", name="101")
+    rack = Location.objects.create(office=office, kind="rack", name="1", parent=room)
+    shelf = Location.objects.create(office=office, kind="shelf", name="2", parent=rack)
+    return Location.objects.create(office=office, kind="box", name="К-15", parent=shelf, capacity=2)
+
+
+@pytest.fixture
+def closed_file(office, archivist, catalogue):
+    person = ApplicantFactory(office=office, snils="", last_name="Архивов")
+    case_file = ensure_case_file(person, actor=archivist)
+    measure = Entitlement.objects.create(office=office, applicant=person, case_file=case_file,
+                                         service=Service.objects.get(code="asp"), start_date=D(2018, 1, 1))  # fmt: skip
+    change_entitlement_status(
+        measure, "stopped", actor=archivist, reason="снят с учёта", on=D(2020, 6, 30)
+    )
+    return case_file
+
+
+def form_data(case_file, box, **changes):
+    data = {"case_number": case_file.number, "archive_number": "2020-001",
+            "retention_rule": RetentionRule.objects.get(code="benefit-recipient").pk,
+            "start_date": "2018-01-01", "end_date": "2020-06-30", "event_date": "2020-06-30",
+            "volumes": 1, "sheets": 48, "location": box.pk}  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_retention_ends_and_eligibility_starts_on_1_january():
+    rule = RetentionRule(years=5, permanent=False)
+    assert rule.eligible_from(D(2020, 6, 30)) == D(2026, 1, 1)
+    assert rule.eligible_from(D(2020, 1, 1)) == D(2026, 1, 1)
+    assert rule.eligible_from(D(2020, 12, 31)) == D(2026, 1, 1)
+    assert RetentionRule(years=None, permanent=True).eligible_from(D(2020, 6, 30)) is None
+
+
+def test_archivist_takes_a_closed_file_in(client, archivist, closed_file, box):
+    client.force_login(archivist)
+    response = client.post(reverse("archive:register"), form_data(closed_file, box))
+    item = ArchivedFile.objects.get()
+    assert response["Location"] == reverse("archive:file", args=[item.pk])
+    assert item.eligible_from == D(2026, 1, 1) and item.nomenclature_index == "07-15"
+    assert item.title == "Личное дело получателя мер социальной поддержки Архивов Иван Иванович"
+    closed_file.refresh_from_db()
+    assert closed_file.status == CaseFile.Status.ARCHIVED
+    assert item.history.get().history_user == archivist
+    text = pdf_text(client.get(reverse("archive:label", args=[item.pk])).content)
+    assert (
+        "ДЕЛО № 2020-001" in text
+        and "07-15" in text
+        and "Крайние даты: 01.01.2018 – 30.06.2020" in text
+    )
+    assert "уничтожить не ранее 01.01.2026" in text and "ст. 900" in text
+
+
+def test_file_with_an_active_measure_is_refused(client, archivist, office, box, catalogue):
+    person = ApplicantFactory(office=office, snils="")
+    case_file = ensure_case_file(person, actor=archivist)
+    Entitlement.objects.create(office=office, applicant=person, case_file=case_file,
+                               service=Service.objects.get(code="asp"), start_date=D(2024, 1, 1))  # fmt: skip
+    client.force_login(archivist)
+    html = client.post(reverse("archive:register"), form_data(case_file, box)).content.decode()
+    assert "есть действующие или приостановленные меры (Адресное социальное пособие)" in html
+    assert not ArchivedFile.objects.exists()
+
+
+def test_full_box_wrong_place_and_taken_number_are_refused(
+    client, archivist, closed_file, box, office
+):
+    client.force_login(archivist)
+    shelf = box.parent
+    html = client.post(
+        reverse("archive:register"), form_data(closed_file, box, location=shelf.pk)
+    ).content.decode()
+    assert "Такого места хранения нет." in html  # only boxes are offered
+    html = client.post(
+        reverse("archive:register"), form_data(closed_file, box, location=999999)
+    ).content.decode()
+    assert "Такого места хранения нет." in html
+    for n in range(2):
+        other = ensure_case_file(
+            ApplicantFactory(office=office, snils="", last_name=f"Коробов{n}"), actor=archivist
+        )
+        client.post(reverse("archive:register"), form_data(other, box, archive_number=f"X-{n}"))
+    assert ArchivedFile.objects.count() == 2
+    html = client.post(reverse("archive:register"), form_data(closed_file, box)).content.decode()
+    assert "Короб «помещение 101 / стеллаж 1 / полка 2 / короб К-15» заполнен: 2 из 2 дел." in html
+    box.capacity = 10
+    box.save()
+    html = client.post(
+        reverse("archive:register"), form_data(closed_file, box, archive_number="X-0")
+    ).content.decode()
+    assert "Архивный номер «X-0» уже занят." in html
+
+
+def test_issue_return_overdue_and_no_double_issue(
+    client, archivist, specialist, closed_file, box, freeze_now
+):
+    client.force_login(archivist)
+    client.post(reverse("archive:register"), form_data(closed_file, box))
+    item = ArchivedFile.objects.get()
+    client.post(
+        reverse("archive:issue_file", args=[item.pk]),
+        {"to_user": specialist.pk, "purpose": "проверка права"},
+    )
+    issue = FileIssue.objects.get()
+    assert issue.due_back == D(2026, 11, 25)  # one working day after Tuesday 24.11.2026
+    item.refresh_from_db()
+    assert item.status == "issued"
+    with pytest.raises(services.ArchiveError, match="Дело уже выдано"):
+        services.issue_file(item, actor=archivist, to_user=specialist, purpose="ещё раз")
+    with pytest.raises(
+        services.ArchiveError, match=r"Дело выдано: переместить его можно после возврата\."
+    ):
+        services.move_file(item, box, actor=archivist)
+    text = pdf_text(client.get(reverse("archive:card", args=[issue.pk])).content)
+    assert (
+        "КАРТА-ЗАМЕСТИТЕЛЬ" in text
+        and "проверка права" in text
+        and "Петрова Анна Сергеевна" in text
+    )
+    freeze_now(datetime.datetime(2026, 11, 27, 10, 0))
+    client.force_login(archivist)
+    html = client.get(reverse("archive:list")).content.decode()
+    assert "Не возвращены в срок" in html and "вернуть до 25.11.2026" in html
+    client.force_login(specialist)
+    assert "Дело из архива № 2020-001" in client.get(reverse("my_work")).content.decode()
+    client.force_login(archivist)
+    client.post(reverse("archive:issue", args=[issue.pk]))
+    item.refresh_from_db()
+    issue.refresh_from_db()
+    assert (
+        item.status == "in_archive"
+        and issue.returned_on == D(2026, 11, 27)
+        and issue.received_by == archivist
+    )
+
+
+def test_inventory_pdf_and_xlsx_have_the_standard_columns(client, archivist, closed_file, box):
+    client.force_login(archivist)
+    client.post(reverse("archive:register"), form_data(closed_file, box))
+    text = pdf_text(
+        client.get(reverse("archive:inventory"), {"year": "2020", "format": "pdf"}).content
+    )
+    assert "ОПИСЬ ДЕЛ" in text and "за 2020 год" in text
+    for column in (
+        "№ п/п",
+        "Индекс дела",
+        "Заголовок дела",
+        "Крайние даты",
+        "Количество листов",
+        "Примечание",
+    ):
+        assert column in text
+    assert "01.01.2018 – 30.06.2020" in text and "В опись внесено 1 дел." in text
+    response = client.get(
+        reverse("archive:inventory"), {"year": "2020", "index": "07-15", "format": "xlsx"}
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1] == (
+        "№ п/п",
+        "Индекс дела",
+        "Заголовок дела",
+        "Крайние даты",
+        "Количество листов",
+        "Примечание",
+    )
+    assert rows[2][:2] == (1, "07-15") and rows[2][4] == 48
+
+
+def test_search_by_number_name_and_box(client, archivist, closed_file, box):
+    client.force_login(archivist)
+    client.post(reverse("archive:register"), form_data(closed_file, box))
+    for query in ("2020-001", "архивов", "К-15"):
+        assert "2020-001" in client.get(reverse("archive:list"), {"q": query}).content.decode(), (
+            query
+        )
+    assert (
+        "Ничего не найдено"
+        in client.get(reverse("archive:list"), {"q": "нет такого"}).content.decode()
+    )
+
+
+def test_specialist_cannot_take_files_in_and_other_office_gets_404(
+    client, specialist, other_office, archivist, closed_file, box
+):
+    from onewindow import roles
+    from tests.factories import make_user
+
+    other_archivist = make_user(roles.ARCHIVIST, other_office, "archivist2")
+    client.force_login(specialist)
+    assert client.post(reverse("archive:register"), form_data(closed_file, box)).status_code == 403
+    client.force_login(archivist)
+    client.post(reverse("archive:register"), form_data(closed_file, box))
+    item = ArchivedFile.objects.get()
+    client.force_login(other_archivist)
+    assert client.get(reverse("archive:file", args=[item.pk])).status_code == 404
+    assert "2020-001" not in client.get(reverse("archive:list")).content.decode()
