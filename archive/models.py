@@ -224,3 +224,85 @@ class FileIssue(models.Model):
     @property
     def work_title(self) -> str:
         return f"Дело из архива № {self.archived_file.archive_number}: {self.archived_file.title}"
+
+
+class InventoryCheck(models.Model):
+    """A presence check of archived files by the director's order, by a commission of three or more."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "идёт проверка"
+        FINISHED = "finished", "завершена"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    order_number = models.CharField("номер приказа", max_length=50)
+    order_date = models.DateField("дата приказа")
+    commission = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="комиссия", related_name="+"
+    )
+    locations = models.ManyToManyField(
+        Location, verbose_name="места хранения", blank=True, related_name="+"
+    )
+    years = models.JSONField("годы", default=list, blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    started_on = models.DateField("начата")
+    finished_on = models.DateField("завершена", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="начал", on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "проверка наличия"
+        verbose_name_plural = "проверки наличия"
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Проверка наличия по приказу № {self.order_number} от {self.order_date:%d.%m.%Y}"
+
+
+class InventoryCheckItem(models.Model):
+    inventory = models.ForeignKey(InventoryCheck, on_delete=models.CASCADE, related_name="items")
+    archived_file = models.ForeignKey(ArchivedFile, on_delete=models.PROTECT, related_name="+")
+    found = models.BooleanField("найдено", default=False)
+    found_at = models.DateTimeField("отмечено", null=True, blank=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "дело в проверке"
+        verbose_name_plural = "дела в проверке"
+        ordering = ["inventory", "archived_file__archive_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inventory", "archived_file"], name="check_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archived_file.archive_number}: {'найдено' if self.found else 'не отмечено'}"
+
+
+class InventoryCheckExtra(models.Model):
+    """Found on the shelf but not in the check's list (or not in the archive at all)."""
+
+    inventory = models.ForeignKey(InventoryCheck, on_delete=models.CASCADE, related_name="extras")
+    scanned = models.CharField("отсканировано", max_length=64)
+    archived_file = models.ForeignKey(
+        ArchivedFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("когда", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "лишнее дело"
+        verbose_name_plural = "лишние дела"
+        constraints = [
+            models.UniqueConstraint(fields=["inventory", "scanned"], name="check_extra_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.scanned

@@ -163,3 +163,155 @@ def move_file(item: ArchivedFile, location: Location, *, actor) -> ArchivedFile:
         item.location = location
         _save(item, actor)
     return item
+
+
+# --- Presence checks ------------------------------------------------------------------------------
+
+import re  # noqa: E402
+
+from archive.models import InventoryCheck, InventoryCheckExtra, InventoryCheckItem  # noqa: E402
+
+SCAN_PREFIX = re.compile(r"^ARCH:[^:]+:")
+
+
+def start_check(
+    *, actor, order_number: str, order_date, commission, locations=(), years=()
+) -> InventoryCheck:
+    members = list(commission)
+    if len({m.pk for m in members}) < 3:
+        raise ArchiveError("Комиссия — не меньше трёх человек.", field="commission")
+    if any(m.office_id != actor.office_id or not m.is_active for m in members):
+        raise ArchiveError(
+            "В комиссию входят действующие сотрудники этого учреждения.", field="commission"
+        )
+    if not order_number.strip():
+        raise ArchiveError("Укажите номер приказа.", field="order_number")
+    files = ArchivedFile.objects.filter(office=actor.office).exclude(
+        status=ArchivedFile.Status.DESTROYED
+    )
+    if locations:
+        boxes = set()
+        frontier = [loc.pk for loc in locations]
+        while frontier:  # every box below the chosen places
+            boxes.update(frontier)
+            frontier = list(
+                Location.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
+        files = files.filter(location_id__in=boxes)
+    if years:
+        files = files.filter(year__in=list(years))
+    if not files.exists():
+        raise ArchiveError(
+            "В выбранных местах и годах нет дел: проверять нечего.", field="locations"
+        )
+    with transaction.atomic():
+        check = InventoryCheck(office=actor.office, order_number=order_number.strip(), order_date=order_date,
+                               years=sorted(set(years)), started_on=timezone.localdate(), created_by=actor)  # fmt: skip
+        _save(check, actor)
+        check.commission.set(members)
+        check.locations.set(list(locations))
+        InventoryCheckItem.objects.bulk_create(
+            [InventoryCheckItem(inventory=check, archived_file=f) for f in files]
+        )
+    return check
+
+
+def scan(check: InventoryCheck, code: str, *, actor) -> tuple[str, str]:
+    """Mark a file found by its scanned or typed number. Returns (kind, Russian message): kind is
+    found | again | extra | unknown."""
+    number = SCAN_PREFIX.sub("", (code or "").strip())
+    if not number:
+        return "unknown", "Пустой код: отсканируйте ярлык ещё раз."
+    with transaction.atomic():
+        check = InventoryCheck.objects.select_for_update().get(pk=check.pk)
+        if check.status != InventoryCheck.Status.IN_PROGRESS:
+            return "unknown", "Проверка уже завершена."
+        item = (
+            check.items.select_related("archived_file")
+            .filter(archived_file__archive_number__iexact=number)
+            .first()
+        )
+        if item is not None:
+            if item.found:
+                return (
+                    "again",
+                    f"№ {item.archived_file.archive_number} уже отмечено ({timezone.localtime(item.found_at):%H:%M}).",
+                )
+            item.found, item.found_at, item.found_by = True, timezone.now(), actor
+            item.save(update_fields=["found", "found_at", "found_by"])
+            return (
+                "found",
+                f"№ {item.archived_file.archive_number} — найдено: {item.archived_file.title}",
+            )
+        known = ArchivedFile.objects.filter(
+            office=check.office, archive_number__iexact=number
+        ).first()
+        _, created = InventoryCheckExtra.objects.get_or_create(
+            inventory=check, scanned=number, defaults={"archived_file": known}
+        )
+        if known is not None:
+            return (
+                "extra",
+                f"№ {number} есть в архиве, но не входит в эту проверку ({known.location.path}): отмечено как лишнее.",
+            )
+        return "unknown", f"№ {number} в архиве не числится: отложите дело и отметьте его в акте."
+
+
+def technical_errors(numbers: list[str]) -> list[str]:
+    """Skipped numbers and letter-suffixed numbers in a run of archive numbers."""
+    errors = []
+    plain = []
+    for number in numbers:
+        match = re.fullmatch(r"(.*?)(\d+)([а-яa-z]*)", number.strip(), flags=re.I)
+        if not match:
+            continue
+        prefix, digits, suffix = match.groups()
+        if suffix:
+            errors.append(f"литерный номер {number}")
+        plain.append((prefix, int(digits), len(digits)))
+    by_prefix: dict[str, list[int]] = {}
+    widths: dict[str, int] = {}
+    for prefix, value, width in plain:
+        by_prefix.setdefault(prefix, []).append(value)
+        widths[prefix] = width
+    for prefix, values in by_prefix.items():
+        present = sorted(set(values))
+        for missing in range(present[0], present[-1]):
+            if missing not in present:
+                errors.append(f"пропущен номер {prefix}{missing:0{widths[prefix]}d}")
+    return errors
+
+
+def finish_check(check: InventoryCheck, *, actor) -> dict:
+    with transaction.atomic():
+        check = InventoryCheck.objects.select_for_update().get(pk=check.pk)
+        if check.status != InventoryCheck.Status.IN_PROGRESS:
+            raise ArchiveError("Проверка уже завершена.")
+        today = timezone.localdate()
+        for item in check.items.select_related("archived_file"):
+            archived = item.archived_file
+            archived.last_checked_on = today
+            if not item.found and archived.status == ArchivedFile.Status.IN_ARCHIVE:
+                archived.status = ArchivedFile.Status.NOT_FOUND
+            elif item.found and archived.status == ArchivedFile.Status.NOT_FOUND:
+                archived.status = ArchivedFile.Status.IN_ARCHIVE
+            _save(archived, actor)
+        check.status = InventoryCheck.Status.FINISHED
+        check.finished_on = today
+        _save(check, actor)
+    return check_result(check)
+
+
+def check_result(check: InventoryCheck) -> dict:
+    items = list(check.items.select_related("archived_file__location"))
+    issued = [
+        i for i in items if not i.found and i.archived_file.status == ArchivedFile.Status.ISSUED
+    ]
+    return {
+        "listed": items,
+        "present": [i for i in items if i.found],
+        "not_found": [i for i in items if not i.found and i not in issued],
+        "issued": issued,
+        "extras": list(check.extras.select_related("archived_file")),
+        "errors": technical_errors([i.archived_file.archive_number for i in items]),
+    }

@@ -14,4 +14,9 @@ urlpatterns = [
     path("issues/<int:pk>/card.pdf", views.substitute_card, name="card"),
     path("inventory/", views.inventory, name="inventory"),
     path("locations/", views.locations, name="locations"),
+    path("checks/", views.checks, name="checks"),
+    path("checks/<int:pk>/", views.check_detail, name="check"),
+    path("checks/<int:pk>/scan/", views.check_scan, name="check_scan"),
+    path("checks/<int:pk>/finish/", views.check_finish, name="check_finish"),
+    path("checks/<int:pk>/act.pdf", views.check_act, name="check_act"),
 ]

@@ -348,3 +348,127 @@ def locations(request):
                 return redirect("archive:locations")
     places = Location.objects.for_user(request.user).select_related("parent")
     return render(request, "archive/locations.html", {"form": form, "places": places})
+
+
+# --- Presence checks ------------------------------------------------------------------------------
+
+from archive.models import InventoryCheck  # noqa: E402
+
+
+class CheckForm(forms.Form):
+    order_number = forms.CharField(
+        label="Номер приказа директора",
+        max_length=50,
+        error_messages={"required": "Укажите номер приказа."},
+    )
+    order_date = forms.DateField(
+        label="Дата приказа",
+        widget=DateInput(),
+        error_messages={"required": "Укажите дату приказа.", "invalid": "Неверная дата."},
+    )
+    commission = forms.ModelMultipleChoiceField(label="Комиссия (не меньше трёх)", queryset=User.objects.none(),
+                                                widget=forms.CheckboxSelectMultiple, error_messages={"required": "Выберите членов комиссии."})  # fmt: skip
+    locations = forms.ModelMultipleChoiceField(
+        label="Места хранения (пусто — весь архив)",
+        queryset=Location.objects.none(),
+        required=False,
+    )
+    years = forms.CharField(
+        label="Годы через запятую (пусто — все)", required=False, max_length=200
+    )
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commission"].queryset = User.objects.filter(office=office, is_active=True)
+        self.fields["locations"].queryset = Location.objects.filter(office=office)
+        self.fields["locations"].label_from_instance = lambda loc: loc.path
+
+    def clean_years(self):
+        raw = self.cleaned_data.get("years", "")
+        years = []
+        for part in raw.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1900 <= int(part) <= 2100:
+                raise forms.ValidationError(f"Неверный год «{part}».")
+            years.append(int(part))
+        return years
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def checks(request):
+    form = CheckForm(request.POST if request.method == "POST" else None, office=request.user.office)
+    if request.method == "POST":
+        if not request.user.has_perm("archive.change_archivedfile"):
+            raise PermissionDenied("Недостаточно прав")
+        if form.is_valid():
+            try:
+                check = services.start_check(actor=request.user, **form.cleaned_data)
+            except services.ArchiveError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                return redirect("archive:check", pk=check.pk)
+    return render(
+        request,
+        "archive/checks.html",
+        {"form": form, "checks": InventoryCheck.objects.for_user(request.user)[:50]},
+    )
+
+
+def _check_context(check, **extra) -> dict:
+    result = services.check_result(check)
+    return {
+        "check": check,
+        "result": result,
+        "total": len(result["listed"]),
+        "done": len(result["present"]),
+        **extra,
+    }
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def check_detail(request, pk: int):
+    check = get_for_user_or_404(request, InventoryCheck.objects.all(), pk=pk)
+    return render(request, "archive/check.html", _check_context(check))
+
+
+@login_required
+@permission_required("archive.change_archivedfile", raise_exception=True)
+@require_POST
+def check_scan(request, pk: int):
+    check = get_for_user_or_404(request, InventoryCheck.objects.all(), pk=pk)
+    kind, message = services.scan(check, request.POST.get("code", ""), actor=request.user)
+    context = _check_context(check, scan_kind=kind, scan_message=message)
+    if request.htmx:
+        return render(request, "archive/check.html#progress", context)
+    messages.info(request, message)
+    return redirect("archive:check", pk=pk)
+
+
+@login_required
+@permission_required("archive.change_archivedfile", raise_exception=True)
+@require_POST
+def check_finish(request, pk: int):
+    check = get_for_user_or_404(request, InventoryCheck.objects.all(), pk=pk)
+    try:
+        services.finish_check(check, actor=request.user)
+    except services.ArchiveError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "Проверка завершена, дата проверки записана в дела. Распечатайте акт."
+        )
+    return redirect("archive:check", pk=pk)
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def check_act(request, pk: int):
+    check = get_for_user_or_404(request, InventoryCheck.objects.select_related("office"), pk=pk)
+    pdf = render_pdf("archive/check_act_pdf.html", {**_check_context(check), "office": check.office,
+                                                    "commission": check.commission.all()})  # fmt: skip
+    return pdf_response(pdf, f"Акт проверки наличия {check.order_number}.pdf")

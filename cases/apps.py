@@ -43,7 +43,7 @@ class CasesConfig(AppConfig):
                 "Межведомственные запросы",
                 InteragencyRequest,
                 "handled_by",
-                open_filter=Q(result=""),
+                open_filter=Q(result="", application__status__in=Application.OPEN_STATUSES),
                 due_field="due_date",
                 url_name="cases:interagency",
                 select_related=("agency", "document", "application__applicant"),

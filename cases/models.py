@@ -365,6 +365,12 @@ class Application(models.Model):
         return f"Заявление № {self.number_display}: {self.applicant.short_name}, {self.service.short_title}"
 
     @property
+    def accepted_by(self):
+        """Who accepted it at the counter (`specialist` is who works it now, after handovers)."""
+        first = self.events.filter(to_status=self.Status.ACCEPTED).select_related("actor").first()
+        return first.actor if first and first.actor else self.specialist
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 

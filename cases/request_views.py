@@ -69,7 +69,7 @@ def interagency_detail(request, pk: int):
     queryset = InteragencyRequest.objects.select_related(
         "agency", "document", "application__applicant", "handled_by"
     )
-    item = get_for_user_or_404(request, queryset, event="view_application", pk=pk)
+    item = get_for_user_or_404(request, queryset, event="view_request", pk=pk)
     form = InteragencyResponseForm(
         request.POST if request.method == "POST" else None,
         initial={"response_on": timezone.localdate()},
@@ -122,8 +122,10 @@ def incoming_detail(request, pk: int):
     queryset = IncomingRequest.objects.select_related(
         "kind", "assigned_to", "applicant", "sender_office", "answered_by"
     )
-    item = get_for_user_or_404(request, queryset, event="view_application", pk=pk)
+    item = get_for_user_or_404(request, queryset, event="view_request", pk=pk)
     form = AnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not request.user.has_perm("cases.change_incomingrequest"):
+        raise PermissionDenied("Недостаточно прав")
     if request.method == "POST" and form.is_valid():
         try:
             svc.answer_incoming_request(item, actor=request.user, **form.cleaned_data)
@@ -185,7 +187,7 @@ def outgoing_detail(request, pk: int):
     item = get_for_user_or_404(
         request,
         OutgoingRequest.objects.select_related("to_office", "applicant", "kind", "created_by"),
-        event="view_application",
+        event="view_request",
         pk=pk,
     )
     return render(request, "cases/outgoing_detail.html", {"item": item})

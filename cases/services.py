@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import (
     Applicant,
@@ -353,7 +354,7 @@ def register_application(
                         order=order,
                     )
                 )
-            ApplicationDocument.objects.bulk_create(documents)
+            bulk_create_with_history(documents, ApplicationDocument, default_user=actor)
             from cases.requests import open_interagency_requests
 
             open_interagency_requests(application, actor=actor)
@@ -469,7 +470,15 @@ def transition(
             actor=actor,
             from_status=previous,
             to_status=spec["to"],
-            note=note or reason or override_reason,
+            note="; ".join(
+                part
+                for part in (
+                    note,
+                    reason,
+                    override_reason and f"решение при открытых запросах: {override_reason}",
+                )
+                if part
+            ),
         )
     return application
 

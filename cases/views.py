@@ -49,6 +49,9 @@ def sees_full_identity(user) -> bool:
 def counter(request):
     query = request.GET.get("q", "").strip()
     hits = counter_search.search(query, request.user) if query else []
+    if hits:
+        # who looked for whom: one row per search that showed people
+        log_access(request, event="search", subject_repr=f"«{query[:60]}»: найдено {len(hits)}")
     context = {"query": query, "hits": hits, "full_identity": sees_full_identity(request.user)}
     template = "cases/counter.html#results" if request.htmx else "cases/counter.html"
     return render(request, template, context)
@@ -166,6 +169,7 @@ def applicant_category_add(request, pk: int):
         )  # fmt: skip
         messages.success(request, f"Категория «{form.cleaned_data['category']}» добавлена.")
         return redirect("cases:applicant", pk=applicant.pk)
+    log_access(request, event="view_applicant", subject=applicant)
     context = _applicant_context(request, applicant)
     context["category_form"] = form
     return render(request, "cases/applicant_detail.html", context, status=400)
@@ -341,7 +345,8 @@ def application_receipt(request, pk: int):
         "application": application,
         "office": application.office,
         "brought": [d for d in documents if d.status == "brought"],
-        "requested": [d for d in documents if d.status == "requested"],
+        "requested": [d for d in documents if d.status in ("requested", "obtained")],
+        "accepted_by": application.accepted_by,
         "missing": [d for d in documents if d.status == "missing"],
         "qr": _qr_data_uri(f"{application.office.code}:{application.number_display}"),
         **_document_names(application),
@@ -418,6 +423,12 @@ def journal(request):
         start = end = today
         entries = Application.objects.none()
     output = request.GET.get("format")
+    if output not in {"xlsx", "pdf"} and form.is_valid():
+        log_access(
+            request,
+            event="view_journal",
+            subject_repr=f"журнал регистрации {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        )
     if output in {"xlsx", "pdf"} and form.is_valid():
         log_access(
             request,

@@ -20,6 +20,9 @@ EVENT_TITLES: dict[str, str] = {
     "search": "Поиск заявителя",
     "forbidden": "Попытка действия без прав",
     "view_access_log": "Просмотр журнала доступа",
+    "view_journal": "Просмотр журнала регистрации",
+    "view_request": "Открыт запрос о человеке",
+    "view_handover": "Открыта передача дел",
 }
 
 

@@ -60,6 +60,11 @@ def hand_over(
             f"{to_user.short_name} — учётная запись отключена: ему нельзя передать дела.",
             field="to_user",
         )
+    if not to_user.has_perm("cases.change_application"):
+        raise HandoverError(
+            f"{to_user.short_name} не работает с заявлениями (нет роли специалиста): ему нельзя передать дела.",
+            field="to_user",
+        )
     if reason not in Handover.Reason.values:
         raise HandoverError("Укажите основание передачи.", field="reason")
     if permanent:
@@ -136,9 +141,9 @@ def _supports_of() -> bool:
     return connection.features.has_select_for_update_of
 
 
-def return_handover(handover: Handover, *, actor) -> list[HandoverItem]:
+def return_handover(handover: Handover, *, actor, automatic: bool = False) -> list[HandoverItem]:
     """End a temporary handover: what is still open and still with the substitute goes back."""
-    if not (
+    if not automatic and not (
         actor.has_perm("onewindow.add_handover")
         or actor.pk in (handover.from_user_id, handover.to_user_id)
     ):
@@ -194,3 +199,18 @@ def deactivate_user(user, *, actor) -> None:
     user.is_active = False
     user._history_user = actor
     user.save(update_fields=["is_active"])
+
+
+def return_expired(*, today: datetime.date | None = None) -> list[Handover]:
+    """Nightly: temporary handovers whose period has ended give back what is still open."""
+    today = today or timezone.localdate()
+    returned = []
+    for handover in Handover.objects.filter(
+        status=Handover.Status.ACTIVE, permanent=False, ends_on__lt=today
+    ):
+        try:
+            return_handover(handover, actor=handover.created_by, automatic=True)
+        except HandoverError:
+            continue  # the specialist left meanwhile: the chief decides
+        returned.append(handover)
+    return returned

@@ -260,6 +260,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
 RECONCILIATION_INBOX = Path(env_str("RECONCILIATION_INBOX", str(VAR_DIR / "inbox")))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # temporary handovers whose period has ended return what is still open
+    "return-expired-handovers": {
+        "task": "onewindow.return_expired_handovers",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # the extracts of the day arrive in the evening; selections are ready in the morning
     "reconciliation-inbox": {
         "task": "reconciliation.scan_inbox",

@@ -9,3 +9,10 @@ from onewindow import jobs
 def run_job(job_id: int) -> str:
     # Idempotent: the job row is claimed with a compare-and-set, so acks_late is safe.
     return jobs.run_job_now(job_id)
+
+
+@shared_task(name="onewindow.return_expired_handovers")
+def return_expired_handovers() -> int:
+    from onewindow.handover import return_expired
+
+    return len(return_expired())

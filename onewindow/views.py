@@ -37,6 +37,8 @@ def access_log(request):
         entries = form.filter(entries)
     elif form.is_bound:
         entries = entries.none()
+    # written first: the page shows its own viewing too, and counts stay consistent
+    log_access(request, event="view_access_log", subject_repr=request.GET.urlencode()[:300])
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

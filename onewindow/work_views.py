@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onewindow import handover as svc
 from onewindow import work
-from onewindow.audit import get_for_user_or_404
+from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import DateInput
 from onewindow.models import Handover, User
 from onewindow.pdf import pdf_response, render_pdf
@@ -177,5 +177,6 @@ def handover_act(request, pk: int, which: str = "handover"):
             "chief": chief,
         },
     )
+    log_access(request, event="print_document", subject=handover, subject_repr=str(handover))
     name = "Акт возврата дел" if which == "return" else "Акт передачи дел"
     return pdf_response(pdf, f"{name} {handover.number}.pdf")

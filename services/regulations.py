@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from services.models import (
     DocumentType,
@@ -114,6 +115,8 @@ def read_document(data: bytes, file_name: str = "") -> Any:
     else:
         try:
             document = yaml.safe_load(text)
+        except ValueError as exc:  # an impossible date such as 2026-02-30 in a YAML date field
+            raise RegulationFileError([f"неверное значение в файле: {exc}"]) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -262,13 +265,16 @@ class _Checker:
             return None
         return value
 
-    def positive_int(self, data, key, path, message) -> int | None:
+    def positive_int(self, data, key, path, message, maximum: int = 365) -> int | None:
         if key not in data or data[key] is None:
             return None
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             shown = value if not isinstance(value, dict | list) else _kind_of(value)
             self.error(f"{path}.{key}", f"{message}, получено «{shown}»")
+            return None
+        if value > maximum:
+            self.error(f"{path}.{key}", f"слишком большое значение {value} (не более {maximum})")
             return None
         return value
 
@@ -340,7 +346,7 @@ def validate_change(document: dict) -> Change:
             continue
         if spec.effective_from is None:
             spec.effective_from = effective_from
-            if effective_from is None and "effective_from" not in document:
+            if effective_from is None:
                 check.error(
                     f"{path}.effective_from",
                     "не указана дата вступления в силу (effective_from файла или услуги)",
@@ -393,7 +399,7 @@ def _validate_service(check, raw, path, known_types, known_services) -> ServiceS
     fields: dict[str, Any] = {}
     for key in ("title", "short_title", "department"):
         value = check.text(raw, key, path, required=(key == "title" and action == "add"),
-                           max_length=1000 if key == "title" else 300)  # fmt: skip
+                           max_length={"title": 1000, "short_title": 200}.get(key, 300))  # fmt: skip
         if key in raw and value:
             fields[key] = value
     deadline = check.positive_int(
@@ -490,7 +496,11 @@ def _validate_documents(check, raw_list, path, known_types) -> list[DocSpec]:
                 f"{item_path}.form", f"неизвестная форма «{form}»: допустимо original, copy, both"
             )
         copies = check.positive_int(
-            raw, "copies", item_path, "число экземпляров должно быть целым числом не меньше 1"
+            raw,
+            "copies",
+            item_path,
+            "число экземпляров должно быть целым числом не меньше 1",
+            maximum=99,
         )
         docs.append(
             DocSpec(
@@ -781,6 +791,14 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
         plan.diff = {**skeleton, "status": "unchanged"}
         return plan
 
+    if current is not None and current.effective_from < start and _used_on_or_after(current, start):
+        errors.append(
+            f"{spec.path}: по редакции услуги «{spec.code}» уже приняты заявления, зарегистрированные "
+            f"{start:%d.%m.%Y} или позже; изменение с этой даты изменило бы их правила. "
+            "Укажите дату вступления в силу позже последнего такого заявления"
+        )
+        return None
+
     if current is not None and current.effective_from == start:
         if current.is_referenced():
             errors.append(
@@ -864,6 +882,20 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
         ),
     }
     return plan
+
+
+def _used_on_or_after(version: ServiceVersion, day: datetime.date) -> bool:
+    for relation in version._meta.related_objects:
+        model = relation.related_model
+        if model._meta.app_label == "services" or "registered_on" not in {
+            f.name for f in model._meta.fields
+        }:
+            continue
+        if model._default_manager.filter(
+            **{relation.field.name: version, "registered_on__gte": day}
+        ).exists():
+            return True
+    return False
 
 
 def _doc_value(doc: DocSpec, key: str) -> str:
@@ -1015,7 +1047,7 @@ def _write_service(plan: ServicePlan, regulation: Regulation | None, load: Regul
     types = {
         t.code: t for t in DocumentType.objects.filter(code__in=[d.code for d in plan.checklist])
     }
-    RequiredDocument.objects.bulk_create(
+    bulk_create_with_history(
         [
             RequiredDocument(
                 version=version,
@@ -1028,7 +1060,9 @@ def _write_service(plan: ServicePlan, regulation: Regulation | None, load: Regul
                 order=index,
             )
             for index, doc in enumerate(plan.checklist, start=1)
-        ]
+        ],
+        RequiredDocument,
+        default_user=load.applied_by,
     )
 
 

@@ -4,9 +4,8 @@ Every write goes through `services.regulations` in one transaction."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import transaction
+from django.utils import timezone
 from rapidfuzz import fuzz
 
 from onewindow.text import normalize_text
@@ -47,10 +46,9 @@ def confirm_regulation_load(load: RegulationLoad, *, actor, allow_past: bool) ->
             raise RegulationFileError(["эти изменения уже применены"])
         data = load.content.encode("utf-8")
         read_document(data, load.file_name)
-        plan = build_plan(
-            parse_change(data, load.file_name),
-            today=datetime.date.fromisoformat(load.diff["today"]),
-        )
+        # today, not the preview's day: a change confirmed later may have become backdated
+        # (then the difference differs and the admin is asked to load the file again)
+        plan = build_plan(parse_change(data, load.file_name), today=timezone.localdate())
         return apply_plan(
             plan, actor=actor, allow_past=allow_past, load=load, expected_diff=load.diff
         )

@@ -82,4 +82,24 @@
       }
     }
   });
+  // Presence check: after each scan the field is emptied and keeps the focus (a USB scanner types
+  // the code and presses Enter); a number that matches nothing beeps.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-scan]");
+    if (!form) return;
+    var field = form.querySelector("input[name=code]");
+    field.value = "";
+    field.focus();
+    if (document.querySelector("#progress [data-beep='1']")) beep();
+  });
+  function beep() {
+    try {
+      var audio = new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator();
+      tone.frequency.value = 440;
+      tone.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.25);
+    } catch (e) { /* no sound device: the red message says it */ }
+  }
 })();

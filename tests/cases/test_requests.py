@@ -98,7 +98,10 @@ def test_open_request_blocks_the_decision_unless_the_chief_overrides(client, chi
     )
     application.refresh_from_db()
     assert application.status == "granted"
-    assert application.events.last().note == "сведения получены по телефону"
+    assert (
+        application.events.last().note
+        == "решение при открытых запросах: сведения получены по телефону"
+    )
 
 
 def test_specialist_cannot_override(specialist, applicant, client):
