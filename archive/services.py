@@ -249,6 +249,8 @@ def scan(check: InventoryCheck, code: str, *, actor) -> tuple[str, str]:
         _, created = InventoryCheckExtra.objects.get_or_create(
             inventory=check, scanned=number, defaults={"archived_file": known}
         )
+        if not created:
+            return "again", f"№ {number} уже отмечено как лишнее."
         if known is not None:
             return (
                 "extra",

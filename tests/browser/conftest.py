@@ -35,3 +35,4 @@ def login(page, live_server, username: str, password: str) -> None:
     page.get_by_label("Имя пользователя").fill(username)
     page.get_by_label("Пароль").fill(password)
     page.keyboard.press("Enter")
+    page.wait_for_load_state()

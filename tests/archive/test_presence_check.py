@@ -1,0 +1,82 @@
+import pytest
+from django.urls import reverse
+
+from archive import services
+from archive.models import ArchivedFile, InventoryCheck
+from cases.services import ensure_case_file
+from onewindow import roles
+from tests.archive.test_archive import box, closed_file, form_data  # noqa: F401  (fixtures)
+from tests.factories import ApplicantFactory, make_user
+from tests.pdf_utils import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive_with_files(client, archivist, office, box):  # noqa: F811
+    box.capacity = None
+    box.save()
+    client.force_login(archivist)
+    for number in ("001", "002", "004", "005а"):
+        case_file = ensure_case_file(
+            ApplicantFactory(office=office, snils="", last_name=f"Полкин{number}"), actor=archivist
+        )
+        client.post(reverse("archive:register"), form_data(case_file, box, archive_number=number))
+    assert ArchivedFile.objects.count() == 4
+    return ArchivedFile.objects.all()
+
+
+@pytest.fixture
+def commission(office, archivist, chief):
+    return [
+        archivist,
+        chief,
+        make_user(roles.SPECIALIST, office, "member3", last_name="Третьякова"),
+    ]
+
+
+def test_commission_of_fewer_than_three_is_refused(client, archivist, chief, archive_with_files):
+    html = client.post(reverse("archive:checks"), {"order_number": "15", "order_date": "2026-11-20",
+                                                   "commission": [archivist.pk, chief.pk]}).content.decode()  # fmt: skip
+    assert "Комиссия — не меньше трёх человек." in html
+    assert not InventoryCheck.objects.exists()
+
+
+def test_scan_results_and_the_act(client, archivist, commission, archive_with_files):
+    client.post(reverse("archive:checks"), {"order_number": "15", "order_date": "2026-11-20",
+                                            "commission": [m.pk for m in commission], "years": "2020"})  # fmt: skip
+    check = InventoryCheck.objects.get()
+    assert check.items.count() == 4
+    scan = reverse("archive:check_scan", args=[check.pk])
+    html = client.post(
+        scan, {"code": "ARCH:krasnooktyabrsky:001"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "№ 001 — найдено" in html and "Найдено 1 из 4" in html
+    html = client.post(scan, {"code": "001"}, headers={"HX-Request": "true"}).content.decode()
+    assert "№ 001 уже отмечено" in html
+    html = client.post(scan, {"code": "999"}, headers={"HX-Request": "true"}).content.decode()
+    assert "№ 999 в архиве не числится" in html and 'data-beep="1"' in html
+    client.post(scan, {"code": "002"})
+    client.post(scan, {"code": "005а"})
+    client.post(reverse("archive:check_finish", args=[check.pk]))
+    missing = ArchivedFile.objects.get(archive_number="004")
+    assert missing.status == "not_found" and missing.last_checked_on is not None
+    assert ArchivedFile.objects.get(archive_number="001").last_checked_on is not None
+    text = pdf_text(client.get(reverse("archive:check_act", args=[check.pk])).content)
+    assert "АКТ ПРОВЕРКИ НАЛИЧИЯ ДЕЛ" in text and "приказ директора от 20.11.2026 № 15" in text
+    assert (
+        "Числится по описям (дел) 4" in text
+        and "Имеется в наличии 3" in text
+        and "Не обнаружено 1" in text
+    )
+    assert "пропущен номер 003" in text and "литерный номер 005а" in text
+    assert "Обнаружено лишних (не числящихся) 1" in text and "999 — в архиве не числится" in text
+    for member in commission:
+        assert member.full_name in text
+
+
+def test_technical_errors():
+    assert services.technical_errors(["1", "2", "4", "4а"]) == [
+        "литерный номер 4а",
+        "пропущен номер 3",
+    ]
