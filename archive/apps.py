@@ -27,7 +27,10 @@ class ArchiveConfig(AppConfig):
             f"archive.{action}_{model}"
             for model in ("archivedfile", "location", "fileissue")
             for action in ("add", "change", "view")
-        ] + ["archive.view_retentionrule", "cases.view_entitlement"]
+        ] + [
+            "archive.view_retentionrule", "cases.view_entitlement", "archive.add_destructionact",
+            "archive.view_destructionact", "archive.execute_destructionact",
+        ]  # fmt: skip
         viewer = [
             "archive.view_archivedfile",
             "archive.view_location",
@@ -37,8 +40,8 @@ class ArchiveConfig(AppConfig):
         roles.register_role_permissions(
             {
                 roles.ARCHIVIST: archivist,
-                roles.CHIEF: viewer,
-                roles.DIRECTOR: viewer,
+                roles.CHIEF: [*viewer, "archive.agree_destructionact"],
+                roles.DIRECTOR: [*viewer, "archive.approve_destructionact"],
                 roles.ADMIN: [
                     "archive.view_retentionrule",
                     "archive.change_retentionrule",

@@ -306,3 +306,118 @@ class InventoryCheckExtra(models.Model):
 
     def __str__(self) -> str:
         return self.scanned
+
+
+class DestructionAct(models.Model):
+    """Акт о выделении к уничтожению документов, не подлежащих хранению."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "проект"
+        AGREED = "agreed", "согласован ЭК"
+        APPROVED = "approved", "утверждён директором"
+        EXECUTED = "executed", "дела уничтожены"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField("номер")
+    act_date = models.DateField("дата акта")
+    place = models.CharField("место составления", max_length=100, default="Волгоград")
+    basis = models.CharField(
+        "основание", max_length=500,
+        default="Перечень типовых управленческих архивных документов, образующихся в процессе деятельности "
+        "государственных органов, органов местного самоуправления и организаций, с указанием сроков их хранения "
+        "(приказ Росархива от 20.12.2019 № 236)",
+    )  # fmt: skip
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    compiled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="составил",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    protocol_number = models.CharField("протокол ЭК №", max_length=50, blank=True)
+    protocol_date = models.DateField("протокол ЭК от", null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_on = models.DateField("утверждён", null=True, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    executed_on = models.DateField("дела уничтожены", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "акт о выделении к уничтожению"
+        verbose_name_plural = "акты о выделении к уничтожению"
+        ordering = ["-act_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "act_date", "number"], name="destruction_act_number"
+            )
+        ]
+        permissions = [
+            ("agree_destructionact", "Вносит согласование ЭК"),
+            ("approve_destructionact", "Утверждает акт о выделении к уничтожению"),
+            ("execute_destructionact", "Отмечает уничтожение дел"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Акт № {self.number} от {self.act_date:%d.%m.%Y}"
+
+
+class DestructionItem(models.Model):
+    """A line of the act: a snapshot that outlives the file it describes."""
+
+    act = models.ForeignKey(DestructionAct, on_delete=models.CASCADE, related_name="items")
+    archived_file = models.ForeignKey(ArchivedFile, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("заголовок дела", max_length=500)
+    dates = models.CharField("крайние даты", max_length=50)
+    year = models.PositiveSmallIntegerField("год")
+    inventory = models.CharField("номер описи", max_length=50)
+    index = models.CharField("индекс дела", max_length=32)
+    count = models.PositiveSmallIntegerField("количество дел", default=1)
+    retention = models.CharField("срок хранения и статья перечня", max_length=500)
+    note = models.CharField("примечание", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "дело в акте"
+        verbose_name_plural = "дела в акте"
+        ordering = ["act", "year", "index", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PersonalDataDestruction(models.Model):
+    """Акт об уничтожении персональных данных (152-ФЗ, приказ Роскомнадзора № 179), kept 3 years."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    act = models.OneToOneField(
+        DestructionAct, on_delete=models.PROTECT, related_name="pd_destruction"
+    )
+    destroyed_on = models.DateField("дата уничтожения")
+    destroyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    subjects = models.JSONField("субъекты", default=list)
+    data_categories = models.TextField("уничтоженные персональные данные")
+    media = models.CharField("носители", max_length=300)
+    reason = models.CharField("причина", max_length=500)
+    event_log = models.JSONField("выгрузка журнала событий", default=list)
+    keep_until = models.DateField("хранить до")
+
+    class Meta:
+        verbose_name = "акт об уничтожении персональных данных"
+        verbose_name_plural = "акты об уничтожении персональных данных"
+
+    def __str__(self) -> str:
+        return f"Уничтожение ПД по акту № {self.act.number}"

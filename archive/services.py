@@ -317,3 +317,206 @@ def check_result(check: InventoryCheck) -> dict:
         "extras": list(check.extras.select_related("archived_file")),
         "errors": technical_errors([i.archived_file.archive_number for i in items]),
     }
+
+
+# --- Destruction ----------------------------------------------------------------------------------
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+
+from archive.models import DestructionAct, DestructionItem, PersonalDataDestruction  # noqa: E402
+from cases.models import Applicant, ApplicationDocument  # noqa: E402
+from onewindow.models import AccessLog  # noqa: E402
+from onewindow.numbering import next_number  # noqa: E402
+
+ANONYMOUS = "Обезличено"
+
+
+def eligible_files(office, act_date: datetime.date):
+    """Files whose retention ended by 1 January of the act's year; never permanent files, files
+    issued out or under a legal hold, files of a person with a live measure, or files already in
+    another act."""
+    first_of_year = datetime.date(act_date.year, 1, 1)
+    live_people = Entitlement.objects.exclude(status=Entitlement.Status.STOPPED).values(
+        "applicant_id"
+    )
+    in_acts = DestructionItem.objects.exclude(act__status=DestructionAct.Status.EXECUTED).values(
+        "archived_file_id"
+    )
+    return (
+        ArchivedFile.objects.filter(
+            office=office,
+            status=ArchivedFile.Status.IN_ARCHIVE,
+            legal_hold=False,
+            retention_rule__permanent=False,
+            eligible_from__isnull=False,
+            eligible_from__lte=first_of_year,
+        )
+        .exclude(case_file__applicant_id__in=live_people)
+        .exclude(pk__in=in_acts)
+        .select_related("retention_rule")
+        .order_by("year", "nomenclature_index", "archive_number")
+    )
+
+
+def draft_act(*, actor, act_date: datetime.date) -> DestructionAct:
+    if not actor.has_perm("archive.add_destructionact"):
+        raise PermissionDenied("Акт составляет архивариус")
+    with transaction.atomic():
+        files = list(
+            eligible_files(actor.office, act_date).select_for_update(of=("self",))
+            if _has_of()
+            else eligible_files(actor.office, act_date)
+        )
+        if not files:
+            raise ArchiveError(
+                f"Нет дел, срок хранения которых истёк к 01.01.{act_date.year}: акт составлять не из чего.",
+                field="act_date",
+            )
+        act = DestructionAct(office=actor.office, number=next_number(actor.office, "destruction", act_date.year),
+                             act_date=act_date, compiled_by=actor)  # fmt: skip
+        _save(act, actor)
+        DestructionItem.objects.bulk_create(
+            [
+                DestructionItem(
+                    act=act,
+                    archived_file=f,
+                    title=f.title,
+                    dates=f.dates_display,
+                    year=f.year,
+                    inventory=f"опись за {f.year} г.",
+                    index=f.nomenclature_index,
+                    retention=f"{f.retention_rule.period_display}, {f.retention_rule.legal_basis}",
+                )
+                for f in files
+            ]
+        )
+    return act
+
+
+def _has_of() -> bool:
+    from django.db import connection
+
+    return connection.features.has_select_for_update_of
+
+
+def agree_act(
+    act: DestructionAct, *, actor, protocol_number: str, protocol_date: datetime.date
+) -> DestructionAct:
+    if not actor.has_perm("archive.agree_destructionact"):
+        raise PermissionDenied("Согласование ЭК вносит главный специалист")
+    if not protocol_number.strip() or protocol_date is None:
+        raise ArchiveError("Укажите номер и дату протокола ЭК.", field="protocol_number")
+    with transaction.atomic():
+        act = DestructionAct.objects.select_for_update().get(pk=act.pk)
+        if act.status != DestructionAct.Status.DRAFT:
+            raise ArchiveError(f"Акт уже {act.get_status_display()}.")
+        act.protocol_number, act.protocol_date, act.agreed_by = (
+            protocol_number.strip(),
+            protocol_date,
+            actor,
+        )
+        act.status = DestructionAct.Status.AGREED
+        _save(act, actor)
+    return act
+
+
+def approve_act(act: DestructionAct, *, actor) -> DestructionAct:
+    if not actor.has_perm("archive.approve_destructionact"):
+        raise PermissionDenied("Акт утверждает директор")
+    with transaction.atomic():
+        act = DestructionAct.objects.select_for_update().get(pk=act.pk)
+        if act.status == DestructionAct.Status.DRAFT:
+            raise ArchiveError("Акт ещё не согласован экспертной комиссией.")
+        if act.status != DestructionAct.Status.AGREED:
+            raise ArchiveError(f"Акт уже {act.get_status_display()}.")
+        act.status, act.approved_by, act.approved_on = (
+            DestructionAct.Status.APPROVED,
+            actor,
+            timezone.localdate(),
+        )
+        _save(act, actor)
+    return act
+
+
+def execute_act(
+    act: DestructionAct, *, actor, destroyed_on: datetime.date | None = None
+) -> PersonalDataDestruction:
+    """The files were destroyed: erase their documents and personal data; an applicant with no
+    other live file is anonymised (history included). The acts stay."""
+    if not actor.has_perm("archive.execute_destructionact"):
+        raise PermissionDenied("Уничтожение отмечает архивариус")
+    destroyed_on = destroyed_on or timezone.localdate()
+    with transaction.atomic():
+        act = DestructionAct.objects.select_for_update().get(pk=act.pk)
+        if act.status != DestructionAct.Status.APPROVED:
+            raise ArchiveError("Уничтожить можно только по утверждённому директором акту.")
+        subjects, people = [], set()
+        for item in act.items.select_related("archived_file__case_file__applicant"):
+            archived = item.archived_file
+            if archived.status == ArchivedFile.Status.ISSUED:
+                raise ArchiveError(
+                    f"Дело № {archived.archive_number} выдано: уничтожение невозможно, пока оно не возвращено."
+                )
+            archived.status = ArchivedFile.Status.DESTROYED
+            _save(archived, actor)
+            case_file = archived.case_file
+            ApplicationDocument.objects.filter(application__case_file=case_file).delete()
+            case_file.applications.update(
+                representative_name="",
+                representative_document="",
+                representative_authority="",
+                note="",
+            )
+            people.add(case_file.applicant_id)
+        event_log = list(
+            AccessLog.objects.filter(subject_type="cases.applicant", subject_id__in=[str(p) for p in people])
+            .order_by("at").values("at", "username", "event", "result", "ip_address")
+        )  # fmt: skip
+        for entry in event_log:
+            entry["at"] = entry["at"].isoformat()
+        for applicant in Applicant.objects.filter(pk__in=people):
+            # another file of theirs that is not destroyed (open, or in the archive), or a live measure
+            live = applicant.case_files.exclude(
+                archived__status=ArchivedFile.Status.DESTROYED
+            ).exists()
+            live = (
+                live
+                or Entitlement.objects.filter(applicant=applicant)
+                .exclude(status=Entitlement.Status.STOPPED)
+                .exists()
+            )
+            subjects.append({"id": applicant.pk, "anonymised": not live})
+            if not live:
+                anonymise(applicant, actor=actor)
+        act.status, act.executed_by, act.executed_on = (
+            DestructionAct.Status.EXECUTED,
+            actor,
+            destroyed_on,
+        )
+        _save(act, actor)
+        pd = PersonalDataDestruction.objects.create(
+            office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=subjects,
+            data_categories="фамилия, имя, отчество; дата и место рождения; СНИЛС; реквизиты документа, удостоверяющего "
+            "личность; адреса; телефон, электронная почта; сведения о льготных категориях; документы личного дела",
+            media="бумажные личные дела; записи информационной системы OneWindow",
+            reason=f"истечение сроков хранения (акт о выделении к уничтожению № {act.number} от {act.act_date:%d.%m.%Y})",
+            event_log=event_log, keep_until=datetime.date(destroyed_on.year + 3, destroyed_on.month, min(destroyed_on.day, 28)),
+        )  # fmt: skip
+    return pd
+
+
+def anonymise(applicant: Applicant, *, actor) -> None:
+    applicant.snils = ""
+    applicant.last_name, applicant.first_name, applicant.middle_name = ANONYMOUS, ANONYMOUS, ""
+    applicant.birth_date = datetime.date(1900, 1, 1)
+    for name in ("birth_place", "id_series", "id_number", "id_issued_by", "id_unit_code", "reg_address",
+                 "actual_address", "phone", "email"):  # fmt: skip
+        setattr(applicant, name, "")
+    applicant.id_issued_date = None
+    applicant.is_anonymised = True
+    applicant.save()
+    applicant.categories.all().delete()
+    # the history keeps old values: erase it too, leaving one record of the anonymisation
+    Applicant.history.filter(id=applicant.pk).delete()
+    applicant._history_user = actor
+    applicant.save()

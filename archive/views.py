@@ -472,3 +472,111 @@ def check_act(request, pk: int):
     pdf = render_pdf("archive/check_act_pdf.html", {**_check_context(check), "office": check.office,
                                                     "commission": check.commission.all()})  # fmt: skip
     return pdf_response(pdf, f"Акт проверки наличия {check.order_number}.pdf")
+
+
+# --- Destruction acts -----------------------------------------------------------------------------
+
+from archive.models import DestructionAct  # noqa: E402
+
+
+@login_required
+@permission_required("archive.view_destructionact", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def acts(request):
+    today = timezone.localdate()
+    if request.method == "POST":
+        try:
+            act_date = forms.DateField().clean(request.POST.get("act_date") or today)
+            act = services.draft_act(actor=request.user, act_date=act_date)
+        except forms.ValidationError:
+            messages.error(request, "Неверная дата акта.")
+        except services.ArchiveError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"Составлен проект акта № {act.number}: дел {act.items.count()}."
+            )
+            return redirect("archive:act", pk=act.pk)
+        return redirect("archive:acts")
+    eligible = services.eligible_files(request.user.office, today).count()
+    return render(request, "archive/acts.html", {"acts": DestructionAct.objects.for_user(request.user)[:50],
+                                                 "eligible": eligible, "today": today})  # fmt: skip
+
+
+@login_required
+@permission_required("archive.view_destructionact", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def act_detail(request, pk: int):
+    act = get_for_user_or_404(
+        request,
+        DestructionAct.objects.select_related(
+            "compiled_by", "agreed_by", "approved_by", "executed_by"
+        ),
+        pk=pk,
+    )
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "agree":
+                protocol_date = forms.DateField(required=False).clean(
+                    request.POST.get("protocol_date")
+                )
+                services.agree_act(act, actor=request.user, protocol_number=request.POST.get("protocol_number", ""),
+                                   protocol_date=protocol_date)  # fmt: skip
+            elif step == "approve":
+                services.approve_act(act, actor=request.user)
+            elif step == "execute":
+                if request.POST.get("confirm") != "1":
+                    raise services.ArchiveError(
+                        "Подтвердите, что дела уничтожены: действие необратимо."
+                    )
+                services.execute_act(act, actor=request.user)
+            else:
+                raise services.ArchiveError("Неизвестное действие.")
+        except forms.ValidationError:
+            messages.error(request, "Неверная дата протокола.")
+        except services.ArchiveError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Готово.")
+        return redirect("archive:act", pk=pk)
+    years = sorted({item.year for item in act.items.all()})
+    return render(
+        request,
+        "archive/act.html",
+        {"act": act, "items": act.items.all()[:200], "count": act.items.count(), "years": years},
+    )
+
+
+@login_required
+@permission_required("archive.view_destructionact", raise_exception=True)
+def act_pdf(request, pk: int):
+    act = get_for_user_or_404(
+        request,
+        DestructionAct.objects.select_related("office", "compiled_by", "approved_by"),
+        pk=pk,
+    )
+    items = list(act.items.all())
+    years = sorted({item.year for item in items})
+    log_access(request, event="print_document", subject=act, subject_repr=str(act))
+    pdf = render_pdf("archive/destruction_act_pdf.html", {"act": act, "items": items, "office": act.office,
+                                                          "years": years, "total": sum(i.count for i in items)})  # fmt: skip
+    return pdf_response(pdf, f"Акт о выделении к уничтожению {act.number}.pdf")
+
+
+@login_required
+@permission_required("archive.view_destructionact", raise_exception=True)
+def pd_act_pdf(request, pk: int):
+    act = get_for_user_or_404(request, DestructionAct.objects.select_related("office"), pk=pk)
+    if not hasattr(act, "pd_destruction"):
+        messages.error(
+            request, "Акт об уничтожении персональных данных составляется после уничтожения дел."
+        )
+        return redirect("archive:act", pk=pk)
+    pd = act.pd_destruction
+    anonymised = sum(1 for subject in pd.subjects if subject.get("anonymised"))
+    pdf = render_pdf(
+        "archive/pd_act_pdf.html",
+        {"act": act, "pd": pd, "office": act.office, "anonymised": anonymised},
+    )
+    return pdf_response(pdf, f"Акт об уничтожении ПД {act.number}.pdf")

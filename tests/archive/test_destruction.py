@@ -1,0 +1,131 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from archive import services
+from archive.models import ArchivedFile, DestructionAct, Location, RetentionRule
+from cases.models import Applicant, ApplicationDocument, Entitlement
+from cases.services import ensure_case_file
+from onewindow.audit import log_access
+from services.models import Service
+from tests.factories import ApplicantFactory
+from tests.pdf_utils import pdf_text
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def files(office, archivist, catalogue):
+    room = Location.objects.create(office=office, kind="room", name="1")
+    box = Location.objects.create(office=office, kind="box", name="К-9", parent=room)
+    five = RetentionRule.objects.get(code="benefit-recipient")
+    forever = RetentionRule.objects.get(code="rehabilitated")
+
+    def make(name, event, rule=five, **extra):
+        person = ApplicantFactory(office=office, snils="", last_name=name)
+        case_file = ensure_case_file(person, actor=archivist)
+        return ArchivedFile.objects.create(
+            office=office, case_file=case_file, archive_number=name, nomenclature_index="07-15", year=event.year,
+            sheets=5, title=f"Личное дело {name}", start_date=D(2015, 1, 1), end_date=event, event_date=event,
+            retention_rule=rule, eligible_from=rule.eligible_from(event), location=box, registered_by=archivist, **extra,
+        )  # fmt: skip
+
+    return {
+        "old": make("Старов", D(2020, 6, 1)),  # retention ended 2025: eligible from 01.01.2026
+        "young": make("Молодов", D(2021, 3, 1)),  # eligible from 01.01.2027
+        "forever": make("Вечнов", D(2000, 1, 1), rule=forever),
+        "hold": make("Запретов", D(2019, 1, 1), legal_hold=True),
+        "issued": make("Выданов", D(2019, 1, 1), status="issued"),
+    }
+
+
+def test_only_files_past_retention_by_1_january_are_eligible(files, office, archivist):
+    person = files["old"].case_file.applicant
+    live = ApplicantFactory(office=office, snils="", last_name="Живов")
+    live_file = ensure_case_file(live, actor=archivist)
+    ArchivedFile.objects.create(
+        office=office, case_file=live_file, archive_number="Живов", nomenclature_index="07-15", year=2019, sheets=1,
+        title="Личное дело Живов", start_date=D(2015, 1, 1), end_date=D(2019, 1, 1), event_date=D(2019, 1, 1),
+        retention_rule=files["old"].retention_rule, eligible_from=D(2025, 1, 1), location=files["old"].location,
+        registered_by=archivist,
+    )  # fmt: skip
+    Entitlement.objects.create(office=office, applicant=live, case_file=live_file,
+                               service=Service.objects.get(code="asp"), start_date=D(2024, 1, 1))  # fmt: skip
+    eligible = {f.archive_number for f in services.eligible_files(office, D(2026, 11, 24))}
+    assert eligible == {"Старов"}
+    assert {f.archive_number for f in services.eligible_files(office, D(2025, 12, 31))} == set()
+    assert person.pk
+
+
+def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, director, specialist):
+    log_access(
+        None, event="view_applicant", subject=files["old"].case_file.applicant, user=specialist
+    )
+    act = services.draft_act(actor=archivist, act_date=D(2026, 11, 24))
+    assert act.items.count() == 1
+    with pytest.raises(services.ArchiveError, match="Акт ещё не согласован экспертной комиссией"):
+        services.approve_act(act, actor=director)
+    with pytest.raises(PermissionDenied):
+        services.agree_act(act, actor=archivist, protocol_number="3", protocol_date=D(2026, 11, 20))
+    services.agree_act(act, actor=chief, protocol_number="3", protocol_date=D(2026, 11, 20))
+    with pytest.raises(PermissionDenied):
+        services.approve_act(act, actor=archivist)
+    services.approve_act(act, actor=director)
+    with pytest.raises(PermissionDenied):
+        services.execute_act(act, actor=chief)
+
+    client.force_login(archivist)
+    html = client.post(
+        reverse("archive:act", args=[act.pk]), {"step": "execute"}, follow=True
+    ).content.decode()
+    assert "Подтвердите, что дела уничтожены" in html
+    client.post(reverse("archive:act", args=[act.pk]), {"step": "execute", "confirm": "1"})
+    act.refresh_from_db()
+    assert act.status == "executed"
+    old = ArchivedFile.objects.get(archive_number="Старов")
+    assert old.status == "destroyed"
+    person = Applicant.objects.get(pk=old.case_file.applicant_id)
+    assert (
+        person.is_anonymised
+        and person.last_name == "Обезличено"
+        and person.snils == ""
+        and person.reg_address == ""
+    )
+    assert not person.history.exclude(
+        last_name="Обезличено"
+    ).exists()  # no old values left in history
+    assert not ApplicationDocument.objects.filter(application__case_file=old.case_file).exists()
+
+    text = pdf_text(client.get(reverse("archive:act_pdf", args=[act.pk])).content)
+    assert "УТВЕРЖДАЮ" in text and f"АКТ № {act.number}" in text
+    assert "о выделении к уничтожению документов, не подлежащих хранению" in text
+    flat = text.replace(" ", "")
+    for column in (
+        "№ п/п",
+        "Заголовок дела",
+        "Крайние даты",
+        "Номера описей",
+        "Индекс дела",
+        "Количество дел",
+        "Сроки хранения и номера статей по перечню",
+        "Примечание",
+    ):
+        assert column.replace(" ", "") in flat, column
+    assert "Личное дело Старов" in text and "Итого 1 дел за 2020 годы." in text
+    assert "Протокол ЭК от 20.11.2026 № 3" in text
+    pd = pdf_text(client.get(reverse("archive:pd_act_pdf", args=[act.pk])).content)
+    assert (
+        "АКТ ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ" in pd and "обезличено записей о гражданах: 1" in pd
+    )
+    assert "Выгрузка журнала событий" in pd and "specialist" in pd and "хранится до" in pd
+
+
+def test_act_with_nothing_eligible_is_refused(files, archivist):
+    with pytest.raises(
+        services.ArchiveError, match=r"Нет дел, срок хранения которых истёк к 01\.01\.2025"
+    ):
+        services.draft_act(actor=archivist, act_date=D(2025, 6, 1))
+    assert not DestructionAct.objects.exists()
