@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile
+.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile bench-archive
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,6 @@ bench-counter: install
 
 bench-reconcile: install
 	$(PY) bench/reconcile.py
+
+bench-archive: install
+	$(PY) bench/archive.py

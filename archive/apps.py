@@ -8,6 +8,7 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Q
 
+        from archive import jobs  # noqa: F401  (registers the background renders)
         from archive.models import FileIssue
         from onewindow import navigation, roles, work
 

@@ -105,6 +105,19 @@ class LocationForm(forms.Form):
         self.fields["parent"].label_from_instance = lambda loc: loc.path
 
 
+BACKGROUND_ROWS = 1000
+CHUNK_FROM = 300
+
+
+def render_big_pdf(template: str, context: dict, *, rows_key: str, progress=None) -> bytes:
+    """One pass for an ordinary document, chunks laid out in parallel for a long one."""
+    from onewindow.pdf import render_pdf_chunked
+
+    if len(context[rows_key]) <= CHUNK_FROM:
+        return render_pdf(template, context)
+    return render_pdf_chunked(template, context, rows_key=rows_key, progress=progress)
+
+
 def _qr(text: str) -> str:
     import segno
 
@@ -559,8 +572,25 @@ def act_pdf(request, pk: int):
     items = list(act.items.all())
     years = sorted({item.year for item in items})
     log_access(request, event="print_document", subject=act, subject_repr=str(act))
-    pdf = render_pdf("archive/destruction_act_pdf.html", {"act": act, "items": items, "office": act.office,
-                                                          "years": years, "total": sum(i.count for i in items)})  # fmt: skip
+    context = {
+        "act": act,
+        "items": items,
+        "office": act.office,
+        "years": years,
+        "total": sum(i.count for i in items),
+    }
+    if (
+        len(items) > BACKGROUND_ROWS
+    ):  # thousands of rows: rendered by a worker, the page does not wait
+        from onewindow.jobs import enqueue_job
+
+        job = enqueue_job("archive.render_act", actor=request.user, params={"act": act.pk})
+        messages.info(
+            request,
+            f"Акт из {len(items)} дел формируется в фоне; ссылка появится, когда он будет готов.",
+        )
+        return redirect("job_status", pk=job.pk)
+    pdf = render_big_pdf("archive/destruction_act_pdf.html", context, rows_key="items")
     return pdf_response(pdf, f"Акт о выделении к уничтожению {act.number}.pdf")
 
 

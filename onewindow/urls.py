@@ -36,6 +36,7 @@ urlpatterns = [
         name="handover_return_act",
     ),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("calendar/", views.calendar_year, name="calendar"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),
     path(

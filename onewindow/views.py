@@ -113,6 +113,27 @@ def calendar_override_delete(request, pk: int):
     return redirect("calendar_year", year=year)
 
 
+@login_required
+def job_file(request, pk: int):
+    """The file a job produced, to the users of its office only."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.http import FileResponse
+
+    job = get_for_user_or_404(request, Job.objects.all(), pk=pk)
+    relative = (job.result or {}).get("file")
+    if job.status != Job.Status.DONE or not relative:
+        raise Http404("Файл ещё не готов")
+    path = (Path(settings.MEDIA_ROOT) / relative).resolve()
+    if not str(path).startswith(str(Path(settings.MEDIA_ROOT).resolve())) or not path.is_file():
+        raise Http404("Файл не найден")
+    log_access(
+        request, event="print_document", subject=job, subject_repr=job.result.get("title", "")
+    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
 # --- Error pages: Russian, in the base layout, never a debug page ----------------------------
 
 

@@ -5,7 +5,7 @@ from archive import services
 from archive.models import ArchivedFile, InventoryCheck
 from cases.services import ensure_case_file
 from onewindow import roles
-from tests.archive.test_archive import box, closed_file, form_data  # noqa: F401  (fixtures)
+from tests.archive.test_archive import form_data
 from tests.factories import ApplicantFactory, make_user
 from tests.pdf_utils import pdf_text
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def archive_with_files(client, archivist, office, box):  # noqa: F811
+def archive_with_files(client, archivist, office, box):
     box.capacity = None
     box.save()
     client.force_login(archivist)
