@@ -51,6 +51,14 @@ class RetentionRule(models.Model):
     def period_display(self) -> str:
         return "постоянно" if self.permanent else f"{self.years} лет"
 
+    @property
+    def act_reference(self) -> str:
+        """«5 лет, ст. 900»: the period and the article, as the act's column asks."""
+        import re
+
+        article = re.search(r"ст\.\s*\d+[а-я]?", self.legal_basis)
+        return f"{self.period_display}, {article.group(0) if article else self.legal_basis}"
+
     def eligible_from(self, event_date: datetime.date | None) -> datetime.date | None:
         """A file may be destroyed from 1 January of the year after its retention ends."""
         if self.permanent or event_date is None:

@@ -385,7 +385,7 @@ def draft_act(*, actor, act_date: datetime.date) -> DestructionAct:
                     year=f.year,
                     inventory=f"опись за {f.year} г.",
                     index=f.nomenclature_index,
-                    retention=f"{f.retention_rule.period_display}, {f.retention_rule.legal_basis}",
+                    retention=f.retention_rule.act_reference,
                 )
                 for f in files
             ]

@@ -76,12 +76,12 @@ def main() -> None:
     act = DestructionAct.objects.filter(office=office).first() or DestructionAct.objects.create(
         office=office, number=1, act_date=datetime.date(2026, 11, 24), compiled_by=user
     )
-    if act.items.count() < N_FILES:
+    if act.items.count() < N_FILES or act.items.exclude(retention=rule.act_reference).exists():
         act.items.all().delete()
         DestructionItem.objects.bulk_create([
             DestructionItem(act=act, archived_file=f, title=f.title, dates=f.dates_display, year=f.year,
                             inventory="опись за 2019 г.", index=f.nomenclature_index,
-                            retention=f"{rule.period_display}, {rule.legal_basis}")
+                            retention=rule.act_reference)
             for f in files
         ], batch_size=1000)  # fmt: skip
     items = list(act.items.all())

@@ -89,7 +89,11 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
         "Примечание",
     ):
         assert column.replace(" ", "") in flat, column
-    assert "Личное дело Старов" in text and "Итого 1 дел за 2020 годы." in text
+    assert (
+        "Личное дело Старов" in text
+        and "Итого 1 дел за 2020 годы." in text
+        and "5 лет, ст. 900" in text
+    )
     assert "Протокол ЭК от 20.11.2026 № 3" in text
     pd = pdf_text(client.get(reverse("archive:pd_act_pdf", args=[act.pk])).content)
     assert (
