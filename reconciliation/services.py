@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from rapidfuzz.distance import Levenshtein
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import Applicant, Application, Entitlement
 from onewindow.identity import full_name_key, is_valid_snils, snils_digits
@@ -428,7 +429,7 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome) -> None:
                         assigned_to_id=owners.get(applicant_id),
                     )
                 )
-        Selection.objects.bulk_create(new_items, batch_size=2000)
+        bulk_create_with_history(new_items, Selection, batch_size=2000, default_user=run.created_by)
         InvalidRow.objects.bulk_create(
             [
                 InvalidRow(run=run, row_number=n, reason=r[:500], data=d)

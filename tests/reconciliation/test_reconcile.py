@@ -71,6 +71,7 @@ def test_cli_csv_cp1251_semicolon_counts_and_selections(recipients, tmp_path, ca
     )
     assert items[a.pk].event_date == D(2026, 11, 1)
     assert items[a.pk].assigned_to is not None
+    assert Selection.history.filter(history_type="+").count() == 3  # created with history
     invalid = InvalidRow.objects.get()
     assert (
         invalid.row_number == 8
