@@ -22,6 +22,7 @@ urlpatterns = [
     path("applications/<int:pk>/notice.pdf", views.application_notice, name="notice"),
     path("applications/<int:pk>/<slug:action>/", views.application_transition, name="transition"),
     path("files/<int:pk>/", views.casefile_detail, name="casefile"),
+    path("measures/<int:pk>/status/", views.entitlement_status, name="entitlement_status"),
     path("journal/", views.journal, name="journal"),
     path("requests/", request_views.request_list, name="requests"),
     path("interagency/<int:pk>/", request_views.interagency_detail, name="interagency"),

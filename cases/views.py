@@ -186,6 +186,33 @@ def applicant_category_remove(request, pk: int, item_pk: int):
     return redirect("cases:applicant", pk=applicant.pk)
 
 
+@login_required
+@permission_required("cases.change_entitlement", raise_exception=True)
+@require_POST
+def entitlement_status(request, pk: int):
+    """The chief suspends, stops or resumes a measure, with the reason."""
+    entitlement = get_for_user_or_404(
+        request, Entitlement.objects.select_related("applicant"), pk=pk
+    )
+    status = request.POST.get("status", "")
+    try:
+        day = datetime.date.fromisoformat(request.POST["on"]) if request.POST.get("on") else None
+    except ValueError:
+        messages.error(request, "Неверная дата.")
+        return redirect("cases:applicant", pk=entitlement.applicant_id)
+    try:
+        services.change_entitlement_status(
+            entitlement, status, actor=request.user, reason=request.POST.get("reason", ""), on=day
+        )
+    except services.CounterError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Мера «{entitlement.service}»: {Entitlement.Status(status).label}."
+        )
+    return redirect("cases:applicant", pk=entitlement.applicant_id)
+
+
 # --- Applications -----------------------------------------------------------------------------
 
 

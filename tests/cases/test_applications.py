@@ -384,3 +384,29 @@ def test_counter_pages_have_fixed_query_counts(
     with django_assert_max_num_queries(16 + NAV):
         client.get(reverse("cases:journal"))
     assert ApplicationDocument.objects.exists()
+
+
+def test_chief_stops_a_measure_with_a_reason_and_a_specialist_cannot(
+    client, chief, specialist, applicant
+):
+    from cases.services import ensure_case_file
+
+    measure = Entitlement.objects.create(office=applicant.office, applicant=applicant,
+                                         case_file=ensure_case_file(applicant, actor=chief),
+                                         service=Service.objects.get(code="asp"), start_date=D(2025, 1, 1))  # fmt: skip
+    url = reverse("cases:entitlement_status", args=[measure.pk])
+    client.force_login(specialist)
+    assert client.post(url, {"status": "stopped", "reason": "снят с учёта"}).status_code == 403
+    client.force_login(chief)
+    html = client.post(url, {"status": "stopped", "reason": ""}, follow=True).content.decode()
+    assert "Укажите основание изменения меры." in html
+    client.post(
+        url, {"status": "stopped", "reason": "снят с учёта по заявлению", "on": "2026-11-20"}
+    )
+    measure.refresh_from_db()
+    assert (measure.status, measure.end_date, measure.status_reason) == (
+        "stopped",
+        D(2026, 11, 20),
+        "снят с учёта по заявлению",
+    )
+    assert measure.history.first().history_user == chief
