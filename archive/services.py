@@ -13,20 +13,16 @@ from django.utils import timezone
 from archive.models import ArchivedFile, FileIssue, Location, RetentionRule
 from cases.models import CaseFile, Entitlement
 from onewindow import workdays
+from onewindow.errors import DomainError, save_with_actor
 
 DEFAULT_ISSUE_DAYS = 1
 
 
-class ArchiveError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ArchiveError(DomainError):
+    """A refusal in the archive."""
 
 
-def _save(obj, actor) -> None:
-    obj._history_user = actor
-    obj.save()
+_save = save_with_actor
 
 
 def check_box(location: Location, *, extra: int = 1) -> None:

@@ -25,24 +25,17 @@ from cases.models import (
     Entitlement,
 )
 from onewindow import workdays
+from onewindow.errors import DomainError, save_with_actor
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
 from services.models import RequiredDocument, Service, ServiceVersion
 
 
-class CounterError(Exception):
-    """A refusal with a Russian message; `field` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None, link: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.link = link
+class CounterError(DomainError):
+    """A refusal at the counter."""
 
 
-def _save(obj, actor) -> None:
-    obj._history_user = actor
-    obj.save()
+_save = save_with_actor
 
 
 # --- Applicants -------------------------------------------------------------------------------

@@ -12,15 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from onewindow import work
+from onewindow.errors import DomainError
 from onewindow.models import Handover, HandoverItem, User
 from onewindow.numbering import next_number
 
 
-class HandoverError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class HandoverError(DomainError):
+    """A refused handover."""
 
 
 def _describe(kind: work.WorkKind, obj) -> tuple[str, datetime.date | None]:

@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Applicant, Application, Entitlement
+from onewindow.errors import DomainError
 from onewindow.identity import full_name_key, is_valid_snils, snils_digits
 from reconciliation.models import (
     AmbiguousRow,
@@ -459,11 +460,8 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome) -> None:
 # --- Working out items ------------------------------------------------------------------------
 
 
-class SelectionError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class SelectionError(DomainError):
+    """A refusal while working out selections."""
 
 
 def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -> Selection:
