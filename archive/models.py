@@ -152,6 +152,7 @@ class ArchivedFile(models.Model):
         "состояние", max_length=16, choices=Status.choices, default=Status.IN_ARCHIVE, db_index=True
     )
     legal_hold = models.BooleanField("запрет уничтожения (суд, проверка)", default=False)
+    legal_hold_reason = models.CharField("основание запрета", max_length=300, blank=True)
     last_checked_on = models.DateField("проверено наличие", null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -161,6 +161,33 @@ def move_file(item: ArchivedFile, location: Location, *, actor) -> ArchivedFile:
     return item
 
 
+def set_legal_hold(item: ArchivedFile, *, hold: bool, reason: str = "", actor) -> ArchivedFile:
+    """Forbid destroying the file (a court case, an inspection) or lift the ban; the reason is
+    kept with the file and in its history."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        item = ArchivedFile.objects.select_for_update().get(pk=item.pk)
+        if item.status == ArchivedFile.Status.DESTROYED:
+            raise ArchiveError("Дело уничтожено: запрет уничтожения не ставится.")
+        if hold and not reason:
+            raise ArchiveError(
+                "Укажите основание запрета (например, запрос суда, № и дата).", field="reason"
+            )
+        if hold == item.legal_hold:
+            raise ArchiveError(
+                "Запрет уничтожения уже установлен." if hold else "Запрета уничтожения нет."
+            )
+        item.legal_hold = hold
+        item.legal_hold_reason = reason if hold else ""
+        item._change_reason = (
+            f"Запрет уничтожения: {reason}"
+            if hold
+            else f"Запрет уничтожения снят{': ' + reason if reason else ''}"
+        )
+        _save(item, actor)
+    return item
+
+
 # --- Presence checks ------------------------------------------------------------------------------
 
 import re  # noqa: E402
@@ -452,6 +479,11 @@ def execute_act(
             if archived.status == ArchivedFile.Status.ISSUED:
                 raise ArchiveError(
                     f"Дело № {archived.archive_number} выдано: уничтожение невозможно, пока оно не возвращено."
+                )
+            if archived.legal_hold:
+                raise ArchiveError(
+                    f"На дело № {archived.archive_number} наложен запрет уничтожения "
+                    f"({archived.legal_hold_reason or 'без основания'}): уничтожение невозможно."
                 )
             archived.status = ArchivedFile.Status.DESTROYED
             _save(archived, actor)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from archive import services
+from archive import documents, services
 from archive.models import ArchivedFile, FileIssue, Location, RetentionRule
 from cases.models import CaseFile
 from onewindow.audit import get_for_user_or_404, log_access
@@ -89,6 +89,24 @@ class IssueForm(forms.Form):
         self.fields["to_user"].queryset = User.objects.filter(office=office, is_active=True)
 
 
+class MoveForm(forms.Form):
+    location = forms.ModelChoiceField(
+        label="Новое место (короб)", queryset=Location.objects.none(), empty_label="выберите…",
+        error_messages={"required": "Выберите, куда переместить дело."},
+    )  # fmt: skip
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(
+            office=office, kind=Location.Kind.BOX
+        )
+        self.fields["location"].label_from_instance = lambda loc: loc.path
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label="Основание", max_length=300, required=False)
+
+
 class LocationForm(forms.Form):
     parent = forms.ModelChoiceField(
         label="Входит в", queryset=Location.objects.none(), required=False, empty_label="—"
@@ -105,17 +123,7 @@ class LocationForm(forms.Form):
         self.fields["parent"].label_from_instance = lambda loc: loc.path
 
 
-BACKGROUND_ROWS = 1000
-CHUNK_FROM = 300
-
-
-def render_big_pdf(template: str, context: dict, *, rows_key: str, progress=None) -> bytes:
-    """One pass for an ordinary document, chunks laid out in parallel for a long one."""
-    from onewindow.pdf import render_pdf_chunked
-
-    if len(context[rows_key]) <= CHUNK_FROM:
-        return render_pdf(template, context)
-    return render_pdf_chunked(template, context, rows_key=rows_key, progress=progress)
+BACKGROUND_ROWS = 1000  # a destruction act longer than this is rendered by a worker
 
 
 def _qr(text: str) -> str:
@@ -196,7 +204,50 @@ def file_detail(request, pk: int):
     issues = item.issues.select_related("issued_to", "issued_by", "received_by")
     form = IssueForm(office=item.office)
     return render(request, "archive/file.html", {"item": item, "issues": issues, "form": form,
+                                                  "move_form": MoveForm(office=item.office), "hold_form": HoldForm(),
                                                   "open_issue": issues.filter(returned_on__isnull=True).first()})  # fmt: skip
+
+
+@login_required
+@permission_required("archive.change_archivedfile", raise_exception=True)
+@require_POST
+def file_move(request, pk: int):
+    item = get_for_user_or_404(request, ArchivedFile.objects.all(), pk=pk)
+    form = MoveForm(request.POST, office=item.office)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("archive:file", pk=pk)
+    try:
+        item = services.move_file(item, form.cleaned_data["location"], actor=request.user)
+    except services.ArchiveError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Дело перемещено: {item.location.path}. Перепечатайте ярлык, если на нём есть место.",
+        )
+    return redirect("archive:file", pk=pk)
+
+
+@login_required
+@permission_required("archive.change_archivedfile", raise_exception=True)
+@require_POST
+def file_hold(request, pk: int):
+    item = get_for_user_or_404(request, ArchivedFile.objects.all(), pk=pk)
+    form = HoldForm(request.POST)
+    form.is_valid()
+    hold = request.POST.get("hold") == "1"
+    try:
+        services.set_legal_hold(
+            item, hold=hold, reason=form.cleaned_data.get("reason", ""), actor=request.user
+        )
+    except services.ArchiveError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "Запрет уничтожения установлен." if hold else "Запрет уничтожения снят."
+        )
+    return redirect("archive:file", pk=pk)
 
 
 @login_required
@@ -294,10 +345,7 @@ def inventory(request):
     log_access(request, event="export", subject_repr=f"опись дел за {year} год {index}".strip())
     if request.GET.get("format") == "xlsx":
         return _inventory_xlsx(files, year, index)
-    pdf = render_pdf(
-        "archive/inventory_pdf.html",
-        {"files": files, "year": year, "index": index, "office": request.user.office},
-    )
+    pdf = documents.inventory_pdf(files, year=year, index=index, office=request.user.office)
     return pdf_response(pdf, f"Опись {year} {index}.pdf".strip())
 
 
@@ -569,28 +617,18 @@ def act_pdf(request, pk: int):
         DestructionAct.objects.select_related("office", "compiled_by", "approved_by"),
         pk=pk,
     )
-    items = list(act.items.all())
-    years = sorted({item.year for item in items})
     log_access(request, event="print_document", subject=act, subject_repr=str(act))
-    context = {
-        "act": act,
-        "items": items,
-        "office": act.office,
-        "years": years,
-        "total": sum(i.count for i in items),
-    }
-    if (
-        len(items) > BACKGROUND_ROWS
-    ):  # thousands of rows: rendered by a worker, the page does not wait
+    count = act.items.count()
+    if count > BACKGROUND_ROWS:  # thousands of rows: rendered by a worker, the page does not wait
         from onewindow.jobs import enqueue_job
 
         job = enqueue_job("archive.render_act", actor=request.user, params={"act": act.pk})
         messages.info(
             request,
-            f"Акт из {len(items)} дел формируется в фоне; ссылка появится, когда он будет готов.",
+            f"Акт из {count} дел формируется в фоне; ссылка появится, когда он будет готов.",
         )
         return redirect("job_status", pk=job.pk)
-    pdf = render_big_pdf("archive/destruction_act_pdf.html", context, rows_key="items")
+    pdf = documents.destruction_act_pdf(act)
     return pdf_response(pdf, f"Акт о выделении к уничтожению {act.number}.pdf")
 
 

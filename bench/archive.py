@@ -2,8 +2,9 @@
 
     make bench-archive
 
-Times the project's render (chunks laid out in parallel and joined) against a naive single
-WeasyPrint render of the same document in the same run. Target: <= 10 s each.
+Times the project's render (WeasyPrint for the head and the tail, the rows between drawn by
+ReportLab in the same geometry; onewindow/registers.py) against a naive single WeasyPrint render
+of the same document in the same run. Target: <= 10 s each.
 """
 
 from __future__ import annotations
@@ -37,10 +38,8 @@ def main() -> None:
         Location,
         RetentionRule,
     )
-    from archive.views import render_big_pdf
     from cases.models import CaseFile
     from onewindow.models import Office, User
-    from onewindow.pdf import render_pdf
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogue", stdout=io.StringIO())
@@ -84,21 +83,22 @@ def main() -> None:
                             retention=rule.act_reference)
             for f in files
         ], batch_size=1000)  # fmt: skip
-    items = list(act.items.all())
+    from archive.documents import destruction_act_context, inventory_register
+    from onewindow.registers import render_register
 
+    act_context = destruction_act_context(act)
     documents = [
-        ("акт о выделении к уничтожению", "archive/destruction_act_pdf.html",
-         {"act": act, "items": items, "office": office, "years": [2019], "total": len(items)}, "items"),
-        ("опись дел", "archive/inventory_pdf.html", {"files": files, "year": 2019, "index": "07-15", "office": office}, "files"),
+        ("акт о выделении к уничтожению", "archive/destruction_act_pdf.html", act_context, act_context["register"]),
+        ("опись дел", "archive/inventory_pdf.html", {"year": 2019, "index": "07-15", "office": office}, inventory_register(files)),
     ]  # fmt: skip
     print(f"Дел: {len(files)}")
     ok = True
-    for title, template, context, rows_key in documents:
+    for title, template, context, register in documents:
         started = time.perf_counter()
-        ours = render_big_pdf(template, context, rows_key=rows_key)
+        ours = render_register(template, context, register)
         project = time.perf_counter() - started
         started = time.perf_counter()
-        naive = render_pdf(template, context)
+        naive = render_register(template, context, register, fast=False)
         baseline = time.perf_counter() - started
         print(f"  {title}: проект {project:.1f} с ({len(ours) // 1024} КБ); WeasyPrint одним вызовом {baseline:.1f} с "
               f"({len(naive) // 1024} КБ); отношение {project / baseline:.2f}")  # fmt: skip

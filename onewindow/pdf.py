@@ -53,7 +53,7 @@ class StaticOnlyFetcher(URLFetcher):
 
 def render_pdf(template_name: str, context: dict | None = None, *, request=None) -> bytes:
     """Render `template_name` (an HTML template extending `pdf/base.html`) to PDF bytes."""
-    context = {"pdf_font_family": settings.PDF_FONT_FAMILY, "chunk_start": 0, **(context or {})}
+    context = {"pdf_font_family": settings.PDF_FONT_FAMILY, **(context or {})}
     html = render_to_string(template_name, context, request=request)
     return html_to_pdf(html)
 
@@ -71,65 +71,3 @@ def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpRespo
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _html_to_pdf_worker(html: str) -> bytes:  # runs in a worker process
-    import django
-
-    django.setup()
-    return html_to_pdf(html)
-
-
-def render_pdf_chunked(
-    template_name: str,
-    context: dict,
-    *,
-    rows_key: str,
-    chunk: int = 250,
-    workers: int = 2,
-    progress=None,
-) -> bytes:
-    """A long table (thousands of rows) as one PDF: WeasyPrint's layout of one huge table grows
-    faster than linearly, so the rows are laid out in chunks — in parallel processes — and the
-    pages joined. The template gets `chunk_rows`, `chunk_start` (row number offset), `first` and
-    `last` (head and signatures go on the first and last chunk only)."""
-    from concurrent.futures import ProcessPoolExecutor
-    from io import BytesIO
-
-    from pypdf import PdfWriter
-
-    rows = list(context[rows_key])
-    pieces = [rows[i : i + chunk] for i in range(0, len(rows), chunk)] or [[]]
-    base = {"pdf_font_family": settings.PDF_FONT_FAMILY, **context, "chunked": True}
-    htmls = [
-        render_to_string(
-            template_name,
-            {
-                **base,
-                "chunk_rows": piece,
-                "chunk_start": index * chunk,
-                "first": index == 0,
-                "last": index == len(pieces) - 1,
-            },
-        )
-        for index, piece in enumerate(pieces)
-    ]
-    if len(htmls) == 1 or workers <= 1:
-        pdfs = []
-        for done, html in enumerate(htmls, start=1):
-            pdfs.append(html_to_pdf(html))
-            if progress:
-                progress(done, len(htmls))
-    else:
-        pdfs = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done, pdf in enumerate(pool.map(_html_to_pdf_worker, htmls), start=1):
-                pdfs.append(pdf)
-                if progress:
-                    progress(done, len(htmls))
-    writer = PdfWriter()
-    for pdf in pdfs:
-        writer.append(BytesIO(pdf))
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -17,3 +17,9 @@ def pdf_fonts(pdf: bytes) -> set[str]:
         for font in (page["/Resources"].get("/Font") or {}).values():
             fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
     return fonts
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, whitespace folded."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]

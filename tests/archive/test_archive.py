@@ -196,3 +196,73 @@ def test_specialist_cannot_take_files_in_and_other_office_gets_404(
     client.force_login(other_archivist)
     assert client.get(reverse("archive:file", args=[item.pk])).status_code == 404
     assert "2020-001" not in client.get(reverse("archive:list")).content.decode()
+
+
+def test_archivist_moves_a_file_and_a_full_box_or_issued_file_is_refused(
+    client, archivist, files, office
+):
+    from archive.models import Location
+
+    client.force_login(archivist)
+    item = files["old"]
+    room = Location.objects.get(office=office, kind="room", name="1")
+    new_box = Location.objects.create(
+        office=office, kind="box", name="К-10", parent=room, capacity=1
+    )
+    response = client.post(
+        reverse("archive:move_file", args=[item.pk]), {"location": new_box.pk}, follow=True
+    )
+    assert f"Дело перемещено: {new_box.path}." in response.content.decode()
+    item.refresh_from_db()
+    assert item.location == new_box
+    assert item.history.first().history_user == archivist
+    other = files["young"]
+    response = client.post(
+        reverse("archive:move_file", args=[other.pk]), {"location": new_box.pk}, follow=True
+    )
+    assert "заполнен" in response.content.decode()
+    other.refresh_from_db()
+    assert other.location != new_box
+    issued = files["issued"]
+    response = client.post(
+        reverse("archive:move_file", args=[issued.pk]), {"location": new_box.pk}, follow=True
+    )
+    assert "Дело выдано: переместить его можно после возврата." in response.content.decode()
+
+
+def test_legal_hold_needs_a_reason_blocks_destruction_and_can_be_lifted(
+    client, archivist, chief, files
+):
+    item = files["old"]
+    client.force_login(chief)
+    assert (
+        client.post(
+            reverse("archive:hold_file", args=[item.pk]), {"hold": "1", "reason": "суд"}
+        ).status_code
+        == 403
+    )
+    client.force_login(archivist)
+    response = client.post(
+        reverse("archive:hold_file", args=[item.pk]), {"hold": "1", "reason": ""}, follow=True
+    )
+    assert "Укажите основание запрета" in response.content.decode()
+    response = client.post(
+        reverse("archive:hold_file", args=[item.pk]),
+        {"hold": "1", "reason": "запрос суда № 2-15/2026"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Запрет уничтожения установлен." in html and "запрос суда № 2-15/2026" in html
+    item.refresh_from_db()
+    assert (
+        item.legal_hold
+        and item.history.first().history_change_reason
+        == "Запрет уничтожения: запрос суда № 2-15/2026"
+    )
+    assert item not in services.eligible_files(item.office, datetime.date(2026, 11, 24))
+    client.post(
+        reverse("archive:hold_file", args=[item.pk]), {"hold": "0", "reason": "дело рассмотрено"}
+    )
+    item.refresh_from_db()
+    assert not item.legal_hold and item.legal_hold_reason == ""
+    assert item in services.eligible_files(item.office, datetime.date(2026, 11, 24))
