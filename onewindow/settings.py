@@ -259,6 +259,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
 RECONCILIATION_INBOX = Path(env_str("RECONCILIATION_INBOX", str(VAR_DIR / "inbox")))
+# Matching on PostgreSQL runs set-based in SQL for CSV extracts (reconciliation/fastpath.py); 0 forces the
+# Python path everywhere.
+RECONCILE_SQL = env_bool("RECONCILE_SQL", True)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # temporary handovers whose period has ended return what is still open
     "return-expired-handovers": {

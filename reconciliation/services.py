@@ -184,6 +184,52 @@ def _clean(value) -> str:
     return str(value).strip() if value not in (None, "") else ""
 
 
+def check_columns(mapping: dict, header: list[str]) -> None:
+    """The file must name a СНИЛС column, or last name, first name and birth date columns."""
+    has_snils = "snils" in mapping
+    has_names = all(k in mapping for k in ("last_name", "first_name", "birth_date"))
+    if not has_snils and not has_names:
+        missing = [title for key, title in (("snils", "СНИЛС"), ("last_name", "Фамилия"), ("first_name", "Имя"), ("birth_date", "Дата рождения")) if key not in mapping]  # fmt: skip
+        raise ExtractError(
+            "В файле нет нужных столбцов: "
+            + ", ".join(f"«{m}»" for m in missing)
+            + f". Найдены столбцы: {', '.join(list(header)[:15])}"
+        )
+
+
+def parse_row(value: dict, number: int, date_format: str = "") -> dict:
+    """One record's fields, normalised: `reason` is set when the row is invalid; otherwise
+    `digits`/`snils_ok`, `name_key`, `birth`, `event` and the `evidence` shown to the specialist.
+    The PostgreSQL path (reconciliation/fastpath.py) computes the same in SQL for regular rows
+    and calls this for the others."""
+    raw_snils = _clean(value.get("snils"))
+    digits = snils_digits(raw_snils)
+    snils_ok = len(digits) == 11 and is_valid_snils(digits)
+    last, first, middle = (_clean(value.get(k)) for k in ("last_name", "first_name", "middle_name"))
+    problems = []
+    try:
+        birth = parse_date(value.get("birth_date"), date_format)
+    except ValueError as exc:
+        birth = None
+        problems.append(f"поле «Дата рождения»: {exc}")
+    try:
+        event = parse_date(value.get("event_date"), date_format)
+    except ValueError:
+        event = None
+    if raw_snils and not snils_ok:
+        problems.append(f"поле «СНИЛС»: неверный номер «{raw_snils}»")
+    result = {"reason": None, "digits": digits, "snils_ok": snils_ok, "raw_snils": raw_snils,
+              "name_key": full_name_key(last, first, middle) if last and first else "",
+              "name": " ".join(p for p in (last, first, middle) if p), "birth": birth, "event": event}  # fmt: skip
+    if not snils_ok and not (last and first and birth):
+        result["reason"] = (
+            "; ".join(problems) or "нет ни верного СНИЛС, ни фамилии, имени и даты рождения"
+        )
+    result["evidence"] = {"row": number, "snils": digits if snils_ok else raw_snils, "name": result["name"],
+                          "birth_date": birth.isoformat() if birth else "", "event_date": event.isoformat() if event else ""}  # fmt: skip
+    return result
+
+
 def match_rows(
     rows, profile: ExtractProfile, index: Index, measures: dict[int, list[str]], *, progress=None
 ) -> Outcome:
@@ -194,50 +240,17 @@ def match_rows(
     for number, row in rows:
         if mapping is None:
             mapping = column_map(list(row), profile.columns, FIELDS)
-            has_snils = "snils" in mapping
-            has_names = all(k in mapping for k in ("last_name", "first_name", "birth_date"))
-            if not has_snils and not has_names:
-                missing = [title for key, title in (("snils", "СНИЛС"), ("last_name", "Фамилия"), ("first_name", "Имя"), ("birth_date", "Дата рождения")) if key not in mapping]  # fmt: skip
-                raise ExtractError(
-                    "В файле нет нужных столбцов: "
-                    + ", ".join(f"«{m}»" for m in missing)
-                    + f". Найдены столбцы: {', '.join(list(row)[:15])}"
-                )
+            check_columns(mapping, list(row))
         counts["rows_total"] += 1
         if progress and counts["rows_total"] % PROGRESS_EVERY == 0:
             progress(counts["rows_total"])
-        value = {key: row.get(column, "") for key, column in mapping.items()}
-
-        raw_snils = _clean(value.get("snils"))
-        digits = snils_digits(raw_snils)
-        snils_ok = len(digits) == 11 and is_valid_snils(digits)
-        last, first, middle = (
-            _clean(value.get(k)) for k in ("last_name", "first_name", "middle_name")
-        )
-        problems = []
-        try:
-            birth = parse_date(value.get("birth_date"), date_format)
-        except ValueError as exc:
-            birth = None
-            problems.append(f"поле «Дата рождения»: {exc}")
-        try:
-            event = parse_date(value.get("event_date"), date_format)
-        except ValueError:
-            event = None
-        if raw_snils and not snils_ok:
-            problems.append(f"поле «СНИЛС»: неверный номер «{raw_snils}»")
-        if not snils_ok and not (last and first and birth):
-            if not problems:
-                problems.append("нет ни верного СНИЛС, ни фамилии, имени и даты рождения")
+        parsed = parse_row({key: row.get(column, "") for key, column in mapping.items()}, number, date_format)  # fmt: skip
+        if parsed["reason"]:
             counts["rows_invalid"] += 1
-            outcome.invalid.append(
-                (number, "; ".join(problems), {k: str(v) for k, v in row.items()})
-            )
+            outcome.invalid.append((number, parsed["reason"], {k: str(v) for k, v in row.items()}))
             continue
-
-        name_key = full_name_key(last, first, middle) if last and first else ""
-        evidence = {"row": number, "snils": digits if snils_ok else raw_snils, "name": " ".join(p for p in (last, first, middle) if p),
-                    "birth_date": birth.isoformat() if birth else "", "event_date": event.isoformat() if event else ""}  # fmt: skip
+        digits, snils_ok, name_key = parsed["digits"], parsed["snils_ok"], parsed["name_key"]
+        birth, event, evidence = parsed["birth"], parsed["event"], parsed["evidence"]
         found: list[int] = []
         step = ""
         if snils_ok:
@@ -332,6 +345,17 @@ def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun 
         )
 
     try:
+        from reconciliation import fastpath
+
+        if fastpath.usable(run):
+            try:
+                with transaction.atomic():
+                    fastpath.execute(run, token, progress=progress)
+            except fastpath.Unavailable:
+                pass  # the Python path below reads the file record by record
+            else:
+                run.refresh_from_db()
+                return run
         index = build_index(run.office)
         measures = active_measures(profile)
         rows = read_rows(

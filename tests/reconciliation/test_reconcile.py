@@ -3,9 +3,10 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from cases.models import Entitlement
-from reconciliation import services
+from reconciliation import fastpath, services
 from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
@@ -192,7 +193,14 @@ def test_bad_files_fail_the_run_with_the_reason(recipients, tmp_path, name, cont
     assert not Selection.objects.exists() and not InvalidRow.objects.exists()
 
 
-def test_killed_run_is_retried_without_duplicates_or_lost_rows(recipients, tmp_path, monkeypatch):
+@pytest.mark.parametrize("way", ["python", "sql"])
+def test_killed_run_is_retried_without_duplicates_or_lost_rows(
+    recipients, tmp_path, monkeypatch, settings, way
+):
+    if way == "sql" and connection.vendor != "postgresql":
+        pytest.skip("the set-based path runs on PostgreSQL")
+    settings.RECONCILE_SQL = way == "sql"
+    module, name = (services, "_write") if way == "python" else (fastpath, "_write_items")
     path = write_csv(tmp_path / "k.csv", HEADER, EMPLOYMENT_ROWS)
     profile = ExtractProfile.objects.get(name="czn-employment")
     run = services.create_run(path, profile=profile)
@@ -200,14 +208,15 @@ def test_killed_run_is_retried_without_duplicates_or_lost_rows(recipients, tmp_p
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    original = services._write
-    monkeypatch.setattr(services, "_write", killed)
+    original = getattr(module, name)
+    monkeypatch.setattr(module, name, killed)
     with pytest.raises(SystemExit):
         services.execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == "running" and not Selection.objects.exists()
+    assert not InvalidRow.objects.exists()
     # a redelivered message while the first attempt may still be alive does nothing
-    monkeypatch.setattr(services, "_write", original)
+    monkeypatch.setattr(module, name, original)
     assert services.execute_run(run.pk).status == "running"
     ReconciliationRun.objects.filter(pk=run.pk).update(
         started_at=run.started_at - services.STALE_AFTER * 2
@@ -239,4 +248,132 @@ def test_bulk_work_out_is_all_or_nothing(recipients, tmp_path, specialist):
             Selection.objects.filter(status="open"), "false_match", actor=specialist
         )
         == 2
+    )
+
+
+MIXED_ROWS = [
+    *EMPLOYMENT_ROWS,
+    [
+        "11223344595",
+        "Алексеева",
+        "Анна",
+        "Петровна",
+        "1990-05-01",
+        "2026-11-09",
+    ],  # a again, ISO dates
+    ["", "алексеева-", "АННА", "петровна", "01.05.1990", ""],  # hyphen, case: b-step for a
+    [
+        "",
+        "Борисова\u00a0",
+        "Вера",
+        "Ивановна",
+        "12.7.1992",
+        "3.11.2026",
+    ],  # NBSP, short date: Python
+    ["", "Федорова", "Светлана", "Юрьевна", "08.08.1988", "10.11.2026"],  # е for ё: exact name
+    ["abc", "", "", "", "", ""],  # invalid: a СНИЛС of letters
+    ["112-233-445 00", "", "", "", "", ""],  # invalid: wrong check number, no names
+    ["", "Нетимени", "", "", "01.01.1980", ""],  # invalid: no first name
+    ["", "Сидоров", "Олег", "", "02.01.1950", "01.13.2026"],  # impossible event date: ignored
+    ["\t", " ", "", "", "", ""],  # whitespace only: a blank record
+]
+
+
+def _outcome(run) -> dict:
+    items = {
+        s.applicant_id: (s.match, s.needs_confirmation, s.services, s.event_date, s.assigned_to_id,
+                         [{k: v for k, v in e.items() if k != "run"} for e in s.evidence])
+        for s in Selection.objects.filter(run=run)
+    }  # fmt: skip
+    invalid = list(InvalidRow.objects.filter(run=run).order_by("row_number").values_list("row_number", "reason", "data"))  # fmt: skip
+    ambiguous = [
+        (
+            a.row_number,
+            a.step,
+            a.data,
+            sorted(a.candidates.values_list("pk", flat=True)),
+            a.office_id,
+        )
+        for a in AmbiguousRow.objects.filter(run=run).order_by("row_number")
+    ]
+    return {"counts": run.counts, "items": items, "invalid": invalid, "ambiguous": ambiguous}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
+)
+def test_set_based_path_gives_exactly_what_the_python_path_gives(
+    recipients, tmp_path, settings, monkeypatch
+):
+    """The same mixed file through both paths: counts, items with their evidence, invalid rows
+    with their reasons and data, ambiguous rows with their candidates."""
+    finished = []
+    original = fastpath.execute
+
+    def spy(*args, **kwargs):
+        result = original(*args, **kwargs)
+        finished.append(result)
+        return result
+
+    monkeypatch.setattr(fastpath, "execute", spy)
+    path = write_csv(tmp_path / "mixed.csv", HEADER, MIXED_ROWS)
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    results = {}
+    for way in ("python", "sql"):
+        settings.RECONCILE_SQL = way == "sql"
+        run = services.create_run(path, profile=profile, force=True)
+        assert fastpath.usable(run) is (way == "sql")
+        run = services.execute_run(run.pk)
+        assert run.status == "done", run.error
+        results[way] = _outcome(run)
+        Selection.history.all().delete()
+        AmbiguousRow.objects.all().delete()
+        Selection.objects.all().delete()
+    assert len(finished) == 1  # the SQL way did run set-based, not fall back
+    assert results["sql"] == results["python"]
+    counts = results["sql"]["counts"]
+    assert counts["rows_total"] == len(MIXED_ROWS) - 2 and counts["rows_invalid"] == 4
+    assert (
+        counts["matched_snils"]
+        + counts["matched_name_dob"]
+        + counts["probable"]
+        + counts["ambiguous"]
+        + counts["unmatched"]
+        + counts["rows_invalid"]
+        == counts["rows_total"]
+    )
+    a = recipients["a"].pk
+    assert [e["row"] for e in results["sql"]["items"][a][5]] == [2, 11, 12]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
+)
+def test_set_based_path_adds_evidence_to_an_open_item_with_history(recipients, tmp_path, settings):
+    settings.RECONCILE_SQL = True
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    first = services.execute_run(services.create_run(write_csv(tmp_path / "1.csv", HEADER, EMPLOYMENT_ROWS[3:4]), profile=profile).pk)  # fmt: skip
+    item = Selection.objects.get()
+    assert first.counts["probable"] == 1 and item.match == "probable" and item.needs_confirmation
+    rows = [["", "Фёдорова", "Светлана", "Юрьевна", "08.08.1988", "12.11.2026"]]
+    second = services.execute_run(services.create_run(write_csv(tmp_path / "2.csv", HEADER, rows), profile=profile).pk)  # fmt: skip
+    item.refresh_from_db()
+    assert Selection.objects.count() == 1 and second.counts["selections"] == 1
+    assert item.match == "name_dob" and not item.needs_confirmation and item.run == second
+    assert [e["run"] for e in item.evidence] == [first.pk, second.pk]
+    assert list(item.history.values_list("history_type", flat=True)) == ["~", "+"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
+)
+def test_a_file_copy_cannot_take_goes_the_python_way(recipients, tmp_path, settings, monkeypatch):
+    """A row with a missing field: COPY refuses it, the Python path reads the file."""
+    settings.RECONCILE_SQL = True
+    path = tmp_path / "short.csv"
+    path.write_bytes("СНИЛС;Фамилия;Имя;Отчество;Дата рождения;Дата события\r\n112-233-445 95;Алексеева\r\n".encode("cp1251"))  # fmt: skip
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    run = services.execute_run(services.create_run(path, profile=profile).pk)
+    assert (
+        run.status == "done" and run.counts["matched_snils"] == 1 and run.counts["selections"] == 1
     )
