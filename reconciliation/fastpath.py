@@ -29,13 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
-from reconciliation.readers import (
-    SNIFF_BYTES,
-    ExtractError,
-    _detect_encoding,
-    column_map,
-    detect_format,
-)
+from reconciliation.readers import ExtractError, column_map, csv_dialect, detect_format
 
 PG_ENCODINGS = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "cp1251": "WIN1251", "cp866": "WIN866"}
 UPPER = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯABCDEFGHIJKLMNOPQRSTUVWXYZё-"
@@ -71,23 +65,12 @@ def usable(run: ReconciliationRun) -> bool:
 
 def _dialect(path: Path, profile) -> tuple[str, str, list[str]]:
     """(Python encoding, delimiter, header) as the Python reader would find them."""
-    with path.open("rb") as raw:
-        head = raw.read(SNIFF_BYTES)
-    if not head or b"\x00" in head or head.startswith(b"PK\x03\x04"):
-        raise Unavailable
-    encoding = _detect_encoding(head, profile.encoding)
-    if encoding not in PG_ENCODINGS:
-        raise Unavailable
     try:
-        sample = head.decode(encoding, errors="strict" if len(head) < SNIFF_BYTES else "ignore")
-    except (UnicodeDecodeError, LookupError):
-        raise Unavailable from None
-    delimiter = profile.delimiter
-    if not delimiter:
-        lines = sample.splitlines()
-        counts = {d: (lines[0] if lines else "").count(d) for d in (";", ",", "\t")}
-        delimiter = max(counts, key=counts.get) if any(counts.values()) else ";"
-    delimiter = "\t" if delimiter in {"\\t", "tab"} else delimiter
+        encoding, delimiter, sample = csv_dialect(path, profile.encoding, profile.delimiter)
+    except ExtractError:
+        raise Unavailable from None  # the Python path says what is wrong with the file
+    if not sample or encoding not in PG_ENCODINGS:
+        raise Unavailable
     try:
         header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
     except (StopIteration, csv.Error):

@@ -89,7 +89,9 @@ def _detect_encoding(head: bytes, declared: str) -> str:
         return "cp1251"
 
 
-def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, dict]]:
+def csv_dialect(path: Path, encoding: str = "", delimiter: str = "") -> tuple[str, str, str]:
+    """(encoding, delimiter, decoded sample of the head) of a CSV file: the encoding from a BOM,
+    the profile or a UTF-8 trial (else cp1251); the delimiter from the profile or the header."""
     with path.open("rb") as raw:
         head = raw.read(SNIFF_BYTES)
     if b"\x00" in head:
@@ -106,6 +108,11 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
         counts = {d: first_line.count(d) for d in (";", ",", "\t")}
         delimiter = max(counts, key=counts.get) if any(counts.values()) else ";"
     delimiter = "\t" if delimiter in {"\\t", "tab"} else delimiter
+    return encoding, delimiter, sample
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, dict]]:
+    encoding, delimiter, _ = csv_dialect(path, encoding, delimiter)
 
     def generate():
         with path.open("r", encoding=encoding, newline="", errors="strict") as handle:
