@@ -58,11 +58,15 @@ def render_pdf(template_name: str, context: dict | None = None, *, request=None)
     return html_to_pdf(html)
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_document(html: str):
+    """The laid-out WeasyPrint document (pages inspectable before writing the PDF)."""
     fetcher = StaticOnlyFetcher(fail_on_errors=False)
-    font_config = FontConfiguration()
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(font_config=font_config)
+    return document.render(font_config=FontConfiguration())
+
+
+def html_to_pdf(html: str) -> bytes:
+    return html_to_document(html).write_pdf()
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

@@ -20,7 +20,7 @@ from io import BytesIO
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from onewindow.pdf import html_to_pdf
+from onewindow.pdf import html_to_document, html_to_pdf
 
 MM = 72 / 25.4  # points in a millimetre
 
@@ -83,26 +83,29 @@ def render_register(
         "register": register,
         "register_columns": register.template_columns(),
     }
+
+    def html(part_rows, *, first: bool, last: bool) -> str:
+        chunked = not (first and last)  # a part: the page footer is stamped after joining
+        return render_to_string(template_name, {**base, "register_rows": part_rows, "first": first, "last": last, "chunked": chunked})  # fmt: skip
+
     if len(rows) <= FAST_FROM or not fast:
-        pdf = html_to_pdf(
-            render_to_string(template_name, {**base, "register_rows": rows, "first": True, "last": True})
-        )  # fmt: skip
+        pdf = html_to_pdf(html(rows, first=True, last=True))
         if progress:
             progress(1, 1)
         return pdf
     from pypdf import PdfReader, PdfWriter
 
     head_rows = HEAD_ROWS
-    head_html = render_to_string(template_name, {**base, "register_rows": rows[:head_rows], "first": True, "last": False, "chunked": True})  # fmt: skip
-    head_document = _document(head_html)
+    head_html = html(rows[:head_rows], first=True, last=False)
+    head_document = html_to_document(head_html)
     on_last_page = _rows_on_last_page(head_document)
     if len(head_document.pages) > 1 and 0 < on_last_page < head_rows:
         # The head spilled a few rows onto a page of their own: leave them to the fast part.
         head_rows -= on_last_page
-        head_html = render_to_string(template_name, {**base, "register_rows": rows[:head_rows], "first": True, "last": False, "chunked": True})  # fmt: skip
-        head_document = _document(head_html)
+        head_html = html(rows[:head_rows], first=True, last=False)
+        head_document = html_to_document(head_html)
     head = PdfReader(BytesIO(head_document.write_pdf()))
-    tail = PdfReader(BytesIO(html_to_pdf(render_to_string(template_name, {**base, "register_rows": rows[-TAIL_ROWS:], "first": False, "last": True, "chunked": True}))))  # fmt: skip
+    tail = PdfReader(BytesIO(html_to_pdf(html(rows[-TAIL_ROWS:], first=False, last=True))))
     pages = paginate(register, rows[head_rows:-TAIL_ROWS], progress=progress)
     total = len(head.pages) + len(pages) + len(tail.pages)
     middle = PdfReader(BytesIO(draw_pages(register, pages, first_number=len(head.pages) + 1, total=total)))  # fmt: skip
@@ -122,14 +125,6 @@ def render_register(
     if progress:
         progress(len(rows), len(rows))
     return out.getvalue()
-
-
-def _document(html: str):
-    from weasyprint import HTML
-
-    from onewindow.pdf import PDF_BASE_URL, StaticOnlyFetcher
-
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyFetcher(fail_on_errors=False)).render()  # fmt: skip
 
 
 def _rows_on_last_page(document) -> int:
