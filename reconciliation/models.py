@@ -197,8 +197,14 @@ class Selection(models.Model):
         NO_ACTION = "no_action", "действий не требуется"
         FALSE_MATCH = "false_match", "ложное совпадение"
 
+    # A night's run writes its items in one statement (up to a few hundred thousand): the table
+    # keeps only the indexes its lists use (office + state, run, person, assignee).
     office = models.ForeignKey(
-        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+        Office,
+        verbose_name="учреждение",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the (office, status) index serves
     )
     run = models.ForeignKey(
         ReconciliationRun,
@@ -223,7 +229,7 @@ class Selection(models.Model):
     )
     services = models.JSONField("затронутые меры (коды)", default=list)
     status = models.CharField(
-        "состояние", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
+        "состояние", max_length=16, choices=Status.choices, default=Status.OPEN
     )
     outcome = models.CharField("результат", max_length=16, choices=Outcome.choices, blank=True)
     note = models.TextField("примечание", blank=True)
@@ -245,9 +251,14 @@ class Selection(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
-    history = HistoricalRecords()
+    # The history is read per item (by `id`) and by date; the copies of the foreign keys and the
+    # state need no indexes of their own there.
+    history = HistoricalRecords(
+        no_db_index=["office", "run", "applicant", "assigned_to", "worked_by", "status"]
+    )
     objects = SelectionQuerySet.as_manager()
 
     class Meta:
@@ -255,6 +266,7 @@ class Selection(models.Model):
         verbose_name_plural = "селекции"
         ordering = ["created_at", "id"]
         permissions = [("assign_selection", "Распределяет селекции между специалистами")]
+        indexes = [models.Index(fields=["office", "status"], name="selection_office_status")]
         constraints = [
             # an open item per person and kind: a later run adds evidence instead of a duplicate
             models.UniqueConstraint(

@@ -14,6 +14,8 @@ from reconciliation.models import (
     ReconciliationRun,
     Selection,
 )
+from tests.factories import ApplicantFactory
+from tests.reconciliation.conftest import grant
 from tests.reconciliation.files import write_csv, write_dbf, write_xlsx, write_xml
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +278,18 @@ MIXED_ROWS = [
     ["", "Нетимени", "", "", "01.01.1980", ""],  # invalid: no first name
     ["", "Сидоров", "Олег", "", "02.01.1950", "01.13.2026"],  # impossible event date: ignored
     ["\t", " ", "", "", "", ""],  # whitespace only: a blank record
+    # found by СНИЛС straight from the file, the rest odd: Python reads its evidence
+    ["112-233-445 95", "Алексеева\u00a0", "Анна", "", "31.02.1990", "13.11.2026"],
+    [
+        "987-654-321 83",
+        "Борисова",
+        "Вера",
+        "Ивановна",
+        "12.07.1992",
+        "",
+    ],  # valid, nobody's: b by name
+    ["112\u00a0233\u00a0445 95", "", "", "", "", ""],  # no-break spaces in the number: a, by Python
+    ["1990-05-01", "Алексеева", "Анна", "", "", ""],  # a date where the number goes: invalid
 ]
 
 
@@ -315,6 +329,9 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
             "_folder",
             lambda cursor: lambda x: f"translate({x}, '{fastpath.UPPER}', '{fastpath.LOWER}')",
         )
+    # a recipient whose stored number has a wrong check number is never found by it
+    grant(ApplicantFactory(office=recipients["a"].office, snils="11223344500", last_name="Ошибкина",
+                           first_name="Ольга", birth_date=datetime.date(1970, 1, 1)), "unemployed-mothers")  # fmt: skip
     finished = []
     original = fastpath.execute
 
@@ -340,7 +357,7 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
     assert len(finished) == 1  # the SQL way did run set-based, not fall back
     assert results["sql"] == results["python"]
     counts = results["sql"]["counts"]
-    assert counts["rows_total"] == len(MIXED_ROWS) - 2 and counts["rows_invalid"] == 4
+    assert counts["rows_total"] == len(MIXED_ROWS) - 2 and counts["rows_invalid"] == 5
     assert (
         counts["matched_snils"]
         + counts["matched_name_dob"]
@@ -351,7 +368,10 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
         == counts["rows_total"]
     )
     a = recipients["a"].pk
-    assert [e["row"] for e in results["sql"]["items"][a][5]] == [2, 11, 12]
+    evidence = results["sql"]["items"][a][5]
+    assert [e["row"] for e in evidence] == [2, 11, 12, 20, 22]
+    assert evidence[3]["name"] == "Алексеева Анна" and evidence[3]["birth_date"] == ""
+    assert [row for row, *_ in results["sql"]["invalid"]][-1] == 23
 
 
 @pytest.mark.skipif(
