@@ -43,8 +43,14 @@ SNILS_CHARS = r"^[0-9 -]*$"
 # A regular record: СНИЛС of digits, spaces and hyphens; names of letters, spaces, hyphens,
 # apostrophes and dots; dates ДД.ММ.ГГГГ or ГГГГ-ММ-ДД or nothing (fields joined by «|»).
 _NAME = r"[A-Za-zА-Яа-яЁё'' .-]*"
-_DATE = r" *([0-9]{2}\.[0-9]{2}\.[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})? *"
-REGULAR = rf"^[0-9 -]*\|{_NAME}\|{_NAME}\|{_NAME}\|{_DATE}\|{_DATE}$"
+_DMY = r"[0-9]{2}\.[0-9]{2}\.[0-9]{4}"
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def _regular(date_format: str) -> str:
+    """The pattern of a regular record; with the profile's «%d.%m.%Y» ISO dates are not."""
+    date = rf" *({_DMY}|{_ISO})? *" if not date_format else rf" *({_DMY})? *"
+    return rf"^[0-9 -]*\|{_NAME}\|{_NAME}\|{_NAME}\|{date}\|{date}$"
 
 
 class Unavailable(Exception):
@@ -86,11 +92,15 @@ def _dialect(path: Path, profile) -> tuple[str, str, list[str]]:
 
 
 def _safe_for_copy(path: Path) -> bool:
-    """COPY ends the data at a line holding only «\\.»; such a file goes the Python way."""
+    """COPY ends the data at a line holding only «\\.», and takes a quote inside a field as the
+    start of a quoted part where Python's reader keeps it as a character (О"Брайен); such files
+    go the Python way."""
     tail = b""
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(4 * 1024 * 1024), b""):
             block = tail + chunk
+            if b'"' in chunk:
+                return False
             if b"\n\\.\n" in block or b"\n\\.\r" in block or block.startswith(b"\\.\n"):
                 return False
             tail = block[-4:]
@@ -174,7 +184,7 @@ def _affected(cursor, t: Tables, profile) -> None:
     cursor.execute(
         f"""
         CREATE UNLOGGED TABLE {t.affected} AS
-        SELECT e.applicant_id, to_jsonb(array_agg(DISTINCT s.code::text ORDER BY s.code::text)) AS services
+        SELECT e.applicant_id, to_jsonb(array_agg(DISTINCT s.code::text COLLATE "C" ORDER BY s.code::text COLLATE "C")) AS services
         FROM cases_entitlement e JOIN services_service s ON s.id = e.service_id
         WHERE e.status = 'active' {codes}
         GROUP BY e.applicant_id
@@ -184,7 +194,9 @@ def _affected(cursor, t: Tables, profile) -> None:
     cursor.execute(f"ANALYZE {t.affected}")
 
 
-def _normalise(cursor, t: Tables, field, columns: list[str], scope: str, fold) -> None:
+def _normalise(
+    cursor, t: Tables, field, columns: list[str], scope: str, fold, regular: str
+) -> None:
     """Two passes, each one statement that PostgreSQL runs with parallel workers, each computing
     a costly expression once per record.
 
@@ -219,7 +231,7 @@ def _normalise(cursor, t: Tables, field, columns: list[str], scope: str, fold) -
         f"""
         CREATE UNLOGGED TABLE {t.norm} AS
         SELECT w.rn, a.id AS applicant_id, a.office_id, x.applicant_id IS NOT NULL AS affected, {trimmed},
-               CASE WHEN {needed} THEN ({record}) ~ '{REGULAR}' END AS ok
+               CASE WHEN {needed} THEN ({record}) ~ '{regular}' END AS ok
         FROM {t.raw} w {join}
         LEFT JOIN {t.affected} x ON x.applicant_id = a.id
         WHERE a.id IS NOT NULL OR NOT ({blank})
@@ -264,7 +276,10 @@ def _odd_rows(cursor, t: Tables, header, mapping, profile, columns) -> None:
 
     cursor.execute(
         f"DELETE FROM {t.rows} WHERE NOT regular OR (has_birth AND birth IS NULL) "
-        "OR (has_event AND event IS NULL) RETURNING row_number, applicant_id, office_id"
+        "OR (has_event AND event IS NULL) "
+        # all six fields empty: blank or invalid by what else the record holds (a no-break space)
+        "OR (raw_snils = '' AND full_name = '' AND NOT has_birth AND NOT has_event) "
+        "RETURNING row_number, applicant_id, office_id"
     )
     joined = {number: (applicant, office) for number, applicant, office in cursor.fetchall()}
     if not joined:
@@ -301,7 +316,10 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
     mapping = column_map(header, profile.columns, ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"])  # fmt: skip
     from reconciliation.services import check_columns
 
-    check_columns(mapping, header)
+    try:
+        check_columns(mapping, header)
+    except ExtractError:
+        raise Unavailable from None  # the Python path says so, or that the file has no records
     position = {name: index for index, name in enumerate(header)}  # a repeated name: the last
     col = {field: f"c{position[column]}" for field, column in mapping.items()}
     columns = [f"c{i}" for i in range(len(header))]
@@ -317,24 +335,24 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
         for statement in SESSION:
             cursor.execute(statement)
         cursor.execute(t.drop())  # left by an earlier attempt in this same outer transaction
-        cursor.execute(
-            f"CREATE UNLOGGED TABLE {t.raw} (rn bigint GENERATED ALWAYS AS IDENTITY, "
-            + ", ".join(f"{c} text" for c in columns)
-            + ")"
-        )
-        try:
+        try:  # a role without CREATE on the schema, a bad byte, a short or long row: Python
             with transaction.atomic(), path.open("rb") as handle:
+                cursor.execute(
+                    f"CREATE UNLOGGED TABLE {t.raw} (rn bigint GENERATED ALWAYS AS IDENTITY, "
+                    + ", ".join(f"{c} text" for c in columns)
+                    + ")"
+                )
                 cursor.copy_expert(
                     f"COPY {t.raw} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, HEADER true, "
                     f"DELIMITER {_literal(delimiter)}, ENCODING '{PG_ENCODINGS[encoding]}')",
                     handle,
                 )
-        except Exception as exc:  # a bad byte, a short or long row, a stray quote
+        except Exception as exc:
             raise Unavailable(str(exc)) from exc
 
         scope = _scope(run)
         _affected(cursor, t, profile)
-        _normalise(cursor, t, field, columns, scope, _folder(cursor))
+        _normalise(cursor, t, field, columns, scope, _folder(cursor), _regular(profile.date_format))
         _odd_rows(cursor, t, header, mapping, profile, columns)
         cursor.execute(f"ANALYZE {t.rows}")
         counts = _match(cursor, t, scope)
@@ -379,8 +397,9 @@ def _match(cursor, t: Tables, scope: str) -> dict:
         f"CREATE UNLOGGED TABLE {t.m_fuzzy} AS "
         f"SELECT r.row_number, 'probable'::text AS step, array_agg(a.id ORDER BY a.id) AS ids, min(a.office_id) AS office_id FROM {t.rows} r "
         f"JOIN cases_applicant a ON a.birth_date = r.birth AND {scope} AND length(a.name_key) <= 255 "
-        "AND abs(length(a.name_key) - length(r.name_key)) <= 2 "
-        "AND levenshtein_less_equal(a.name_key, r.name_key, 2) <= 2 "
+        # the lengths first (a CASE keeps the planner from putting the distance before them)
+        "AND CASE WHEN abs(length(a.name_key) - length(r.name_key)) <= 2 "
+        "THEN levenshtein_less_equal(a.name_key, r.name_key, 2) <= 2 ELSE false END "
         f"WHERE {rest} AND r.name_key <> '' AND r.birth IS NOT NULL AND length(r.name_key) <= 255 "
         f"AND NOT EXISTS (SELECT 1 FROM {t.m_snils} m WHERE m.row_number = r.row_number) "
         f"AND NOT EXISTS (SELECT 1 FROM {t.m_name} m WHERE m.row_number = r.row_number) GROUP BY r.row_number"
@@ -453,7 +472,7 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
                 evidence = s.evidence || i.evidence,
                 match = CASE WHEN i.rank < {RANK.format("s.match")} THEN {step} ELSE s.match END,
                 needs_confirmation = CASE WHEN i.rank < {RANK.format("s.match")} THEN i.rank = 2 ELSE s.needs_confirmation END,
-                services = (SELECT to_jsonb(array_agg(DISTINCT x ORDER BY x)) FROM jsonb_array_elements_text(s.services || i.services) x),
+                services = (SELECT to_jsonb(array_agg(DISTINCT x COLLATE "C" ORDER BY x COLLATE "C")) FROM jsonb_array_elements_text(s.services || i.services) x),
                 run_id = %(run)s, updated_at = now()
             FROM {t.items} i
             WHERE i.applicant_id = s.applicant_id AND s.status = 'open' AND s.kind = %(kind)s
@@ -481,7 +500,7 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
         FROM {t.items} i JOIN cases_casefile c ON c.applicant_id = i.applicant_id
         JOIN onewindow_user u ON u.id = c.opened_by_id AND u.is_active
         WHERE NOT EXISTS (SELECT 1 FROM {t.owners} o WHERE o.applicant_id = i.applicant_id)
-        ORDER BY c.applicant_id, c.id
+        ORDER BY c.applicant_id, c.number DESC
         """
     )
     cursor.execute(

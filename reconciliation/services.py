@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import shutil
 import uuid
 from collections import defaultdict
@@ -40,6 +41,8 @@ PROGRESS_EVERY = 10000
 STALE_AFTER = datetime.timedelta(minutes=30)
 COUNTER_KEYS = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched", "selections"]  # fmt: skip
 MATCH_RANK = {Selection.Match.SNILS: 0, Selection.Match.NAME_DOB: 1, Selection.Match.PROBABLE: 2}
+
+logger = logging.getLogger(__name__)
 
 
 class AlreadyProcessed(Exception):
@@ -271,7 +274,7 @@ def match_rows(
             continue
         if len(found) > 1:
             counts["ambiguous"] += 1
-            outcome.ambiguous.append((number, step, evidence, found))
+            outcome.ambiguous.append((number, step, evidence, sorted(found)))  # as SQL orders them
             continue
         counts[
             {"snils": "matched_snils", "name_dob": "matched_name_dob", "probable": "probable"}[step]
@@ -351,8 +354,9 @@ def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun 
             try:
                 with transaction.atomic():
                     fastpath.execute(run, token, progress=progress)
-            except fastpath.Unavailable:
-                pass  # the Python path below reads the file record by record
+            except fastpath.Unavailable as exc:
+                # the Python path below reads the file record by record
+                logger.info("Сверка № %s идёт без SQL-ускорения: %s", run.pk, exc or "формат файла")
             else:
                 run.refresh_from_db()
                 return run
@@ -397,7 +401,9 @@ def _owners(applicant_ids: list[int]) -> dict[int, int]:
         for applicant_id, specialist_id in rows:
             owners.setdefault(applicant_id, specialist_id)
         missing = [pk for pk in chunk if pk not in owners]
-        files = CaseFile.objects.filter(applicant_id__in=missing, opened_by__is_active=True)
+        files = CaseFile.objects.filter(
+            applicant_id__in=missing, opened_by__is_active=True
+        ).order_by("applicant_id", "-number")
         for applicant_id, user_id in files.values_list("applicant_id", "opened_by_id"):
             owners.setdefault(applicant_id, user_id)
     return owners
