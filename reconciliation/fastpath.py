@@ -477,11 +477,15 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
             FROM {t.items} i
             WHERE i.applicant_id = s.applicant_id AND s.status = 'open' AND s.kind = %(kind)s
             RETURNING s.*
+        ), changed_history AS (
+            {history.format(kind="~", source="changed")}
         )
-        {history.format(kind="~", source="changed")}
+        DELETE FROM {t.items} i USING changed c WHERE c.applicant_id = i.applicant_id
         """,
         params,
     )
+    # What is left in items is new. (Asking "no open item yet?" inside the INSERT would scan the
+    # rows that very statement adds, for every row, where the table's statistics say it is empty.)
     # Who works each person's case: the specialist of their latest application, else the one who
     # opened their case file (an imported register), while that user is active.
     cursor.execute(
@@ -512,8 +516,6 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
             SELECT i.office_id, %(run)s, i.applicant_id, %(kind)s, %(source)s, {step}, i.rank = 2,
                    i.event_date, i.evidence, %(action)s, i.services, 'open', '', '', o.user_id, now(), now()
             FROM {t.items} i LEFT JOIN {t.owners} o ON o.applicant_id = i.applicant_id
-            WHERE NOT EXISTS (SELECT 1 FROM reconciliation_selection s
-                              WHERE s.applicant_id = i.applicant_id AND s.status = 'open' AND s.kind = %(kind)s)
             RETURNING *
         )
         {history.format(kind="+", source="created")}
