@@ -526,14 +526,17 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
 
 
 def _write_invalid(cursor, t: Tables, run: ReconciliationRun, header: list[str]) -> None:
+    from reconciliation.services import NO_IDENTITY, WRONG_SNILS
+
+    before, after = WRONG_SNILS.split("{}")
+    wrong_snils = f"'{before}' || r.raw_snils || '{after}'"  # the texts hold no quote
     pairs = ", ".join(
         f"{_literal(name)}, coalesce(w.c{index}, '')" for index, name in enumerate(header)
     )
     cursor.execute(  # no bound parameters: a «%» in a column name stays as it is
         "INSERT INTO reconciliation_invalidrow (run_id, row_number, reason, data) "
         f"SELECT {int(run.pk)}, r.row_number, left(coalesce(r.reason, CASE WHEN r.raw_snils <> '' "
-        "THEN 'поле «СНИЛС»: неверный номер «' || r.raw_snils || '»' "
-        "ELSE 'нет ни верного СНИЛС, ни фамилии, имени и даты рождения' END), 500), "
+        f"THEN {wrong_snils} ELSE '{NO_IDENTITY}' END), 500), "
         f"jsonb_build_object({pairs}) FROM {t.rows} r JOIN {t.raw} w ON w.rn = r.row_number - 1 "
         f"WHERE NOT {VALID} ORDER BY r.row_number"
     )

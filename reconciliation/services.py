@@ -200,6 +200,11 @@ def check_columns(mapping: dict, header: list[str]) -> None:
         )
 
 
+# The reasons a row is invalid (the set-based path writes the same texts in SQL).
+WRONG_SNILS = "поле «СНИЛС»: неверный номер «{}»"
+NO_IDENTITY = "нет ни верного СНИЛС, ни фамилии, имени и даты рождения"
+
+
 def parse_row(value: dict, number: int, date_format: str = "") -> dict:
     """One record's fields, normalised: `reason` is set when the row is invalid; otherwise
     `digits`/`snils_ok`, `name_key`, `birth`, `event` and the `evidence` shown to the specialist.
@@ -220,14 +225,12 @@ def parse_row(value: dict, number: int, date_format: str = "") -> dict:
     except ValueError:
         event = None
     if raw_snils and not snils_ok:
-        problems.append(f"поле «СНИЛС»: неверный номер «{raw_snils}»")
+        problems.append(WRONG_SNILS.format(raw_snils))
     result = {"reason": None, "digits": digits, "snils_ok": snils_ok, "raw_snils": raw_snils,
               "name_key": full_name_key(last, first, middle) if last and first else "",
               "name": " ".join(p for p in (last, first, middle) if p), "birth": birth, "event": event}  # fmt: skip
     if not snils_ok and not (last and first and birth):
-        result["reason"] = (
-            "; ".join(problems) or "нет ни верного СНИЛС, ни фамилии, имени и даты рождения"
-        )
+        result["reason"] = "; ".join(problems) or NO_IDENTITY
     result["evidence"] = {"row": number, "snils": digits if snils_ok else raw_snils, "name": result["name"],
                           "birth_date": birth.isoformat() if birth else "", "event_date": event.isoformat() if event else ""}  # fmt: skip
     return result
