@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -91,20 +92,50 @@ def _dialect(path: Path, profile) -> tuple[str, str, list[str]]:
     return encoding, delimiter, header
 
 
-def _safe_for_copy(path: Path) -> bool:
-    """COPY ends the data at a line holding only «\\.», and takes a quote inside a field as the
-    start of a quoted part where Python's reader keeps it as a character (О"Брайен); such files
-    go the Python way."""
+def _quoting(delimiter: str) -> re.Pattern:
+    """A line whose every field is either without quotes or quoted whole (inner quotes doubled):
+    COPY and Python's reader read such a line alike."""
+    d = re.escape(delimiter.encode("ascii"))
+    field = rb'(?:"(?:[^"]|"")*"|[^"' + d + rb"\r\n]*)"
+    return re.compile(field + rb"(?:" + d + field + rb")*\r?\n?")
+
+
+def _safe_for_copy(path: Path, delimiter: str) -> bool:
+    """COPY ends the data at a line holding only «\\.», and takes a quote inside an unquoted field
+    as the start of a quoted part where Python's reader keeps it as a character (О"Брайен); such
+    files go the Python way. Files quoted whole or in part (1C, Excel) are checked line by line;
+    a quoted field across lines goes the Python way too."""
+    quoted = False
     tail = b""
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(4 * 1024 * 1024), b""):
             block = tail + chunk
-            if b'"' in chunk:
-                return False
-            if b"\n\\.\n" in block or b"\n\\.\r" in block or block.startswith(b"\\.\n"):
+            quoted = quoted or b'"' in chunk
+            if b"\n\\.\n" in block or b"\n\\.\r" in block or block.startswith((b"\\.\n", b"\\.\r")):
                 return False
             tail = block[-4:]
-    return not tail.endswith(b"\n\\.")
+    if tail.endswith(b"\n\\.") or tail == b"\\.":
+        return False
+    if not quoted:
+        return True
+    if not delimiter.isascii() or delimiter in '"\r\n':
+        return False
+    line = _quoting(delimiter)
+    between = b'"' + delimiter.encode("ascii") + b'"'
+    with path.open("rb") as handle:
+        for number, text in enumerate(handle):
+            if number == 0:
+                text = text.removeprefix(b"\xef\xbb\xbf")  # a BOM before the quoted header
+            if b'"' not in text:
+                continue
+            # every field quoted, no quote inside (1C): the quotes are the first, the last and
+            # the two around each delimiter; anything else is checked by the pattern
+            bare = text.rstrip(b"\r\n")
+            if bare[:1] == b'"' == bare[-1:] and bare.count(b'"') == 2 * (bare.count(between) + 1):
+                continue
+            if not line.fullmatch(text):
+                return False
+    return True
 
 
 class Tables:
@@ -213,9 +244,15 @@ def _normalise(
     fields = ("snils", "last_name", "first_name", "middle_name", "birth_date", "event_date")
     needed = "(a.id IS NULL OR x.applicant_id IS NOT NULL)"
     record = " || '|' || ".join(f"coalesce({field(name)}, '')" for name in fields)
-    trimmed = ", ".join(
-        f"CASE WHEN {needed} THEN {_clean(field(name))} END AS {name[0]}" for name in fields
-    )  # s, l, f, m, b, e
+
+    def trim(name: str) -> str:
+        value = _clean(field(name))
+        if name.endswith("_date"):  # ДД.ММ.ГГГГ as ГГГГ-ММ-ДД: the second pass reads one form
+            dmy = f"substr({value}, 7, 4) || '-' || substr({value}, 4, 2) || '-' || substr({value}, 1, 2)"
+            value = f"CASE WHEN substr({value}, 3, 1) = '.' THEN {dmy} ELSE {value} END"
+        return f"CASE WHEN {needed} THEN {value} END AS {name[0]}"
+
+    trimmed = ", ".join(trim(name) for name in fields)  # s, l, f, m, b, e
     digits = f"replace(replace({snils}, ' ', ''), '-', '')"
     # The check number is tested on joined pairs only, where the number is known to be digits.
     join = (
@@ -240,11 +277,8 @@ def _normalise(
     cursor.execute("SET LOCAL enable_nestloop = on")
     cursor.execute("SET LOCAL enable_mergejoin = on")
 
-    def part(x: str, dmy: tuple[int, int], iso: tuple[int, int]) -> str:
-        return f"(CASE WHEN substr({x}, 3, 1) = '.' THEN substr({x}, {dmy[0]}, {dmy[1]}) ELSE substr({x}, {iso[0]}, {iso[1]}) END)::int"
-
     def day(x: str) -> str:  # a date that exists, else NULL (the record is then not regular)
-        y, m, d = part(x, (7, 4), (1, 4)), part(x, (4, 2), (6, 2)), part(x, (1, 2), (9, 2))
+        y, m, d = f"substr({x}, 1, 4)::int", f"substr({x}, 6, 2)::int", f"substr({x}, 9, 2)::int"
         days = f"CASE {m} WHEN 2 THEN CASE WHEN {y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0) THEN 29 ELSE 28 END WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END"  # fmt: skip
         return f"CASE WHEN ok AND {x} <> '' AND {y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days} THEN make_date({y}, {m}, {d}) END"  # fmt: skip
 
@@ -310,9 +344,9 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
     another attempt took the run over)."""
     profile = run.profile
     path = Path(run.file_path)
-    if not _safe_for_copy(path):
-        raise Unavailable
     encoding, delimiter, header = _dialect(path, profile)
+    if not _safe_for_copy(path, delimiter):
+        raise Unavailable("кавычки внутри полей или строка «\\.»")
     mapping = column_map(header, profile.columns, ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"])  # fmt: skip
     from reconciliation.services import check_columns
 
@@ -437,20 +471,27 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
     cursor.execute(
         f"""
         CREATE UNLOGGED TABLE {t.items} AS
-        SELECT applicant_id, min(office_id) AS office_id, min(rank) AS rank,
-               jsonb_agg(evidence ORDER BY row_number) AS evidence, min(event) AS event_date, services
+        SELECT g.*, x.services
         FROM (
-            SELECT h.applicant_id, h.office_id, h.row_number, {RANK.format("h.step")} AS rank, r.event, x.services,
-                   jsonb_build_object('row', r.row_number,
-                       'snils', CASE WHEN r.snils_ok THEN r.digits ELSE r.raw_snils END,
-                       'name', r.full_name, 'birth_date', coalesce(r.birth::text, ''),
-                       'event_date', coalesce(r.event::text, ''), 'step', h.step, 'run', %(run)s) AS evidence
-            FROM (SELECT row_number, applicant_id, office_id, 'snils'::text AS step FROM {t.rows} WHERE by_snils
-                  UNION ALL SELECT row_number, ids[1], office_id, step FROM {t.matches} m WHERE cardinality(ids) = 1) h
-            JOIN {t.affected} x USING (applicant_id)
-            JOIN {t.rows} r USING (row_number)
-        ) hits
-        GROUP BY applicant_id, services
+            SELECT applicant_id, min(office_id) AS office_id, min(rank) AS rank,
+                   jsonb_agg(evidence) AS evidence, min(event) AS event_date
+            FROM (
+                SELECT h.applicant_id, h.office_id, {RANK.format("h.step")} AS rank, r.event,
+                       jsonb_build_object('row', r.row_number,
+                           'snils', CASE WHEN r.snils_ok THEN r.digits ELSE r.raw_snils END,
+                           'name', r.full_name, 'birth_date', coalesce(r.birth::text, ''),
+                           'event_date', coalesce(r.event::text, ''), 'step', h.step, 'run', %(run)s) AS evidence
+                FROM (SELECT row_number, applicant_id, office_id, 'snils'::text AS step FROM {t.rows} WHERE by_snils
+                      UNION ALL SELECT row_number, ids[1], office_id, step FROM {t.matches} m WHERE cardinality(ids) = 1) h
+                JOIN {t.affected} x USING (applicant_id)
+                JOIN {t.rows} r USING (row_number)
+                -- the evidence in file order: the aggregate takes its input in this order (an
+                -- ORDER BY inside jsonb_agg would sort every item's rows on their own)
+                ORDER BY h.applicant_id, h.row_number
+            ) hits
+            GROUP BY applicant_id
+        ) g
+        JOIN {t.affected} x USING (applicant_id)
         """,
         params,
     )

@@ -423,7 +423,8 @@ ODD_FILES = {
     connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
 )
 @pytest.mark.parametrize("case", list(ODD_FILES))
-def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, case):
+def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, caplog, case):
+    caplog.set_level("INFO", logger="reconciliation.services")
     header, rows, date_format = ODD_FILES[case]
     path = tmp_path / "odd.csv"  # written as is: a CSV writer would quote the quotes
     path.write_bytes("".join(";".join(r) + "\r\n" for r in [header, *rows]).encode("cp1251"))
@@ -442,3 +443,64 @@ def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, case
     assert results["sql"] == results["python"]
     assert results["sql"]["counts"]["rows_total"] == {"stray quotes": 3, "profile date format": 2,
                                                       "blank but for a no-break space": 2}[case]  # fmt: skip
+    # a quote inside an unquoted field is read differently by COPY: such a file goes the Python way
+    assert ("без SQL-ускорения: кавычки" in caplog.text) == (case == "stray quotes")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
+)
+@pytest.mark.parametrize("quoting", ["all", "minimal"])
+def test_a_quoted_csv_goes_the_set_based_way_and_reads_the_same(
+    recipients, tmp_path, settings, caplog, quoting
+):
+    """As 1C or Excel write CSV: every field quoted, or only those that need it (a delimiter or a
+    quote inside). COPY reads such a file as Python's reader does."""
+    import csv
+
+    caplog.set_level("INFO", logger="reconciliation.services")
+    rows = [*EMPLOYMENT_ROWS, ["", 'О"Брайен', "Анна", "", "01.05.1990", ""],
+            ["", "Иванова; Петрова", "Ольга", "", "02.02.1980", ""]]  # fmt: skip
+    path = tmp_path / "quoted.csv"
+    with path.open("w", encoding="cp1251", newline="") as handle:
+        mode = csv.QUOTE_ALL if quoting == "all" else csv.QUOTE_MINIMAL
+        csv.writer(handle, delimiter=";", quoting=mode).writerows([HEADER, *rows])
+    assert '"О""Брайен"' in path.read_text("cp1251")
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    results = {}
+    for way in ("python", "sql"):
+        settings.RECONCILE_SQL = way == "sql"
+        caplog.clear()
+        run = services.execute_run(services.create_run(path, profile=profile, force=True).pk)
+        assert run.status == "done", run.error
+        assert "без SQL-ускорения" not in caplog.text
+        results[way] = _outcome(run)
+        Selection.history.all().delete()
+        AmbiguousRow.objects.all().delete()
+        Selection.objects.all().delete()
+    assert results["sql"] == results["python"]
+    assert results["sql"]["counts"]["rows_total"] == len(rows) - 1  # the blank record is skipped
+    assert results["sql"]["counts"]["selections"] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter", "safe"),
+    [
+        ("a;b\r\n1;2\r\n", ";", True),
+        ('"a";"b"\r\n"1";"x;y"\r\n', ";", True),
+        ('\ufeff"a";"b"\r\n"О""Брайен";""\r\n', ";", True),  # a BOM, a doubled quote, an empty one
+        ('a\tb\r\n"1\t2"\t3\r\n', "\t", True),
+        ('a;b\r\nО"Брайен;2\r\n', ";", False),  # a quote inside an unquoted field
+        ('a;b\r\nабв";2\r\n', ";", False),  # ... at its end
+        ('a;b\r\n"абв"г;2\r\n', ";", False),  # text after the closing quote
+        ('a;b\r\n"много\r\nстрок";2\r\n', ";", False),  # a quoted field across lines
+        ("a;b\r\n\\.\r\n1;2\r\n", ";", False),  # COPY's end-of-data line
+        ('a;b\r\n"a;b";"c"\r\n', ";", True),
+        ('a;b\r\n"a";"b"c"\r\n', ";", False),
+        ('a;b\r\n"a";b";"c"\r\n', ";", False),
+    ],
+)
+def test_which_csv_files_copy_reads_as_python_does(tmp_path, text, delimiter, safe):
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert fastpath._safe_for_copy(path, delimiter) is safe
