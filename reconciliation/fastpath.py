@@ -233,8 +233,10 @@ def _normalise(
 
     `norm`, over the whole file: step (a) for the bulk of it, straight from the loaded text (a
     СНИЛС of digits, spaces and hyphens equal to a recipient's number with a right check number:
-    `applicant_id`); for every other non-blank record, and for the joined records of affected
-    people (their evidence), the fields trimmed and the record tested against one pattern (`ok`).
+    `applicant_id`). It keeps only what the later steps need: the records nobody was found for
+    (blank ones flagged) and the found records of affected people (their evidence), with the
+    fields trimmed and the record tested against one pattern (`ok`); the other found records
+    are counted from what COPY loaded.
 
     `rows`: those records taken apart by the rules of `services.parse_row`. A record that is not
     regular (other characters, other date forms, an impossible date) is replaced by Python's
@@ -268,10 +270,11 @@ def _normalise(
         f"""
         CREATE UNLOGGED TABLE {t.norm} AS
         SELECT w.rn, a.id AS applicant_id, a.office_id, x.applicant_id IS NOT NULL AS affected, {trimmed},
-               CASE WHEN {needed} THEN ({record}) ~ '{regular}' END AS ok
+               CASE WHEN {needed} THEN ({record}) ~ '{regular}' END AS ok,
+               a.id IS NULL AND {blank} AS blank
         FROM {t.raw} w {join}
         LEFT JOIN {t.affected} x ON x.applicant_id = a.id
-        WHERE a.id IS NOT NULL OR NOT ({blank})
+        WHERE a.id IS NULL OR x.applicant_id IS NOT NULL
         """
     )
     cursor.execute("SET LOCAL enable_nestloop = on")
@@ -298,7 +301,7 @@ def _normalise(
                concat_ws(' ', nullif(l, ''), nullif(f, ''), nullif(m, '')) AS full_name,
                {day("b")} AS birth, {day("e")} AS event, NULL::text AS reason
         FROM {t.norm}
-        WHERE applicant_id IS NULL OR affected
+        WHERE NOT blank
         """
     )
 
@@ -381,6 +384,7 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
                     f"DELIMITER {_literal(delimiter)}, ENCODING '{PG_ENCODINGS[encoding]}')",
                     handle,
                 )
+                copied = cursor.rowcount
         except Exception as exc:
             raise Unavailable(str(exc)) from exc
 
@@ -389,7 +393,7 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
         _normalise(cursor, t, field, columns, scope, _folder(cursor), _regular(profile.date_format))
         _odd_rows(cursor, t, header, mapping, profile, columns)
         cursor.execute(f"ANALYZE {t.rows}")
-        counts = _match(cursor, t, scope)
+        counts = _match(cursor, t, scope, copied)
         if counts["rows_total"] == 0:
             raise ExtractError("В файле нет ни одной записи")
         counts["selections"] = _write_items(cursor, t, run, profile)
@@ -411,7 +415,7 @@ def _literal(value: str) -> str:
     return "E'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\t", "\\t") + "'"
 
 
-def _match(cursor, t: Tables, scope: str) -> dict:
+def _match(cursor, t: Tables, scope: str, copied: int) -> dict:
     """Steps (a)-(c) for the rows the first join left, each only for rows the earlier ones left;
     then the counts."""
     rest = f"NOT r.by_snils AND {VALID}"
@@ -438,8 +442,9 @@ def _match(cursor, t: Tables, scope: str) -> dict:
         f"AND NOT EXISTS (SELECT 1 FROM {t.m_snils} m WHERE m.row_number = r.row_number) "
         f"AND NOT EXISTS (SELECT 1 FROM {t.m_name} m WHERE m.row_number = r.row_number) GROUP BY r.row_number"
     )
-    cursor.execute(f"SELECT count(*) FROM {t.norm} WHERE applicant_id IS NOT NULL")
-    by_snils = cursor.fetchone()[0]
+    # the records found by СНИЛС are those the first pass did not leave without a person
+    cursor.execute(f"SELECT count(*) FROM {t.norm} WHERE applicant_id IS NULL")
+    by_snils = copied - cursor.fetchone()[0]
     cursor.execute(
         f"""
         SELECT count(*), count(*) FILTER (WHERE NOT {VALID}),
