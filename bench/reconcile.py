@@ -147,7 +147,8 @@ def floor(path: Path) -> tuple[float, int]:
                 handle,
             )
         cursor.execute(
-            "SELECT count(*) FROM bench_extract e JOIN cases_applicant a ON a.snils = regexp_replace(e.snils, '[^0-9]', '', 'g') "
+            # (a quoted empty field is '' where an unquoted one is NULL: nobody's empty number)
+            "SELECT count(*) FROM bench_extract e JOIN cases_applicant a ON a.snils = regexp_replace(e.snils, '[^0-9]', '', 'g') AND a.snils <> '' "
             "JOIN cases_entitlement m ON m.applicant_id = a.id AND m.status = 'active'"
         )
         matched = cursor.fetchone()[0]

@@ -128,10 +128,11 @@ def _safe_for_copy(path: Path, delimiter: str) -> bool:
                 text = text.removeprefix(b"\xef\xbb\xbf")  # a BOM before the quoted header
             if b'"' not in text:
                 continue
-            # every field quoted, no quote inside (1C): the quotes are the first, the last and
-            # the two around each delimiter; anything else is checked by the pattern
+            # every field quoted, no quote inside (1C): between the first and the last quote,
+            # only the two around each delimiter; anything else is checked by the pattern
             bare = text.rstrip(b"\r\n")
-            if bare[:1] == b'"' == bare[-1:] and bare.count(b'"') == 2 * (bare.count(between) + 1):
+            inner = bare[1:-1]
+            if len(bare) >= 2 and bare[:1] == b'"' == bare[-1:] and inner.count(b'"') == 2 * inner.count(between):  # fmt: skip
                 continue
             if not line.fullmatch(text):
                 return False

@@ -498,6 +498,8 @@ def test_a_quoted_csv_goes_the_set_based_way_and_reads_the_same(
         ('a;b\r\n"a;b";"c"\r\n', ";", True),
         ('a;b\r\n"a";"b"c"\r\n', ";", False),
         ('a;b\r\n"a";b";"c"\r\n', ";", False),
+        ('a;b\r\n";"a""\r\n', ";", False),  # a delimiter opening the first quoted field
+        ('a;b\r\n";";a"a"\r\n', ";", False),
     ],
 )
 def test_which_csv_files_copy_reads_as_python_does(tmp_path, text, delimiter, safe):
