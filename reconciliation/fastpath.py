@@ -31,7 +31,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from onewindow.identity import SNILS_UNCHECKED_MAX
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
@@ -402,12 +401,7 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
             _write_invalid(cursor, t, run, header)
         if counts["ambiguous"]:
             _write_ambiguous(cursor, t, run)
-        locked.counts = counts
-        locked.progress = counts["rows_total"]
-        locked.total = counts["rows_total"]
-        locked.status = ReconciliationRun.Status.DONE
-        locked.finished_at = timezone.now()
-        locked.save(update_fields=["counts", "progress", "total", "status", "finished_at"])
+        locked.finish(counts)
         cursor.execute(t.drop())
     return counts
 

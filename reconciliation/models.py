@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from onewindow.models import Office, OfficeScopedQuerySet
@@ -147,6 +148,14 @@ class ReconciliationRun(models.Model):
 
     def __str__(self) -> str:
         return f"Сверка № {self.pk}: {self.file_name}"
+
+    def finish(self, counts: dict) -> None:
+        """Done with these counts (both ways of running end here, inside the run's transaction)."""
+        self.counts = counts
+        self.progress = self.total = counts["rows_total"]
+        self.status = self.Status.DONE
+        self.finished_at = timezone.now()
+        self.save(update_fields=["counts", "progress", "total", "status", "finished_at"])
 
     @property
     def percent(self) -> int:

@@ -482,12 +482,7 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome) -> None:
             row.candidates.set(candidates)
         counts = dict(outcome.counts)
         counts["selections"] = len(outcome.items)
-        locked.counts = counts
-        locked.progress = counts["rows_total"]
-        locked.total = counts["rows_total"]
-        locked.status = ReconciliationRun.Status.DONE
-        locked.finished_at = timezone.now()
-        locked.save(update_fields=["counts", "progress", "total", "status", "finished_at"])
+        locked.finish(counts)
 
 
 # --- Working out items ------------------------------------------------------------------------
