@@ -244,7 +244,6 @@ def _normalise(
     snils = field("snils")
     blank = "btrim(concat(" + ", ".join(f"w.{c}" for c in columns) + "), E' \\t\\r\\n') = ''"
     fields = ("snils", "last_name", "first_name", "middle_name", "birth_date", "event_date")
-    needed = "(a.id IS NULL OR x.applicant_id IS NOT NULL)"
     record = " || '|' || ".join(f"coalesce({field(name)}, '')" for name in fields)
 
     def trim(name: str) -> str:
@@ -252,7 +251,7 @@ def _normalise(
         if name.endswith("_date"):  # ДД.ММ.ГГГГ as ГГГГ-ММ-ДД: the second pass reads one form
             dmy = f"substr({value}, 7, 4) || '-' || substr({value}, 4, 2) || '-' || substr({value}, 1, 2)"
             value = f"CASE WHEN substr({value}, 3, 1) = '.' THEN {dmy} ELSE {value} END"
-        return f"CASE WHEN {needed} THEN {value} END AS {name[0]}"
+        return f"{value} AS {name[0]}"
 
     trimmed = ", ".join(trim(name) for name in fields)  # s, l, f, m, b, e
     digits = f"replace(replace({snils}, ' ', ''), '-', '')"
@@ -270,7 +269,7 @@ def _normalise(
         f"""
         CREATE UNLOGGED TABLE {t.norm} AS
         SELECT w.rn, a.id AS applicant_id, a.office_id, x.applicant_id IS NOT NULL AS affected, {trimmed},
-               CASE WHEN {needed} THEN ({record}) ~ '{regular}' END AS ok,
+               ({record}) ~ '{regular}' AS ok,
                a.id IS NULL AND {blank} AS blank
         FROM {t.raw} w {join}
         LEFT JOIN {t.affected} x ON x.applicant_id = a.id
