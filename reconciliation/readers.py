@@ -111,6 +111,15 @@ def csv_dialect(path: Path, encoding: str = "", delimiter: str = "") -> tuple[st
     return encoding, delimiter, sample
 
 
+def _csv_error(exc: csv.Error) -> str:
+    """Python's reader speaks English; the one error a real file meets is a field past its limit,
+    which a quote left open makes of the rest of the file."""
+    if "field larger than field limit" in str(exc):
+        limit = f"{csv.field_size_limit():,}".replace(",", " ")
+        return f"поле длиннее {limit} символов — вероятно, кавычка в начале поля не закрыта"
+    return f"ошибка CSV: {exc}"
+
+
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, dict]]:
     encoding, delimiter, _ = csv_dialect(path, encoding, delimiter)
 
@@ -121,6 +130,8 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                 header = next(reader)
             except StopIteration:
                 raise ExtractError("Файл пуст: нет строки заголовка") from None
+            except csv.Error as exc:
+                raise ExtractError(f"Строка 1 (заголовок): {_csv_error(exc)}") from None
             except UnicodeDecodeError:
                 raise ExtractError(
                     f"Файл не в кодировке {encoding}: укажите кодировку в профиле"
@@ -142,7 +153,7 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                     f"Строка {number + 1}: символы не в кодировке {encoding}; укажите кодировку в профиле"
                 ) from None
             except csv.Error as exc:
-                raise ExtractError(f"Строка {number + 1}: ошибка CSV: {exc}") from None
+                raise ExtractError(f"Строка {number + 1}: {_csv_error(exc)}") from None
 
     return generate()
 

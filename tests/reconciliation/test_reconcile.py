@@ -182,6 +182,14 @@ def test_xlsx_and_xml_readers(recipients, tmp_path, capsys):
             "XML отклонён: внешние сущности и DTD запрещены",
         ),
         ("bin.csv", b"\x00\x01\x02" * 100, "Файл не похож на CSV: в нём есть двоичные данные"),
+        (
+            "open-quote.csv",  # a quote opening a field, never closed: the rest is one field
+            (
+                'СНИЛС;Фамилия;Имя;Дата рождения\n;"Алексеева;Анна;01.05.1990\n'
+                + ";Борисова;Вера;12.07.1992\n" * 6000
+            ).encode("cp1251"),
+            "Строка 2: поле длиннее 131 072 символов — вероятно, кавычка в начале поля не закрыта",
+        ),
     ],
 )
 def test_bad_files_fail_the_run_with_the_reason(recipients, tmp_path, name, content, message):
