@@ -6,6 +6,7 @@ import io
 import os
 
 import pytest
+import time_machine
 
 from onewindow import roles
 from tests.factories import OfficeFactory, make_user
@@ -95,7 +96,7 @@ def fresh_calendar_cache():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(frozen_clock, django_db_setup, django_db_blocker):
     """The shipped catalogue is loaded once into the test database (tests roll back around it)."""
     from django.core.management import call_command
 
@@ -115,21 +116,46 @@ def catalogue(db):
     return Service.objects.all()
 
 
-@pytest.fixture
-def freeze_now(monkeypatch):
-    """Pin "now" (and so today's date) for the code under test: freeze_now(datetime)."""
+# The one frozen moment of the suite: Tuesday 24.11.2026, 10:00 in the office's time zone. Every
+# clock the code and its libraries read (timezone.now, date.today, time.time, django-axes,
+# Celery's eager tasks, file dates) is moved there by time-machine, whatever the machine's date.
+FROZEN_AT = datetime.datetime(2026, 11, 24, 10, 0)
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
     from django.utils import timezone
 
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock():
+    """The session (collection aside) runs at the frozen moment: the catalogue loaded once for
+    the test database sees the same day as the tests."""
+    with time_machine.travel(_aware(FROZEN_AT), tick=False):
+        yield
+
+
+@pytest.fixture
+def freeze_now():
+    """Move every clock to another moment for this test: freeze_now(datetime). Time stands
+    still there until the next call; the test's end puts the clock back."""
+    travels = []
+
     def freeze(moment: datetime.datetime):
-        aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-        monkeypatch.setattr(timezone, "now", lambda: aware)
+        aware = _aware(moment)
+        travel = time_machine.travel(aware, tick=False)
+        travel.start()
+        travels.append(travel)
         return aware
 
-    return freeze
+    yield freeze
+    for travel in reversed(travels):
+        travel.stop()
 
 
 @pytest.fixture(autouse=True)
 def on_a_working_day(freeze_now):
     """Dates at the counter depend on the production calendar: tests run on Tuesday
     24.11.2026, 10:00, unless they freeze another moment themselves."""
-    freeze_now(datetime.datetime(2026, 11, 24, 10, 0))
+    freeze_now(FROZEN_AT)

@@ -19,8 +19,15 @@ from services.regulations import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-IN_A_WEEK = TODAY + datetime.timedelta(days=7)
+
+
+def today() -> datetime.date:
+    """The frozen day of the test (read when the test runs, never at import)."""
+    return timezone.localdate()
+
+
+def in_a_week() -> datetime.date:
+    return today() + datetime.timedelta(days=7)
 
 
 def change_doc(**overrides) -> dict:
@@ -28,11 +35,11 @@ def change_doc(**overrides) -> dict:
         "regulation": {
             "kind": "приказ",
             "number": "245",
-            "date": TODAY.isoformat(),
+            "date": today().isoformat(),
             "title": "О внесении изменений в административный регламент",
             "issued_by": "Комитет социальной защиты населения Волгоградской области",
         },
-        "effective_from": IN_A_WEEK.isoformat(),
+        "effective_from": in_a_week().isoformat(),
         "services": [
             {
                 "code": "edv-veterans",
@@ -135,14 +142,14 @@ def service_with(**fields) -> dict:
                     {
                         "code": "asp",
                         "deadline_days": 8,
-                        "effective_from": (IN_A_WEEK + datetime.timedelta(days=3)).isoformat(),
+                        "effective_from": (in_a_week() + datetime.timedelta(days=3)).isoformat(),
                     },
                 ]
             ),
             "services[1]: период действия пересекается с services[0] для услуги «asp»",
         ),
         (
-            service_with(effective_to=TODAY.isoformat()),
+            service_with(effective_to=today().isoformat()),
             "services[0].effective_to: дата окончания раньше даты вступления в силу",
         ),
         (
@@ -182,7 +189,7 @@ def service_with(**fields) -> dict:
         (
             {
                 "services": [{"code": "asp", "deadline_days": 5}],
-                "effective_from": IN_A_WEEK.isoformat(),
+                "effective_from": in_a_week().isoformat(),
             },
             "regulation: обязательное поле: изменение услуг вносится нормативным актом",
         ),
@@ -262,7 +269,7 @@ def test_diff_lists_changed_fields_and_documents(catalogue):
     assert [d["code"] for d in item["documents"]["added"]] == ["photo-3x4"]
     assert item["documents"]["added"][0]["detail"] == "подлинник, обязательно"
     assert (
-        item["closes_version"]["last_day"] == (IN_A_WEEK - datetime.timedelta(days=1)).isoformat()
+        item["closes_version"]["last_day"] == (in_a_week() - datetime.timedelta(days=1)).isoformat()
     )
     assert plan.diff["regulation"]["status"] == "new"
 
@@ -311,7 +318,7 @@ def apply(doc, **kwargs):
 
 def test_applied_change_takes_effect_from_its_date_and_keeps_the_past(catalogue):
     service = Service.objects.get(code="edv-veterans")
-    old = service.version_on(TODAY)
+    old = service.version_on(today())
     old_docs = list(old.documents.values_list("document_type__code", flat=True))
     load = apply(change_doc())
     assert load.status == "applied" and load.diff["summary"]["changed"] == 1
@@ -319,10 +326,10 @@ def test_applied_change_takes_effect_from_its_date_and_keeps_the_past(catalogue)
     old.refresh_from_db()
     assert old.deadline_days == 10
     assert list(old.documents.values_list("document_type__code", flat=True)) == old_docs
-    assert old.effective_to == IN_A_WEEK - datetime.timedelta(days=1)
-    assert service.version_on(TODAY) == old
-    assert service.version_on(IN_A_WEEK - datetime.timedelta(days=1)) == old
-    new = service.version_on(IN_A_WEEK)
+    assert old.effective_to == in_a_week() - datetime.timedelta(days=1)
+    assert service.version_on(today()) == old
+    assert service.version_on(in_a_week() - datetime.timedelta(days=1)) == old
+    new = service.version_on(in_a_week())
     assert new != old and new.deadline_days == 7 and new.effective_to is None
     assert list(new.documents.values_list("document_type__code", flat=True)) == [
         *old_docs,
@@ -343,7 +350,7 @@ def test_loading_the_same_file_twice_reports_no_changes_and_writes_nothing(catal
 
 def test_one_version_in_force_per_day_after_several_changes(catalogue):
     apply(change_doc())
-    later = IN_A_WEEK + datetime.timedelta(days=30)
+    later = in_a_week() + datetime.timedelta(days=30)
     apply(
         change_doc(
             effective_from=later.isoformat(),
@@ -351,7 +358,7 @@ def test_one_version_in_force_per_day_after_several_changes(catalogue):
         )
     )
     # a change between the two: ends the day before the later one
-    middle = IN_A_WEEK + datetime.timedelta(days=10)
+    middle = in_a_week() + datetime.timedelta(days=10)
     apply(
         change_doc(
             effective_from=middle.isoformat(),
@@ -364,7 +371,7 @@ def test_one_version_in_force_per_day_after_several_changes(catalogue):
     )
     for (_start, end), (next_start, _) in itertools.pairwise(periods):
         assert end == next_start - datetime.timedelta(days=1)
-    day = TODAY
+    day = today()
     while day < later + datetime.timedelta(days=5):
         in_force = [v for v in service.versions.all() if v.is_in_force(day)]
         assert len(in_force) == 1, day
@@ -374,7 +381,7 @@ def test_one_version_in_force_per_day_after_several_changes(catalogue):
 
 
 def test_backdated_change_needs_explicit_confirmation(catalogue):
-    past = TODAY - datetime.timedelta(days=3)
+    past = today() - datetime.timedelta(days=3)
     doc = change_doc(effective_from=past.isoformat())
     plan = build_plan(parse_change(as_yaml(doc)))
     assert plan.backdated
@@ -388,12 +395,12 @@ def test_backdated_change_needs_explicit_confirmation(catalogue):
 
 def test_version_referenced_by_applications_is_never_altered(catalogue, monkeypatch):
     apply(change_doc())
-    new = Service.objects.get(code="edv-veterans").version_on(IN_A_WEEK)
+    new = Service.objects.get(code="edv-veterans").version_on(in_a_week())
     monkeypatch.setattr(ServiceVersion, "is_referenced", lambda self: self.pk == new.pk)
     doc = change_doc(services=[{"code": "edv-veterans", "deadline_days": 3}])
     assert (
         "services[0]: редакция услуги «edv-veterans» с "
-        f"{IN_A_WEEK:%d.%m.%Y} уже используется заявлениями и не может быть изменена; "
+        f"{in_a_week():%d.%m.%Y} уже используется заявлениями и не может быть изменена; "
         "укажите другую дату вступления в силу"
     ) in errors_of(as_yaml(doc))
     new.refresh_from_db()
@@ -404,17 +411,17 @@ def test_unreferenced_version_of_the_same_day_is_replaced(catalogue):
     apply(change_doc())
     apply(change_doc(services=[{"code": "edv-veterans", "deadline_days": 3}]))
     service = Service.objects.get(code="edv-veterans")
-    assert service.versions.filter(effective_from=IN_A_WEEK).count() == 1
-    assert service.version_on(IN_A_WEEK).deadline_days == 3
+    assert service.versions.filter(effective_from=in_a_week()).count() == 1
+    assert service.version_on(in_a_week()).deadline_days == 3
 
 
 def test_retired_service_has_no_version_from_the_date(catalogue):
     apply(change_doc(services=[{"code": "burial-service-refund", "action": "retire"}]))
     service = Service.objects.get(code="burial-service-refund")
-    assert service.version_on(IN_A_WEEK - datetime.timedelta(days=1)) is not None
-    assert service.version_on(IN_A_WEEK) is None
+    assert service.version_on(in_a_week() - datetime.timedelta(days=1)) is not None
+    assert service.version_on(in_a_week()) is None
     assert "не действует" in errors_of(
-        as_yaml(change_doc(effective_from=(IN_A_WEEK + datetime.timedelta(days=1)).isoformat(),
+        as_yaml(change_doc(effective_from=(in_a_week() + datetime.timedelta(days=1)).isoformat(),
                            services=[{"code": "burial-service-refund", "action": "retire"}]))
     )[0]  # fmt: skip
 
@@ -449,7 +456,7 @@ def test_cli_applies_and_then_reports_no_changes(catalogue, tmp_path, capsys):
     path.write_bytes(as_yaml(change_doc()))
     call_command("load_regulations", str(path))
     assert "Применено: загрузка №" in capsys.readouterr().out
-    load = RegulationLoad.objects.latest("applied_at")
+    load = RegulationLoad.objects.order_by("pk").last()
     assert (load.source, load.status, load.file_name) == ("cli", "applied", "change.yaml")
     call_command("load_regulations", str(path))
     assert "изменений нет: ничего не записано" in capsys.readouterr().out
@@ -468,7 +475,7 @@ def test_cli_exits_non_zero_with_every_error(catalogue, tmp_path):
 def test_cli_refuses_a_backdated_change_without_allow_past(catalogue, tmp_path):
     path = tmp_path / "past.yaml"
     path.write_bytes(
-        as_yaml(change_doc(effective_from=(TODAY - datetime.timedelta(days=1)).isoformat()))
+        as_yaml(change_doc(effective_from=(today() - datetime.timedelta(days=1)).isoformat()))
     )
     with pytest.raises(CommandError, match="--allow-past"):
         call_command("load_regulations", str(path))

@@ -12,20 +12,28 @@ from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-IN_A_WEEK = TODAY + datetime.timedelta(days=7)
+
+
+def today() -> datetime.date:
+    """The frozen day of the test (read when the test runs, never at import)."""
+    return timezone.localdate()
+
+
+def in_a_week() -> datetime.date:
+    return today() + datetime.timedelta(days=7)
 
 
 def web_loads():
     return RegulationLoad.objects.filter(source="web")
 
 
-def change_file(effective_from=IN_A_WEEK, name="change.yaml", **service) -> SimpleUploadedFile:
+def change_file(effective_from=None, name="change.yaml", **service) -> SimpleUploadedFile:
+    effective_from = effective_from or in_a_week()
     doc = {
         "regulation": {
             "kind": "приказ",
             "number": "77-п",
-            "date": TODAY.isoformat(),
+            "date": today().isoformat(),
             "title": "О внесении изменений",
         },
         "effective_from": effective_from.isoformat(),
@@ -107,18 +115,18 @@ def test_admin_uploads_previews_and_confirms_a_change(client, reg_admin, catalog
     assert "изменяется" in html and "+ документ: Фотография размером 3×4 см" in html
     assert "срок принятия решения, рабочих дней" in html
     service = Service.objects.get(code="edv-veterans")
-    assert service.version_on(IN_A_WEEK).deadline_days == 10  # nothing applied yet
+    assert service.version_on(in_a_week()).deadline_days == 10  # nothing applied yet
 
     html = client.post(reverse("services:load", args=[load.pk]), follow=True).content.decode()
     assert "Изменения применены." in html
     load.refresh_from_db()
     assert load.status == "applied" and load.applied_by == reg_admin
-    assert service.version_on(IN_A_WEEK).deadline_days == 7
-    assert service.version_on(TODAY).deadline_days == 10
+    assert service.version_on(in_a_week()).deadline_days == 7
+    assert service.version_on(today()).deadline_days == 10
     # confirming twice writes nothing more
     html = client.post(reverse("services:load", args=[load.pk]), follow=True).content.decode()
     assert "эти изменения уже применены" in html
-    assert service.versions.filter(effective_from=IN_A_WEEK).count() == 1
+    assert service.versions.filter(effective_from=in_a_week()).count() == 1
 
 
 def test_same_file_again_says_no_changes(client, reg_admin, catalogue):
@@ -150,14 +158,14 @@ def test_invalid_upload_lists_errors_and_writes_nothing(client, reg_admin, catal
 
 def test_backdated_change_needs_the_checkbox(client, reg_admin, catalogue):
     client.force_login(reg_admin)
-    yesterday = TODAY - datetime.timedelta(days=1)
+    yesterday = today() - datetime.timedelta(days=1)
     client.post(reverse("services:upload"), {"file": change_file(effective_from=yesterday)})
     load = web_loads().get()
     html = client.post(reverse("services:load", args=[load.pk])).content.decode()
     assert "Изменение вступает в силу задним числом: подтвердите это отметкой." in html
-    assert Service.objects.get(code="edv-veterans").version_on(TODAY).deadline_days == 10
+    assert Service.objects.get(code="edv-veterans").version_on(today()).deadline_days == 10
     client.post(reverse("services:load", args=[load.pk]), {"allow_past": "on"})
-    assert Service.objects.get(code="edv-veterans").version_on(TODAY).deadline_days == 7
+    assert Service.objects.get(code="edv-veterans").version_on(today()).deadline_days == 7
 
 
 @pytest.mark.parametrize("fixture", ["specialist", "chief", "archivist", "director"])
