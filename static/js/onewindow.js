@@ -40,14 +40,35 @@
     if (wrong) wrong.focus();
   });
   // Buttons with data-once are disabled after the first submit so a double click sends one form.
+  // The browser builds the form's data after this event and leaves disabled buttons out, the
+  // clicked one too: its name=value (e.g. start=1) goes along in a hidden field instead.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.dataset.submitted === "1") { event.preventDefault(); return; }
     if (form.hasAttribute("data-once")) {
       form.dataset.submitted = "1";
+      form.querySelectorAll("input[data-submitter]").forEach(function (i) { i.remove(); });
+      var submitter = event.submitter;
+      if (submitter && submitter.name) {
+        var carried = document.createElement("input");
+        carried.type = "hidden";
+        carried.name = submitter.name;
+        carried.value = submitter.value;
+        carried.setAttribute("data-submitter", "");
+        form.appendChild(carried);
+      }
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }
   }, true);
+  // A page restored by «Назад» from the browser's cache gets its data-once forms back.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-once][data-submitted]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("input[data-submitter]").forEach(function (i) { i.remove(); });
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    });
+  });
   // Search boxes with data-results="#id": ArrowDown moves into the result links, arrows move
   // between them, Escape returns to the box, Enter opens the focused link.
   document.addEventListener("keydown", function (event) {

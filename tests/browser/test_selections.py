@@ -1,0 +1,96 @@
+"""Selections as the specialist walks them: upload an extract → «Показать первые строки» →
+«Запустить сверку» → the run finishes → the worklist shows the items → an item is worked out."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Entitlement
+from reconciliation.models import ReconciliationRun, Selection
+from tests.browser.conftest import login
+from tests.conftest import PASSWORD
+from tests.reconciliation.conftest import recipients  # noqa: F401 (a fixture)
+from tests.reconciliation.files import write_csv
+from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def extracts_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RECONCILIATION_INBOX = tmp_path / "inbox"
+
+
+def upload(page, tmp_path, profile_title: str, rows=EMPLOYMENT_ROWS, encoding="cp1251"):
+    path = write_csv(tmp_path / "czn-2026-11.csv", HEADER, rows, encoding=encoding)
+    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Селекции").click()
+    page.get_by_role("link", name="Сверки и загрузка выгрузок").click()
+    page.get_by_label("Профиль выгрузки").select_option(label=profile_title)
+    page.get_by_label("Файл выгрузки (DBF, CSV, XLSX, XML)").set_input_files(path)
+    page.get_by_role("button", name="Показать первые строки").click()
+    expect(page.get_by_role("heading", name="Предпросмотр: czn-2026-11.csv")).to_be_visible()
+
+
+def test_specialist_uploads_previews_starts_and_works_out_an_item(
+    page,
+    live_server,
+    specialist,
+    recipients,
+    tmp_path,  # noqa: F811
+):
+    login(page, live_server, "specialist", PASSWORD)
+    upload(page, tmp_path, "ЦЗН: трудоустроенные граждане")
+    preview = page.locator("table.table").first
+    expect(preview).to_contain_text("Алексеева")
+    expect(preview).to_contain_text("⚠ неверная дата «31.02.1950»")
+    assert not ReconciliationRun.objects.exists()  # a preview starts nothing
+
+    page.get_by_role("button", name="Запустить сверку").click()
+    run = page.locator("#run-status")
+    expect(run).to_contain_text("завершена")
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Сверка № \d+: czn-2026-11.csv"))
+    ).to_be_visible()
+    facts = {
+        "Строк в файле": "8",
+        "Совпали по СНИЛС": "2",
+        "по ФИО и дате рождения": "2",
+        "Вероятные совпадения": "1",
+        "Неоднозначные": "1",
+        "Не найдены": "1",
+        "Селекций": "3",
+    }
+    for title, value in facts.items():
+        row = run.get_by_role("row").filter(has_text=title).first
+        expect(row.get_by_role("cell").nth(1)).to_have_text(value)
+    expect(page.get_by_role("heading", name="Ошибочные строки (1)")).to_be_visible()
+
+    page.get_by_role("link", name="К селекциям").click()
+    worklist = page.locator("form table.table")
+    for name in ("Алексеева Анна Петровна", "Борисова Вера Ивановна", "Фёдорова Светлана Юрьевна"):
+        expect(worklist).to_contain_text(name)
+    expect(worklist.get_by_role("row").filter(has_text="Фёдорова")).to_contain_text(
+        "вероятное совпадение"
+    )
+
+    page.get_by_role("link", name="Алексеева Анна Петровна").click()
+    expect(
+        page.get_by_role("heading", name="Трудоустройство: Алексеева Анна Петровна")
+    ).to_be_visible()
+    page.get_by_label("Результат").select_option(label="меры прекращены")
+    page.get_by_label("Примечание").fill("трудоустроена с 01.11.2026")
+    page.get_by_role("button", name="Отработать").click()
+    expect(page.get_by_text("Селекция отработана.")).to_be_visible()
+    expect(page.locator("form table.table")).not_to_contain_text("Алексеева")
+
+    page.get_by_label("Состояние").select_option(label="отработанные")
+    page.get_by_role("button", name="Показать").click()
+    done = page.locator("form table.table").get_by_role("row").filter(has_text="Алексеева")
+    expect(done).to_contain_text("отработана: меры прекращены")
+    done.get_by_role("link", name="Алексеева Анна Петровна").click()
+    expect(page.locator("table.table").first).to_contain_text("прекращ")
+    measure = Entitlement.objects.get(applicant=recipients["a"])
+    assert measure.status == "stopped"
+    assert Selection.objects.get(applicant=recipients["a"]).worked_by == specialist
