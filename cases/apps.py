@@ -37,6 +37,19 @@ class CasesConfig(AppConfig):
                 select_related=("applicant", "service"),
             )
         )
+        # A decision is not the end of the work: the applicant is to be told of it.
+        work.register(
+            work.WorkKind(
+                "application_notice",
+                "Решения: уведомить заявителя",
+                Application,
+                "specialist",
+                open_filter=Q(status__in=Application.TO_NOTIFY_STATUSES),
+                due_field="notice_due",
+                url_name="cases:application",
+                select_related=("applicant", "service"),
+            )
+        )
         work.register(
             work.WorkKind(
                 "interagency",

@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from cases.models import Applicant, ApplicationDocument, BenefitCategory, IdDocumentType, Sex
+from cases.models import Applicant, BenefitCategory, IdDocumentType, Sex
 from cases.services import DocumentMark, Representative
 from onewindow.forms import DateInput
 from onewindow.identity import (
@@ -152,7 +152,6 @@ class CategoryForm(forms.Form):
     valid_to = forms.DateField(label="Действует по", required=False, widget=DateInput())
 
 
-STATUS_CHOICES = [c for c in ApplicationDocument.Status.choices if c[0] != "obtained"]
 FORM_CHOICES = RequiredDocument.Form.choices
 
 
@@ -183,23 +182,32 @@ class ApplicationForm(forms.Form):
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4()
         for rd in self.lines:
-            can_request = rd.interagency or rd.document_type.interagency
-            choices = [(k, v) for k, v in STATUS_CHOICES if k != "requested" or can_request]
-            # Required lines start as brought (or requested by the office); conditional ones
-            # start as not brought, so nothing inapplicable is ticked by default.
-            if rd.required:
-                default = "requested" if rd.interagency else "brought"
+            # Nothing is marked in advance: the specialist says of every line what the applicant
+            # brought. What another agency holds is requested by the office, never demanded of
+            # the applicant (210-ФЗ ст. 7); a conditional line may not apply at all.
+            office_obtains = rd.interagency or rd.document_type.interagency
+            choices = [("brought", "представлен")]
+            if office_obtains:
+                choices.append(("requested", "запрашивает учреждение"))
             else:
-                default = "missing"
+                choices.append(("missing", "не представлен"))
+            if not rd.required:
+                choices.append(("not_required", "не требуется"))
             self.fields[f"doc_{rd.pk}_status"] = forms.ChoiceField(
-                label=rd.document_type.title, choices=choices, initial=default, widget=forms.RadioSelect,
-                error_messages={"invalid_choice": "Этот документ учреждение не запрашивает: его представляет заявитель."},
+                label=rd.document_type.title, choices=choices, widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Отметьте документ: " + ", ".join(f"«{label}»" for _, label in choices) + ".",
+                    "invalid_choice": (
+                        "Этот документ учреждение получает по межведомственному запросу: его не требуют с заявителя."
+                        if office_obtains else "Этот документ учреждение не запрашивает: его представляет заявитель."
+                    ),
+                },
             )  # fmt: skip
             self.fields[f"doc_{rd.pk}_form"] = forms.ChoiceField(
                 label="форма", choices=FORM_CHOICES, initial=rd.form, required=False
             )
             self.fields[f"doc_{rd.pk}_sheets"] = forms.IntegerField(
-                label="листов", required=False, initial=1,
+                label="листов", required=False,
                 error_messages={"invalid": "Число листов — целое число."},
                 widget=forms.NumberInput(attrs={"min": 1, "max": 999, "class": "sheets"}),
             )  # fmt: skip
@@ -219,6 +227,15 @@ class ApplicationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        unmarked = [
+            rd for rd in self.lines if not self.data.get(self.add_prefix(f"doc_{rd.pk}_status"))
+        ]
+        if unmarked:
+            self.add_error(
+                None,
+                f"Не отмечено документов: {len(unmarked)} из {len(self.lines)}. Отметьте каждый документ "
+                "перечня — представлен он, запрашивает его учреждение, не представлен или не требуется.",
+            )
         for rd in self.lines:
             status = data.get(f"doc_{rd.pk}_status")
             sheets = data.get(f"doc_{rd.pk}_sheets")

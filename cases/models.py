@@ -85,6 +85,13 @@ class Applicant(models.Model):
     last_name_key = models.CharField(max_length=100, editable=False)
     initials = models.CharField(max_length=2, editable=False, blank=True)
     is_anonymised = models.BooleanField("обезличен", default=False)
+    # A confirmed death (a selection worked out, a death certificate at the counter): the card
+    # and search show it, new applications are refused but for services arising from a death.
+    death_date = models.DateField("дата смерти", null=True, blank=True)
+    death_source = models.CharField(
+        "основание сведений о смерти", max_length=500, blank=True,
+        help_text="Например: сверка № 12 (СФР, сведения о смерти), строка 345",
+    )  # fmt: skip
     created_at = models.DateTimeField("зарегистрирован", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="кто зарегистрировал", on_delete=models.PROTECT,
@@ -153,6 +160,10 @@ class Applicant(models.Model):
         if self.id_unit_code:
             parts.append(f"код подразделения {self.id_unit_code}")
         return ", ".join(parts)
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.death_date is not None
 
     def age_on(self, day: datetime.date) -> int:
         born = self.birth_date
@@ -268,6 +279,8 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", "отозвано заявителем"
 
     OPEN_STATUSES = (Status.ACCEPTED, Status.TRANSFERRED, Status.IN_REVIEW)
+    # decided, the applicant not yet notified: still someone's work
+    TO_NOTIFY_STATUSES = (Status.GRANTED, Status.REFUSED)
     DECIDED_STATUSES = (Status.GRANTED, Status.REFUSED, Status.NOTIFIED)
 
     class RepresentativeKind(models.TextChoices):
@@ -305,9 +318,17 @@ class Application(models.Model):
     reg_year = models.PositiveSmallIntegerField("год журнала")
     reg_number = models.PositiveIntegerField("номер в журнале")
     deadline = models.DateField("срок принятия решения", db_index=True)
+    # Who accepted it at the counter never changes; who is responsible for it now (after
+    # handovers) is `specialist`.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="принял документы",
+        on_delete=models.PROTECT,
+        related_name="accepted_applications",
+    )
     specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="специалист",
+        verbose_name="ответственный специалист",
         on_delete=models.PROTECT,
         related_name="applications",
     )
@@ -325,6 +346,7 @@ class Application(models.Model):
     decision_date = models.DateField("дата решения", null=True, blank=True)
     refusal_reason = models.TextField("причина отказа", blank=True)
     withdrawal_reason = models.TextField("причина отзыва", blank=True)
+    notice_due = models.DateField("срок уведомления о решении", null=True, blank=True)
     notified_on = models.DateField("дата уведомления", null=True, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.TextField("примечание", blank=True)
@@ -362,13 +384,10 @@ class Application(models.Model):
 
     @property
     def work_title(self) -> str:
-        return f"Заявление № {self.number_display}: {self.applicant.short_name}, {self.service.short_title}"
-
-    @property
-    def accepted_by(self):
-        """Who accepted it at the counter (`specialist` is who works it now, after handovers)."""
-        first = self.events.filter(to_status=self.Status.ACCEPTED).select_related("actor").first()
-        return first.actor if first and first.actor else self.specialist
+        title = f"Заявление № {self.number_display}: {self.applicant.short_name}, {self.service.short_title}"
+        if self.status in self.TO_NOTIFY_STATUSES:
+            title += f" — {self.get_status_display()}, уведомить заявителя"
+        return title
 
     @property
     def is_open(self) -> bool:
@@ -386,6 +405,7 @@ class ApplicationDocument(models.Model):
         REQUESTED = "requested", "запрашивает учреждение"
         OBTAINED = "obtained", "получен по межведомственному запросу"
         MISSING = "missing", "не представлен"
+        NOT_REQUIRED = "not_required", "не требуется"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     required_document = models.ForeignKey(
@@ -498,6 +518,10 @@ class Entitlement(models.Model):
     )
     status_reason = models.CharField("основание изменения состояния", max_length=500, blank=True)
     status_changed_on = models.DateField("состояние изменено", null=True, blank=True)
+    # A stop recorded after the day it takes effect (a death learnt from a selection): the
+    # payments made for the days in between are to be recovered.
+    overpaid_from = models.DateField("переплата с", null=True, blank=True)
+    overpaid_to = models.DateField("переплата по", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = OfficeScopedQuerySet.as_manager()
@@ -518,6 +542,12 @@ class Entitlement(models.Model):
         return f"с {self.start_date:%d.%m.%Y}" + (
             f" по {self.end_date:%d.%m.%Y}" if self.end_date else " бессрочно"
         )
+
+    @property
+    def overpaid_display(self) -> str:
+        if not self.overpaid_from:
+            return ""
+        return f"с {self.overpaid_from:%d.%m.%Y} по {self.overpaid_to:%d.%m.%Y}"
 
 
 # --- Requests with deadlines (interagency, other districts and regions) ----------------------

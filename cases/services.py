@@ -145,6 +145,22 @@ def remove_applicant_category(item, *, actor) -> None:
 # --- Case files -------------------------------------------------------------------------------
 
 
+def archived_refusal(case_file: CaseFile, what: str) -> CounterError:
+    """An archived case file takes no new work until the archivist returns it into work. The
+    link is by URL name: cases does not import the archive."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        link = reverse("archive:case_file", args=[case_file.pk])
+    except NoReverseMatch:
+        link = None
+    return CounterError(
+        f"Личное дело {case_file.number_display} передано в архив: {what}. Попросите архивариуса "
+        "вернуть его в работу («Архив» → дело → «Вернуть из архива», с основанием).",
+        link=link,
+    )
+
+
 def ensure_case_file(applicant: Applicant, *, actor, on: datetime.date | None = None) -> CaseFile:
     """The applicant's case file in their office, opened (and numbered) when there is none.
     Joins the caller's transaction (registration) or opens its own."""
@@ -235,6 +251,19 @@ def register_application(
         return existing
 
     registered_on, version = version_for_registration(service, received_at)
+    if applicant.death_date and not version.on_death:
+        raise CounterError(
+            f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y} ({applicant.death_source or 'сведения о смерти внесены'}): "
+            "заявление на эту услугу принять нельзя. В деле умершего принимаются только заявления "
+            "по услугам в связи со смертью (например, пособие на погребение) — от представителя.",
+            field="service",
+        )
+    if applicant.death_date and not representative.kind:
+        raise CounterError(
+            f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y}: заявление подаёт "
+            "представитель (супруг, родственник, лицо, взявшее на себя погребение) — укажите его.",
+            field="representative_kind",
+        )
     checklist = {rd.pk: rd for rd in version.documents.select_related("document_type")}
     marked = {m.required_document.pk: m for m in marks}
     unknown = set(marked) - set(checklist)
@@ -247,15 +276,31 @@ def register_application(
         raise CounterError(f"Не отмечен документ «{missing_lines[0].document_type.title}».")
 
     incomplete = False
+    Mark = ApplicationDocument.Status
     for pk, rd in checklist.items():
         mark = marked[pk]
-        if (
-            mark.status == ApplicationDocument.Status.REQUESTED
-            and not rd.interagency
-            and not rd.document_type.interagency
-        ):
+        office_obtains = rd.interagency or rd.document_type.interagency
+        if mark.status not in {Mark.BROUGHT, Mark.REQUESTED, Mark.MISSING, Mark.NOT_REQUIRED}:
+            raise CounterError(
+                f"«{rd.document_type.title}»: отметьте, представлен ли документ.",
+                field=f"doc_{pk}_status",
+            )
+        if mark.status == Mark.REQUESTED and not office_obtains:
             raise CounterError(
                 f"«{rd.document_type.title}»: этот документ учреждение не запрашивает, его представляет заявитель.",
+                field=f"doc_{pk}_status",
+            )
+        if mark.status == Mark.MISSING and office_obtains:
+            # 210-ФЗ ст. 7: what another agency holds is requested by the office, never
+            # demanded of the applicant.
+            raise CounterError(
+                f"«{rd.document_type.title}»: этот документ учреждение получает по межведомственному "
+                "запросу — отметьте «запрашивает учреждение» (или «представлен», если заявитель принёс его сам).",
+                field=f"doc_{pk}_status",
+            )
+        if mark.status == Mark.NOT_REQUIRED and rd.required:
+            raise CounterError(
+                f"«{rd.document_type.title}» — обязательный документ: «не требуется» к нему не относится.",
                 field=f"doc_{pk}_status",
             )
         if mark.status == ApplicationDocument.Status.BROUGHT and (
@@ -301,6 +346,11 @@ def register_application(
                     f"от {duplicate.registered_on:%d.%m.%Y}.",
                     field="service",
                 )
+            archived = CaseFile.objects.filter(
+                office=applicant.office, applicant=applicant, status=CaseFile.Status.ARCHIVED
+            ).first()
+            if archived is not None:
+                raise archived_refusal(archived, "новое заявление по нему не принимается")
             case_file = ensure_case_file(applicant, actor=actor, on=registered_on)
             office = applicant.office
             application = Application(
@@ -315,6 +365,7 @@ def register_application(
                 reg_year=registered_on.year,
                 reg_number=next_number(office, "application", registered_on.year),
                 deadline=workdays.add_working_days(registered_on, version.deadline_days),
+                accepted_by=actor,
                 specialist=actor,
                 incomplete=incomplete,
                 consent_given=consent_given if version.requires_consent else False,
@@ -389,6 +440,11 @@ TRANSITIONS: dict[str, dict] = {
 # error message or None.
 DECISION_GUARDS: list = []
 
+# The applicant is told of the decision within this many working days of it (210-ФЗ and the
+# regulations: «в течение 5 рабочих дней со дня принятия решения»); until then the application
+# stays in its specialist's work.
+NOTICE_WORKING_DAYS = 5
+
 
 def available_transitions(application: Application, user) -> list[tuple[str, str]]:
     return [
@@ -433,6 +489,8 @@ def transition(
                     "Укажите, как заявитель отозвал заявление (дата, основание).", field="reason"
                 )
             application.withdrawal_reason = reason.strip()
+        if name in {"grant", "refuse"} and application.case_file.status == CaseFile.Status.ARCHIVED:
+            raise archived_refusal(application.case_file, "решение по заявлению не принимается")
         if name in {"grant", "refuse"}:
             for guard in DECISION_GUARDS:
                 message = guard(application, actor=actor, override_reason=override_reason)
@@ -440,10 +498,17 @@ def transition(
                     raise CounterError(message, field="override_reason")
         if name in {"grant", "refuse"}:
             application.decision_date = today
+            application.notice_due = workdays.add_working_days(today, NOTICE_WORKING_DAYS)
         if name == "grant":
             start = start_date or today
             if end_date and end_date < start:
                 raise CounterError("Дата окончания меры раньше даты начала.", field="end_date")
+            applicant = application.applicant
+            if applicant.death_date and not application.service_version.on_death:
+                raise CounterError(
+                    f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y}: меру назначить нельзя. "
+                    "Примите решение об отказе.",
+                )
             Entitlement.objects.create(
                 office=application.office,
                 applicant=application.applicant,
@@ -484,14 +549,60 @@ def change_entitlement_status(
         raise CounterError(f"Неизвестное состояние меры «{status}».")
     if not reason.strip():
         raise CounterError("Укажите основание изменения меры.", field="reason")
+    today = timezone.localdate()
+    effective = on or today
     with transaction.atomic():
         entitlement = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
         entitlement.status = status
         entitlement.status_reason = reason.strip()[:500]
-        entitlement.status_changed_on = on or timezone.localdate()
-        if status == Entitlement.Status.STOPPED and (
-            entitlement.end_date is None or entitlement.end_date > entitlement.status_changed_on
-        ):
-            entitlement.end_date = entitlement.status_changed_on
+        entitlement.status_changed_on = effective
+        if status == Entitlement.Status.STOPPED:
+            _stop_from(entitlement, effective, today)
         _save(entitlement, actor)
     return entitlement
+
+
+def _stop_from(entitlement: Entitlement, effective: datetime.date, today: datetime.date) -> None:
+    """A stop takes effect on `effective` (the last day the measure is due); it may be learnt
+    later, and the measure may even have started after it. The measure never ends before it
+    starts; what was paid for the days after `effective` up to today is the overpayment."""
+    start = entitlement.start_date
+    last_due_day = max(effective, start)
+    if entitlement.end_date is None or entitlement.end_date > last_due_day:
+        entitlement.end_date = last_due_day
+    overpaid_from = max(effective + datetime.timedelta(days=1), start)
+    if overpaid_from <= today and effective < today:
+        entitlement.overpaid_from, entitlement.overpaid_to = overpaid_from, today
+    else:
+        entitlement.overpaid_from = entitlement.overpaid_to = None
+
+
+def record_death(
+    applicant: Applicant, death_date: datetime.date, *, actor, source: str
+) -> list[Entitlement]:
+    """A confirmed death: the date (with where it came from) is written on the person, and every
+    measure of theirs in force stops from that day; returns the measures stopped."""
+    if death_date > timezone.localdate():
+        raise CounterError("Дата смерти позже сегодняшнего дня.", field="death_date")
+    with transaction.atomic():
+        applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        if death_date < applicant.birth_date:
+            raise CounterError("Дата смерти раньше даты рождения.", field="death_date")
+        applicant.death_date = death_date
+        applicant.death_source = source.strip()[:500]
+        _save(applicant, actor)
+        stopped = []
+        for entitlement in Entitlement.objects.filter(
+            applicant=applicant,
+            status__in=[Entitlement.Status.ACTIVE, Entitlement.Status.SUSPENDED],
+        ).order_by("pk"):
+            stopped.append(
+                change_entitlement_status(
+                    entitlement,
+                    Entitlement.Status.STOPPED,
+                    actor=actor,
+                    reason=f"Смерть получателя {death_date:%d.%m.%Y} ({source})",
+                    on=death_date,
+                )
+            )
+    return stopped

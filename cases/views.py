@@ -109,7 +109,7 @@ def _applicant_context(request, applicant: Applicant) -> dict:
     today = timezone.localdate()
     applications = list(
         applicant.applications.for_user(request.user)
-        .select_related("service", "specialist")
+        .select_related("service", "specialist", "accepted_by")
         .order_by("-registered_at")
     )
     return {
@@ -222,11 +222,12 @@ def apply_choose_service(request, pk: int):
     applicant = get_for_user_or_404(request, Applicant.objects.all(), pk=pk)
     query = request.GET.get("q", "").strip()
     today = timezone.localdate()
-    found = [
-        s
-        for s in search_services(query, Service.objects.filter(is_active=True), limit=40)
-        if s.version_on(today)
-    ]
+    found = []
+    for service in search_services(query, Service.objects.filter(is_active=True), limit=40):
+        version = service.version_on(today)
+        # in a deceased person's file only what their death gives rise to (burial) is accepted
+        if version and (version.on_death or not applicant.death_date):
+            found.append(service)
     template = "cases/apply_choose.html#services" if request.htmx else "cases/apply_choose.html"
     return render(request, template, {"applicant": applicant, "services": found, "query": query})
 
@@ -242,6 +243,13 @@ def apply_form(request, pk: int, code: str):
         registered_on, version = services.version_for_registration(service, now)
     except services.CounterError as exc:
         messages.error(request, exc.message)
+        return redirect("cases:apply", pk=applicant.pk)
+    if applicant.death_date and not version.on_death:
+        messages.error(
+            request,
+            f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y}: заявление на эту услугу "
+            "принять нельзя.",
+        )
         return redirect("cases:apply", pk=applicant.pk)
     form = ApplicationForm(request.POST if request.method == "POST" else None, version=version)
     if request.method == "POST" and form.is_valid():
@@ -284,7 +292,13 @@ def apply_form(request, pk: int, code: str):
 
 def _application(request, pk: int, event: str | None = "view_application") -> Application:
     queryset = Application.objects.select_related(
-        "applicant", "service", "service_version__regulation", "specialist", "case_file", "office"
+        "applicant",
+        "service",
+        "service_version__regulation",
+        "specialist",
+        "accepted_by",
+        "case_file",
+        "office",
     )
     return get_for_user_or_404(request, queryset, event=event, pk=pk)
 
@@ -443,7 +457,7 @@ def journal(request):
         entries = (
             Application.objects.for_user(request.user)
             .filter(registered_on__range=(start, end))
-            .select_related("applicant", "service", "specialist")
+            .select_related("applicant", "service", "specialist", "accepted_by")
             .order_by("reg_year", "reg_number")
         )
     else:
@@ -484,7 +498,7 @@ def journal(request):
 
 JOURNAL_COLUMNS = [
     ("№", 10), ("Дата регистрации", 16), ("Заявитель", 36), ("Дата рождения", 14), ("Услуга", 50),
-    ("Срок решения", 14), ("Состояние", 22), ("Специалист", 22),
+    ("Срок решения", 14), ("Состояние", 22), ("Принял", 22), ("Исполнитель", 22),
 ]  # fmt: skip
 
 
@@ -511,6 +525,7 @@ def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResp
                 app.service.short_title,
                 app.deadline,
                 app.get_status_display(),
+                app.accepted_by.short_name,
                 app.specialist.short_name,
             ]
         )

@@ -22,7 +22,7 @@ class HandoverError(DomainError):
 
 
 def _describe(kind: work.WorkKind, obj) -> tuple[str, datetime.date | None]:
-    due = getattr(obj, kind.due_field) if kind.due_field else None
+    due = kind.due_of(obj)
     return getattr(obj, "work_title", None) or f"{kind.title}: {obj}", due
 
 
@@ -159,7 +159,9 @@ def return_handover(handover: Handover, *, actor, automatic: bool = False) -> li
             kind = work.KINDS.get(item.kind)
             if kind is None:
                 continue
-            obj = kind.open_items(handover.to_user).filter(pk=item.object_id).first()
+            # The item may have moved to another step of the same work meanwhile (an
+            # application decided, now to be notified): it goes back while any step is open.
+            obj, kind = _still_open(kind, handover.to_user, item.object_id)
             if obj is None:
                 continue  # finished meanwhile, or handed on: stays where it is
             setattr(obj, kind.user_field, handover.from_user)
@@ -174,6 +176,20 @@ def return_handover(handover: Handover, *, actor, automatic: bool = False) -> li
         handover._history_user = actor
         handover.save()
     return returned
+
+
+def _still_open(kind: work.WorkKind, user, pk: int):
+    """The object of a handed-over item if some step of its work is still open with `user`."""
+    for candidate in [
+        kind,
+        *(k for k in work.KINDS.values() if k.model is kind.model and k is not kind),
+    ]:
+        if candidate.user_field != kind.user_field:
+            continue
+        obj = candidate.open_items(user).filter(pk=pk).first()
+        if obj is not None:
+            return obj, candidate
+    return None, kind
 
 
 def deactivation_blockers(user) -> list[str]:

@@ -262,6 +262,9 @@ RECONCILIATION_INBOX = Path(env_str("RECONCILIATION_INBOX", str(VAR_DIR / "inbox
 # Matching on PostgreSQL runs set-based in SQL for CSV extracts (reconciliation/fastpath.py); 0 forces the
 # Python path everywhere.
 RECONCILE_SQL = env_bool("RECONCILE_SQL", True)
+# A selection item is due this many working days after it was found (recipients themselves must
+# report such changes within 10 days; every day later is money paid wrongly).
+SELECTION_WORK_DAYS = env_int("SELECTION_WORK_DAYS", 10)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # temporary handovers whose period has ended return what is still open
     "return-expired-handovers": {

@@ -27,7 +27,7 @@ def my_work(request):
         kind = work.KINDS[code]
         rows = []
         for obj in items[:500]:
-            due = getattr(obj, kind.due_field) if kind.due_field else None
+            due = kind.due_of(obj)
             rows.append(
                 {
                     "title": getattr(obj, "work_title", None) or str(obj),

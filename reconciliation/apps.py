@@ -6,6 +6,7 @@ class ReconciliationConfig(AppConfig):
     verbose_name = "Селекции"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.db.models import Q
 
         from onewindow import navigation, roles, work
@@ -23,7 +24,8 @@ class ReconciliationConfig(AppConfig):
         work.register(
             work.WorkKind(
                 "selection", "Селекции", Selection, "assigned_to", open_filter=Q(status="open"),
-                due_field="created_at", url_name="reconciliation:item", select_related=("applicant",),
+                due_field="created_at", due_days=settings.SELECTION_WORK_DAYS,
+                url_name="reconciliation:item", select_related=("applicant",),
             )
         )  # fmt: skip
         worker = [

@@ -30,6 +30,7 @@ from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
     InvalidRow,
+    Kind,
     ReconciliationRun,
     Selection,
 )
@@ -492,9 +493,20 @@ class SelectionError(DomainError):
     """A refusal while working out selections."""
 
 
+def _death_source(item: Selection) -> str:
+    """Where the date of death came from: the run(s) and row(s) of the extract."""
+    rows = [e for e in item.evidence if isinstance(e, dict) and e.get("row")]
+    where = (
+        ", ".join(f"сверка № {e.get('run', item.run_id)}, строка {e['row']}" for e in rows[-3:])
+        or f"сверка № {item.run_id}"
+    )
+    return f"{where} ({item.get_source_display()}, {item.get_kind_display()}, файл {item.run.file_name})"
+
+
 def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -> Selection:
-    """Close an item with its outcome; stopping or suspending changes the measures it names."""
-    from cases.services import change_entitlement_status
+    """Close an item with its outcome; stopping or suspending changes the measures it names
+    (a confirmed death is written on the person and stops all of their measures)."""
+    from cases.services import change_entitlement_status, record_death
 
     if outcome not in Selection.Outcome.values:
         raise SelectionError("Выберите результат отработки.", field="outcome")
@@ -502,7 +514,15 @@ def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -
         item = Selection.objects.select_for_update().select_related("run").get(pk=item.pk)
         if item.status != Selection.Status.OPEN:
             raise SelectionError(f"Селекция уже отработана: «{item.get_outcome_display()}».")
-        if outcome in {Selection.Outcome.STOPPED, Selection.Outcome.SUSPENDED}:
+        if (
+            outcome == Selection.Outcome.STOPPED
+            and item.kind == Kind.DEATHS
+            and item.event_date is not None
+        ):
+            # A confirmed death is a fact about the person, not only about the measures the
+            # extract names: the card shows it and every measure stops from that day.
+            record_death(item.applicant, item.event_date, actor=actor, source=_death_source(item))
+        elif outcome in {Selection.Outcome.STOPPED, Selection.Outcome.SUSPENDED}:
             status = (
                 Entitlement.Status.STOPPED
                 if outcome == Selection.Outcome.STOPPED

@@ -141,9 +141,9 @@ def item_detail(request, pk: int):
             else:
                 messages.success(request, "Селекция отработана.")
                 return redirect("reconciliation:worklist")
-    measures = item.applicant.entitlements.filter(service__code__in=item.services).select_related(
-        "service"
-    )
+    measures = item.applicant.entitlements.select_related("service")
+    if item.kind != Kind.DEATHS:  # a death stops every measure: all are shown
+        measures = measures.filter(service__code__in=item.services)
     return render(
         request, "reconciliation/item.html", {"item": item, "form": form, "measures": measures}
     )

@@ -132,6 +132,11 @@ class ServiceVersion(models.Model):
     requires_consent = models.BooleanField(
         "нужно согласие на обработку персональных данных", default=False
     )
+    on_death = models.BooleanField(
+        "услуга в связи со смертью получателя",
+        default=False,
+        help_text="Заявление в деле умершего принимается (от представителя); по остальным услугам — нет.",
+    )
     applicant_categories = models.JSONField("категории заявителей", default=list, blank=True)
     notes = models.TextField("примечания", blank=True)
     created_at = models.DateTimeField("внесено", auto_now_add=True)

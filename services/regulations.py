@@ -40,7 +40,7 @@ REGULATION_KEYS = {"kind", "number", "date", "title", "issued_by"}
 DOCUMENT_TYPE_KEYS = {"code", "title", "issuing_agency", "interagency"}
 SERVICE_KEYS = {
     "code", "action", "title", "short_title", "department", "deadline_days", "allow_incomplete",
-    "requires_consent", "applicant_categories", "notes", "effective_from", "effective_to",
+    "requires_consent", "on_death", "applicant_categories", "notes", "effective_from", "effective_to",
     "documents", "add_documents", "remove_documents",
 }  # fmt: skip
 DOCUMENT_KEYS = {"code", "required", "condition", "form", "copies", "interagency"}
@@ -54,6 +54,7 @@ VERSION_FIELDS = {
     "deadline_days": "срок принятия решения, рабочих дней",
     "allow_incomplete": "приём при неполном комплекте",
     "requires_consent": "согласие на обработку персональных данных",
+    "on_death": "услуга в связи со смертью получателя",
     "applicant_categories": "категории заявителей",
     "notes": "примечания",
 }
@@ -409,7 +410,7 @@ def _validate_service(check, raw, path, known_types, known_services) -> ServiceS
         fields["deadline_days"] = deadline
     elif action == "add" and "deadline_days" not in raw:
         check.error(f"{path}.deadline_days", "обязательное поле для новой услуги")
-    for key in ("allow_incomplete", "requires_consent"):
+    for key in ("allow_incomplete", "requires_consent", "on_death"):
         value = check.boolean(raw, key, path)
         if value is not None:
             fields[key] = value
@@ -552,6 +553,7 @@ def _version_content(version: ServiceVersion) -> dict:
         "deadline_days": version.deadline_days,
         "allow_incomplete": version.allow_incomplete,
         "requires_consent": version.requires_consent,
+        "on_death": version.on_death,
         "applicant_categories": list(version.applicant_categories or []),
         "notes": version.notes,
     }
@@ -714,7 +716,7 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
     if current is not None and current.effective_from == start:
         base = service.version_on(start - ONE_DAY)
     empty = {
-        "deadline_days": None, "allow_incomplete": False, "requires_consent": False,
+        "deadline_days": None, "allow_incomplete": False, "requires_consent": False, "on_death": False,
         "applicant_categories": [], "notes": "",
     }  # fmt: skip
     content = _version_content(current) if current else dict(empty)

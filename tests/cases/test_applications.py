@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 
 import pytest
@@ -410,3 +411,85 @@ def test_chief_stops_a_measure_with_a_reason_and_a_specialist_cannot(
         "снят с учёта по заявлению",
     )
     assert measure.history.first().history_user == chief
+
+
+# --- The checklist starts unmarked (issue 13, item 8) ----------------------------------------
+
+
+def test_checklist_starts_unmarked_and_an_untouched_form_registers_nothing(
+    client, specialist, applicant
+):
+    client.force_login(specialist)
+    url = reverse("cases:apply_form", args=[applicant.pk, "edv-veterans"])
+    html = client.get(url).content.decode()
+    assert "checked" not in html.split("Перечень документов")[1].split("</table>")[0]
+    assert 'value="1"' not in html  # no sheet count is assumed either
+
+    version = Service.objects.get(code="edv-veterans").version_on(timezone_today())
+    lines = version.documents.count()
+    response = client.post(url, {"idempotency_key": str(uuid.uuid4())})  # Alt+R at once
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Не отмечено документов: {lines} из {lines}" in html
+    assert "Отметьте документ: «представлен», «не представлен»" in html
+    assert not Application.objects.exists()
+
+
+def test_a_document_the_office_requests_is_never_demanded_of_the_applicant(
+    client, specialist, applicant
+):
+    client.force_login(specialist)
+    today = timezone_today()
+    snils = rd_of("edv-veterans", today, "snils")
+    url = reverse("cases:apply_form", args=[applicant.pk, "edv-veterans"])
+    html = client.get(url).content.decode()
+    offered = re.findall(rf'name="doc_{snils.pk}_status" value="(\w+)"', html)
+    assert offered == ["brought", "requested"]
+    response = client.post(
+        url, checklist_post("edv-veterans", today, **{f"doc_{snils.pk}_status": "missing"})
+    )
+    assert "получает по межведомственному запросу" in response.content.decode()
+    assert not Application.objects.exists()
+    # the service refuses it too, whoever calls it
+    marks = [
+        services.DocumentMark(
+            rd,
+            "missing" if rd.pk == snils.pk else ("requested" if rd.interagency else "brought"),
+            sheets=1,
+        )
+        for rd in snils.version.documents.all()
+    ]
+    with pytest.raises(services.CounterError, match="межведомственному запросу"):
+        services.register_application(
+            applicant, snils.version.service, actor=specialist, marks=marks
+        )
+
+
+def test_not_required_is_for_conditional_documents_and_is_not_listed_as_missing(
+    client, specialist, applicant
+):
+    client.force_login(specialist)
+    today = timezone_today()
+    stalingrad = rd_of("edv-veterans", today, "stalingrad-child-certificate")
+    passport = rd_of("edv-veterans", today, "passport")
+    url = reverse("cases:apply_form", args=[applicant.pk, "edv-veterans"])
+    refused = client.post(
+        url, checklist_post("edv-veterans", today, **{f"doc_{passport.pk}_status": "not_required"})
+    )
+    assert refused.status_code == 200 and not Application.objects.exists()
+
+    register(client, applicant, **{f"doc_{stalingrad.pk}_status": "not_required"})
+    application = Application.objects.get()
+    document = application.documents.get(required_document=stalingrad)
+    assert document.status == "not_required" and document.sheets is None
+    html = client.get(reverse("cases:application", args=[application.pk])).content.decode()
+    assert "не требуется" in html
+    text = pdf_text(client.get(reverse("cases:receipt", args=[application.pk])).content)
+    assert "Не представлены" not in text
+    assert stalingrad.document_type.title not in text
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -178,3 +179,34 @@ def test_incoming_requests_move_with_the_handover(chief, specialist, substitute,
     svc.hand_over(actor=chief, from_user=specialist, to_user=substitute, reason="leave",
                   starts_on=datetime.date(2026, 11, 24), ends_on=datetime.date(2026, 12, 1))  # fmt: skip
     assert IncomingRequest.objects.get().assigned_to == substitute
+
+
+def test_who_accepted_an_application_survives_a_handover(
+    client, chief, specialist, substitute, work_of_specialist
+):
+    from openpyxl import load_workbook
+
+    svc.hand_over(actor=chief, from_user=specialist, to_user=substitute, reason="leave",
+                  starts_on=datetime.date(2026, 11, 24), ends_on=datetime.date(2026, 11, 27))  # fmt: skip
+    application = Application.objects.order_by("pk").first()
+    assert (application.accepted_by, application.specialist) == (specialist, substitute)
+
+    client.force_login(chief)
+    html = client.get(reverse("cases:application", args=[application.pk])).content.decode()
+    assert "<dt>Документы принял</dt><dd>Петрова А.С.</dd>" in html
+    assert "<dt>Ответственный специалист</dt><dd>Заменова О.С." in html
+
+    day = {"date_from": "2026-11-24"}
+    html = client.get(reverse("cases:journal"), day).content.decode()
+    assert "<th>Принял</th><th>Исполнитель</th>" in html
+    assert "<td>Петрова А.С.</td><td>Заменова О.С.</td>" in html
+    text = pdf_text(client.get(reverse("cases:journal"), {**day, "format": "pdf"}).content)
+    assert "Петрова А.С." in text and "Заменова О.С." in text
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("cases:journal"), {**day, "format": "xlsx"}).content)
+    ).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0][-2:] == ("Принял", "Исполнитель")
+    assert rows[1][-2:] == ("Петрова А.С.", "Заменова О.С.")
+    text = pdf_text(client.get(reverse("cases:receipt", args=[application.pk])).content)
+    assert "Петрова Анна Сергеевна" in text and "Заменова" not in text

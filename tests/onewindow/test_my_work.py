@@ -1,0 +1,165 @@
+"""«Мои дела»: every kind of work registered by the apps, open for one user, on one page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Application, RequestKind
+from cases.requests import register_incoming_request
+from onewindow import handover, work
+from onewindow.models import Handover
+from tests.cases.test_applications import register
+from tests.factories import ApplicantFactory, make_user, roles
+
+pytestmark = pytest.mark.django_db
+
+
+def _application(client, user, office, last_name):
+    client.force_login(user)
+    person = ApplicantFactory(office=office, snils="", last_name=last_name)
+    register(client, person)
+    return Application.objects.get(applicant=person)
+
+
+def _decided(client, user, chief, office, last_name):
+    application = _application(client, user, office, last_name)
+    for step in ("transfer", "review"):
+        case_services.transition(application, step, actor=user)
+    return case_services.transition(
+        application, "grant", actor=chief, override_reason="ответ получен по телефону"
+    )
+
+
+def _incoming(user, office, last_name):
+    return register_incoming_request(
+        {
+            "kind": RequestKind.objects.first(),
+            "sender": "ЦСЗН по Дзержинскому району",
+            "sender_number": "15-01/77",
+            "sender_date": timezone.localdate() - datetime.timedelta(days=2),
+            "received_on": timezone.localdate(),
+            "subject_name": f"{last_name} Ирина Петровна",
+            "question": "Сведения о получаемых мерах",
+        },
+        actor=user,
+        office=office,
+    )
+
+
+def _selection(user, office, last_name):
+    from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
+
+    profile = ExtractProfile.objects.filter(kind="deaths").first()
+    run = ReconciliationRun.objects.create(
+        office=office, profile=profile, source=profile.source, kind=profile.kind,
+        file_name="deaths.csv", file_path="", sha256="0" * 64, status="done",
+    )  # fmt: skip
+    person = ApplicantFactory(office=office, snils="", last_name=last_name)
+    return Selection.objects.create(
+        office=office, run=run, applicant=person, kind="deaths", source=profile.source,
+        match="snils", suggested_action="stop", services=["asp"], assigned_to=user,
+        evidence=[{"run": run.pk, "row": 2, "event_date": "2026-11-20"}],
+    )  # fmt: skip
+
+
+def _archive_issue(user, archivist, office, last_name):
+    from archive.models import ArchivedFile, Location, RetentionRule
+    from archive.services import issue_file
+
+    person = ApplicantFactory(office=office, snils="", last_name=last_name)
+    case_file = case_services.ensure_case_file(person, actor=archivist)
+    box = Location.objects.create(office=office, kind="box", name="К-1")
+    rule = RetentionRule.objects.get(code="benefit-recipient")
+    item = ArchivedFile.objects.create(
+        office=office, case_file=case_file, archive_number="А-1", nomenclature_index="07-15",
+        year=2020, sheets=5, title=f"Личное дело {last_name}", start_date=datetime.date(2015, 1, 1),
+        end_date=datetime.date(2020, 6, 1), event_date=datetime.date(2020, 6, 1), retention_rule=rule,
+        eligible_from=rule.eligible_from(datetime.date(2020, 6, 1)), location=box, registered_by=archivist,
+    )  # fmt: skip
+    return issue_file(item, actor=archivist, to_user=user, purpose="проверка")
+
+
+def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
+    client, specialist, chief, archivist, office, catalogue
+):
+    makers = {
+        "application": lambda: _application(client, specialist, office, "Заявленова"),
+        "application_notice": lambda: _decided(client, specialist, chief, office, "Решенова"),
+        "interagency": lambda: None,  # opened by the registrations above
+        "incoming": lambda: _incoming(specialist, office, "Запросова"),
+        "selection": lambda: _selection(specialist, office, "Селекцова"),
+        "archive_issue": lambda: _archive_issue(specialist, archivist, office, "Архивова"),
+    }
+    missing = set(work.KINDS) - set(makers)
+    assert not missing, f"a kind of work without an example here: {missing} — add one"
+    for make in makers.values():
+        make()
+    counts = {code: items.count() for code, items in work.open_work(specialist).items()}
+    assert all(counts.values()), counts
+
+    client.force_login(specialist)
+    response = client.get(reverse("my_work"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for code in work.KINDS:
+        assert work.KINDS[code].title in html
+    for name in ("Заявленова", "Решенова", "Запросова", "Селекцова", "Архивова"):
+        assert name in html
+    assert "уведомить заявителя" in html
+    # the navigation counter is the same number
+    total = sum(counts.values())
+    nav = client.get(reverse("home")).content.decode()
+    assert f'Мои дела <span class="badge">{total}</span>' in nav
+
+
+def test_a_selection_is_due_ten_working_days_after_it_was_found(
+    client, specialist, office, catalogue
+):
+    item = _selection(specialist, office, "Сроков")
+    due = work.KINDS["selection"].due_of(item)
+    assert isinstance(due, datetime.date) and not isinstance(due, datetime.datetime)
+    assert due == datetime.date(2026, 12, 8)  # found Tue 24.11.2026 + 10 working days
+    client.force_login(specialist)
+    html = client.get(reverse("my_work")).content.decode()
+    assert "08.12.2026" in html and "просрочено" not in html
+
+
+def test_decided_applications_stay_with_their_specialist_until_notified(
+    client, specialist, chief, office, catalogue
+):
+    application = _decided(client, specialist, chief, office, "Решенова")
+    assert application.notice_due == datetime.date(2026, 12, 1)  # 5 working days
+    assert application in work.KINDS["application_notice"].open_items(specialist)
+    client.force_login(specialist)
+    html = client.get(reverse("my_work")).content.decode()
+    assert "Решенова" in html and "01.12.2026" in html
+
+    case_services.transition(application, "notify", actor=specialist)
+    assert not work.KINDS["application_notice"].open_items(specialist).exists()
+    assert "Решенова" not in client.get(reverse("my_work")).content.decode()
+
+
+def test_handover_return_brings_back_what_was_decided_meanwhile(
+    client, specialist, chief, office, catalogue
+):
+    substitute = make_user(roles.SPECIALIST, office, "substitute", last_name="Заменова")
+    application = _application(client, specialist, office, "Вернова")
+    today = timezone.localdate()
+    moved = handover.hand_over(
+        actor=chief, from_user=specialist, to_user=substitute, reason="leave",
+        starts_on=today, ends_on=today + datetime.timedelta(days=6),
+    )  # fmt: skip
+    for step in ("transfer", "review"):
+        case_services.transition(application, step, actor=substitute)
+    case_services.transition(application, "refuse", actor=chief, reason="нет права",
+                             override_reason="ответ получен")  # fmt: skip
+
+    handover.return_handover(moved, actor=chief)
+    application.refresh_from_db()
+    assert application.specialist == specialist  # the notice is the specialist's again
+    assert application.accepted_by == specialist
+    assert moved.items.get(object_id=application.pk, kind="application").returned
+    assert Handover.objects.get(pk=moved.pk).status == "returned"
