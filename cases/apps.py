@@ -22,7 +22,7 @@ class CasesConfig(AppConfig):
 
         from cases import requests as case_requests
         from cases import services as case_services
-        from cases.models import Application, IncomingRequest, InteragencyRequest
+        from cases.models import Application, IncomingRequest, InteragencyRequest, OutgoingRequest
         from onewindow import work
 
         work.register(
@@ -68,6 +68,13 @@ class CasesConfig(AppConfig):
                 open_filter=Q(answered_on__isnull=True), due_field="due_date", url_name="cases:incoming",
             )
         )  # fmt: skip
+        work.register(
+            work.WorkKind(
+                "outgoing", "Наши запросы в другие учреждения", OutgoingRequest, "handled_by",
+                open_filter=Q(answered_on__isnull=True), due_field="due_date", url_name="cases:outgoing",
+                select_related=("to_office", "applicant"),
+            )
+        )  # fmt: skip
         if case_requests.open_requests_guard not in case_services.DECISION_GUARDS:
             case_services.DECISION_GUARDS.append(case_requests.open_requests_guard)
         navigation.register(
@@ -99,7 +106,7 @@ class CasesConfig(AppConfig):
             "cases.view_interagencyrequest", "cases.change_interagencyrequest",
             "cases.add_incomingrequest", "cases.change_incomingrequest", "cases.view_incomingrequest",
             "cases.add_outgoingrequest", "cases.view_outgoingrequest", "onewindow.handover_own",
-            "onewindow.view_handover",
+            "onewindow.view_handover", "cases.add_casetransfer", "cases.view_casetransfer",
         ]  # fmt: skip
         read_only = [
             "cases.view_applicant",
@@ -116,6 +123,7 @@ class CasesConfig(AppConfig):
                     "cases.change_entitlement",
                     "cases.override_interagency",
                     "onewindow.add_handover",
+                    "cases.confirm_casetransfer",
                 ],
                 roles.DIRECTOR: read_only,
                 roles.ARCHIVIST: ["cases.view_applicant", "cases.view_casefile"],

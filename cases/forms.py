@@ -429,3 +429,40 @@ class OutgoingRequestForm(forms.Form):
             pk=office.pk
         )
         self.fields["kind"].queryset = RequestKind.objects.all()
+
+
+class TransferRequestForm(forms.Form):
+    snils = forms.CharField(
+        label="СНИЛС", max_length=20, error_messages={"required": "Укажите СНИЛС заявителя."}
+    )
+    stated_name = forms.CharField(
+        label="ФИО (как в документе)", max_length=300,
+        error_messages={"required": "Укажите ФИО заявителя."},
+    )  # fmt: skip
+    stated_birth_date = forms.DateField(
+        label="Дата рождения", widget=DateInput(),
+        error_messages={"required": "Укажите дату рождения.", "invalid": "Неверная дата."},
+    )  # fmt: skip
+    new_address = forms.CharField(label="Новый адрес регистрации", max_length=500, required=False)
+    reason = forms.CharField(
+        label="Основание", widget=forms.Textarea(attrs={"rows": 2}),
+        initial="Переезд на постоянное место жительства в наш район; заявление гражданина о передаче личного дела.",
+        error_messages={"required": "Укажите основание запроса."},
+    )  # fmt: skip
+
+    def clean_snils(self):
+        value = self.cleaned_data["snils"].strip()
+        error = snils_error(value)
+        if error:
+            raise forms.ValidationError(error[0].upper() + error[1:] + ".")
+        return value
+
+
+class TransferDecisionForm(forms.Form):
+    measures_stop_on = forms.DateField(
+        label="Меры прекращаются с", required=False, widget=DateInput(),
+        help_text="Пусто — с сегодняшнего дня",
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Причина отказа", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

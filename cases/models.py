@@ -219,6 +219,7 @@ class CaseFile(models.Model):
         ACTIVE = "active", "действующее"
         CLOSED = "closed", "закрыто"
         ARCHIVED = "archived", "в архиве"
+        TRANSFERRED = "transferred", "передано в другое учреждение"
 
     office = models.ForeignKey(
         Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="case_files"
@@ -775,6 +776,16 @@ class OutgoingRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # who waits for the answer and follows it up (moves with a handover; who sent it does not)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="исполнитель",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_requests",
+    )
+    due_date = models.DateField("ответ ожидается до", null=True, blank=True)
     answer = models.TextField("ответ", blank=True)
     attachments = models.TextField("приложения к ответу", blank=True)
     answered_on = models.DateField("ответ получен", null=True, blank=True)
@@ -790,3 +801,99 @@ class OutgoingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Запрос № {self.out_number}/{self.out_year} в {self.to_office}"
+
+    @property
+    def work_title(self) -> str:
+        return f"Наш запрос № {self.out_number}/{self.out_year} в {self.to_office} о {self.applicant.short_name}"
+
+
+# --- Transfer of a person's case file between offices of the installation ---------------------
+
+
+class CaseTransferQuerySet(models.QuerySet):
+    """A transfer concerns two offices: each of them (and a regional user) sees it."""
+
+    def for_user(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_offices:
+            return self
+        if user.office_id is None:
+            return self.none()
+        return self.filter(Q(from_office_id=user.office_id) | Q(to_office_id=user.office_id))
+
+    def open(self):
+        return self.filter(status=CaseTransfer.Status.REQUESTED)
+
+
+class CaseTransfer(models.Model):
+    """A person moved to another district: the new office asks for their case file, the old one
+    (or a regional chief) confirms once the open work is settled; the person and a new case file
+    then belong to the new office, the old file stays with the old one as «передано»."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "запрошено"
+        DONE = "done", "передано"
+        REFUSED = "refused", "отказано"
+        CANCELLED = "cancelled", "запрос отозван"
+
+    applicant = models.ForeignKey(
+        Applicant, verbose_name="заявитель", on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_office = models.ForeignKey(
+        Office, verbose_name="из учреждения", on_delete=models.PROTECT, related_name="+"
+    )
+    to_office = models.ForeignKey(
+        Office, verbose_name="в учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    # what the asking office was told by the person: the old office compares it with its file
+    stated_name = models.CharField("ФИО (со слов заявителя)", max_length=300)
+    stated_birth_date = models.DateField("дата рождения (со слов заявителя)")
+    new_address = models.CharField("новый адрес", max_length=500, blank=True)
+    reason = models.TextField("основание запроса")
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто запросил", on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    requested_at = models.DateTimeField("запрошено")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто решил", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField("решено", null=True, blank=True)
+    refusal_reason = models.TextField("причина отказа", blank=True)
+    measures_stopped_on = models.DateField("меры прекращены с", null=True, blank=True)
+    old_case_file = models.ForeignKey(
+        CaseFile, verbose_name="личное дело в прежнем учреждении", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    new_case_file = models.ForeignKey(
+        CaseFile, verbose_name="личное дело в новом учреждении", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+
+    history = HistoricalRecords()
+    objects = CaseTransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "передача личного дела"
+        verbose_name_plural = "передачи личных дел"
+        ordering = ["-requested_at", "-id"]
+        permissions = [
+            ("confirm_casetransfer", "Подтверждает передачу личного дела в другое учреждение")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant"], condition=Q(status="requested"), name="casetransfer_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Передача личного дела: {self.from_office} → {self.to_office}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.REQUESTED

@@ -17,7 +17,13 @@ from cases.forms import (
     InteragencyResponseForm,
     OutgoingRequestForm,
 )
-from cases.models import Applicant, IncomingRequest, InteragencyRequest, OutgoingRequest
+from cases.models import (
+    Applicant,
+    CaseTransfer,
+    IncomingRequest,
+    InteragencyRequest,
+    OutgoingRequest,
+)
 from cases.services import CounterError
 from onewindow.audit import get_for_user_or_404
 from onewindow.pdf import pdf_response, render_pdf
@@ -37,6 +43,13 @@ def request_list(request):
     outgoing = OutgoingRequest.objects.for_user(request.user).select_related(
         "to_office", "applicant", "kind"
     )
+    transfers = CaseTransfer.objects.for_user(request.user).select_related(
+        "from_office", "to_office", "requested_by"
+    )
+    if show != "all":
+        transfers = transfers.open()
+    else:
+        transfers = transfers[:200]
     if show == "overdue":
         interagency = interagency.filter(result="", due_date__lt=today)
         incoming = incoming.filter(answered_on__isnull=True, due_date__lt=today)
@@ -56,6 +69,7 @@ def request_list(request):
             "interagency": interagency,
             "incoming": incoming,
             "outgoing": outgoing,
+            "transfers": transfers,
             "show": show,
             "today": today,
         },

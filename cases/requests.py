@@ -230,6 +230,8 @@ def send_request_to_office(
             out_year=today.year,
             out_number=next_number(actor.office, "outgoing", today.year),
             created_by=actor,
+            handled_by=actor,
+            due_date=workdays.add_working_days(today, kind.due_days),
         )
         _save(outgoing, actor)
         from onewindow.models import User

@@ -73,7 +73,7 @@ def register_applicant(data: dict, *, actor, office=None) -> Applicant:
     with transaction.atomic():
         owner = find_snils_owner(data["snils"])
         if owner is not None:
-            raise _snils_taken(owner, actor)
+            raise _snils_taken(owner, actor, data)
         applicant = Applicant(
             office=office,
             created_by=actor,
@@ -84,11 +84,13 @@ def register_applicant(data: dict, *, actor, office=None) -> Applicant:
                 _save(applicant, actor)
         except IntegrityError:
             owner = find_snils_owner(data["snils"])
-            raise _snils_taken(owner, actor) from None
+            raise _snils_taken(owner, actor, data) from None
     return applicant
 
 
-def _snils_taken(owner: Applicant | None, actor) -> CounterError:
+def _snils_taken(owner: Applicant | None, actor, data: dict | None = None) -> CounterError:
+    from urllib.parse import urlencode
+
     from django.urls import reverse
 
     if owner is None:
@@ -102,10 +104,20 @@ def _snils_taken(owner: Applicant | None, actor) -> CounterError:
             field="snils",
             link=reverse("cases:applicant", args=[owner.pk]),
         )
+    # The person moved here from another district: the file is asked for, not duplicated.
+    data = data or {}
+    query = {"snils": owner.snils}
+    name = " ".join(data.get(k, "") for k in ("last_name", "first_name", "middle_name")).strip()
+    if name:
+        query["name"] = name
+    if data.get("birth_date"):
+        query["birth_date"] = data["birth_date"].isoformat()
     return CounterError(
-        f"Заявитель с этим СНИЛС уже зарегистрирован в другом учреждении ({owner.office}). "
-        "Запросите его личное дело через запрос в другой район.",
+        f"Заявитель с этим СНИЛС состоит на учёте в другом учреждении ({owner.office}). "
+        "Если он переехал в ваш район, запросите передачу его личного дела.",
         field="snils",
+        link=reverse("cases:transfer_new") + "?" + urlencode(query),
+        link_title="Запросить передачу личного дела",
     )
 
 
@@ -171,7 +183,8 @@ def ensure_case_file(applicant: Applicant, *, actor, on: datetime.date | None = 
 def _ensure_case_file(applicant: Applicant, *, actor, on: datetime.date | None) -> CaseFile:
     existing = CaseFile.objects.filter(office=applicant.office, applicant=applicant).first()
     if existing is not None:
-        if existing.status == CaseFile.Status.CLOSED:
+        # a closed file, or one sent to another office and now back, is opened again
+        if existing.status in (CaseFile.Status.CLOSED, CaseFile.Status.TRANSFERRED):
             existing.status = CaseFile.Status.ACTIVE
             existing.closed_on = None
             _save(existing, actor)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import request_views, views
+from cases import request_views, transfer_views, views
 
 app_name = "cases"
 
@@ -33,4 +33,11 @@ urlpatterns = [
         "applicants/<int:applicant_pk>/ask-office/", request_views.outgoing_new, name="outgoing_new"
     ),
     path("outgoing/<int:pk>/", request_views.outgoing_detail, name="outgoing"),
+    path("transfers/new/", transfer_views.transfer_new, name="transfer_new"),
+    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer"),
+    path(
+        "transfers/<int:pk>/<slug:action>/",
+        transfer_views.transfer_decide,
+        name="transfer_decide",
+    ),
 ]

@@ -80,7 +80,7 @@ def applicant_new(request):
     else:
         form = ApplicantForm(initial=_prefill_from_query(request.GET.get("q", "")))
     namesakes = []
-    snils_link = None
+    snils_link = snils_link_title = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         namesakes = services.find_namesakes(data, request.user.office)
@@ -94,14 +94,20 @@ def applicant_new(request):
                 applicant = services.register_applicant(data, actor=request.user)
             except services.CounterError as exc:
                 form.add_error(exc.field, exc.message)
-                snils_link = exc.link
+                snils_link, snils_link_title = exc.link, exc.link_title
             else:
                 messages.success(request, f"Заявитель {applicant.full_name} зарегистрирован.")
                 return redirect("cases:applicant", pk=applicant.pk)
     return render(
         request,
         "cases/applicant_form.html",
-        {"form": form, "namesakes": namesakes, "snils_link": snils_link, "is_new": True},
+        {
+            "form": form,
+            "namesakes": namesakes,
+            "snils_link": snils_link,
+            "snils_link_title": snils_link_title,
+            "is_new": True,
+        },
     )
 
 
@@ -139,20 +145,26 @@ def applicant_detail(request, pk: int):
 def applicant_edit(request, pk: int):
     applicant = get_for_user_or_404(request, Applicant.objects.all(), event="view_applicant", pk=pk)
     form = ApplicantForm(request.POST if request.method == "POST" else None, instance=applicant)
-    snils_link = None
+    snils_link = snils_link_title = None
     if request.method == "POST" and form.is_valid():
         try:
             services.update_applicant(applicant, form.cleaned_data, actor=request.user)
         except services.CounterError as exc:
             form.add_error(exc.field, exc.message)
-            snils_link = exc.link
+            snils_link, snils_link_title = exc.link, exc.link_title
         else:
             messages.success(request, "Изменения сохранены.")
             return redirect("cases:applicant", pk=applicant.pk)
     return render(
         request,
         "cases/applicant_form.html",
-        {"form": form, "applicant": applicant, "snils_link": snils_link, "is_new": False},
+        {
+            "form": form,
+            "applicant": applicant,
+            "snils_link": snils_link,
+            "snils_link_title": snils_link_title,
+            "is_new": False,
+        },
     )
 
 

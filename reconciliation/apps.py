@@ -28,6 +28,16 @@ class ReconciliationConfig(AppConfig):
                 url_name="reconciliation:item", select_related=("applicant",),
             )
         )  # fmt: skip
+        from cases import transfers
+
+        def open_selections(applicant, office) -> list[str]:
+            return [
+                f"селекция «{item.get_kind_display()}» (сверка № {item.run_id}) не отработана"
+                for item in Selection.objects.open().filter(applicant=applicant, office=office)
+            ]
+
+        if not any(g.__name__ == "open_selections" for g in transfers.TRANSFER_GUARDS):
+            transfers.TRANSFER_GUARDS.append(open_selections)
         worker = [
             "reconciliation.view_selection", "reconciliation.change_selection",
             "reconciliation.view_reconciliationrun", "reconciliation.add_reconciliationrun",

@@ -84,7 +84,8 @@ def test_snils_of_another_office_blocks_without_revealing_the_card(
 ):
     client.force_login(specialist)
     html = post_new(client, snils="123-456-789 64").content.decode()
-    assert "уже зарегистрирован в другом учреждении (ЦСЗН Центрального района)" in html
+    assert "состоит на учёте в другом учреждении (ЦСЗН Центрального района)" in html
+    assert "Запросить передачу личного дела" in html
     assert reverse("cases:applicant", args=[other_applicant.pk]) not in html
     assert Applicant.objects.count() == 1
 

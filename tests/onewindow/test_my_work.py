@@ -82,14 +82,25 @@ def _archive_issue(user, archivist, office, last_name):
     return issue_file(item, actor=archivist, to_user=user, purpose="проверка")
 
 
+def _outgoing(user, office, other_office, last_name):
+    from cases.requests import send_request_to_office
+
+    person = ApplicantFactory(office=office, snils="", last_name=last_name)
+    return send_request_to_office(
+        actor=user, to_office=other_office, kind=RequestKind.objects.first(), applicant=person,
+        question="Получал ли меры в вашем районе?",
+    )  # fmt: skip
+
+
 def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
-    client, specialist, chief, archivist, office, catalogue
+    client, specialist, chief, archivist, office, other_office, other_specialist, catalogue
 ):
     makers = {
         "application": lambda: _application(client, specialist, office, "Заявленова"),
         "application_notice": lambda: _decided(client, specialist, chief, office, "Решенова"),
         "interagency": lambda: None,  # opened by the registrations above
         "incoming": lambda: _incoming(specialist, office, "Запросова"),
+        "outgoing": lambda: _outgoing(specialist, office, other_office, "Исходящева"),
         "selection": lambda: _selection(specialist, office, "Селекцова"),
         "archive_issue": lambda: _archive_issue(specialist, archivist, office, "Архивова"),
     }
@@ -106,7 +117,7 @@ def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
     html = response.content.decode()
     for code in work.KINDS:
         assert work.KINDS[code].title in html
-    for name in ("Заявленова", "Решенова", "Запросова", "Селекцова", "Архивова"):
+    for name in ("Заявленова", "Решенова", "Запросова", "Исходящева", "Селекцова", "Архивова"):
         assert name in html
     assert "уведомить заявителя" in html
     # the navigation counter is the same number
