@@ -73,10 +73,13 @@ def usable(run: ReconciliationRun) -> bool:
         return cursor.fetchone() is not None
 
 
-def _dialect(path: Path, profile) -> tuple[str, str, list[str]]:
-    """(Python encoding, delimiter, header) as the Python reader would find them."""
+def _dialect(path: Path, profile, override: str = "") -> tuple[str, str, list[str]]:
+    """(Python encoding, delimiter, header) as the Python reader would find them: the same
+    detection, or the run's recorded encoding (`override`), for COPY's ENCODING."""
     try:
-        encoding, delimiter, sample = csv_dialect(path, profile.encoding, profile.delimiter)
+        encoding, delimiter, sample = csv_dialect(
+            path, profile.encoding, profile.delimiter, override=override
+        )
     except ExtractError:
         raise Unavailable from None  # the Python path says what is wrong with the file
     if not sample or encoding not in PG_ENCODINGS:
@@ -346,7 +349,7 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
     another attempt took the run over)."""
     profile = run.profile
     path = Path(run.file_path)
-    encoding, delimiter, header = _dialect(path, profile)
+    encoding, delimiter, header = _dialect(path, profile, run.encoding)
     if not _safe_for_copy(path, delimiter):
         raise Unavailable("кавычки внутри полей или строка «\\.»")
     mapping = column_map(header, profile.columns, ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"])  # fmt: skip

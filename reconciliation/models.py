@@ -48,7 +48,8 @@ class ExtractProfile(models.Model):
     )
     encoding = models.CharField(
         "кодировка", max_length=16, blank=True,
-        help_text="cp866, cp1251 или utf-8; пусто — определить (для DBF — по байту языкового драйвера)",
+        help_text="cp866, cp1251 или utf-8. Кодировка CSV определяется по тексту файла, DBF — по байту "
+                  "языкового драйвера; указанная здесь решает, только когда по файлу не различить",
     )  # fmt: skip
     delimiter = models.CharField(
         "разделитель CSV", max_length=2, blank=True, help_text="пусто — определить"
@@ -117,6 +118,9 @@ class ReconciliationRun(models.Model):
     file_path = models.CharField("путь к файлу", max_length=1000)
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     forced = models.BooleanField("повторная обработка того же файла", default=False)
+    # CSV and DBF: detected when the run is registered, or chosen on the preview; both ways of
+    # running read the file in it (blank: XLSX, XML, or a file that could not be read)
+    encoding = models.CharField("кодировка файла", max_length=16, blank=True)
     status = models.CharField(
         "состояние", max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -156,6 +160,12 @@ class ReconciliationRun(models.Model):
         self.status = self.Status.DONE
         self.finished_at = timezone.now()
         self.save(update_fields=["counts", "progress", "total", "status", "finished_at"])
+
+    @property
+    def encoding_label(self) -> str:
+        from reconciliation.readers import ENCODING_LABELS
+
+        return ENCODING_LABELS.get(self.encoding, self.encoding)
 
     @property
     def percent(self) -> int:

@@ -11,8 +11,10 @@ import codecs
 import csv
 import datetime
 import io
+import math
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 FIELD_ALIASES: dict[str, list[str]] = {
@@ -31,6 +33,7 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "end_date": ["end_date", "дата окончания"],
 }
 DBF_LANGUAGE_DRIVERS = {0x26: "cp866", 0x65: "cp866", 0x01: "cp437", 0xC9: "cp1251", 0x57: "cp1251"}
+DBF_VERSIONS = {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5, 0xFB}
 SNIFF_BYTES = 64 * 1024
 
 
@@ -52,7 +55,9 @@ def detect_format(path: Path, declared: str = "auto") -> str:
 
 
 def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", delimiter: str = "",
-              xml_record: str = "record") -> Iterator[tuple[int, dict]]:  # fmt: skip
+              xml_record: str = "record", override: str = "") -> Iterator[tuple[int, dict]]:  # fmt: skip
+    """The records of an extract. `encoding` is the profile's (it breaks a tie of the detection);
+    `override` is the encoding chosen on the preview or recorded on the run, read as it is."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -62,9 +67,9 @@ def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", deli
         raise ExtractError("Файл пуст (0 байт)")
     fmt = detect_format(path, file_format)
     if fmt == "csv":
-        return _csv_rows(path, encoding, delimiter)
+        return _csv_rows(path, encoding, delimiter, override)
     if fmt == "dbf":
-        return _dbf_rows(path, encoding)
+        return _dbf_rows(path, encoding, override)
     if fmt == "xlsx":
         return _xlsx_rows(path)
     if fmt == "xml":
@@ -72,37 +77,167 @@ def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", deli
     raise ExtractError(f"Неизвестный формат «{fmt}»")
 
 
+# --- Encodings ---------------------------------------------------------------------------------
+
+# What the user may choose on the preview (and `manage.py reconcile --encoding`); both ways of
+# running a CSV read with it (COPY's ENCODING in reconciliation/fastpath.py).
+ENCODING_CHOICES = {
+    "cp1251": "Windows-1251 (cp1251)",
+    "cp866": "DOS, кодовая страница 866 (cp866)",
+    "utf-8": "UTF-8",
+}
+ENCODING_LABELS = {**ENCODING_CHOICES, "utf-8-sig": "UTF-8 (с меткой BOM)", "cp437": "DOS (cp437)"}
+
+# Russian letters per hundred in ordinary text. A wrong reading of a Cyrillic file puts
+# box-drawing signs, Serbian letters or rare letters where the right one has common letters, so
+# the likelier reading is told apart even in a file of a few names.
+LETTER_FREQUENCY = {
+    "о": 10.97, "е": 8.45, "а": 8.01, "и": 7.35, "н": 6.70, "т": 6.26, "с": 5.47, "р": 4.73,
+    "в": 4.54, "л": 4.40, "к": 3.49, "м": 3.21, "д": 2.98, "п": 2.81, "у": 2.62, "я": 2.01,
+    "ы": 1.90, "ь": 1.74, "г": 1.70, "з": 1.65, "б": 1.59, "ч": 1.44, "й": 1.21, "х": 0.97,
+    "ж": 0.94, "ш": 0.73, "ю": 0.64, "ц": 0.48, "щ": 0.36, "э": 0.32, "ф": 0.26, "ъ": 0.04,
+    "ё": 0.04,
+}  # fmt: skip
+_LETTER_SCORE = {letter: math.log(share / 100) for letter, share in LETTER_FREQUENCY.items()}
+_SIGN_SCORE = math.log(0.005)  # №, «», dashes, a no-break space: fine in a right reading
+_SIGNS = set("№«»—–…„“”‘’\u00a0")
+_JUNK_SCORE = math.log(0.00001)  # box drawing, other alphabets, a byte the code page lacks
+# Log-likelihood (nats) by which the content must favour another code page over the profile's;
+# one letter never does, a short name does («Ли» in cp866 read as cp1251 is ~11 behind).
+TIE_MARGIN = 3.0
+SINGLE_BYTE = ("cp1251", "cp866")
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """The encoding a file is read in, and why (shown on the preview)."""
+
+    name: str
+    how: str
+
+    @property
+    def label(self) -> str:
+        return ENCODING_LABELS.get(self.name, self.name)
+
+    @property
+    def choice(self) -> str:
+        """The same encoding among ENCODING_CHOICES (a BOM is found again when reading)."""
+        return "utf-8" if self.name == "utf-8-sig" else self.name
+
+
+def _known(name: str) -> str:
+    """A codec's canonical name (Windows-1251 -> cp1251, utf8 -> utf-8)."""
+    try:
+        return codecs.lookup((name or "").strip()).name
+    except LookupError:
+        raise ExtractError(
+            f"Неизвестная кодировка «{name}»: укажите {', '.join(ENCODING_CHOICES)}"
+        ) from None
+
+
+def _reading_score(text: str) -> float:
+    """How likely this reading of the file's non-ASCII bytes is Russian text."""
+    score = 0.0
+    for char in text:
+        letter = _LETTER_SCORE.get(char.lower())
+        if letter is not None:
+            score += letter
+        else:
+            score += _SIGN_SCORE if char in _SIGNS else _JUNK_SCORE
+    return score
+
+
+def _plausible_utf8(text: str) -> bool:
+    """Valid UTF-8 whose other characters are mostly Cyrillic, Latin or the usual signs (a few
+    bytes of cp866 can form valid UTF-8 too, but of CJK or Samaritan characters)."""
+    other = [c for c in text if c >= "\x80"]
+    usual = sum(
+        1 for c in other if "\u0400" <= c <= "\u052f" or "\u00c0" <= c <= "\u024f" or c in _SIGNS
+    )
+    return usual * 2 >= len(other)
+
+
+def detect_encoding(data: bytes, declared: str = "", *, complete: bool = True) -> Encoding:
+    """The encoding of a text extract from its content: a BOM; then a strict UTF-8 decode;
+    then the Cyrillic letter statistics of the cp1251 and cp866 readings. The profile's
+    encoding (`declared`) decides only what the content cannot: a file of Latin letters and
+    digits, or readings closer than `TIE_MARGIN`. `complete`: `data` is the whole file (else a
+    character cut at the end of the sample is no error).
+
+    A detector of our own rather than charset-normalizer: restricted to these encodings, it read
+    a cp866 file of one short name («Ли», «Ёж») as cp1251, and extracts of a few rows are common.
+    """
+    declared = _known(declared) if declared else ""
+    if data.startswith(codecs.BOM_UTF8):
+        return Encoding("utf-8-sig", "по метке BOM в начале файла")
+    if data.isascii():
+        return Encoding(
+            declared or "utf-8",
+            "в файле нет русских букв" + (": кодировка из профиля" if declared else ""),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        cut = not complete and exc.start >= len(data) - 3 and exc.reason == "unexpected end of data"
+        text = data[: exc.start].decode("utf-8") if cut else None
+    if text is not None and _plausible_utf8(text):
+        return Encoding("utf-8", "по тексту файла (UTF-8)")
+    letters = data.translate(None, bytes(range(128)))  # the ASCII part reads the same either way
+    candidates = [*SINGLE_BYTE, *([declared] if declared and not declared.startswith("utf") and declared not in SINGLE_BYTE else [])]  # fmt: skip
+    scores = {name: _reading_score(letters.decode(name, errors="replace")) for name in candidates}
+    best = max(candidates, key=lambda name: scores[name])
+    if declared in scores:
+        rival = max(scores[name] for name in candidates if name != declared)
+        if abs(rival - scores[declared]) < TIE_MARGIN:
+            return Encoding(declared, "по тексту не различить: кодировка из профиля")
+    return Encoding(best, "по буквам текста")
+
+
+def file_encoding(
+    path: Path, *, file_format: str = "auto", declared: str = "", override: str = ""
+) -> Encoding | None:
+    """The encoding a CSV or DBF extract will be read in (None for XLSX and XML, which say it
+    themselves): what the preview shows, what a run records and hands to both ways of running."""
+    fmt = detect_format(path, file_format)
+    if fmt not in {"csv", "dbf"}:
+        return None
+    if override:
+        return Encoding(_known(override), "выбрана вручную")
+    if fmt == "dbf":
+        return dbf_encoding(path, declared)
+    with path.open("rb") as raw:
+        head = raw.read(SNIFF_BYTES)
+    return detect_encoding(head, declared, complete=len(head) < SNIFF_BYTES)
+
+
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _detect_encoding(head: bytes, declared: str) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if declared:
-        return declared
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a character cut at the end of the sample
-            return "utf-8"
-        return "cp1251"
-
-
-def csv_dialect(path: Path, encoding: str = "", delimiter: str = "") -> tuple[str, str, str]:
-    """(encoding, delimiter, decoded sample of the head) of a CSV file: the encoding from a BOM,
-    the profile or a UTF-8 trial (else cp1251); the delimiter from the profile or the header."""
+def csv_dialect(
+    path: Path, encoding: str = "", delimiter: str = "", *, override: str = ""
+) -> tuple[str, str, str]:
+    """(encoding, delimiter, decoded sample of the head) of a CSV file: the encoding chosen by the
+    user (`override`), else detected from the content (`detect_encoding`; the profile's
+    `encoding` only breaks a tie); the delimiter from the profile or the header."""
     with path.open("rb") as raw:
         head = raw.read(SNIFF_BYTES)
     if b"\x00" in head:
         raise ExtractError("Файл не похож на CSV: в нём есть двоичные данные")
     if head.startswith(b"PK\x03\x04"):
         raise ExtractError("Файл не похож на CSV: это архив или XLSX")
-    encoding = _detect_encoding(head, encoding)
+    if override:
+        encoding = _known(override)
+        if encoding == "utf-8" and head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+    else:
+        encoding = detect_encoding(head, encoding, complete=len(head) < SNIFF_BYTES).name
     try:
         sample = head.decode(encoding, errors="strict" if len(head) < SNIFF_BYTES else "ignore")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise ExtractError(f"Файл не читается в кодировке {encoding}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        line = head[: exc.start].count(b"\n") + 1
+        raise ExtractError(
+            f"Файл не в кодировке {encoding} (строка {line}): выберите другую кодировку"
+        ) from None
     if not delimiter:
         first_line = sample.splitlines()[0] if sample.splitlines() else ""
         counts = {d: first_line.count(d) for d in (";", ",", "\t")}
@@ -120,8 +255,10 @@ def _csv_error(exc: csv.Error) -> str:
     return f"ошибка CSV: {exc}"
 
 
-def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, dict]]:
-    encoding, delimiter, _ = csv_dialect(path, encoding, delimiter)
+def _csv_rows(
+    path: Path, encoding: str, delimiter: str, override: str = ""
+) -> Iterator[tuple[int, dict]]:
+    encoding, delimiter, _ = csv_dialect(path, encoding, delimiter, override=override)
 
     def generate():
         with path.open("r", encoding=encoding, newline="", errors="strict") as handle:
@@ -134,7 +271,7 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                 raise ExtractError(f"Строка 1 (заголовок): {_csv_error(exc)}") from None
             except UnicodeDecodeError:
                 raise ExtractError(
-                    f"Файл не в кодировке {encoding}: укажите кодировку в профиле"
+                    f"Файл не в кодировке {encoding}: выберите другую кодировку"
                 ) from None
             header = [h.strip().lstrip("\ufeff") for h in header]
             if len(header) < 2:
@@ -150,7 +287,7 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
                     yield number, dict(zip(header, values, strict=False))
             except UnicodeDecodeError:
                 raise ExtractError(
-                    f"Строка {number + 1}: символы не в кодировке {encoding}; укажите кодировку в профиле"
+                    f"Строка {number + 1}: символы не в кодировке {encoding}; выберите другую кодировку"
                 ) from None
             except csv.Error as exc:
                 raise ExtractError(f"Строка {number + 1}: {_csv_error(exc)}") from None
@@ -161,38 +298,32 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
 # --- DBF ---------------------------------------------------------------------------------------
 
 
-def dbf_encoding(path: Path, declared: str = "") -> str:
-    """The encoding from the header's language-driver byte (offset 29); 0 means unknown,
-    then the profile's encoding decides (cp866 when none)."""
+def dbf_encoding(path: Path, declared: str = "") -> Encoding:
+    """The encoding from the header's language-driver byte (offset 29): 0x26/0x65 cp866, 0xC9
+    cp1251. A byte of no known code page (0x00, "unknown") leaves it to the content of the first
+    records (`detect_encoding`), the profile's encoding breaking a tie (cp866 when none)."""
     with path.open("rb") as handle:
         header = handle.read(32)
-    if len(header) < 32 or header[0] not in {
-        0x02,
-        0x03,
-        0x04,
-        0x05,
-        0x30,
-        0x31,
-        0x43,
-        0x63,
-        0x83,
-        0x8B,
-        0xCB,
-        0xF5,
-        0xFB,
-    }:
-        raise ExtractError("Файл не похож на DBF: неверный заголовок")
-    byte = header[29]
-    if byte in DBF_LANGUAGE_DRIVERS:
-        return DBF_LANGUAGE_DRIVERS[byte]
-    return declared or "cp866"
+        if len(header) < 32 or header[0] not in DBF_VERSIONS:
+            raise ExtractError("Файл не похож на DBF: неверный заголовок")
+        byte = header[29]
+        if byte in DBF_LANGUAGE_DRIVERS:
+            return Encoding(
+                DBF_LANGUAGE_DRIVERS[byte], f"по байту языкового драйвера DBF (0x{byte:02X})"
+            )
+        handle.seek(int.from_bytes(header[8:10], "little"))
+        records = handle.read(SNIFF_BYTES)
+    found = detect_encoding(records, declared or "cp866", complete=len(records) < SNIFF_BYTES)
+    return Encoding(found.name, f"байт языкового драйвера DBF не задан (0x{byte:02X}); {found.how}")
 
 
-def _dbf_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
+def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[int, dict]]:
     from dbfread import DBF
     from dbfread.exceptions import DBFNotFound, MissingMemoFile
 
-    codec = dbf_encoding(path, encoding)
+    codec = _known(override) if override else dbf_encoding(path, encoding).name
+    if override:
+        dbf_encoding(path)  # the header is checked all the same
 
     def generate():
         try:
@@ -208,7 +339,7 @@ def _dbf_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
                 yield number, values
         except UnicodeDecodeError:
             raise ExtractError(
-                f"DBF не читается в кодировке {codec}: укажите кодировку в профиле"
+                f"DBF не читается в кодировке {codec}: выберите другую кодировку"
             ) from None
         except (DBFNotFound, MissingMemoFile, ValueError, struct_error()) as exc:
             raise ExtractError(f"DBF повреждён или имеет неверный заголовок: {exc}") from None
@@ -351,4 +482,14 @@ def preview(path: Path, *, limit: int = 10, **options) -> tuple[list[str], list[
     return columns, rows
 
 
-__all__ = ["ExtractError", "column_map", "io", "parse_date", "preview", "read_rows"]
+__all__ = [
+    "Encoding",
+    "ExtractError",
+    "column_map",
+    "detect_encoding",
+    "file_encoding",
+    "io",
+    "parse_date",
+    "preview",
+    "read_rows",
+]

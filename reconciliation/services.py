@@ -34,7 +34,7 @@ from reconciliation.models import (
     ReconciliationRun,
     Selection,
 )
-from reconciliation.readers import ExtractError, column_map, parse_date, read_rows
+from reconciliation.readers import ExtractError, column_map, file_encoding, parse_date, read_rows
 
 FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
 FUZZY_MAX_DISTANCE = 2  # "about one typo": a wrong, missing or swapped letter
@@ -80,8 +80,13 @@ def create_run(
     origin: str = "upload",
     file_name: str = "",
     keep_copy: bool = True,
+    encoding: str = "",
 ) -> ReconciliationRun:
-    """Register a run for a file; the same file (by SHA-256) is refused unless forced."""
+    """Register a run for a file; the same file (by SHA-256) is refused unless forced.
+
+    The encoding of a CSV or DBF file is settled here, once: `encoding` when the user chose it
+    on the preview, else detected from the content (`readers.file_encoding`, the profile's only
+    breaking a tie). The run records it and both ways of running read the file in it."""
     path = Path(path)
     sha = file_sha256(path)
     earlier = (
@@ -97,6 +102,12 @@ def create_run(
         stored = storage_dir() / f"{sha}{path.suffix.lower()}"
         if not stored.exists():
             shutil.copyfile(path, stored)
+    try:
+        found = file_encoding(
+            stored, file_format=profile.file_format, declared=profile.encoding, override=encoding
+        )
+    except ExtractError:
+        found = None  # the run fails with the reason when it reads the file
     return ReconciliationRun.objects.create(
         office=office,
         profile=profile,
@@ -106,6 +117,7 @@ def create_run(
         file_path=str(stored),
         sha256=sha,
         forced=bool(earlier and force),
+        encoding=found.name if found else "",
         created_by=actor,
         origin=origin,
     )
@@ -368,7 +380,7 @@ def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun 
         measures = active_measures(profile)
         rows = read_rows(
             Path(run.file_path), file_format=profile.file_format, encoding=profile.encoding,
-            delimiter=profile.delimiter, xml_record=profile.xml_record,
+            delimiter=profile.delimiter, xml_record=profile.xml_record, override=run.encoding,
         )  # fmt: skip
         outcome = match_rows(rows, profile, index, measures, progress=progress)
         if outcome.counts["rows_total"] == 0:

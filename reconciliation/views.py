@@ -4,6 +4,7 @@ and the list of ambiguous rows. Thin views over `reconciliation.services`."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from django import forms
@@ -20,7 +21,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onewindow.audit import get_for_user_or_404
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
-from reconciliation.readers import FIELD_ALIASES, ExtractError, column_map, parse_date, preview
+from reconciliation.readers import (
+    ENCODING_CHOICES,
+    FIELD_ALIASES,
+    Encoding,
+    ExtractError,
+    column_map,
+    file_encoding,
+    parse_date,
+    preview,
+)
 
 OUTCOME_CHOICES = [("", "выберите…"), *Selection.Outcome.choices]
 
@@ -153,6 +163,8 @@ def item_detail(request, pk: int):
 @permission_required("reconciliation.view_reconciliationrun", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def runs(request):
+    """Upload → preview of the first rows as parsed, in the encoding detected (the user may pick
+    another and look again) → «Запустить сверку» runs the staged file in the encoding shown."""
     form = UploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -161,15 +173,14 @@ def runs(request):
     if request.method == "POST":
         if not request.user.has_perm("reconciliation.add_reconciliationrun"):
             raise PermissionDenied("Недостаточно прав")
-        if request.POST.get("start") and request.POST.get("staged"):
-            return _start_staged(request)
+        if request.POST.get("staged"):
+            return _staged(request)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             profile = form.cleaned_data["profile"]
-            staged = (
-                services.storage_dir()
-                / f"upload-{timezone.now():%Y%m%d%H%M%S%f}{Path(upload.name).suffix.lower()}"
-            )
+            suffix = Path(upload.name).suffix.lower()
+            suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,7}", suffix) else ""
+            staged = services.storage_dir() / f"upload-{timezone.now():%Y%m%d%H%M%S%f}{suffix}"
             with staged.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
@@ -181,15 +192,61 @@ def runs(request):
             else:
                 preview_data.update({"staged": staged.name, "profile": profile, "file_name": upload.name,
                                      "force": form.cleaned_data["force"]})  # fmt: skip
+    return _runs_page(request, form, preview_data)
+
+
+def _runs_page(request, form, preview_data):
     recent = ReconciliationRun.objects.for_user(request.user).select_related("profile")[:50]
     return render(
-        request, "reconciliation/runs.html", {"form": form, "runs": recent, "preview": preview_data}
+        request,
+        "reconciliation/runs.html",
+        {
+            "form": form,
+            "runs": recent,
+            "preview": preview_data,
+            "encodings": ENCODING_CHOICES.items(),
+        },
     )
 
 
-def _preview(path: Path, profile: ExtractProfile) -> dict:
+STAGED_NAME = re.compile(r"upload-\d{20}(\.[a-z0-9]{1,7})?")
+
+
+def _staged(request):
+    """The preview's form: «Запустить сверку», or the preview again in the chosen encoding."""
+    name = request.POST.get("staged", "")
+    staged = services.storage_dir() / name
+    profile = ExtractProfile.objects.filter(is_active=True, pk=request.POST.get("profile") or 0).first()  # fmt: skip
+    # only a file this page staged: never a run's stored copy
+    if not STAGED_NAME.fullmatch(name) or not staged.is_file() or profile is None:
+        messages.error(request, "Файл для запуска не найден: загрузите его ещё раз.")
+        return redirect("reconciliation:runs")
+    encoding = request.POST.get("encoding", "")
+    if encoding and encoding not in ENCODING_CHOICES:
+        messages.error(request, "Выберите кодировку из списка.")
+        encoding = ""
+    elif request.POST.get("start"):
+        return _start_staged(request, staged, profile, encoding)
+    file_name = request.POST.get("file_name", "")[:300] or staged.name
+    preview_data = {"staged": staged.name, "profile": profile, "file_name": file_name,
+                    "force": bool(request.POST.get("force"))}  # fmt: skip
+    try:
+        preview_data.update(_preview(staged, profile, encoding))
+    except ExtractError as exc:
+        preview_data["error"] = str(exc)
+        preview_data["encoding"] = Encoding(encoding, "выбрана вручную") if encoding else None
+    return _runs_page(request, UploadForm(), preview_data)
+
+
+def _preview(path: Path, profile: ExtractProfile, encoding: str = "") -> dict:
+    """The first rows as the run will read them: in the encoding detected (or `encoding`, the
+    user's choice), named on the page."""
+    found = file_encoding(
+        path, file_format=profile.file_format, declared=profile.encoding, override=encoding
+    )
     columns, rows = preview(path, limit=10, file_format=profile.file_format, encoding=profile.encoding,
-                            delimiter=profile.delimiter, xml_record=profile.xml_record)  # fmt: skip
+                            delimiter=profile.delimiter, xml_record=profile.xml_record,
+                            override=found.name if found else "")  # fmt: skip
     if not rows:
         raise ExtractError("В файле нет ни одной записи")
     mapping = column_map(columns, profile.columns, list(FIELD_ALIASES)[:6])
@@ -220,19 +277,15 @@ def _preview(path: Path, profile: ExtractProfile) -> dict:
                     value = f"⚠ {exc}"
             line[field] = value
         parsed.append(line)
-    return {"columns": columns, "mapping": mapping, "rows": parsed}
+    return {"columns": columns, "mapping": mapping, "rows": parsed, "encoding": found}
 
 
-def _start_staged(request):
-    staged = services.storage_dir() / Path(request.POST["staged"]).name
-    profile = ExtractProfile.objects.filter(pk=request.POST.get("profile")).first()
-    if not staged.exists() or profile is None:
-        messages.error(request, "Файл для запуска не найден: загрузите его ещё раз.")
-        return redirect("reconciliation:runs")
+def _start_staged(request, staged: Path, profile: ExtractProfile, encoding: str):
     try:
         run = services.create_run(
             staged, profile=profile, actor=request.user, office=request.user.office,
-            force=bool(request.POST.get("force")), file_name=request.POST.get("file_name", staged.name),
+            force=bool(request.POST.get("force")), file_name=request.POST.get("file_name", "")[:300] or staged.name,
+            encoding=encoding,
         )  # fmt: skip
     except services.AlreadyProcessed as exc:
         messages.error(request, str(exc))

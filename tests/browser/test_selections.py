@@ -10,11 +10,12 @@ from cases.models import Entitlement
 from reconciliation.models import ReconciliationRun, Selection
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.reconciliation.conftest import recipients  # noqa: F401 (a fixture)
+from tests.reconciliation import conftest as reconciliation_fixtures
 from tests.reconciliation.files import write_csv
 from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+recipients = reconciliation_fixtures.recipients  # the people and measures of the extracts
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,7 @@ def test_specialist_uploads_previews_starts_and_works_out_an_item(
     live_server,
     specialist,
     recipients,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     login(page, live_server, "specialist", PASSWORD)
     upload(page, tmp_path, "ЦЗН: трудоустроенные граждане")
@@ -94,3 +95,42 @@ def test_specialist_uploads_previews_starts_and_works_out_an_item(
     measure = Entitlement.objects.get(applicant=recipients["a"])
     assert measure.status == "stopped"
     assert Selection.objects.get(applicant=recipients["a"]).worked_by == specialist
+
+
+def test_a_cp1251_file_with_the_pension_fund_profile_is_read_right(
+    page,
+    live_server,
+    specialist,
+    recipients,
+    tmp_path,
+):
+    """The profile says cp866, the file is cp1251: the preview reads it by its letters, says so,
+    and lets the specialist look at it in another encoding before starting."""
+    login(page, live_server, "specialist", PASSWORD)
+    upload(page, tmp_path, "ПФР (СФР): сведения о трудоустройстве (СЗВ-М, ЕФС-1)")
+    encoding = page.locator("#preview-encoding")
+    expect(encoding).to_contain_text("Кодировка файла: Windows-1251 (cp1251)")
+    expect(encoding).to_contain_text("в профиле указана cp866")
+    preview = page.locator("table.table").first
+    expect(preview).to_contain_text("Алексеева")
+    expect(preview).to_contain_text("БОРИСОВА")
+
+    choice = page.get_by_label("Кодировка, если буквы выше прочитаны неверно")
+    choice.select_option(label="DOS, кодовая страница 866 (cp866)")
+    page.get_by_role("button", name="Показать в этой кодировке").click()
+    expect(page.get_by_role("alert")).to_contain_text("Найдены: ╤═╚╦╤, ╘рьшыш")
+    expect(page.get_by_role("button", name="Запустить сверку")).to_have_count(0)
+    choice.select_option(label="Windows-1251 (cp1251)")
+    page.get_by_role("button", name="Показать в этой кодировке").click()
+    expect(page.locator("table.table").first).to_contain_text("Алексеева")
+
+    page.get_by_role("button", name="Запустить сверку").click()
+    status = page.locator("#run-status")
+    expect(status).to_contain_text("завершена")
+    expect(status).to_contain_text("кодировка Windows-1251 (cp1251)")
+    expect(status.get_by_role("row").filter(has_text="по ФИО и дате рождения")).to_contain_text("2")
+    expect(status.get_by_role("row").filter(has_text="Селекций")).to_contain_text("3")
+    page.get_by_role("link", name="К селекциям").click()
+    expect(page.locator("form table.table")).to_contain_text("Борисова Вера Ивановна")
+    run = ReconciliationRun.objects.get()
+    assert run.encoding == "cp1251" and run.counts["selections"] == 3

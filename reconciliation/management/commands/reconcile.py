@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reconciliation import services
 from reconciliation.defaults import default_profile
 from reconciliation.models import ExtractProfile, Kind, ReconciliationRun, Source
-from reconciliation.readers import ExtractError, read_rows
+from reconciliation.readers import ENCODING_CHOICES, ExtractError, read_rows
 
 
 class Command(BaseCommand):
@@ -27,10 +27,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="обработать повторно уже обработанный файл"
         )
+        parser.add_argument(
+            "--encoding",
+            choices=list(ENCODING_CHOICES),
+            help="кодировка CSV или DBF (по умолчанию определяется по файлу)",
+        )
 
     def handle(
-        self, *args, file, source, kind, profile=None, dry_run=False, force=False, **options
-    ):
+        self, *args, file, source, kind, profile=None, dry_run=False, force=False, encoding=None,
+        **options,
+    ):  # fmt: skip
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Файл не найден: {path}")
@@ -53,7 +59,8 @@ class Command(BaseCommand):
                 index = services.build_index()
                 measures = services.active_measures(chosen)
                 rows = read_rows(path, file_format=chosen.file_format, encoding=chosen.encoding,
-                                 delimiter=chosen.delimiter, xml_record=chosen.xml_record)  # fmt: skip
+                                 delimiter=chosen.delimiter, xml_record=chosen.xml_record,
+                                 override=encoding or "")  # fmt: skip
                 outcome = services.match_rows(rows, chosen, index, measures)
             except ExtractError as exc:
                 raise CommandError(f"Файл не обработан: {exc}") from None
@@ -65,7 +72,9 @@ class Command(BaseCommand):
             )
             return
         try:
-            run = services.create_run(path, profile=chosen, force=force, origin="cli")
+            run = services.create_run(
+                path, profile=chosen, force=force, origin="cli", encoding=encoding or ""
+            )
         except services.AlreadyProcessed as exc:
             raise CommandError(str(exc)) from None
         run = services.execute_run(run.pk, force_claim=True)
@@ -75,6 +84,8 @@ class Command(BaseCommand):
         invalid = run.invalid_rows.all()[:20]
         for row in invalid:
             self.stdout.write(f"строка {row.row_number}: {row.reason}")
+        if run.encoding:
+            self.stdout.write(f"Кодировка файла: {run.encoding_label}")
         self.stdout.write(f"Сверка № {run.pk}: готово.")
         self.stdout.write(
             json.dumps(
