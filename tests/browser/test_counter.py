@@ -53,6 +53,20 @@ def test_specialist_registers_an_applicant_and_prints_the_receipt(
         page.get_by_role("heading", name="Ежемесячная денежная выплата ветеранам")
     ).to_be_visible()
     rows = page.locator("table.checklist tbody tr")
+    # nothing is marked in advance: Alt+R at once registers nothing and says why
+    expect(rows.first.get_by_label("представлен", exact=True)).not_to_be_checked()
+    lines = rows.count()
+    page.keyboard.press("Alt+R")
+    expect(page.get_by_text(f"Не отмечено документов: {lines} из {lines}")).to_be_visible()
+    assert not Application.objects.exists()
+    # documents other agencies hold are requested by the office; conditional ones do not apply
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        if row.get_by_label("запрашивает учреждение").count():
+            expect(row.get_by_label("не представлен", exact=True)).to_have_count(0)
+            row.get_by_label("запрашивает учреждение").check()
+        elif row.get_by_label("не требуется").count():
+            row.get_by_label("не требуется").check()
     passport = rows.filter(has_text="Паспорт гражданина Российской Федерации")
     passport.get_by_label("представлен", exact=True).check()
     passport.locator("input.sheets").fill("2")
@@ -78,4 +92,5 @@ def test_specialist_registers_an_applicant_and_prints_the_receipt(
     assert "от Иванова Ивана Ивановича" in text
     for title in ("Паспорт гражданина Российской Федерации", "Удостоверение ветерана"):
         assert title in text
+    assert "учреждение запросит самостоятельно" in text and "Не представлены" not in text
     assert f"до {application.deadline:%d.%m.%Y}" in text
