@@ -120,6 +120,9 @@ class ArchivedFile(models.Model):
         ISSUED = "issued", "выдано во временное пользование"
         NOT_FOUND = "not_found", "не найдено при проверке"
         DESTROYED = "destroyed", "уничтожено"
+        # taken out of the archive back into work (a new application, a decision): the record
+        # stays, with who returned it, when and why; taking the file in again reuses it
+        WITHDRAWN = "withdrawn", "возвращено из архива в работу"
 
     office = models.ForeignKey(
         Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
@@ -161,6 +164,16 @@ class ArchivedFile(models.Model):
         related_name="+",
     )
     registered_at = models.DateTimeField("принято", auto_now_add=True)
+    withdrawn_on = models.DateField("возвращено из архива", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто вернул из архива",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField("основание возврата из архива", max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = OfficeScopedQuerySet.as_manager()

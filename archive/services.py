@@ -10,12 +10,30 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from archive.models import ArchivedFile, FileIssue, Location, RetentionRule
-from cases.models import CaseFile, Entitlement
-from onewindow import workdays
+from archive.models import (
+    ArchivedFile,
+    DestructionAct,
+    DestructionItem,
+    FileIssue,
+    Location,
+    RetentionRule,
+)
+from cases.models import (
+    Applicant,
+    Application,
+    CaseFile,
+    Entitlement,
+    IncomingRequest,
+    InteragencyRequest,
+    OutgoingRequest,
+)
+from onewindow import work, workdays
 from onewindow.errors import DomainError, save_with_actor
 
 DEFAULT_ISSUE_DAYS = 1
+
+# Files no longer on the archive's shelves: destroyed, or returned into work.
+GONE = (ArchivedFile.Status.DESTROYED, ArchivedFile.Status.WITHDRAWN)
 
 
 class ArchiveError(DomainError):
@@ -29,7 +47,7 @@ def check_box(location: Location, *, extra: int = 1) -> None:
     if location.kind != Location.Kind.BOX:
         raise ArchiveError(f"«{location.path}» — не короб: дела кладут в короб.", field="location")
     if location.capacity is not None:
-        placed = location.files.exclude(status=ArchivedFile.Status.DESTROYED).count()
+        placed = location.files.exclude(status__in=GONE).count()
         if placed + extra > location.capacity:
             raise ArchiveError(
                 f"Короб «{location.path}» заполнен: {placed} из {location.capacity} дел.",
@@ -37,48 +55,217 @@ def check_box(location: Location, *, extra: int = 1) -> None:
             )
 
 
+# Applications still someone's work: open, or decided with the applicant not yet notified.
+UNFINISHED_APPLICATIONS = (
+    *Application.OPEN_STATUSES,
+    Application.Status.GRANTED,
+    Application.Status.REFUSED,
+)
+
+
+def open_work(case_file: CaseFile) -> list[str]:
+    """What keeps a case file in work, one Russian phrase per kind: open applications by number,
+    measures not stopped by service, unanswered requests, and the open work other apps register
+    for the person (selections). Empty: the file may go into the archive."""
+    person = case_file.applicant
+    found = []
+    applications = (
+        Application.objects.filter(case_file=case_file, status__in=UNFINISHED_APPLICATIONS)
+        .select_related("service")
+        .order_by("reg_year", "reg_number")
+    )
+    if applications:
+        found.append(
+            "незавершённые заявления: "
+            + ", ".join(
+                f"№ {a.number_display} ({a.service.short_title}, {a.get_status_display()})"
+                for a in applications
+            )
+        )
+    measures = (
+        Entitlement.objects.filter(case_file=case_file)
+        .exclude(status=Entitlement.Status.STOPPED)
+        .select_related("service")
+        .order_by("service__short_title", "pk")
+    )
+    if measures:
+        found.append(
+            "действующие или приостановленные меры: "
+            + ", ".join(f"{m.service.short_title} ({m.get_status_display()})" for m in measures)
+        )
+    requests = [
+        f"межведомственный запрос «{r.document.title}» (заявление № {r.application.number_display})"
+        for r in InteragencyRequest.objects.filter(
+            application__case_file=case_file,
+            application__status__in=UNFINISHED_APPLICATIONS,
+            result="",
+        ).select_related("document", "application")
+    ]
+    requests += [
+        f"запрос {r.sender} № {r.sender_number} от {r.sender_date:%d.%m.%Y}"
+        for r in IncomingRequest.objects.filter(applicant=person, answered_on__isnull=True)
+    ]
+    requests += [
+        f"наш запрос № {r.out_number}/{r.out_year} в {r.to_office}"
+        for r in OutgoingRequest.objects.filter(
+            applicant=person, answered_on__isnull=True
+        ).select_related("to_office")
+    ]
+    if requests:
+        found.append("запросы без ответа: " + ", ".join(requests))
+    # Work other apps register (selections, and any kind added later) that names the person.
+    for kind in work.KINDS.values():
+        if kind.model._meta.app_label in {"cases", "archive"}:
+            continue
+        if not any(f.name == "applicant" for f in kind.model._meta.get_fields()):
+            continue
+        items = list(kind.model._default_manager.filter(kind.open_filter, applicant=person)[:10])
+        if items:
+            found.append(
+                f"{kind.title.lower()} в работе: {len(items)} ({', '.join(map(str, items))})"
+            )
+    return found
+
+
+def _records(case_file: CaseFile):
+    """(date, what) of every dated record of the file: applications, decisions, notices,
+    measures, answers to requests. The file's крайние даты must cover them."""
+    yield case_file.opened_on, "личное дело заведено"
+    for a in Application.objects.filter(case_file=case_file):
+        yield a.registered_on, f"заявление № {a.number_display} зарегистрировано"
+        if a.decision_date:
+            yield a.decision_date, f"решение по заявлению № {a.number_display}"
+        if a.notified_on:
+            yield a.notified_on, f"заявитель уведомлён о решении по заявлению № {a.number_display}"
+    for m in Entitlement.objects.filter(case_file=case_file).select_related("service"):
+        yield m.start_date, f"мера «{m.service.short_title}» назначена"
+        if m.end_date:
+            yield m.end_date, f"мера «{m.service.short_title}» выплачивалась по"
+        if m.status_changed_on:
+            yield m.status_changed_on, f"мера «{m.service.short_title}» {m.get_status_display()}"
+    for r in InteragencyRequest.objects.filter(
+        application__case_file=case_file, response_on__isnull=False
+    ).select_related("document"):
+        yield r.response_on, f"ответ на межведомственный запрос «{r.document.title}»"
+
+
+def check_file_dates(case_file: CaseFile, data: dict) -> None:
+    """The крайние даты and the deregistration date against the file's own records: a typo must
+    not end a file before it began, in the future, or years early (which would make it eligible
+    for destruction)."""
+    today = timezone.localdate()
+    start, end = data["start_date"], data["end_date"]
+    event = data.get("event_date")
+    if start > end:
+        raise ArchiveError("Крайние даты: начало позже конца.", field="end_date")
+    if end > today:
+        raise ArchiveError(
+            f"Крайние даты: конец ({end:%d.%m.%Y}) позже сегодняшнего дня.", field="end_date"
+        )
+    birth = case_file.applicant.birth_date
+    if birth and start < birth:
+        raise ArchiveError(
+            f"Крайние даты: начало ({start:%d.%m.%Y}) раньше даты рождения получателя "
+            f"({birth:%d.%m.%Y}). Проверьте дату.",
+            field="start_date",
+        )
+    if end < case_file.opened_on:
+        raise ArchiveError(
+            f"Крайние даты: конец ({end:%d.%m.%Y}) раньше, чем заведено личное дело "
+            f"({case_file.opened_on:%d.%m.%Y}).",
+            field="end_date",
+        )
+    records = [(day, what) for day, what in _records(case_file) if day and day <= today]
+    if records:
+        # the latest record; of records on one day, the one that comes last in the file
+        _, (last_day, last_what) = max(enumerate(records), key=lambda pair: (pair[1][0], pair[0]))
+        if end < last_day:
+            raise ArchiveError(
+                f"Крайние даты: конец ({end:%d.%m.%Y}) раньше последней записи личного дела — "
+                f"{last_what} {last_day:%d.%m.%Y}. Проверьте дату.",
+                field="end_date",
+            )
+    if event is None:
+        return
+    if event > today:
+        raise ArchiveError(
+            f"Дата снятия с учёта ({event:%d.%m.%Y}) позже сегодняшнего дня.", field="event_date"
+        )
+    if event < start:
+        raise ArchiveError(
+            f"Дата снятия с учёта ({event:%d.%m.%Y}) раньше начала крайних дат ({start:%d.%m.%Y}).",
+            field="event_date",
+        )
+    stops = [
+        (m.end_date or m.status_changed_on, m.service.short_title)
+        for m in Entitlement.objects.filter(
+            case_file=case_file, status=Entitlement.Status.STOPPED
+        ).select_related("service")
+        if m.end_date or m.status_changed_on
+    ]
+    if stops:
+        last_stop, service = max(stops)
+        if event < last_stop:
+            raise ArchiveError(
+                f"Дата снятия с учёта ({event:%d.%m.%Y}) раньше прекращения меры «{service}» "
+                f"({last_stop:%d.%m.%Y}): срок хранения отсчитывался бы раньше времени.",
+                field="event_date",
+            )
+
+
 def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
-    """Take a case file into the archive. All its measures must have stopped."""
+    """Take a case file into the archive: only a file nobody works on (no open application,
+    no measure that has not stopped, no request waiting for an answer), with крайние даты that
+    agree with its records. A file returned into work earlier is taken in again on its record."""
     rule: RetentionRule = data["retention_rule"]
     location: Location = data["location"]
     if location.office_id != case_file.office_id:
         raise ArchiveError("Место хранения другого учреждения.", field="location")
-    if data["start_date"] > data["end_date"]:
-        raise ArchiveError("Крайние даты: начало позже конца.", field="end_date")
     with transaction.atomic():
+        # The person's row first, as the counter locks it before registering an application:
+        # an application cannot slip in between this check and the archiving.
+        Applicant.objects.select_for_update().filter(pk=case_file.applicant_id).first()
         case_file = CaseFile.objects.select_for_update().get(pk=case_file.pk)
-        if hasattr(case_file, "archived"):
-            raise ArchiveError(f"Дело уже в архиве под № {case_file.archived.archive_number}.")
-        active = Entitlement.objects.filter(case_file=case_file).exclude(
-            status=Entitlement.Status.STOPPED
-        )
-        if active.exists():
-            names = ", ".join(
-                sorted({e.service.short_title for e in active.select_related("service")})
-            )
+        previous = ArchivedFile.objects.filter(case_file=case_file).first()
+        if previous is not None and previous.status == ArchivedFile.Status.DESTROYED:
+            raise ArchiveError(f"Дело № {previous.archive_number} уничтожено.")
+        if previous is not None and previous.status != ArchivedFile.Status.WITHDRAWN:
+            raise ArchiveError(f"Дело уже в архиве под № {previous.archive_number}.")
+        busy = open_work(case_file)
+        if busy:
             raise ArchiveError(
-                f"У получателя есть действующие или приостановленные меры ({names}): дело в архив не передаётся."
+                f"Личное дело {case_file.number_display} ещё в работе, в архив его не принять: "
+                + "; ".join(busy)
+                + ".",
+                field="case_number",
             )
+        check_file_dates(case_file, data)
         Location.objects.select_for_update().filter(pk=location.pk).first()
         check_box(location)
-        item = ArchivedFile(
-            office=case_file.office,
-            case_file=case_file,
-            archive_number=data["archive_number"].strip(),
-            nomenclature_index=data.get("nomenclature_index") or rule.nomenclature_index or "—",
-            year=data["end_date"].year,
-            volumes=data.get("volumes") or 1,
-            sheets=data["sheets"],
-            title=data.get("title")
-            or f"Личное дело получателя мер социальной поддержки {case_file.applicant.full_name}",
-            start_date=data["start_date"],
-            end_date=data["end_date"],
-            event_date=data.get("event_date") or data["end_date"],
-            retention_rule=rule,
-            eligible_from=rule.eligible_from(data.get("event_date") or data["end_date"]),
-            location=location,
-            registered_by=actor,
+        event_date = data.get("event_date") or data["end_date"]
+        item = previous or ArchivedFile(office=case_file.office, case_file=case_file)
+        item.archive_number = data["archive_number"].strip()
+        item.nomenclature_index = data.get("nomenclature_index") or rule.nomenclature_index or "—"
+        item.year = data["end_date"].year
+        item.volumes = data.get("volumes") or 1
+        item.sheets = data["sheets"]
+        item.title = (
+            data.get("title")
+            or f"Личное дело получателя мер социальной поддержки {case_file.applicant.full_name}"
         )
+        item.start_date, item.end_date, item.event_date = (
+            data["start_date"],
+            data["end_date"],
+            event_date,
+        )
+        item.retention_rule = rule
+        item.eligible_from = rule.eligible_from(event_date)
+        item.location = location
+        item.status = ArchivedFile.Status.IN_ARCHIVE
+        item.registered_by = actor
+        if previous is not None:
+            item.registered_at = timezone.now()
+            item._change_reason = "Принято в архив повторно"
         try:
             with transaction.atomic():
                 _save(item, actor)
@@ -88,6 +275,50 @@ def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
             ) from None
         case_file.status = CaseFile.Status.ARCHIVED
         case_file.closed_on = case_file.closed_on or timezone.localdate()
+        _save(case_file, actor)
+    return item
+
+
+def withdraw_file(item: ArchivedFile, *, actor, reason: str) -> ArchivedFile:
+    """«Вернуть из архива»: the case file goes back into work (a new application, a decision).
+    The archive record stays, saying who returned the file, when and why; the case file is
+    active again and its history names the archivist."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ArchiveError(
+            "Укажите основание возврата из архива (например, новое заявление № …).",
+            field="reason",
+        )
+    with transaction.atomic():
+        item = ArchivedFile.objects.select_for_update().select_related("case_file").get(pk=item.pk)
+        if item.status == ArchivedFile.Status.ISSUED:
+            raise ArchiveError("Дело выдано во временное пользование: сначала примите его обратно.")
+        if item.status != ArchivedFile.Status.IN_ARCHIVE:
+            raise ArchiveError(
+                f"Вернуть в работу можно дело, которое находится в архиве, а это дело — "
+                f"{item.get_status_display()}."
+            )
+        act = (
+            DestructionItem.objects.filter(archived_file=item)
+            .exclude(act__status=DestructionAct.Status.EXECUTED)
+            .select_related("act")
+            .first()
+        )
+        if act is not None:
+            raise ArchiveError(
+                f"Дело включено в {act.act} ({act.act.get_status_display()}): "
+                "вернуть его в работу нельзя, пока акт не исполнен."
+            )
+        item.status = ArchivedFile.Status.WITHDRAWN
+        item.withdrawn_on = timezone.localdate()
+        item.withdrawn_by = actor
+        item.withdrawal_reason = reason
+        item._change_reason = f"Возвращено из архива в работу: {reason}"
+        _save(item, actor)
+        case_file = CaseFile.objects.select_for_update().get(pk=item.case_file_id)
+        case_file.status = CaseFile.Status.ACTIVE
+        case_file.closed_on = None
+        case_file._change_reason = f"Возвращено из архива: {reason}"
         _save(case_file, actor)
     return item
 
@@ -169,6 +400,8 @@ def set_legal_hold(item: ArchivedFile, *, hold: bool, reason: str = "", actor) -
         item = ArchivedFile.objects.select_for_update().get(pk=item.pk)
         if item.status == ArchivedFile.Status.DESTROYED:
             raise ArchiveError("Дело уничтожено: запрет уничтожения не ставится.")
+        if item.status == ArchivedFile.Status.WITHDRAWN:
+            raise ArchiveError("Дело возвращено из архива в работу: запрет уничтожения не нужен.")
         if hold and not reason:
             raise ArchiveError(
                 "Укажите основание запрета (например, запрос суда, № и дата).", field="reason"
@@ -209,9 +442,7 @@ def start_check(
         )
     if not order_number.strip():
         raise ArchiveError("Укажите номер приказа.", field="order_number")
-    files = ArchivedFile.objects.filter(office=actor.office).exclude(
-        status=ArchivedFile.Status.DESTROYED
-    )
+    files = ArchivedFile.objects.filter(office=actor.office).exclude(status__in=GONE)
     if locations:
         boxes = set()
         frontier = [loc.pk for loc in locations]
@@ -346,8 +577,8 @@ def check_result(check: InventoryCheck) -> dict:
 
 from django.core.exceptions import PermissionDenied  # noqa: E402
 
-from archive.models import DestructionAct, DestructionItem, PersonalDataDestruction  # noqa: E402
-from cases.models import Applicant, ApplicationDocument  # noqa: E402
+from archive.models import PersonalDataDestruction  # noqa: E402
+from cases.models import ApplicationDocument  # noqa: E402
 from onewindow.models import AccessLog  # noqa: E402
 from onewindow.numbering import next_number  # noqa: E402
 

@@ -107,6 +107,14 @@ class HoldForm(forms.Form):
     reason = forms.CharField(label="Основание", max_length=300, required=False)
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Основание возврата (например, новое заявление, решение по мере)",
+        max_length=300,
+        required=False,
+    )
+
+
 class LocationForm(forms.Form):
     parent = forms.ModelChoiceField(
         label="Входит в", queryset=Location.objects.none(), required=False, empty_label="—"
@@ -205,6 +213,7 @@ def file_detail(request, pk: int):
     form = IssueForm(office=item.office)
     return render(request, "archive/file.html", {"item": item, "issues": issues, "form": form,
                                                   "move_form": MoveForm(office=item.office), "hold_form": HoldForm(),
+                                                  "withdraw_form": WithdrawForm(auto_id="id_withdraw_%s"),
                                                   "open_issue": issues.filter(returned_on__isnull=True).first()})  # fmt: skip
 
 
@@ -248,6 +257,38 @@ def file_hold(request, pk: int):
             request, "Запрет уничтожения установлен." if hold else "Запрет уничтожения снят."
         )
     return redirect("archive:file", pk=pk)
+
+
+@login_required
+@permission_required("archive.change_archivedfile", raise_exception=True)
+@require_POST
+def file_withdraw(request, pk: int):
+    """«Вернуть из архива»: the case file goes back into work, with the reason."""
+    item = get_for_user_or_404(request, ArchivedFile.objects.all(), pk=pk)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        item = services.withdraw_file(
+            item, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except services.ArchiveError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Личное дело {item.case_file.number_display} возвращено из архива в работу: "
+            "по нему снова принимают заявления и решения.",
+        )
+    return redirect("archive:file", pk=pk)
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def case_file_in_archive(request, pk: int):
+    """The archive's record of a case file, found by the case file (the counter's refusals link
+    here, knowing only the case file)."""
+    item = get_for_user_or_404(request, ArchivedFile.objects.all(), case_file_id=pk)
+    return redirect("archive:file", pk=item.pk)
 
 
 @login_required

@@ -22,7 +22,7 @@ def box(office):
 @pytest.fixture
 def closed_file(office, archivist, catalogue):
     person = ApplicantFactory(office=office, snils="", last_name="Архивов")
-    case_file = ensure_case_file(person, actor=archivist)
+    case_file = ensure_case_file(person, actor=archivist, on=D(2018, 1, 1))
     measure = Entitlement.objects.create(office=office, applicant=person, case_file=case_file,
                                          service=Service.objects.get(code="asp"), start_date=D(2018, 1, 1))  # fmt: skip
     change_entitlement_status(

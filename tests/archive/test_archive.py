@@ -55,12 +55,12 @@ def test_archivist_takes_a_closed_file_in(client, archivist, closed_file, box):
 
 def test_file_with_an_active_measure_is_refused(client, archivist, office, box, catalogue):
     person = ApplicantFactory(office=office, snils="")
-    case_file = ensure_case_file(person, actor=archivist)
+    case_file = ensure_case_file(person, actor=archivist, on=D(2018, 1, 1))
     Entitlement.objects.create(office=office, applicant=person, case_file=case_file,
                                service=Service.objects.get(code="asp"), start_date=D(2024, 1, 1))  # fmt: skip
     client.force_login(archivist)
     html = client.post(reverse("archive:register"), form_data(case_file, box)).content.decode()
-    assert "есть действующие или приостановленные меры (Адресное социальное пособие)" in html
+    assert "действующие или приостановленные меры: Адресное социальное пособие (действует)" in html
     assert not ArchivedFile.objects.exists()
 
 
@@ -79,7 +79,9 @@ def test_full_box_wrong_place_and_taken_number_are_refused(
     assert "Такого места хранения нет." in html
     for n in range(2):
         other = ensure_case_file(
-            ApplicantFactory(office=office, snils="", last_name=f"Коробов{n}"), actor=archivist
+            ApplicantFactory(office=office, snils="", last_name=f"Коробов{n}"),
+            actor=archivist,
+            on=D(2018, 1, 1),
         )
         client.post(reverse("archive:register"), form_data(other, box, archive_number=f"X-{n}"))
     assert ArchivedFile.objects.count() == 2

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -19,7 +21,9 @@ def archive_with_files(client, archivist, office, box):
     client.force_login(archivist)
     for number in ("001", "002", "004", "005а"):
         case_file = ensure_case_file(
-            ApplicantFactory(office=office, snils="", last_name=f"Полкин{number}"), actor=archivist
+            ApplicantFactory(office=office, snils="", last_name=f"Полкин{number}"),
+            actor=archivist,
+            on=datetime.date(2018, 1, 1),
         )
         client.post(reverse("archive:register"), form_data(case_file, box, archive_number=number))
     assert ArchivedFile.objects.count() == 4
