@@ -37,6 +37,8 @@ class ArchiveConfig(AppConfig):
             "archive.view_location",
             "archive.view_fileissue",
             "archive.view_retentionrule",
+            # the chief agrees and the director approves the destruction act: both must open it
+            "archive.view_destructionact",
         ]
         roles.register_role_permissions(
             {

@@ -326,12 +326,17 @@ def file_issue(request, pk: int):
 
 
 @login_required
-@permission_required("archive.view_fileissue", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def issue_detail(request, pk: int):
+    """The control card of an issue. The borrower sees their own card (it is on their «Мои
+    дела») without the archive's permissions."""
     issue = get_for_user_or_404(
         request, FileIssue.objects.select_related("archived_file", "issued_to", "issued_by"), pk=pk
     )
+    if not (
+        request.user.has_perm("archive.view_fileissue") or issue.issued_to_id == request.user.pk
+    ):
+        raise PermissionDenied("Недостаточно прав")
     if request.method == "POST":
         if not request.user.has_perm("archive.change_fileissue"):
             raise PermissionDenied("Недостаточно прав")

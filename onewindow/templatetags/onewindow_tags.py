@@ -18,3 +18,11 @@ def ru_date(value) -> str:
         except ValueError:
             return value
     return value.strftime("%d.%m.%Y")
+
+
+@register.filter
+def plural(number, forms: str) -> str:
+    """{{ n|plural:"дело,дела,дел" }}: the noun agreeing with the number."""
+    from onewindow.text import plural as agree
+
+    return agree(number or 0, forms)

@@ -46,7 +46,7 @@ def test_long_register_joins_weasyprint_head_and_tail_with_drawn_rows(office, mo
     )  # fmt: skip
     pages = pdf_pages(pdf)
     text = "\n".join(pages)
-    assert text.count("УТВЕРЖДАЮ") == 1 and text.count("Итого 120 дел за 2020 годы.") == 1
+    assert text.count("УТВЕРЖДАЮ") == 1 and text.count("Итого 120 дел за 2020 год.") == 1
     positions = [text.index(f"№ {n:04d} получателя") for n in range(1, 121)]
     assert positions == sorted(positions)
     assert all(text.count(f"№ {n:04d} получателя") == 1 for n in range(1, 121))

@@ -91,10 +91,13 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
         assert column.replace(" ", "") in flat, column
     assert (
         "Личное дело Старов" in text
-        and "Итого 1 дел за 2020 годы." in text
+        and "Итого 1 дело за 2020 год." in text
         and "5 лет, ст. 900" in text
     )
     assert "Протокол ЭК от 20.11.2026 № 3" in text
+    assert "Документы в количестве 1 дело уничтожены 24.11.2026." in text
+    assert "Изменения в учётные документы внесены." in text
+    assert "Волкова Анна Сергеевна, 24.11.2026" in text
     pd = pdf_text(client.get(reverse("archive:pd_act_pdf", args=[act.pk])).content)
     assert (
         "АКТ ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ" in pd and "обезличено записей о гражданах: 1" in pd
