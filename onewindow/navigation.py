@@ -42,6 +42,14 @@ NAVIGATION: list[NavItem] = [
 # name -> function(user) -> int
 BADGES: dict = {}
 
+# function(user) -> [{"text": …, "url": …}]: what the home page asks the user to look at (e.g. a
+# reconciliation run that was interrupted); apps register theirs from AppConfig.ready
+NOTICES: list = []
+
+
+def notices_for(user) -> list[dict]:
+    return [notice for source in NOTICES for notice in source(user)]
+
 
 def register(item: NavItem) -> None:
     """Let an app add its section (from AppConfig.ready); `item.order` places it."""

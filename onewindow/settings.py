@@ -276,6 +276,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reconciliation.scan_inbox",
         "schedule": crontab(hour=env_int("RECONCILIATION_HOUR", 2), minute=0),
     },
+    # a run whose worker died (killed, out of memory, a deploy) is restarted, once
+    "reconciliation-recover": {
+        "task": "reconciliation.recover_runs",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))
 

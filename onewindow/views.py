@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods
 
-from onewindow import workdays
+from onewindow import navigation, workdays
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import AccessLogFilterForm, CalendarOverrideForm
 from onewindow.models import AccessLog, CalendarOverride, Job
@@ -22,7 +22,7 @@ ACCESS_LOG_PAGE_SIZE = 50
 
 @login_required
 def home(request):
-    return render(request, "onewindow/home.html")
+    return render(request, "onewindow/home.html", {"notices": navigation.notices_for(request.user)})
 
 
 @login_required

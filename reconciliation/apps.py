@@ -11,6 +11,7 @@ class ReconciliationConfig(AppConfig):
 
         from onewindow import navigation, roles, work
         from reconciliation.models import Selection
+        from reconciliation.views import home_notices
 
         navigation.register(
             navigation.NavItem(
@@ -21,6 +22,8 @@ class ReconciliationConfig(AppConfig):
                 order=40,
             )
         )
+        if home_notices not in navigation.NOTICES:
+            navigation.NOTICES.append(home_notices)
         work.register(
             work.WorkKind(
                 "selection", "Селекции", Selection, "assigned_to", open_filter=Q(status="open"),

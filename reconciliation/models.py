@@ -102,6 +102,8 @@ class ReconciliationRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "в очереди"
         RUNNING = "running", "выполняется"
+        # its worker died (reconciliation/liveness.py): it is restarted from scratch, once
+        INTERRUPTED = "interrupted", "прервана, будет перезапущена"
         DONE = "done", "завершена"
         FAILED = "failed", "ошибка"
 
@@ -142,6 +144,8 @@ class ReconciliationRun(models.Model):
     origin = models.CharField("откуда", max_length=16, default="upload")  # upload | inbox | cli
     # the attempt that holds the run: a redelivered task with another token cannot write
     attempt = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField("попыток выполнения", default=0)
+    interrupted_at = models.DateTimeField("прервана (когда обнаружено)", null=True, blank=True)
 
     objects = RunQuerySet.as_manager()
 
@@ -160,6 +164,23 @@ class ReconciliationRun(models.Model):
         self.status = self.Status.DONE
         self.finished_at = timezone.now()
         self.save(update_fields=["counts", "progress", "total", "status", "finished_at"])
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING, Status.INTERRUPTED)
+    MAX_ATTEMPTS = 2  # the first attempt and one restart after its worker died
+
+    @property
+    def state_display(self) -> str:
+        """The state as the runs list says it: an interruption is named with its time."""
+        if self.interrupted_at and self.status in (self.Status.INTERRUPTED, self.Status.FAILED):
+            when = timezone.localtime(self.interrupted_at).strftime("%d.%m.%Y %H:%M")
+            if self.status == self.Status.INTERRUPTED and self.attempts < self.MAX_ATTEMPTS:
+                return f"прервана {when}, будет перезапущена"
+            if self.status == self.Status.INTERRUPTED:
+                return f"прервана {when} повторно, перезапуска не будет"
+            return f"прервана {when}, не завершена"
+        if self.status == self.Status.DONE and self.attempts > 1:
+            return "завершена после перезапуска"
+        return self.get_status_display()
 
     @property
     def encoding_label(self) -> str:

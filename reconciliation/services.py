@@ -3,7 +3,9 @@ match that affects an active measure into a selection item; then work the items 
 
 A run is a row (`ReconciliationRun`); `execute_run` claims it, reads and matches everything in
 memory, and writes all its results in one transaction at the end, so a run killed midway leaves
-nothing behind and its retry finishes it without duplicates or lost rows.
+nothing behind and its retry finishes it without duplicates or lost rows. While it runs, its
+worker holds the run's liveness lock (`reconciliation/liveness.py`): a run «выполняется» whose
+lock nobody holds has lost its worker, and is restarted from scratch — once (`MAX_ATTEMPTS`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from rapidfuzz.distance import Levenshtein
 from simple_history.utils import bulk_create_with_history
@@ -26,6 +29,7 @@ from simple_history.utils import bulk_create_with_history
 from cases.models import Applicant, Application, Entitlement
 from onewindow.errors import DomainError
 from onewindow.identity import full_name_key, is_valid_snils, snils_digits
+from reconciliation import liveness
 from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
@@ -39,7 +43,7 @@ from reconciliation.readers import ExtractError, column_map, file_encoding, pars
 FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
 FUZZY_MAX_DISTANCE = 2  # "about one typo": a wrong, missing or swapped letter
 PROGRESS_EVERY = 10000
-STALE_AFTER = datetime.timedelta(minutes=30)
+MAX_ATTEMPTS = ReconciliationRun.MAX_ATTEMPTS
 COUNTER_KEYS = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched", "selections"]  # fmt: skip
 MATCH_RANK = {Selection.Match.SNILS: 0, Selection.Match.NAME_DOB: 1, Selection.Match.PROBABLE: 2}
 
@@ -47,11 +51,13 @@ logger = logging.getLogger(__name__)
 
 
 class AlreadyProcessed(Exception):
+    """The file was reconciled already (a finished run over the same offices)."""
+
     def __init__(self, run: ReconciliationRun):
         self.run = run
         when = timezone.localtime(run.created_at).strftime("%d.%m.%Y %H:%M")
         super().__init__(
-            f"Этот файл уже обработан: сверка № {run.pk} от {when} ({run.get_status_display()}). "
+            f"Этот файл уже обработан: сверка № {run.pk} от {when} ({run.state_display}). "
             "Повторная обработка — только с отметкой «обработать повторно» (--force)."
         )
 
@@ -82,21 +88,31 @@ def create_run(
     keep_copy: bool = True,
     encoding: str = "",
 ) -> ReconciliationRun:
-    """Register a run for a file; the same file (by SHA-256) is refused unless forced.
+    """Register a run for a file. A file already reconciled (by SHA-256: a finished run for the
+    same offices or all of them) is refused unless forced; a file whose run for the same offices
+    and profile is not finished yet gets that run back (`resumed` set), so the caller runs it
+    again — it is restarted if its worker died — instead of starting a second one.
 
     The encoding of a CSV or DBF file is settled here, once: `encoding` when the user chose it
     on the preview, else detected from the content (`readers.file_encoding`, the profile's only
     breaking a tie). The run records it and both ways of running read the file in it."""
     path = Path(path)
     sha = file_sha256(path)
-    earlier = (
-        ReconciliationRun.objects.filter(sha256=sha)
-        .exclude(status=ReconciliationRun.Status.FAILED)
-        .order_by("-created_at")
-        .first()
+    scope = (
+        Q(office__isnull=True) | Q(office=office) if office is not None else Q(office__isnull=True)
     )
+    same = ReconciliationRun.objects.filter(scope, sha256=sha).order_by("-pk")
+    earlier = same.filter(status=ReconciliationRun.Status.DONE).first()
     if earlier is not None and not force:
         raise AlreadyProcessed(earlier)
+    unfinished = (
+        same.filter(status__in=ReconciliationRun.UNFINISHED, office=office, profile=profile).first()
+        if not force
+        else None
+    )
+    if unfinished is not None:
+        unfinished.resumed = True
+        return unfinished
     stored = path
     if keep_copy:
         stored = storage_dir() / f"{sha}{path.suffix.lower()}"
@@ -320,9 +336,17 @@ def match_rows(
 # --- Running ----------------------------------------------------------------------------------
 
 
+INTERRUPTED_TWICE = (
+    "Сверка прервана {attempts} раза: обработка останавливалась, не дойдя до конца (нехватка "
+    "памяти, перезапуск сервера). Больше она не перезапускается: проверьте файл и загрузите его снова."
+)
+
+
 def claim(run_id: int) -> tuple[ReconciliationRun, str] | None:
-    """Take the run for this attempt: a queued run, or a running one whose attempt went silent
-    (killed). Returns None when another attempt holds it or it is finished."""
+    """Take the run for this attempt; the caller holds the run's liveness lock. So a run found
+    «выполняется» has no live worker: it died before the results (written in one transaction
+    at the end) were written, and the run starts again from scratch — once: a run interrupted
+    again is failed (`MAX_ATTEMPTS`). Returns None for a finished run."""
     token = uuid.uuid4().hex
     now = timezone.now()
     with transaction.atomic():
@@ -332,26 +356,64 @@ def claim(run_id: int) -> tuple[ReconciliationRun, str] | None:
             ReconciliationRun.Status.FAILED,
         ):
             return None
-        if (
-            run.status == ReconciliationRun.Status.RUNNING
-            and run.started_at
-            and now - run.started_at < STALE_AFTER
-        ):
-            return None
+        if run.status != ReconciliationRun.Status.QUEUED:  # running or interrupted: it died
+            run.interrupted_at = run.interrupted_at or now
+            if run.attempts >= MAX_ATTEMPTS:
+                run.status = ReconciliationRun.Status.FAILED
+                run.error = INTERRUPTED_TWICE.format(attempts=run.attempts)
+                run.finished_at = now
+                run.save(update_fields=["status", "error", "finished_at", "interrupted_at"])
+                logger.warning("Сверка № %s прервана повторно и не перезапускается", run.pk)
+                return None
+            logger.warning("Сверка № %s была прервана: перезапуск с начала", run.pk)
         run.status = ReconciliationRun.Status.RUNNING
         run.started_at = now
         run.attempt = token
+        run.attempts += 1
         run.progress = 0
         run.error = ""
-        run.save(update_fields=["status", "started_at", "attempt", "progress", "error"])
+        run.save(update_fields=["status", "started_at", "attempt", "attempts", "progress", "error", "interrupted_at"])  # fmt: skip
     return run, token
 
 
-def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun | None:
-    if force_claim:  # the command line runs synchronously: take it whatever its state
-        ReconciliationRun.objects.filter(pk=run_id, status=ReconciliationRun.Status.RUNNING).update(
-            started_at=timezone.now() - STALE_AFTER * 2
-        )
+def execute_run(run_id: int) -> ReconciliationRun | None:
+    """Run it, holding its liveness lock from the claim to the commit of its results. A run
+    that a live worker is running already is left to it (a redelivered task does nothing)."""
+    with liveness.hold(run_id) as held:
+        if not held:
+            logger.info("Сверка № %s выполняется другим процессом", run_id)
+            return ReconciliationRun.objects.filter(pk=run_id).first()
+        return _execute(run_id)
+
+
+def recover_runs() -> list[int]:
+    """Runs «выполняется» whose worker died: marked «прервана, будет перезапущена» with the time
+    it was found. They restart when a worker next takes them — the nightly scan (by the run's
+    file, which it then files), the periodic `reconciliation.recover_runs`, a redelivered task —
+    and `claim` fails one that was restarted already. Returns the runs marked."""
+    marked = []
+    running = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.RUNNING)
+    for pk in running.values_list("pk", flat=True):
+        with liveness.hold(pk) as held:
+            if not held:
+                continue  # its worker is alive
+            changed = ReconciliationRun.objects.filter(
+                pk=pk, status=ReconciliationRun.Status.RUNNING
+            ).update(status=ReconciliationRun.Status.INTERRUPTED, interrupted_at=timezone.now())
+        if changed:
+            logger.warning("Сверка № %s прервана: её процесс остановился", pk)
+            marked.append(pk)
+    return marked
+
+
+def interrupted(runs) -> set[int]:
+    """Of these runs, those «выполняется» whose worker is gone (for the lists, before a
+    `recover_runs` has marked them)."""
+    running = [run.pk for run in runs if run.status == ReconciliationRun.Status.RUNNING]
+    return set(running) - liveness.alive(running)
+
+
+def _execute(run_id: int) -> ReconciliationRun | None:
     claimed = claim(run_id)
     if claimed is None:
         return ReconciliationRun.objects.filter(pk=run_id).first()
@@ -359,9 +421,7 @@ def execute_run(run_id: int, *, force_claim: bool = False) -> ReconciliationRun 
     profile = run.profile
 
     def progress(done: int) -> None:
-        ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(
-            progress=done, started_at=timezone.now()
-        )
+        ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(progress=done)
 
     try:
         from reconciliation import fastpath

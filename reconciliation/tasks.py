@@ -9,7 +9,7 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 
-from reconciliation import services
+from reconciliation import liveness, services
 from reconciliation.defaults import default_profile
 from reconciliation.models import ReconciliationRun
 
@@ -26,10 +26,35 @@ def run_reconciliation(run_id: int) -> str:
     return run.status if run else "missing"
 
 
+@shared_task(name="reconciliation.recover_runs")
+def recover_runs() -> list[int]:
+    """Every few minutes (beat): runs whose worker died are marked and taken up again — an
+    uploaded one by a task, a nightly one by a scan of the inbox (which files its file)."""
+    services.recover_runs()
+    waiting = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.INTERRUPTED)
+    for pk in waiting.exclude(origin="inbox").values_list("pk", flat=True):
+        run_reconciliation.delay(pk)
+    if waiting.filter(origin="inbox").exists():
+        scan_inbox()
+    return list(waiting.values_list("pk", flat=True))
+
+
 @shared_task(name="reconciliation.scan_inbox")
 def scan_inbox() -> list[int]:
-    """The nightly job: run every new file found in the inbox, then move it aside."""
-    inbox = Path(settings.RECONCILIATION_INBOX)
+    """The nightly job: run every file found in the inbox, then move it aside: to `processed/`
+    only when its run is done (now or on an earlier night: "already processed" counts finished
+    runs only), to `failed/` when the run failed. A file whose run a live worker is still running
+    stays for the next scan; a file whose run lost its worker (the scan was killed) gets that
+    run back from `create_run` and `execute_run` restarts it from scratch, once."""
+    with liveness.hold(liveness.INBOX_SCAN) as held:
+        if not held:  # another worker scans the inbox now
+            logger.info("Папку входящих выгрузок уже обрабатывает другой процесс")
+            return []
+        services.recover_runs()
+        return _scan(Path(settings.RECONCILIATION_INBOX))
+
+
+def _scan(inbox: Path) -> list[int]:
     started = []
     for path in sorted(inbox.glob("*/*/*")):
         if not path.is_file() or path.suffix.lower() not in SUFFIXES:
@@ -43,8 +68,11 @@ def scan_inbox() -> list[int]:
             run = services.create_run(path, profile=profile, origin="inbox")
             run = services.execute_run(run.pk)
             started.append(run.pk)
+            if run.status in ReconciliationRun.UNFINISHED:
+                logger.warning("%s: сверка № %s ещё выполняется, файл остаётся", path.name, run.pk)
+                continue
             target = "processed" if run.status == ReconciliationRun.Status.DONE else "failed"
-        except services.AlreadyProcessed as exc:
+        except services.AlreadyProcessed as exc:  # a finished run of the same file
             logger.warning("%s: %s", path.name, exc)
             target = "processed"
         except Exception:

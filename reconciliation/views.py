@@ -3,6 +3,7 @@ and the list of ambiguous rows. Thin views over `reconciliation.services`."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -196,13 +198,14 @@ def runs(request):
 
 
 def _runs_page(request, form, preview_data):
-    recent = ReconciliationRun.objects.for_user(request.user).select_related("profile")[:50]
+    recent = list(ReconciliationRun.objects.for_user(request.user).select_related("profile")[:50])
     return render(
         request,
         "reconciliation/runs.html",
         {
             "form": form,
             "runs": recent,
+            "dead": services.interrupted(recent),  # «выполняется», but nobody runs them
             "preview": preview_data,
             "encodings": ENCODING_CHOICES.items(),
         },
@@ -294,8 +297,11 @@ def _start_staged(request, staged: Path, profile: ExtractProfile, encoding: str)
         staged.unlink(missing_ok=True)
     from reconciliation.tasks import run_reconciliation
 
-    transaction.on_commit(lambda: run_reconciliation.delay(run.pk))
-    messages.success(request, f"Сверка № {run.pk} запущена.")
+    transaction.on_commit(lambda: run_reconciliation.delay(run.pk))  # restarts it if it died
+    if getattr(run, "resumed", False):
+        messages.info(request, f"Этот файл уже обрабатывается: сверка № {run.pk}.")
+    else:
+        messages.success(request, f"Сверка № {run.pk} запущена.")
     return redirect("reconciliation:run", pk=run.pk)
 
 
@@ -311,6 +317,7 @@ def run_detail(request, pk: int):
         template,
         {
             "run": run,
+            "dead": services.interrupted([run]),
             "invalid": run.invalid_rows.all()[:50],
             "invalid_count": run.invalid_rows.count(),
         },
@@ -366,3 +373,29 @@ def ambiguous(request):
             )
         return redirect("reconciliation:ambiguous")
     return render(request, "reconciliation/ambiguous.html", {"rows": rows[:200]})
+
+
+def home_notices(user) -> list[dict]:
+    """For the chief's home page: runs interrupted or failed in the last week."""
+    if not user.has_perm("reconciliation.assign_selection"):
+        return []
+    since = timezone.now() - datetime.timedelta(days=7)
+    runs = list(
+        ReconciliationRun.objects.for_user(user)
+        .filter(
+            Q(status__in=[ReconciliationRun.Status.RUNNING, ReconciliationRun.Status.INTERRUPTED])
+            | Q(status=ReconciliationRun.Status.FAILED, finished_at__gte=since)
+        )
+        .order_by("-pk")[:20]
+    )
+    dead = services.interrupted(runs)
+    notices = []
+    for run in runs:
+        if run.status == ReconciliationRun.Status.RUNNING and run.pk not in dead:
+            continue
+        state = "прервана, будет перезапущена" if run.pk in dead else run.state_display
+        text = f"Сверка № {run.pk} ({run.file_name}) {state}"
+        if run.status == ReconciliationRun.Status.FAILED and not run.interrupted_at:
+            text = f"Сверка № {run.pk} ({run.file_name}) не выполнена: {run.error[:150]}"
+        notices.append({"text": text, "url": reverse("reconciliation:run", args=[run.pk])})
+    return notices[:5]

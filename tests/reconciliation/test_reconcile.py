@@ -122,7 +122,9 @@ def test_dbf_cp866_deaths_and_the_measure_stopped(recipients, tmp_path, capsys, 
     services.work_out(item, "stopped", actor=specialist, note="свидетельство о смерти")
     measure = Entitlement.objects.get(applicant=recipients["c"])
     assert measure.status == "stopped" and measure.end_date == D(2026, 10, 30)
-    assert "Селекция ПФР (СФР) «смерть получателей», событие 30.10.2026" in measure.status_reason
+    # a confirmed death is recorded on the person with its source (the run and the row)
+    assert "Смерть получателя 30.10.2026 (сверка № " in measure.status_reason
+    assert "строка 1 (ПФР (СФР), смерть получателей, файл deaths.dbf)" in measure.status_reason
     assert measure.history.first().history_user == specialist
     with pytest.raises(services.SelectionError, match="Селекция уже отработана"):
         services.work_out(item, "no_action", actor=specialist)
@@ -205,7 +207,7 @@ def test_bad_files_fail_the_run_with_the_reason(recipients, tmp_path, name, cont
 
 @pytest.mark.parametrize("way", ["python", "sql"])
 def test_killed_run_is_retried_without_duplicates_or_lost_rows(
-    recipients, tmp_path, monkeypatch, settings, way
+    recipients, tmp_path, monkeypatch, settings, another_worker, way
 ):
     if way == "sql" and connection.vendor != "postgresql":
         pytest.skip("the set-based path runs on PostgreSQL")
@@ -225,14 +227,15 @@ def test_killed_run_is_retried_without_duplicates_or_lost_rows(
     run.refresh_from_db()
     assert run.status == "running" and not Selection.objects.exists()
     assert not InvalidRow.objects.exists()
-    # a redelivered message while the first attempt may still be alive does nothing
+    # a redelivered message while a live worker holds the run does nothing
     monkeypatch.setattr(module, name, original)
-    assert services.execute_run(run.pk).status == "running"
-    ReconciliationRun.objects.filter(pk=run.pk).update(
-        started_at=run.started_at - services.STALE_AFTER * 2
-    )
+    with another_worker(run.pk):
+        assert services.execute_run(run.pk).status == "running"
+        assert services.recover_runs() == []
+    # the worker is gone: the run restarts from scratch
     run = services.execute_run(run.pk)
     assert run.status == "done" and run.counts["selections"] == 3 and run.counts["rows_total"] == 8
+    assert run.attempts == 2 and run.interrupted_at is not None
     assert Selection.objects.count() == 3
     assert services.execute_run(run.pk).status == "done"  # and again: nothing more
     assert Selection.objects.count() == 3 and InvalidRow.objects.count() == 1

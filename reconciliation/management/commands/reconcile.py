@@ -77,7 +77,15 @@ class Command(BaseCommand):
             )
         except services.AlreadyProcessed as exc:
             raise CommandError(str(exc)) from None
-        run = services.execute_run(run.pk, force_claim=True)
+        if getattr(run, "resumed", False):
+            self.stdout.write(
+                f"Этот файл уже обрабатывается: сверка № {run.pk} ({run.state_display})."
+            )
+        run = services.execute_run(run.pk)
+        if run.status in ReconciliationRun.UNFINISHED:
+            raise CommandError(
+                f"Сверка № {run.pk} выполняется другим процессом: дождитесь её конца."
+            )
         if run.status != ReconciliationRun.Status.DONE:
             raise CommandError(f"Сверка № {run.pk} не выполнена: {run.error}")
         counts = run.counts
