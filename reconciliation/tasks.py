@@ -31,12 +31,17 @@ def recover_runs() -> list[int]:
     """Every few minutes (beat): runs whose worker died are marked and taken up again — an
     uploaded one by a task, a nightly one by a scan of the inbox (which files its file)."""
     services.recover_runs()
-    waiting = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.INTERRUPTED)
-    for pk in waiting.exclude(origin="inbox").values_list("pk", flat=True):
-        run_reconciliation.delay(pk)
-    if waiting.filter(origin="inbox").exists():
+    waiting = dict(
+        ReconciliationRun.objects.filter(status=ReconciliationRun.Status.INTERRUPTED).values_list(
+            "pk", "origin"
+        )
+    )
+    for pk, origin in waiting.items():
+        if origin != "inbox":
+            run_reconciliation.delay(pk)
+    if "inbox" in waiting.values():
         scan_inbox()
-    return list(waiting.values_list("pk", flat=True))
+    return list(waiting)
 
 
 @shared_task(name="reconciliation.scan_inbox")

@@ -324,3 +324,25 @@ def test_uploading_a_file_whose_run_died_takes_that_run_up_again(
     run.refresh_from_db()
     assert ReconciliationRun.objects.count() == 1
     assert run.status == "done" and run.attempts == 2 and Selection.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_periodic_recovery_takes_up_uploads_and_nightly_files(recipients, settings, tmp_path, monkeypatch):  # fmt: skip
+    from reconciliation.tasks import recover_runs
+
+    settings.RECONCILE_SQL = False
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    office = recipients["a"].office
+    upload = services.create_run(write_csv(tmp_path / "u.csv", HEADER, EMPLOYMENT_ROWS), profile=profile, office=office)  # fmt: skip
+    folder = Path(settings.RECONCILIATION_INBOX) / "czn" / "employment"
+    folder.mkdir(parents=True)
+    extract = write_csv(folder / "n.csv", HEADER, EMPLOYMENT_ROWS[:4])
+    nightly = services.create_run(extract, profile=profile, origin="inbox")
+    kill_midway(monkeypatch, upload.pk)
+    kill_midway(monkeypatch, nightly.pk)
+    assert sorted(recover_runs()) == sorted([upload.pk, nightly.pk])
+    for run in (upload, nightly):
+        run.refresh_from_db()
+        assert run.status == "done" and run.attempts == 2
+    assert not extract.exists()  # the nightly file is filed by the scan the recovery ran
+    assert (Path(settings.RECONCILIATION_INBOX) / "processed" / "czn" / "employment" / "n.csv").exists()  # fmt: skip
