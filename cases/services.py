@@ -566,6 +566,14 @@ def change_entitlement_status(
     effective = on or today
     with transaction.atomic():
         entitlement = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
+        if status == Entitlement.Status.ACTIVE and entitlement.status != status:
+            case_file = entitlement.case_file
+            if case_file.status == CaseFile.Status.ARCHIVED:
+                raise archived_refusal(case_file, "меру по нему не возобновить")
+            if entitlement.applicant.death_date:
+                raise CounterError(
+                    f"Получатель умер {entitlement.applicant.death_date:%d.%m.%Y}: меру не возобновить."
+                )
         entitlement.status = status
         entitlement.status_reason = reason.strip()[:500]
         entitlement.status_changed_on = effective

@@ -292,3 +292,14 @@ def test_end_date_must_cover_the_last_notice(archivist, specialist, chief, box, 
         closed_file, service_data(box, end_date=D(2026, 11, 24)), actor=archivist
     )
     assert item.eligible_from == D(2026, 1, 1)  # retention counts from the deregistration
+
+
+def test_a_stopped_measure_of_an_archived_file_is_not_resumed(chief, archivist, box, closed_file):
+    services.register_file(closed_file, service_data(box), actor=archivist)
+    measure = Entitlement.objects.get(case_file=closed_file)
+    with pytest.raises(counter.CounterError, match="передано в архив: меру по нему не возобновить"):
+        counter.change_entitlement_status(
+            measure, "active", actor=chief, reason="ошибочно прекращена"
+        )
+    measure.refresh_from_db()
+    assert measure.status == "stopped"

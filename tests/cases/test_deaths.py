@@ -153,3 +153,18 @@ def test_a_backdated_stop_never_ends_before_the_start(specialist, office, catalo
     measure.refresh_from_db()
     assert measure.end_date == measure.start_date == D(2026, 12, 1)
     assert measure.period_display == "с 01.12.2026 по 01.12.2026"
+
+
+def test_a_measure_of_a_deceased_person_is_not_resumed(specialist, chief, office, catalogue):
+    person = ApplicantFactory(office=office, snils="")
+    case_file = services.ensure_case_file(person, actor=specialist)
+    measure = Entitlement.objects.create(
+        office=office, applicant=person, case_file=case_file,
+        service=Service.objects.get(code="asp"), start_date=D(2025, 1, 1),
+    )  # fmt: skip
+    services.change_entitlement_status(measure, "suspended", actor=chief, reason="проверка")
+    services.record_death(person, D(2026, 11, 20), actor=chief, source="свидетельство о смерти")
+    with pytest.raises(services.CounterError, match="меру не возобновить"):
+        services.change_entitlement_status(measure, "active", actor=chief, reason="ошибка")
+    measure.refresh_from_db()
+    assert measure.status == "stopped"
