@@ -75,6 +75,10 @@ class CasesConfig(AppConfig):
                 select_related=("to_office", "applicant"),
             )
         )  # fmt: skip
+        from cases.transfer_views import home_notices
+
+        if home_notices not in navigation.NOTICES:
+            navigation.NOTICES.append(home_notices)
         if case_requests.open_requests_guard not in case_services.DECISION_GUARDS:
             case_services.DECISION_GUARDS.append(case_requests.open_requests_guard)
         navigation.register(

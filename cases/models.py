@@ -165,6 +165,10 @@ class Applicant(models.Model):
     def is_deceased(self) -> bool:
         return self.death_date is not None
 
+    @property
+    def died_word(self) -> str:
+        return "умерла" if self.sex == Sex.FEMALE else "умер"
+
     def age_on(self, day: datetime.date) -> int:
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

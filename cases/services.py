@@ -266,14 +266,14 @@ def register_application(
     registered_on, version = version_for_registration(service, received_at)
     if applicant.death_date and not version.on_death:
         raise CounterError(
-            f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y} ({applicant.death_source or 'сведения о смерти внесены'}): "
+            f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y} ({applicant.death_source or 'сведения о смерти внесены'}): "
             "заявление на эту услугу принять нельзя. В деле умершего принимаются только заявления "
             "по услугам в связи со смертью (например, пособие на погребение) — от представителя.",
             field="service",
         )
     if applicant.death_date and not representative.kind:
         raise CounterError(
-            f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y}: заявление подаёт "
+            f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y}: заявление подаёт "
             "представитель (супруг, родственник, лицо, взявшее на себя погребение) — укажите его.",
             field="representative_kind",
         )
@@ -519,7 +519,7 @@ def transition(
             applicant = application.applicant
             if applicant.death_date and not application.service_version.on_death:
                 raise CounterError(
-                    f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y}: меру назначить нельзя. "
+                    f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y}: меру назначить нельзя. "
                     "Примите решение об отказе.",
                 )
             Entitlement.objects.create(

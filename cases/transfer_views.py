@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -112,3 +113,18 @@ def transfer_decide(request, pk: int, action: str):
     except CounterError as exc:
         messages.error(request, exc.message)
     return redirect("cases:transfer", pk=transfer.pk)
+
+
+def home_notices(user) -> list[dict]:
+    """For the chief's home page: case files other offices ask for and wait on us to decide."""
+    if not user.has_perm("cases.confirm_casetransfer") or user.office_id is None:
+        return []
+    waiting = CaseTransfer.objects.open().filter(from_office_id=user.office_id).count()
+    if not waiting:
+        return []
+    return [
+        {
+            "text": f"Запросы на передачу личных дел в другие учреждения ждут решения: {waiting}",
+            "url": reverse("cases:requests") + "#transfers",
+        }
+    ]

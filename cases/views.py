@@ -259,7 +259,7 @@ def apply_form(request, pk: int, code: str):
     if applicant.death_date and not version.on_death:
         messages.error(
             request,
-            f"{applicant.full_name} умер(ла) {applicant.death_date:%d.%m.%Y}: заявление на эту услугу "
+            f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y}: заявление на эту услугу "
             "принять нельзя.",
         )
         return redirect("cases:apply", pk=applicant.pk)

@@ -98,8 +98,10 @@ def test_the_whole_transfer_from_request_to_a_new_case_file(
         == 403
     )
 
-    # the chief: the open application blocks it, and the page says which
+    # the chief: the home page says a request waits; the open application blocks it
     client.force_login(chief)
+    home = client.get(reverse("home")).content.decode()
+    assert "Запросы на передачу личных дел в другие учреждения ждут решения: 1" in home
     page = client.get(reverse("cases:transfer", args=[transfer.pk])).content.decode()
     assert f"заявление № {application.number_display}" in page
     response = client.post(
