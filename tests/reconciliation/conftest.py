@@ -75,6 +75,10 @@ def another_worker():
                 cursor.execute("SELECT pg_advisory_lock(%s, %s)", [liveness.NAMESPACE, run_id])
             yield
         finally:
-            other.close()  # the session ends: its lock goes, as a killed worker's does
+            # released before the session ends: its backend ends a moment after the close, and
+            # the test goes on at once (a killed worker's backend is waited for in test_interrupted)
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock_all()")
+            other.close()
 
     return holding
