@@ -31,6 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from onewindow.identity import SNILS_UNCHECKED_MAX
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
@@ -468,8 +469,10 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
     """Items for matched people with an affected active measure: new ones, or evidence added to
     the open item of the same person and kind, each with its history row. Returns how many
     items were touched."""
+    # "now" is the application's clock, not the database's: history and the items carry the same
+    # moment as everything else the run writes (and the tests' frozen clock).
     params = {"run": run.pk, "kind": run.kind, "source": run.source, "action": profile.action,
-              "user": run.created_by_id}  # fmt: skip
+              "user": run.created_by_id, "now": timezone.now()}  # fmt: skip
     cursor.execute(
         f"""
         CREATE UNLOGGED TABLE {t.items} AS
@@ -505,7 +508,7 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
     history = (
         f"INSERT INTO {Selection.history.model._meta.db_table} ({columns}, history_date, "
         f"history_change_reason, history_type, history_user_id) "
-        f"SELECT {columns}, now(), NULL, '{{kind}}', %(user)s FROM {{source}}"
+        f"SELECT {columns}, %(now)s, NULL, '{{kind}}', %(user)s FROM {{source}}"
     )
     step = "(ARRAY['snils', 'name_dob', 'probable'])[i.rank + 1]"
     cursor.execute(
@@ -516,7 +519,7 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
                 match = CASE WHEN i.rank < {RANK.format("s.match")} THEN {step} ELSE s.match END,
                 needs_confirmation = CASE WHEN i.rank < {RANK.format("s.match")} THEN i.rank = 2 ELSE s.needs_confirmation END,
                 services = (SELECT to_jsonb(array_agg(DISTINCT x COLLATE "C" ORDER BY x COLLATE "C")) FROM jsonb_array_elements_text(s.services || i.services) x),
-                run_id = %(run)s, updated_at = now()
+                run_id = %(run)s, updated_at = %(now)s
             FROM {t.items} i
             WHERE i.applicant_id = s.applicant_id AND s.status = 'open' AND s.kind = %(kind)s
             RETURNING s.*
@@ -557,7 +560,7 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
                 needs_confirmation, event_date, evidence, suggested_action, services, status, outcome,
                 note, assigned_to_id, created_at, updated_at)
             SELECT i.office_id, %(run)s, i.applicant_id, %(kind)s, %(source)s, {step}, i.rank = 2,
-                   i.event_date, i.evidence, %(action)s, i.services, 'open', '', '', o.user_id, now(), now()
+                   i.event_date, i.evidence, %(action)s, i.services, 'open', '', '', o.user_id, %(now)s, %(now)s
             FROM {t.items} i LEFT JOIN {t.owners} o ON o.applicant_id = i.applicant_id
             RETURNING *
         )

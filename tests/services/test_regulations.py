@@ -20,7 +20,6 @@ from services.regulations import (
 pytestmark = pytest.mark.django_db
 
 
-
 def today() -> datetime.date:
     """The frozen day of the test (read when the test runs, never at import)."""
     return timezone.localdate()

@@ -13,7 +13,6 @@ from tests.pdf_utils import pdf_text
 pytestmark = pytest.mark.django_db
 
 
-
 def today() -> datetime.date:
     """The frozen day of the test (read when the test runs, never at import)."""
     return timezone.localdate()
