@@ -5,41 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def fill_accepted_by(apps, schema_editor):
-    """Who accepted an application is the actor of its first «принято» event (the specialist
-    field was rewritten by handovers); the responsible specialist where no event names one."""
-    Application = apps.get_model("cases", "Application")
-    ApplicationEvent = apps.get_model("cases", "ApplicationEvent")
-    for application in Application.objects.filter(accepted_by__isnull=True).iterator():
-        first = (
-            ApplicationEvent.objects.filter(application=application, to_status="accepted")
-            .exclude(actor=None)
-            .order_by("at", "id")
-            .first()
-        )
-        Application.objects.filter(pk=application.pk).update(
-            accepted_by_id=first.actor_id if first else application.specialist_id
-        )
-
-
-def fill_notice_due(apps, schema_editor):
-    """Decided applications not yet notified: due five working days after the decision (counted
-    on the plain week here; new decisions count the production calendar)."""
-    import datetime
-
-    Application = apps.get_model("cases", "Application")
-    for application in Application.objects.filter(
-        status__in=["granted", "refused"], notice_due__isnull=True
-    ).iterator():
-        day = application.decision_date or application.registered_on
-        left = 5
-        while left:
-            day += datetime.timedelta(days=1)
-            if day.weekday() < 5:
-                left -= 1
-        Application.objects.filter(pk=application.pk).update(notice_due=day)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -128,6 +93,4 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('brought', 'представлен'), ('requested', 'запрашивает учреждение'), ('obtained', 'получен по межведомственному запросу'), ('missing', 'не представлен'), ('not_required', 'не требуется')], max_length=16, verbose_name='отметка'),
         ),
-        migrations.RunPython(fill_accepted_by, migrations.RunPython.noop),
-        migrations.RunPython(fill_notice_due, migrations.RunPython.noop),
     ]

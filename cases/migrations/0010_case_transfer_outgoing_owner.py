@@ -6,27 +6,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def fill_outgoing_owner(apps, schema_editor):
-    """Requests already sent are followed up by whoever sent them; the answer is expected by the
-    kind's days (counted on the plain week here; new requests count the production calendar)."""
-    import datetime
-
-    OutgoingRequest = apps.get_model("cases", "OutgoingRequest")
-    for request in OutgoingRequest.objects.filter(handled_by__isnull=True).select_related("kind"):
-        day, left = request.sent_on, request.kind.due_days
-        while left:
-            day += datetime.timedelta(days=1)
-            if day.weekday() < 5:
-                left -= 1
-        OutgoingRequest.objects.filter(pk=request.pk).update(
-            handled_by_id=request.created_by_id, due_date=day
-        )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_accepted_by_required'),
+        ('cases', '0009_accepted_by_required'),
         ('onewindow', '0005_handover'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -125,5 +108,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'requested')), fields=('applicant',), name='casetransfer_one_open')],
             },
         ),
-            migrations.RunPython(fill_outgoing_owner, migrations.RunPython.noop),
-    ]
+        ]

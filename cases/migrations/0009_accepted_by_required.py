@@ -1,4 +1,4 @@
-# The accepted_by column is filled by 0007; made required in its own transaction (PostgreSQL
+# The accepted_by column is filled by 0008; made required in its own transaction (PostgreSQL
 # refuses to alter a table with pending deferred foreign-key checks).
 
 import django.db.models.deletion
@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_deaths_accepted_by_notice"),
+        ("cases", "0008_fill_accepted_by_notice_due"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
