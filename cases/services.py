@@ -264,19 +264,7 @@ def register_application(
         return existing
 
     registered_on, version = version_for_registration(service, received_at)
-    if applicant.death_date and not version.on_death:
-        raise CounterError(
-            f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y} ({applicant.death_source or 'сведения о смерти внесены'}): "
-            "заявление на эту услугу принять нельзя. В деле умершего принимаются только заявления "
-            "по услугам в связи со смертью (например, пособие на погребение) — от представителя.",
-            field="service",
-        )
-    if applicant.death_date and not representative.kind:
-        raise CounterError(
-            f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y}: заявление подаёт "
-            "представитель (супруг, родственник, лицо, взявшее на себя погребение) — укажите его.",
-            field="representative_kind",
-        )
+    _refuse_for_deceased(applicant, version, representative)
     checklist = {rd.pk: rd for rd in version.documents.select_related("document_type")}
     marked = {m.required_document.pk: m for m in marks}
     unknown = set(marked) - set(checklist)
@@ -348,8 +336,17 @@ def register_application(
     try:
         with transaction.atomic():
             # Serialise registrations for one person: two counters cannot both register the
-            # same service for them (the partial unique constraint is the last line).
-            Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
+            # same service for them (the partial unique constraint is the last line). What was
+            # read before the lock may be stale (a transfer or a death confirmed meanwhile).
+            fresh = Applicant.objects.select_for_update().get(pk=applicant.pk)
+            if fresh.office_id != applicant.office_id or (
+                fresh.office_id != actor.office_id and not actor.sees_all_offices
+            ):
+                raise CounterError(
+                    "Заявитель только что передан на учёт в другое учреждение: заявление здесь не принимается."
+                )
+            applicant = fresh
+            _refuse_for_deceased(applicant, version, representative)
             duplicate = (
                 Application.objects.open().filter(applicant=applicant, service=service).first()
             )
@@ -434,6 +431,25 @@ def register_application(
             ) from None
         raise
     return application
+
+
+def _refuse_for_deceased(applicant: Applicant, version: ServiceVersion, representative) -> None:
+    if not applicant.death_date:
+        return
+    died = f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y}"
+    if not version.on_death:
+        raise CounterError(
+            f"{died} ({applicant.death_source or 'сведения о смерти внесены'}): заявление на эту "
+            "услугу принять нельзя. В деле умершего принимаются только заявления по услугам в связи "
+            "со смертью (например, пособие на погребение) — от представителя.",
+            field="service",
+        )
+    if not representative.kind:
+        raise CounterError(
+            f"{died}: заявление подаёт представитель (супруг, родственник, лицо, взявшее на себя "
+            "погребение) — укажите его.",
+            field="representative_kind",
+        )
 
 
 # --- Lifecycle --------------------------------------------------------------------------------
@@ -574,11 +590,11 @@ def change_entitlement_status(
                 raise CounterError(
                     f"Получатель умер {entitlement.applicant.death_date:%d.%m.%Y}: меру не возобновить."
                 )
+        if status == Entitlement.Status.STOPPED:
+            _stop_from(entitlement, effective, today)
         entitlement.status = status
         entitlement.status_reason = reason.strip()[:500]
         entitlement.status_changed_on = effective
-        if status == Entitlement.Status.STOPPED:
-            _stop_from(entitlement, effective, today)
         _save(entitlement, actor)
     return entitlement
 
@@ -586,14 +602,24 @@ def change_entitlement_status(
 def _stop_from(entitlement: Entitlement, effective: datetime.date, today: datetime.date) -> None:
     """A stop takes effect on `effective` (the last day the measure is due); it may be learnt
     later, and the measure may even have started after it. The measure never ends before it
-    starts; what was paid for the days after `effective` up to today is the overpayment."""
-    start = entitlement.start_date
+    starts. What was paid for the days after `effective` is the overpayment: up to today, but
+    not past the measure's own end, and nothing from the day a suspension stopped the payments.
+    Called before the new state is written (it reads the measure as it was)."""
+    start, end = entitlement.start_date, entitlement.end_date
+    paid_until = today
+    if end is not None:
+        paid_until = min(paid_until, end)
+    if entitlement.status == Entitlement.Status.SUSPENDED:
+        suspended_on = entitlement.status_changed_on or start
+        paid_until = min(paid_until, suspended_on - datetime.timedelta(days=1))
+    elif entitlement.status == Entitlement.Status.STOPPED:
+        paid_until = start - datetime.timedelta(days=1)  # stopped already: nothing more paid
     last_due_day = max(effective, start)
-    if entitlement.end_date is None or entitlement.end_date > last_due_day:
+    if end is None or end > last_due_day:
         entitlement.end_date = last_due_day
     overpaid_from = max(effective + datetime.timedelta(days=1), start)
-    if overpaid_from <= today and effective < today:
-        entitlement.overpaid_from, entitlement.overpaid_to = overpaid_from, today
+    if overpaid_from <= paid_until:
+        entitlement.overpaid_from, entitlement.overpaid_to = overpaid_from, paid_until
     else:
         entitlement.overpaid_from = entitlement.overpaid_to = None
 

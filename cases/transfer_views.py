@@ -65,8 +65,7 @@ def transfer_detail(request, pk: int):
         "transfer": transfer,
         "holder": holder,
         "may_decide": transfer.is_open and svc.may_decide(transfer, request.user),
-        "may_cancel": transfer.is_open
-        and (request.user.office_id == transfer.to_office_id or request.user.sees_all_offices),
+        "may_cancel": transfer.is_open and svc.may_cancel(transfer, request.user),
         "form": TransferDecisionForm(initial={"measures_stop_on": timezone.localdate()}),
     }
     if holder and transfer.is_open:
@@ -87,23 +86,35 @@ def transfer_detail(request, pk: int):
 
 
 @login_required
+@permission_required("cases.view_casetransfer", raise_exception=True)
 @require_POST
 def transfer_decide(request, pk: int, action: str):
     transfer = get_for_user_or_404(request, CaseTransfer.objects.all(), pk=pk)
     form = TransferDecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("cases:transfer", pk=transfer.pk)
     data = form.cleaned_data
     try:
         if action == "confirm":
             svc.confirm_transfer(
                 transfer, actor=request.user, measures_stop_on=data.get("measures_stop_on")
             )
+            log_access(
+                request, event="transfer_casefile", subject=transfer.applicant,
+                detail=f"личное дело передано: {transfer.from_office} → {transfer.to_office}",
+            )  # fmt: skip
             messages.success(
                 request,
                 f"Личное дело передано в {transfer.to_office}: заявитель состоит на учёте там.",
             )
         elif action == "refuse":
             svc.refuse_transfer(transfer, actor=request.user, reason=data.get("reason", ""))
+            log_access(
+                request, event="transfer_casefile", subject=transfer.applicant,
+                detail=f"в передаче личного дела в {transfer.to_office} отказано",
+            )  # fmt: skip
             messages.success(request, "В передаче отказано; запросившее учреждение это увидит.")
         elif action == "cancel":
             svc.cancel_transfer(transfer, actor=request.user)

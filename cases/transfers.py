@@ -221,9 +221,15 @@ def refuse_transfer(transfer: CaseTransfer, *, actor, reason: str) -> CaseTransf
     return transfer
 
 
+def may_cancel(transfer: CaseTransfer, user) -> bool:
+    return user.has_perm("cases.add_casetransfer") and (
+        user.office_id == transfer.to_office_id or user.sees_all_offices
+    )
+
+
 def cancel_transfer(transfer: CaseTransfer, *, actor) -> CaseTransfer:
-    if actor.office_id != transfer.to_office_id and not actor.sees_all_offices:
-        raise PermissionDenied("Отозвать запрос может учреждение, которое его направило")
+    if not may_cancel(transfer, actor):
+        raise PermissionDenied("Отозвать запрос может специалист учреждения, которое его направило")
     with transaction.atomic():
         transfer = _lock_open(transfer)
         transfer.status = CaseTransfer.Status.CANCELLED

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import search as counter_search
@@ -27,7 +28,14 @@ from cases.forms import (
     JournalFilterForm,
     TransitionForm,
 )
-from cases.models import Applicant, ApplicantCategory, Application, CaseFile, Entitlement
+from cases.models import (
+    Applicant,
+    ApplicantCategory,
+    Application,
+    CaseFile,
+    CaseTransfer,
+    Entitlement,
+)
 from onewindow import workdays
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.identity import snils_digits
@@ -35,6 +43,21 @@ from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
 from services.models import Service
 from services.services import search_services
+
+# Links a refusal may carry, with the permission that opens them and their text.
+REFUSAL_LINKS = {
+    "/archive/": ("archive.view_archivedfile", "Открыть дело в архиве"),
+}
+
+
+def _with_link(request, exc: services.CounterError):
+    """The refusal's message, with its link when the user may follow it (an archivist opens an
+    archived file; a specialist is told whom to ask)."""
+    if exc.link:
+        for prefix, (perm, title) in REFUSAL_LINKS.items():
+            if exc.link.startswith(prefix) and request.user.has_perm(perm):
+                return format_html('{} <a href="{}">{}</a>', exc.message, exc.link, title)
+    return exc.message
 
 
 def sees_full_identity(user) -> bool:
@@ -278,7 +301,9 @@ def apply_form(request, pk: int, code: str):
                 note=form.cleaned_data.get("note", ""),
             )
         except services.CounterError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_error(
+                exc.field if exc.field in form.fields else None, _with_link(request, exc)
+            )
         else:
             messages.success(
                 request,
@@ -357,7 +382,7 @@ def application_transition(request, pk: int, action: str):
     try:
         services.transition(application, action, actor=request.user, **form.cleaned_data)
     except services.CounterError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, _with_link(request, exc))
     else:
         messages.success(request, f"Выполнено: {services.TRANSITIONS[action]['title'].lower()}.")
     return redirect("cases:application", pk=pk)
@@ -437,18 +462,34 @@ def casefile_detail(request, pk: int):
     applications = case_file.applications.select_related("service").prefetch_related(
         Prefetch("documents")
     )
-    history = []
-    for record in case_file.applicant.history.select_related("history_user")[:20]:
-        history.append(record)
+    applicant = case_file.applicant
+    history = applicant.history.select_related("history_user")
+    transfer = None
+    if (
+        case_file.status == CaseFile.Status.TRANSFERRED
+        and applicant.office_id != case_file.office_id
+    ):
+        # The person is another office's now: this office keeps its file as it was handed over,
+        # and sees nothing of what the new office writes since.
+        transfer = (
+            CaseTransfer.objects.filter(old_case_file=case_file, status=CaseTransfer.Status.DONE)
+            .select_related("to_office")
+            .order_by("pk")
+            .last()
+        )
+        if transfer is not None:
+            history = history.filter(history_date__lte=transfer.decided_at)
+            applicant = applicant.history.as_of(transfer.decided_at)
     return render(
         request,
         "cases/casefile_detail.html",
         {
             "case_file": case_file,
-            "applicant": case_file.applicant,
+            "applicant": applicant,
+            "transfer": transfer,
             "applications": applications,
             "entitlements": case_file.entitlements.select_related("service"),
-            "history": history,
+            "history": history[:20],
             "full_identity": sees_full_identity(request.user),
             "today": timezone.localdate(),
         },

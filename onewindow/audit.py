@@ -23,6 +23,7 @@ EVENT_TITLES: dict[str, str] = {
     "view_journal": "Просмотр журнала регистрации",
     "view_request": "Открыт запрос о человеке",
     "view_handover": "Открыта передача дел",
+    "transfer_casefile": "Передача личного дела в другое учреждение",
 }
 
 

@@ -16,13 +16,12 @@ from tests.onewindow.test_my_work import _selection
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _registered(specialist, office, last_name: str) -> Application:
-    from services.models import Service
+def _marks(service) -> list:
+    """Every line of today's checklist marked: brought, or requested by the office."""
+    from django.utils import timezone
 
-    person = ApplicantFactory(office=office, snils="", last_name=last_name)
-    service = Service.objects.get(code="edv-veterans")
-    version = service.version_on(datetime.date(2026, 11, 24))
-    marks = [
+    version = service.version_on(timezone.localdate())
+    return [
         case_services.DocumentMark(
             rd,
             "requested" if (rd.interagency or rd.document_type.interagency) else "brought",
@@ -30,7 +29,16 @@ def _registered(specialist, office, last_name: str) -> Application:
         )
         for rd in version.documents.select_related("document_type")
     ]
-    return case_services.register_application(person, service, actor=specialist, marks=marks)
+
+
+def _registered(specialist, office, last_name: str) -> Application:
+    from services.models import Service
+
+    person = ApplicantFactory(office=office, snils="", last_name=last_name)
+    service = Service.objects.get(code="edv-veterans")
+    return case_services.register_application(
+        person, service, actor=specialist, marks=_marks(service)
+    )
 
 
 def test_my_work_opens_with_a_selection_item_and_leads_to_it(

@@ -168,3 +168,54 @@ def test_a_measure_of_a_deceased_person_is_not_resumed(specialist, chief, office
         services.change_entitlement_status(measure, "active", actor=chief, reason="ошибка")
     measure.refresh_from_db()
     assert measure.status == "stopped"
+
+
+@pytest.mark.parametrize(
+    ("end", "suspended_on", "overpaid"),
+    [
+        (None, None, (D(2026, 10, 16), D(2026, 11, 24))),  # paid up to today
+        (D(2026, 10, 31), None, (D(2026, 10, 16), D(2026, 10, 31))),  # not past its own end
+        (D(2026, 9, 30), None, None),  # ended before the death
+        (None, D(2026, 1, 1), None),  # suspended before: nothing was paid
+        (None, D(2026, 11, 1), (D(2026, 10, 16), D(2026, 10, 31))),  # paid until suspended
+    ],
+)
+def test_the_overpaid_period_covers_only_what_was_paid(
+    specialist, office, catalogue, end, suspended_on, overpaid
+):
+    person = ApplicantFactory(office=office, snils="")
+    case_file = services.ensure_case_file(person, actor=specialist)
+    measure = Entitlement.objects.create(
+        office=office, applicant=person, case_file=case_file,
+        service=Service.objects.get(code="asp"), start_date=D(2025, 1, 1), end_date=end,
+    )  # fmt: skip
+    if suspended_on:
+        services.change_entitlement_status(
+            measure, "suspended", actor=specialist, reason="проверка", on=suspended_on
+        )
+    services.record_death(person, D(2026, 10, 15), actor=specialist, source="свидетельство")
+    measure.refresh_from_db()
+    assert measure.status == "stopped"
+    assert measure.end_date == min(end or D(2026, 10, 15), D(2026, 10, 15))
+    got = (measure.overpaid_from, measure.overpaid_to) if measure.overpaid_from else None
+    assert got == overpaid
+
+
+def test_a_death_date_that_cannot_be_the_persons_is_refused_on_the_item_page(
+    client, specialist, deceased_item
+):
+    from reconciliation.models import Selection
+
+    Selection.objects.filter(pk=deceased_item.pk).update(event_date=D(1940, 1, 1))  # before birth
+    client.force_login(specialist)
+    response = client.post(
+        reverse("reconciliation:item", args=[deceased_item.pk]), {"outcome": "stopped"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Дата смерти из выгрузки 01.01.1940 не подходит получателю" in html
+    assert "ложное совпадение" in html
+    person = Applicant.objects.get(pk=deceased_item.applicant_id)
+    assert person.death_date is None
+    assert Selection.objects.get(pk=deceased_item.pk).status == "open"
+    assert set(person.entitlements.values_list("status", flat=True)) == {"active"}

@@ -90,7 +90,10 @@ def test_the_whole_transfer_from_request_to_a_new_case_file(
     # a specialist of the old office sees the request but cannot decide it
     client.force_login(specialist)
     listing = client.get(reverse("cases:requests")).content.decode()
-    assert "Переездова Нина Львовна" in listing and "ждёт нашего решения" in listing
+    transfers_section = listing.split('<h2 id="transfers">')[1]
+    assert "Переездова Нина Львовна" in transfers_section
+    assert "ждёт нашего решения" in transfers_section
+    assert "<title>Запросы" in listing and "Переездова" not in listing.split("</title>")[0]
     page = client.get(reverse("cases:transfer", args=[transfer.pk])).content.decode()
     assert "ФИО и дата рождения совпадают" in page and "Подтвердить передачу" not in page
     assert (
@@ -207,3 +210,72 @@ def test_a_chief_of_the_asking_office_cannot_confirm_for_the_other(
         == 403
     )
     assert CaseTransfer.objects.get().status == "requested"
+
+
+def test_a_registration_with_a_stale_copy_of_the_person_sees_the_transfer_and_the_death(
+    specialist, chief, other_specialist, office, mover
+):
+    from tests.browser.test_work_and_decisions import _marks
+
+    stale = Applicant.objects.get(pk=mover.pk)  # read at the counter before the transfer
+    transfer = transfers.request_transfer(
+        snils="11223344595", stated_name="Переездова Нина Львовна",
+        stated_birth_date=D(1961, 4, 5), reason="переезд", actor=other_specialist,
+    )  # fmt: skip
+    transfers.confirm_transfer(transfer, actor=chief)
+    service = Service.objects.get(code="edv-veterans")
+    with pytest.raises(services.CounterError, match="передан на учёт в другое учреждение"):
+        services.register_application(stale, service, actor=specialist, marks=_marks(service))
+    assert not Application.objects.exists()
+    assert CaseFile.objects.get(office=office, applicant=mover).status == "transferred"
+
+    stale = Applicant.objects.get(pk=mover.pk)  # now read in the new office
+    services.record_death(mover, D(2026, 11, 20), actor=other_specialist, source="свидетельство")
+    with pytest.raises(services.CounterError, match="заявление на эту услугу принять нельзя"):
+        services.register_application(stale, service, actor=other_specialist, marks=_marks(service))
+    assert not Application.objects.exists()
+
+
+def test_only_a_specialist_of_the_asking_office_cancels_and_the_log_records_the_decision(
+    client, chief, other_office, other_specialist, mover
+):
+    archivist_b = make_user(roles.ARCHIVIST, other_office, "archivist-b", last_name="Хранина")
+    request_it(client, other_specialist)
+    transfer = CaseTransfer.objects.get()
+    client.force_login(archivist_b)
+    assert (
+        client.post(reverse("cases:transfer_decide", args=[transfer.pk, "cancel"])).status_code
+        == 403
+    )
+    assert CaseTransfer.objects.get().status == "requested"
+
+    client.force_login(chief)
+    response = client.post(
+        reverse("cases:transfer_decide", args=[transfer.pk, "confirm"]),
+        {"measures_stop_on": "31.31.2026"}, follow=True,
+    )  # fmt: skip
+    assert "Введите правильную дату" in response.content.decode()
+    assert CaseTransfer.objects.get().status == "requested"
+    client.post(reverse("cases:transfer_decide", args=[transfer.pk, "confirm"]))
+    entry = AccessLog.objects.get(event="transfer_casefile")
+    assert (entry.user, entry.subject_id) == (chief, str(mover.pk))
+    assert "ЦСЗН Краснооктябрьского района → ЦСЗН Центрального района" in entry.detail
+
+
+def test_the_old_office_keeps_the_file_as_it_was_handed_over(
+    client, specialist, chief, other_specialist, office, mover, freeze_now
+):
+    request_it(client, other_specialist)
+    transfers.confirm_transfer(CaseTransfer.objects.get(), actor=chief)
+    old = CaseFile.objects.get(office=office, applicant=mover)
+    # the new office corrects the address the next day
+    freeze_now(datetime.datetime(2026, 11, 25, 9, 30))
+    services.update_applicant(
+        mover, {"reg_address": "г. Волгоград, ул. Мира, д. 5, кв. 9"}, actor=other_specialist
+    )
+    client.force_login(specialist)
+    page = client.get(reverse("cases:casefile", args=[old.pk])).content.decode()
+    assert "Личное дело передано в ЦСЗН Центрального района" in page
+    assert "Переездова Нина Львовна" in page
+    assert "Никитина" not in page  # nobody of the new office appears in the history shown
+    assert reverse("cases:applicant", args=[mover.pk]) not in page
