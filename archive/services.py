@@ -103,12 +103,14 @@ def open_work(case_file: CaseFile) -> list[str]:
     ]
     requests += [
         f"запрос {r.sender} № {r.sender_number} от {r.sender_date:%d.%m.%Y}"
-        for r in IncomingRequest.objects.filter(applicant=person, answered_on__isnull=True)
+        for r in IncomingRequest.objects.filter(
+            applicant=person, office=case_file.office, answered_on__isnull=True
+        )
     ]
     requests += [
         f"наш запрос № {r.out_number}/{r.out_year} в {r.to_office}"
         for r in OutgoingRequest.objects.filter(
-            applicant=person, answered_on__isnull=True
+            applicant=person, office=case_file.office, answered_on__isnull=True
         ).select_related("to_office")
     ]
     if requests:
@@ -119,7 +121,10 @@ def open_work(case_file: CaseFile) -> list[str]:
             continue
         if not any(f.name == "applicant" for f in kind.model._meta.get_fields()):
             continue
-        items = list(kind.model._default_manager.filter(kind.open_filter, applicant=person)[:10])
+        scope = {"applicant": person}
+        if any(f.name == "office" for f in kind.model._meta.get_fields()):
+            scope["office"] = case_file.office  # another office's work is none of this file's
+        items = list(kind.model._default_manager.filter(kind.open_filter, **scope)[:10])
         if items:
             found.append(
                 f"{kind.title.lower()} в работе: {len(items)} ({', '.join(map(str, items))})"

@@ -183,6 +183,13 @@ class ReconciliationRun(models.Model):
         return self.get_status_display()
 
     @property
+    def dead_state_display(self) -> str:
+        """A run still marked running whose worker is found dead (not yet taken up again)."""
+        if self.attempts < self.MAX_ATTEMPTS:
+            return "прервана, будет перезапущена"
+        return "прервана повторно, перезапуска не будет"
+
+    @property
     def encoding_label(self) -> str:
         from reconciliation.readers import ENCODING_LABELS
 

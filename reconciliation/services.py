@@ -593,7 +593,17 @@ def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -
         ):
             # A confirmed death is a fact about the person, not only about the measures the
             # extract names: the card shows it and every measure stops from that day.
-            record_death(item.applicant, item.event_date, actor=actor, source=_death_source(item))
+            try:
+                record_death(
+                    item.applicant, item.event_date, actor=actor, source=_death_source(item)
+                )
+            except DomainError as exc:
+                raise SelectionError(
+                    f"Дата смерти из выгрузки {item.event_date:%d.%m.%Y} не подходит получателю: "
+                    f"{exc.message[0].lower()}{exc.message[1:]} Проверьте совпадение — возможно, "
+                    "это ложное совпадение.",
+                    field="outcome",
+                ) from None
         elif outcome in {Selection.Outcome.STOPPED, Selection.Outcome.SUSPENDED}:
             status = (
                 Entitlement.Status.STOPPED

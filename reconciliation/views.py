@@ -20,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.models import Entitlement
 from onewindow.audit import get_for_user_or_404
+from onewindow.errors import DomainError
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import (
@@ -119,7 +121,7 @@ def bulk_work_out(request):
                 actor=request.user,
                 note=form.cleaned_data["note"],
             )
-        except services.SelectionError as exc:
+        except DomainError as exc:  # a refusal of the selection or of the measures it changes
             messages.error(request, f"Ничего не изменено: {exc.message}")
         else:
             messages.success(request, f"Отработано селекций: {done}.")
@@ -148,12 +150,13 @@ def item_detail(request, pk: int):
                     actor=request.user,
                     note=form.cleaned_data["note"],
                 )
-            except services.SelectionError as exc:
+            except DomainError as exc:
                 form.add_error("outcome", exc.message)
             else:
                 messages.success(request, "Селекция отработана.")
                 return redirect("reconciliation:worklist")
-    measures = item.applicant.entitlements.select_related("service")
+    measures = Entitlement.objects.for_user(request.user).filter(applicant=item.applicant)
+    measures = measures.select_related("service")
     if item.kind != Kind.DEATHS:  # a death stops every measure: all are shown
         measures = measures.filter(service__code__in=item.services)
     return render(
@@ -393,7 +396,7 @@ def home_notices(user) -> list[dict]:
     for run in runs:
         if run.status == ReconciliationRun.Status.RUNNING and run.pk not in dead:
             continue
-        state = "прервана, будет перезапущена" if run.pk in dead else run.state_display
+        state = run.dead_state_display if run.pk in dead else run.state_display
         text = f"Сверка № {run.pk} ({run.file_name}) {state}"
         if run.status == ReconciliationRun.Status.FAILED and not run.interrupted_at:
             text = f"Сверка № {run.pk} ({run.file_name}) не выполнена: {run.error[:150]}"

@@ -12,6 +12,7 @@ from archive.models import ArchivedFile, RetentionRule
 from cases import services as counter
 from cases.models import Application, CaseFile, Entitlement, IncomingRequest, RequestKind
 from services.models import Service
+from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -303,3 +304,46 @@ def test_a_stopped_measure_of_an_archived_file_is_not_resumed(chief, archivist, 
         )
     measure.refresh_from_db()
     assert measure.status == "stopped"
+
+
+def test_another_offices_requests_about_the_person_do_not_keep_the_file(
+    archivist, other_specialist, other_office, closed_file
+):
+    from cases.models import RequestKind
+    from cases.requests import send_request_to_office
+
+    # after the person moved, the new office asks the old one something about them: that is the
+    # new office's open request, not this file's work
+    person = closed_file.applicant
+    elsewhere = ApplicantFactory(office=other_office, snils="", last_name="Другая")
+    request = send_request_to_office(
+        actor=other_specialist, to_office=closed_file.office, kind=RequestKind.objects.first(),
+        applicant=elsewhere, question="Получала ли меры?",
+    )  # fmt: skip
+    type(request).objects.filter(pk=request.pk).update(applicant=person)
+    IncomingRequest.objects.filter(outgoing=request).update(applicant=person)
+    work = " ".join(services.open_work(closed_file))
+    # the request that reached this office is its work; the other office's own request is not
+    assert f"№ {request.out_number}/{request.out_year} от" in work
+    assert "наш запрос" not in work
+
+
+def test_the_refusal_on_an_archived_file_links_to_it_for_who_may_open_it(
+    client, chief, specialist, archivist, box, closed_file
+):
+    application = accept(closed_file.applicant, "asp", specialist)
+    counter.transition(application, "transfer", actor=specialist)
+    CaseFile.objects.filter(pk=closed_file.pk).update(status=CaseFile.Status.ARCHIVED)
+    link = reverse("archive:case_file", args=[closed_file.pk])
+    url = reverse("cases:transition", args=[application.pk, "grant"])
+
+    client.force_login(chief)  # reads the archive: the way out is a click away
+    html = client.post(url, {"override_reason": "ответ получен"}, follow=True).content.decode()
+    assert f'<a href="{link}">Открыть дело в архиве</a>' in html
+
+    client.force_login(specialist)  # does not: told whom to ask, no link that answers 403
+    from tests.cases.test_applications import register
+
+    html = register(client, closed_file.applicant, "edv-veterans").content.decode()
+    assert "передано в архив: новое заявление по нему не принимается" in html
+    assert "Попросите архивариуса" in html and link not in html

@@ -346,3 +346,21 @@ def test_the_periodic_recovery_takes_up_uploads_and_nightly_files(recipients, se
         assert run.status == "done" and run.attempts == 2
     assert not extract.exists()  # the nightly file is filed by the scan the recovery ran
     assert (Path(settings.RECONCILIATION_INBOX) / "processed" / "czn" / "employment" / "n.csv").exists()  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_run_dead_on_its_last_attempt_is_not_promised_a_restart(
+    client, chief, recipients, tmp_path, settings
+):
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    run = services.create_run(write_csv(tmp_path / "l.csv", HEADER, EMPLOYMENT_ROWS), profile=profile, origin="inbox")  # fmt: skip
+    ReconciliationRun.objects.filter(pk=run.pk).update(status="running", attempts=2)
+    client.force_login(chief)
+    for url in (
+        reverse("reconciliation:runs"),
+        reverse("reconciliation:run", args=[run.pk]),
+        reverse("home"),
+    ):
+        html = client.get(url).content.decode()
+        assert "прервана повторно, перезапуска не будет" in html, url
+        assert "будет перезапущена" not in html, url
