@@ -17,6 +17,10 @@ class ArchiveConfig(AppConfig):
                 "Архив", "archive:list", permission="archive.view_archivedfile", key="a", order=45
             )
         )
+        from archive.views import home_notices
+
+        if home_notices not in navigation.NOTICES:
+            navigation.NOTICES.append(home_notices)
         work.register(
             work.WorkKind(
                 "archive_issue", "Дела, выданные из архива", FileIssue, "issued_to",

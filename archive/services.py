@@ -475,19 +475,38 @@ def start_check(
     return check
 
 
+# Letters that look alike in the Latin and Cyrillic alphabets: a number typed on the wrong
+# keyboard layout («A-2026-0004» with a Latin A) is the same number.
+_LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+_CYRILLIC_TO_LATIN = str.maketrans("АВСЕНКМОРТХУ", "ABCEHKMOPTXY")
+
+
+def number_variants(number: str) -> list[str]:
+    """The forms an archive number may be stored in, whatever the case and layout it was
+    typed in."""
+    forms = [number]
+    for text in (number.upper(), number.lower()):
+        up = text.upper()
+        for layout in (up.translate(_LATIN_TO_CYRILLIC), up.translate(_CYRILLIC_TO_LATIN)):
+            forms += [layout, layout.lower()] if text.islower() else [layout]
+        forms.append(text)
+    return list(dict.fromkeys(forms))
+
+
 def scan(check: InventoryCheck, code: str, *, actor) -> tuple[str, str]:
     """Mark a file found by its scanned or typed number. Returns (kind, Russian message): kind is
     found | again | extra | unknown."""
     number = SCAN_PREFIX.sub("", (code or "").strip())
     if not number:
         return "unknown", "Пустой код: отсканируйте ярлык ещё раз."
+    variants = number_variants(number)
     with transaction.atomic():
         check = InventoryCheck.objects.select_for_update().get(pk=check.pk)
         if check.status != InventoryCheck.Status.IN_PROGRESS:
             return "unknown", "Проверка уже завершена."
         item = (
             check.items.select_related("archived_file")
-            .filter(archived_file__archive_number__iexact=number)
+            .filter(archived_file__archive_number__in=variants)
             .first()
         )
         if item is not None:
@@ -503,7 +522,7 @@ def scan(check: InventoryCheck, code: str, *, actor) -> tuple[str, str]:
                 f"№ {item.archived_file.archive_number} — найдено: {item.archived_file.title}",
             )
         known = ArchivedFile.objects.filter(
-            office=check.office, archive_number__iexact=number
+            office=check.office, archive_number__in=variants
         ).first()
         _, created = InventoryCheckExtra.objects.get_or_create(
             inventory=check, scanned=number, defaults={"archived_file": known}

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -694,3 +695,26 @@ def pd_act_pdf(request, pk: int):
         {"act": act, "pd": pd, "office": act.office, "anonymised": anonymised},
     )
     return pdf_response(pdf, f"Акт об уничтожении ПД {act.number}.pdf")
+
+
+# (permission, state the act waits in, what the home page says)
+ACT_STEPS = [
+    ("archive.agree_destructionact", DestructionAct.Status.DRAFT,
+     "Акты о выделении дел к уничтожению ждут согласования экспертной комиссии"),
+    ("archive.approve_destructionact", DestructionAct.Status.AGREED,
+     "Акты о выделении дел к уничтожению ждут утверждения"),
+    ("archive.execute_destructionact", DestructionAct.Status.APPROVED,
+     "Утверждённые акты ждут уничтожения дел"),
+]  # fmt: skip
+
+
+def home_notices(user) -> list[dict]:
+    """The home page tells each role of the destruction acts waiting on its step."""
+    notices = []
+    for perm, status, text in ACT_STEPS:
+        if not user.has_perm(perm):
+            continue
+        waiting = DestructionAct.objects.for_user(user).filter(status=status).count()
+        if waiting:
+            notices.append({"text": f"{text}: {waiting}", "url": reverse("archive:acts")})
+    return notices

@@ -398,6 +398,12 @@ class Application(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def applicant_moved_away(self) -> bool:
+        """The person's file went to another office after this application: their card is
+        that office's now."""
+        return self.applicant.office_id != self.office_id
+
     def is_overdue(self, today: datetime.date) -> bool:
         return self.is_open and self.deadline < today
 

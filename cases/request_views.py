@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,6 +20,7 @@ from cases.forms import (
 )
 from cases.models import (
     Applicant,
+    Application,
     CaseTransfer,
     IncomingRequest,
     InteragencyRequest,
@@ -50,12 +52,14 @@ def request_list(request):
         transfers = transfers.open()
     else:
         transfers = transfers[:200]
+    # a request is awaited while its application is: one withdrawn or decided waits for nothing
+    awaited = Q(result="", application__status__in=Application.OPEN_STATUSES)
     if show == "overdue":
-        interagency = interagency.filter(result="", due_date__lt=today)
+        interagency = interagency.filter(awaited, due_date__lt=today)
         incoming = incoming.filter(answered_on__isnull=True, due_date__lt=today)
         outgoing = outgoing.filter(answered_on__isnull=True)
     elif show == "open":
-        interagency = interagency.filter(result="")
+        interagency = interagency.filter(awaited)
         incoming = incoming.filter(answered_on__isnull=True)
         outgoing = outgoing.filter(answered_on__isnull=True)
     else:

@@ -112,6 +112,8 @@ def _snils_taken(owner: Applicant | None, actor, data: dict | None = None) -> Co
         query["name"] = name
     if data.get("birth_date"):
         query["birth_date"] = data["birth_date"].isoformat()
+    if data.get("reg_address"):
+        query["address"] = data["reg_address"]
     return CounterError(
         f"Заявитель с этим СНИЛС состоит на учёте в другом учреждении ({owner.office}). "
         "Если он переехал в ваш район, запросите передачу его личного дела.",
@@ -155,6 +157,13 @@ def remove_applicant_category(item, *, actor) -> None:
 
 
 # --- Case files -------------------------------------------------------------------------------
+
+
+def archived_case_file(applicant: Applicant) -> CaseFile | None:
+    """The person's case file in their office when it is in the archive."""
+    return CaseFile.objects.filter(
+        office=applicant.office, applicant=applicant, status=CaseFile.Status.ARCHIVED
+    ).first()
 
 
 def archived_refusal(case_file: CaseFile, what: str) -> CounterError:
@@ -356,9 +365,7 @@ def register_application(
                     f"от {duplicate.registered_on:%d.%m.%Y}.",
                     field="service",
                 )
-            archived = CaseFile.objects.filter(
-                office=applicant.office, applicant=applicant, status=CaseFile.Status.ARCHIVED
-            ).first()
+            archived = archived_case_file(applicant)
             if archived is not None:
                 raise archived_refusal(archived, "новое заявление по нему не принимается")
             case_file = ensure_case_file(applicant, actor=actor, on=registered_on)

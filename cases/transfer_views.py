@@ -25,6 +25,7 @@ def transfer_new(request):
         "snils": request.GET.get("snils", ""),
         "stated_name": request.GET.get("name", ""),
         "stated_birth_date": request.GET.get("birth_date", ""),
+        "new_address": request.GET.get("address", ""),
     }
     form = TransferRequestForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -194,6 +194,8 @@ def confirm_transfer(
             old.closed_on = old.closed_on or today
             save_with_actor(old, actor)
         applicant.office = transfer.to_office
+        if transfer.new_address:
+            applicant.reg_address = transfer.new_address
         save_with_actor(applicant, actor)
         new = ensure_case_file(applicant, actor=actor, on=today)
         transfer.status = CaseTransfer.Status.DONE

@@ -264,7 +264,19 @@ def apply_choose_service(request, pk: int):
         if version and (version.on_death or not applicant.death_date):
             found.append(service)
     template = "cases/apply_choose.html#services" if request.htmx else "cases/apply_choose.html"
-    return render(request, template, {"applicant": applicant, "services": found, "query": query})
+    archived = services.archived_case_file(applicant)
+    refusal = (
+        _with_link(
+            request, services.archived_refusal(archived, "новое заявление по нему не принимается")
+        )
+        if archived
+        else ""
+    )
+    return render(
+        request,
+        template,
+        {"applicant": applicant, "services": found, "query": query, "archived_refusal": refusal},
+    )
 
 
 @login_required
@@ -279,6 +291,16 @@ def apply_form(request, pk: int, code: str):
     except services.CounterError as exc:
         messages.error(request, exc.message)
         return redirect("cases:apply", pk=applicant.pk)
+    archived = services.archived_case_file(applicant)
+    if archived is not None:  # said before the checklist is filled, not after
+        messages.error(
+            request,
+            _with_link(
+                request,
+                services.archived_refusal(archived, "новое заявление по нему не принимается"),
+            ),
+        )
+        return redirect("cases:applicant", pk=applicant.pk)
     if applicant.death_date and not version.on_death:
         messages.error(
             request,

@@ -76,14 +76,13 @@ class HandoverForm(forms.Form):
         else:
             self.fields["from_user"].queryset = colleagues.filter(pk=actor.pk)
             self.fields["from_user"].initial = actor.pk
-        # inactive users are listed so the refusal can say why; the service refuses them
-        self.fields["to_user"].queryset = User.objects.filter(office__isnull=False).order_by(
-            "last_name"
+        # only whom the work may go to: active colleagues of the office (the service says why
+        # anyone else is refused, for the API and the commands)
+        self.fields["to_user"].queryset = colleagues.filter(is_active=True)
+        self.fields["to_user"].error_messages["invalid_choice"] = (
+            "Выберите действующего сотрудника вашего учреждения из списка."
         )
-        self.fields["to_user"].label_from_instance = lambda u: (
-            f"{u.full_name or u.username}" + ("" if u.office_id == actor.office_id else f" ({u.office})")
-            + ("" if u.is_active else " — отключён")
-        )  # fmt: skip
+        self.fields["to_user"].label_from_instance = lambda u: u.full_name or u.username
 
 
 @login_required

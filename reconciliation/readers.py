@@ -12,18 +12,54 @@ import csv
 import datetime
 import io
 import math
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+# Headers are compared without case, spaces, underscores, hyphens and dots, ё as е
+# («ДатаРождения», «дата_рождения» and «Дата рождения» are one header).
 FIELD_ALIASES: dict[str, list[str]] = {
-    "snils": ["snils", "снилс", "ss", "npers"],
-    "last_name": ["last_name", "фамилия", "fam", "fa"],
-    "first_name": ["first_name", "имя", "im", "name"],
-    "middle_name": ["middle_name", "отчество", "ot", "otch"],
-    "birth_date": ["birth_date", "дата рождения", "dr", "datr"],
-    "event_date": ["event_date", "дата события", "date", "ds", "data"],
+    "snils": ["snils", "снилс", "ss", "npers", "страховой номер", "снилс получателя"],
+    "last_name": ["last_name", "фамилия", "fam", "fa", "familia", "surname"],
+    "first_name": ["first_name", "имя", "im", "name", "imya", "firstname"],
+    "middle_name": ["middle_name", "отчество", "ot", "otch", "otchestvo", "patronymic"],
+    "birth_date": [
+        "birth_date",
+        "дата рождения",
+        "dr",
+        "datr",
+        "дата рожд",
+        "др",
+        "drog",
+        "dat_rogd",
+        "data_r",
+        "dob",
+        "birthdate",
+    ],
+    "event_date": [
+        "event_date",
+        "дата события",
+        "date",
+        "ds",
+        "data",
+        # what each kind of extract calls its event
+        "дата смерти",
+        "dsm",
+        "datsm",
+        "date_death",
+        "death_date",
+        "дата приема",
+        "дата приема на работу",
+        "дата трудоустройства",
+        "date_work",
+        "дата признания безработным",
+        "дата регистрации в цзн",
+        "date_unemp",
+        "дата назначения пенсии",
+        "date_pens",
+    ],
     # the register import (manage.py import_register) adds these
     "sex": ["sex", "пол"],
     "address": ["address", "адрес"],
@@ -432,20 +468,27 @@ def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
 
 
 def column_map(columns: list[str], mapping: dict | None, wanted: list[str]) -> dict[str, str]:
-    """field -> column, from the profile's mapping or the default aliases (case-insensitive)."""
-    by_lower = {c.strip().lower(): c for c in columns}
+    """field -> column, from the profile's mapping or the default aliases (compared by
+    `header_key`: without case, spaces, underscores, hyphens and dots)."""
+    by_key: dict[str, str] = {}
+    for c in columns:
+        by_key.setdefault(header_key(c), c)
     result = {}
     for field in wanted:
         if mapping and mapping.get(field):
-            column = by_lower.get(str(mapping[field]).strip().lower())
+            column = by_key.get(header_key(mapping[field]))
             if column is not None:
                 result[field] = column
             continue
         for alias in FIELD_ALIASES.get(field, [field]):
-            if alias in by_lower:
-                result[field] = by_lower[alias]
+            if header_key(alias) in by_key:
+                result[field] = by_key[header_key(alias)]
                 break
     return result
+
+
+def header_key(name) -> str:
+    return re.sub(r"[\s_\-.]+", "", str(name).strip().lower().replace("ё", "е"))
 
 
 def parse_date(value, fmt: str = "") -> datetime.date | None:

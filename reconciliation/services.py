@@ -575,22 +575,38 @@ def _death_source(item: Selection) -> str:
     return f"{where} ({item.get_source_display()}, {item.get_kind_display()}, файл {item.run.file_name})"
 
 
-def work_out(item: Selection, outcome: str, *, actor, note: str = "", on=None) -> Selection:
+def work_out(
+    item: Selection, outcome: str, *, actor, note: str = "", on=None, event_date=None
+) -> Selection:
     """Close an item with its outcome; stopping or suspending changes the measures it names
-    (a confirmed death is written on the person and stops all of their measures)."""
+    (a confirmed death is written on the person and stops all of their measures). An extract
+    without the event's date takes it from the specialist (`event_date`)."""
     from cases.services import change_entitlement_status, record_death
 
     if outcome not in Selection.Outcome.values:
         raise SelectionError("Выберите результат отработки.", field="outcome")
     with transaction.atomic():
-        item = Selection.objects.select_for_update().select_related("run").get(pk=item.pk)
+        item = (
+            Selection.objects.select_for_update().select_related("run", "applicant").get(pk=item.pk)
+        )
         if item.status != Selection.Status.OPEN:
             raise SelectionError(f"Селекция уже отработана: «{item.get_outcome_display()}».")
+        if item.event_date is None and event_date is not None:
+            item.event_date = event_date
+            note = f"дата события {event_date:%d.%m.%Y} указана вручную" + (
+                f"; {note}" if note else ""
+            )
         if (
             outcome == Selection.Outcome.STOPPED
             and item.kind == Kind.DEATHS
-            and item.event_date is not None
+            and not item.event_date
         ):
+            raise SelectionError(
+                f"{item.applicant.short_name}: в выгрузке нет даты смерти — укажите её (по "
+                "свидетельству или ответу ЗАГС), чтобы прекратить меры с этого дня.",
+                field="event_date",
+            )
+        if outcome == Selection.Outcome.STOPPED and item.kind == Kind.DEATHS:
             # A confirmed death is a fact about the person, not only about the measures the
             # extract names: the card shows it and every measure stops from that day.
             try:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.models import Entitlement
 from onewindow.audit import get_for_user_or_404
 from onewindow.errors import DomainError
+from onewindow.forms import DateInput
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import (
@@ -46,6 +47,11 @@ class WorkOutForm(forms.Form):
         error_messages={"required": "Выберите результат."},
     )
     note = forms.CharField(label="Примечание", required=False, max_length=1000)
+    event_date = forms.DateField(
+        label="Дата события (в выгрузке её нет)", required=False, widget=DateInput(),
+        help_text="Для смерти — по свидетельству о смерти или ответу ЗАГС: меры прекращаются с этого дня.",
+        error_messages={"invalid": "Неверная дата."},
+    )  # fmt: skip
 
 
 class UploadForm(forms.Form):
@@ -149,9 +155,10 @@ def item_detail(request, pk: int):
                     form.cleaned_data["outcome"],
                     actor=request.user,
                     note=form.cleaned_data["note"],
+                    event_date=form.cleaned_data.get("event_date"),
                 )
             except DomainError as exc:
-                form.add_error("outcome", exc.message)
+                form.add_error(exc.field if exc.field in form.fields else "outcome", exc.message)
             else:
                 messages.success(request, "Селекция отработана.")
                 return redirect("reconciliation:worklist")
@@ -283,7 +290,20 @@ def _preview(path: Path, profile: ExtractProfile, encoding: str = "") -> dict:
                     value = f"⚠ {exc}"
             line[field] = value
         parsed.append(line)
-    return {"columns": columns, "mapping": mapping, "rows": parsed, "encoding": found}
+    missing = [FIELD_TITLES[f] for f in FIELD_TITLES if f not in mapping]
+    return {"columns": columns, "mapping": mapping, "rows": parsed, "encoding": found,
+            "missing": missing, "no_event_date": "event_date" not in mapping}  # fmt: skip
+
+
+# The fields of an extract as the preview names them.
+FIELD_TITLES = {
+    "snils": "СНИЛС",
+    "last_name": "Фамилия",
+    "first_name": "Имя",
+    "middle_name": "Отчество",
+    "birth_date": "Дата рождения",
+    "event_date": "Дата события",
+}
 
 
 def _start_staged(request, staged: Path, profile: ExtractProfile, encoding: str):

@@ -111,3 +111,28 @@ def test_act_with_nothing_eligible_is_refused(files, archivist):
     ):
         services.draft_act(actor=archivist, act_date=D(2025, 6, 1))
     assert not DestructionAct.objects.exists()
+
+
+def test_each_role_is_told_on_its_home_page_of_the_acts_waiting_on_it(
+    client, archivist, chief, director, files
+):
+    from archive import services
+
+    act = services.draft_act(actor=archivist, act_date=datetime.date(2026, 11, 24))
+    waits = {
+        chief: "Акты о выделении дел к уничтожению ждут согласования экспертной комиссии: 1",
+        director: "Акты о выделении дел к уничтожению ждут утверждения: 1",
+        archivist: "Утверждённые акты ждут уничтожения дел: 1",
+    }
+
+    def home(user):
+        client.force_login(user)
+        return client.get(reverse("home")).content.decode()
+
+    assert waits[chief] in home(chief) and "ждут утверждения" not in home(director)
+    services.agree_act(
+        act, actor=chief, protocol_number="4", protocol_date=datetime.date(2026, 11, 20)
+    )
+    assert waits[director] in home(director) and "согласования" not in home(chief)
+    services.approve_act(act, actor=director)
+    assert waits[archivist] in home(archivist) and "ждут утверждения" not in home(director)

@@ -344,6 +344,21 @@ def test_the_refusal_on_an_archived_file_links_to_it_for_who_may_open_it(
     client.force_login(specialist)  # does not: told whom to ask, no link that answers 403
     from tests.cases.test_applications import register
 
-    html = register(client, closed_file.applicant, "edv-veterans").content.decode()
+    response = register(client, closed_file.applicant, "edv-veterans")
+    html = client.get(response["Location"]).content.decode()
     assert "передано в архив: новое заявление по нему не принимается" in html
     assert "Попросите архивариуса" in html and link not in html
+
+
+def test_the_counter_says_the_file_is_archived_before_the_checklist(
+    client, specialist, archivist, box, closed_file
+):
+    services.register_file(closed_file, service_data(box), actor=archivist)
+    person = closed_file.applicant
+    client.force_login(specialist)
+    choose = client.get(reverse("cases:apply", args=[person.pk])).content.decode()
+    assert "передано в архив: новое заявление по нему не принимается" in choose
+    response = client.get(reverse("cases:apply_form", args=[person.pk, "edv-veterans"]))
+    assert response["Location"] == reverse("cases:applicant", args=[person.pk])
+    card = client.get(response["Location"]).content.decode()
+    assert "передано в архив: новое заявление по нему не принимается" in card

@@ -84,3 +84,27 @@ def test_technical_errors():
         "литерный номер 4а",
         "пропущен номер 3",
     ]
+
+
+def test_a_number_typed_in_lower_case_or_the_latin_layout_is_the_same_file(
+    client, archivist, commission, office, box
+):
+    box.capacity = None
+    box.save()
+    client.force_login(archivist)
+    for number in ("А-2015-0005", "А-2015-0006"):  # Cyrillic А, as the labels print it
+        case_file = ensure_case_file(
+            ApplicantFactory(office=office, snils="", last_name=f"Буквин{number[-1]}"),
+            actor=archivist, on=datetime.date(2018, 1, 1),
+        )  # fmt: skip
+        client.post(reverse("archive:register"), form_data(case_file, box, archive_number=number))
+    check = services.start_check(
+        actor=archivist,
+        order_number="3",
+        order_date=datetime.date(2026, 11, 20),
+        commission=commission,
+    )
+    assert services.scan(check, "а-2015-0005", actor=archivist)[0] == "found"  # lower case
+    assert services.scan(check, "A-2015-0006", actor=archivist)[0] == "found"  # Latin A
+    assert services.scan(check, "a-2015-0006", actor=archivist)[0] == "again"
+    assert not check.extras.exists()

@@ -219,3 +219,26 @@ def test_a_death_date_that_cannot_be_the_persons_is_refused_on_the_item_page(
     assert person.death_date is None
     assert Selection.objects.get(pk=deceased_item.pk).status == "open"
     assert set(person.entitlements.values_list("status", flat=True)) == {"active"}
+
+
+def test_a_deaths_item_without_a_date_asks_for_it_before_stopping(
+    client, specialist, deceased_item
+):
+    from reconciliation.models import Selection
+
+    Selection.objects.filter(pk=deceased_item.pk).update(event_date=None)
+    client.force_login(specialist)
+    url = reverse("reconciliation:item", args=[deceased_item.pk])
+    assert "Дата события (в выгрузке её нет)" in client.get(url).content.decode()
+    html = client.post(url, {"outcome": "stopped"}).content.decode()
+    assert "в выгрузке нет даты смерти — укажите её" in html
+    person = Applicant.objects.get(pk=deceased_item.applicant_id)
+    assert person.death_date is None
+    assert set(person.entitlements.values_list("status", flat=True)) == {"active"}
+
+    client.post(url, {"outcome": "stopped", "event_date": "2026-11-18"})
+    person.refresh_from_db()
+    assert person.death_date == D(2026, 11, 18)
+    item = Selection.objects.get(pk=deceased_item.pk)
+    assert item.status == "done" and item.event_date == D(2026, 11, 18)
+    assert "указана вручную" in item.note

@@ -126,6 +126,26 @@ def test_overdue_requests_are_listed(client, specialist, applicant, freeze_now):
     assert "просрочен" in html and "Социальный фонд России" in html
 
 
+def test_requests_of_a_withdrawn_application_are_not_listed_as_awaited(
+    client, specialist, applicant, freeze_now
+):
+    from cases.services import transition
+
+    freeze_now(datetime.datetime(2026, 11, 2, 10, 0))
+    client.force_login(specialist)
+    register(client, applicant, day=D(2026, 11, 2))
+    application = Application.objects.get()
+    transition(application, "withdraw", actor=specialist, reason="заявление об отзыве")
+    freeze_now(datetime.datetime(2026, 11, 20, 10, 0))
+    client.force_login(specialist)
+    for show in ("open", "overdue"):
+        html = client.get(reverse("cases:requests"), {"show": show}).content.decode()
+        section = html.split("<h2>Межведомственные запросы</h2>")[1].split("</table>")[0]
+        assert "Социальный фонд России" not in section, show
+    html = client.get(reverse("cases:requests"), {"show": "all"}).content.decode()
+    assert "Социальный фонд России" in html  # still in the full list
+
+
 def incoming_data(**changes):
     kind = RequestKind.objects.get(code="benefit-info")
     data = {

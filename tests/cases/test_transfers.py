@@ -52,10 +52,12 @@ def test_registering_a_person_of_another_office_offers_to_ask_for_the_file(
     link = response.context["snils_link"]
     query = parse_qs(urlparse(link).query)
     assert query == {
-        "snils": ["11223344595"], "name": ["Переездова Нина Львовна"], "birth_date": ["1961-04-05"]
+        "snils": ["11223344595"], "name": ["Переездова Нина Львовна"], "birth_date": ["1961-04-05"],
+        "address": ["г. Волгоград, ул. Новая, д. 1"],
     }  # fmt: skip
     form = client.get(link).content.decode()
     assert 'value="Переездова Нина Львовна"' in form and 'value="1961-04-05"' in form
+    assert 'value="г. Волгоград, ул. Новая, д. 1"' in form
 
 
 def request_it(client, user, snils="11223344595"):
@@ -90,6 +92,7 @@ def test_the_whole_transfer_from_request_to_a_new_case_file(
     # a specialist of the old office sees the request but cannot decide it
     client.force_login(specialist)
     listing = client.get(reverse("cases:requests")).content.decode()
+    assert listing.count('<h2 id="transfers">') == 1
     transfers_section = listing.split('<h2 id="transfers">')[1]
     assert "Переездова Нина Львовна" in transfers_section
     assert "ждёт нашего решения" in transfers_section
@@ -122,6 +125,7 @@ def test_the_whole_transfer_from_request_to_a_new_case_file(
     mover.refresh_from_db()
     assert transfer.status == "done" and transfer.decided_by == chief
     assert mover.office == other_office
+    assert mover.reg_address == "г. Волгоград, ул. Мира, д. 5"  # the new address from the request
     assert mover.history.order_by("pk").last().history_user == chief
     old = CaseFile.objects.get(office=office, applicant=mover)
     new = CaseFile.objects.get(office=other_office, applicant=mover)

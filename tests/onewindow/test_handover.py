@@ -106,8 +106,18 @@ def test_bad_handovers_are_refused_and_nothing_moves(
     data = {"from_user": specialist.pk, "to_user": to_user.pk, "reason": "trip", "starts_on": "2026-11-24",
             "ends_on": "2026-11-20" if case == "backwards" else ("" if case == "no_end" else "2026-11-30")}  # fmt: skip
     client.force_login(chief)
-    html = client.post(reverse("handovers"), data).content.decode()
-    assert message in html
+    if case in {"other_office", "inactive"}:
+        # the form does not offer them; the service refuses them whoever calls it
+        offered = client.get(reverse("handovers")).content.decode().split('name="to_user"')[1]
+        assert to_user.last_name not in offered.split("</select>")[0]
+        html = client.post(reverse("handovers"), data).content.decode()
+        assert "Выберите действующего сотрудника вашего учреждения из списка." in html
+        with pytest.raises(svc.HandoverError, match=message):
+            svc.hand_over(actor=chief, from_user=specialist, to_user=to_user, reason="trip",
+                          starts_on=datetime.date(2026, 11, 24), permanent=True)  # fmt: skip
+    else:
+        html = client.post(reverse("handovers"), data).content.decode()
+        assert message in html
     assert not Handover.objects.exists()
     assert Application.objects.filter(specialist=specialist).count() == 2
 

@@ -226,3 +226,20 @@ def test_start_takes_only_a_file_the_preview_staged(client, specialist, recipien
         )
         assert "Файл для запуска не найден: загрузите его ещё раз." in response.content.decode()
     assert stored.exists() and ReconciliationRun.objects.count() == 1
+
+
+def test_headers_written_together_or_with_underscores_are_recognised():
+    from reconciliation.readers import column_map
+
+    wanted = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
+    found = column_map(
+        ["СНИЛС", "Фамилия", "Имя", "Отчество", "ДатаРождения", "ДатаСмерти"], None, wanted
+    )
+    assert found == {
+        "snils": "СНИЛС", "last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество",
+        "birth_date": "ДатаРождения", "event_date": "ДатаСмерти",
+    }  # fmt: skip
+    found = column_map(
+        ["snils", "fam", "im", "ot", "Дата_рождения", "дата приёма на работу"], None, wanted
+    )
+    assert (found["birth_date"], found["event_date"]) == ("Дата_рождения", "дата приёма на работу")

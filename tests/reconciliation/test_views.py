@@ -116,3 +116,16 @@ def test_other_office_does_not_see_the_items(client, other_specialist, recipient
     assert "Алексеева" not in html
     item = Selection.objects.first()
     assert client.get(reverse("reconciliation:item", args=[item.pk])).status_code == 404
+
+
+def test_the_preview_says_which_columns_it_did_not_find(client, specialist, recipients):
+    client.force_login(specialist)
+    profile = ExtractProfile.objects.filter(kind="deaths").first()
+    data = "СНИЛС;Фамилия;Имя;Отчество;ДатаРождения;Примечание\n112-233-445 95;Алексеева;Анна;Петровна;01.05.1990;умерла\n"
+    html = client.post(
+        reverse("reconciliation:runs"),
+        {"profile": profile.pk, "file": SimpleUploadedFile("d.csv", data.encode("cp1251"))},
+    ).content.decode()
+    assert "01.05.1990" in html  # «ДатаРождения» is the birth date
+    assert "Не найдены столбцы: Дата события." in html
+    assert "при отработке её придётся указать вручную" in html

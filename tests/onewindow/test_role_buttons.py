@@ -1,0 +1,133 @@
+"""A button shown is a button that works, across the whole site: for every role, starting from
+its home page and «Мои дела», every page it is shown a link to is opened and every form it is
+shown is submitted as it stands (each POST rolled back); none may answer 403, 404, 405 or fail.
+One request per kind of page and action keeps the walk short (the archive's own walk,
+tests/archive/test_role_buttons.py, follows every archive action in every state)."""
+
+import datetime
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.db import transaction
+from django.urls import Resolver404, resolve, reverse
+
+from cases import services as counter
+from cases import transfers
+from cases.models import Application
+from reconciliation.models import AmbiguousRow, ExtractProfile, ReconciliationRun
+from tests.archive.test_role_buttons import Actions, archive_in_every_state  # noqa: F401
+from tests.browser.test_work_and_decisions import _registered
+from tests.factories import ApplicantFactory
+from tests.onewindow.test_my_work import _incoming, _outgoing, _selection
+
+pytestmark = pytest.mark.django_db
+
+SKIP_PREFIXES = ("/logout", "/login", "/admin/", "/static/", "/healthz", "/password")
+
+
+def site_path(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.netloc not in {"", "testserver"} or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith(SKIP_PREFIXES):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def walk_site(client, user) -> dict:
+    client.force_login(user)
+    queue = []
+    for seed in (reverse("home"), reverse("my_work")):
+        parser = Actions(seed)
+        parser.feed(client.get(seed).content.decode())
+        queue += [(m, u, d, seed) for m, u, d, _ in parser.found]
+    seen, reached, failed = set(), set(), []
+    while queue:
+        method, url, data, source = queue.pop(0)
+        path = site_path(url)
+        if path is None:
+            continue
+        if method == "GET" and data:
+            path = path.split("?")[0] + "?" + urlencode(data)
+        try:
+            match = resolve(path.split("?")[0])
+        except Resolver404:
+            failed.append(f"{method} {path} shown on {source}: no such page")
+            continue
+        step = data.get("step", "") or data.get("action", "")
+        key = (method, match.view_name, step, tuple(sorted(match.kwargs)))
+        if key in seen:
+            continue
+        seen.add(key)
+        if method == "POST":
+            with transaction.atomic():
+                response = client.post(path, data, HTTP_REFERER=source)
+                transaction.set_rollback(True)
+        else:
+            response = client.get(path)
+        reached.add((method, match.view_name))
+        if response.status_code in {403, 404, 405} or response.status_code >= 500:
+            failed.append(f"{method} {path} ({data}) shown on {source}: {response.status_code}")
+            continue
+        if method == "GET" and response.get("Content-Type", "").startswith("text/html"):
+            parser = Actions(path)
+            parser.feed(response.content.decode())
+            queue += [(m, u, d, path) for m, u, d, _ in parser.found]
+    return {"reached": reached, "failed": failed}
+
+
+@pytest.fixture
+def office_at_work(
+    office,
+    other_office,
+    specialist,
+    chief,
+    other_specialist,
+    catalogue,
+    archive_in_every_state,  # noqa: F811
+):
+    """A working office: applications in every step with their requests, a measure, a decided
+    application to notify, requests in and out, selection items and an ambiguous row, a
+    case-file transfer asked of this office, and the archive in every state."""
+    accepted = _registered(specialist, office, "Принятова")
+    decided = _registered(specialist, office, "Решенова")
+    for step in ("transfer", "review"):
+        counter.transition(decided, step, actor=specialist)
+    counter.transition(decided, "grant", actor=chief, override_reason="ответ получен")
+    _incoming(specialist, office, "Запросова")
+    _outgoing(specialist, office, other_office, "Исходящева")
+    item = _selection(specialist, office, "Селекцова")
+    row = AmbiguousRow.objects.create(
+        office=office, run=item.run, row_number=3, step="name_dob",
+        data={"name": "Двойникова Анна", "birth_date": "1990-05-01"},
+    )  # fmt: skip
+    row.candidates.set(
+        [ApplicantFactory(office=office, snils="", last_name="Двойникова") for _ in range(2)]
+    )
+    ApplicantFactory(office=office, snils="12345678964", last_name="Переездова")
+    transfers.request_transfer(
+        snils="12345678964", stated_name="Переездова Иван Иванович",
+        stated_birth_date=datetime.date(1950, 3, 15), reason="переезд", actor=other_specialist,
+    )  # fmt: skip
+    assert Application.objects.filter(pk__in=[accepted.pk, decided.pk]).count() == 2
+    assert ReconciliationRun.objects.exists() and ExtractProfile.objects.exists()
+
+
+# What each role must at least reach, so the walk cannot pass by reaching nothing.
+EXPECTED = {
+    "specialist": {("GET", "cases:counter"), ("GET", "cases:application"), ("GET", "cases:interagency"),
+                   ("GET", "reconciliation:item"), ("GET", "cases:requests"), ("GET", "cases:journal")},
+    "chief": {("GET", "cases:transfer"), ("POST", "cases:transfer_decide"), ("GET", "access_log"),
+              ("GET", "reconciliation:worklist"), ("GET", "archive:acts")},
+    "director": {("GET", "cases:journal"), ("GET", "archive:acts"), ("GET", "access_log")},
+    "archivist": {("GET", "archive:list"), ("GET", "archive:acts")},
+    "reg_admin": {("GET", "services:list")},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_every_button_a_role_is_shown_works_for_it(client, request, role, office_at_work):
+    user = request.getfixturevalue(role)
+    result = walk_site(client, user)
+    assert result["failed"] == [], "\n".join(result["failed"])
+    assert EXPECTED[role] <= result["reached"], EXPECTED[role] - result["reached"]
