@@ -820,17 +820,11 @@ class OutgoingRequest(models.Model):
 # --- Transfer of a person's case file between offices of the installation ---------------------
 
 
-class CaseTransferQuerySet(models.QuerySet):
+class CaseTransferQuerySet(OfficeScopedQuerySet):
     """A transfer concerns two offices: each of them (and a regional user) sees it."""
 
-    def for_user(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_all_offices:
-            return self
-        if user.office_id is None:
-            return self.none()
-        return self.filter(Q(from_office_id=user.office_id) | Q(to_office_id=user.office_id))
+    def office_q(self, office_id: int) -> Q:
+        return Q(from_office_id=office_id) | Q(to_office_id=office_id)
 
     def open(self):
         return self.filter(status=CaseTransfer.Status.REQUESTED)

@@ -48,7 +48,11 @@ class OfficeScopedQuerySet(models.QuerySet):
             return self
         if user.office_id is None:
             return self.none()
-        return self.filter(**{self.office_field: user.office_id})
+        return self.filter(self.office_q(user.office_id))
+
+    def office_q(self, office_id: int) -> models.Q:
+        """The records an office sees (a record that concerns two offices says so here)."""
+        return models.Q(**{self.office_field: office_id})
 
 
 class User(AbstractUser):

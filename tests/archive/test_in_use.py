@@ -12,19 +12,11 @@ from archive.models import ArchivedFile, RetentionRule
 from cases import services as counter
 from cases.models import Application, CaseFile, Entitlement, IncomingRequest, RequestKind
 from services.models import Service
+from tests.archive.test_archive import form_data
 from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def form_data(case_file, box, **changes):
-    data = {"case_number": case_file.number, "archive_number": "2020-001",
-            "retention_rule": RetentionRule.objects.get(code="benefit-recipient").pk,
-            "start_date": "2018-01-01", "end_date": "2020-06-30", "event_date": "2020-06-30",
-            "volumes": 1, "sheets": 48, "location": box.pk}  # fmt: skip
-    data.update(changes)
-    return data
 
 
 def service_data(box, **changes):

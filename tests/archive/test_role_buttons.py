@@ -4,12 +4,10 @@ archive is followed as that role (forms submitted with what they carry, each POS
 and none may answer «Недостаточно прав» (403) or fail."""
 
 import datetime
-from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from archive import services
@@ -17,66 +15,10 @@ from archive.models import FileIssue, Location, RetentionRule
 from cases.services import ensure_case_file
 from onewindow import roles
 from tests.factories import ApplicantFactory, make_user
+from tests.walk import walk_pages
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-class Actions(HTMLParser):
-    """The links and forms of a page: ("GET", url, {}) and (method, action, data)."""
-
-    def __init__(self, page_url: str):
-        super().__init__()
-        self.page_url = page_url
-        self.found: list[tuple[str, str, dict, str]] = []
-        self.form: dict | None = None
-        self.select: str | None = None
-        self.textarea: str | None = None
-        self.label = ""
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "a" and a.get("href"):
-            self.found.append(("GET", urljoin(self.page_url, a["href"]), {}, ""))
-        elif tag == "form":
-            self.form = {"method": (a.get("method") or "get").upper(),
-                         "action": urljoin(self.page_url, a.get("action") or self.page_url),
-                         "data": {}, "buttons": []}  # fmt: skip
-        elif self.form is None:
-            return
-        elif tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind in {"checkbox", "radio"}:
-                return  # unchecked: a person has not ticked it yet
-            if kind == "submit":
-                self.form["buttons"].append((a["name"], a.get("value", "")))
-            else:
-                self.form["data"].setdefault(a["name"], a.get("value", ""))
-        elif tag == "select" and a.get("name"):
-            self.select = a["name"]
-            self.form["data"].setdefault(a["name"], "")
-        elif tag == "option" and self.select:
-            # the selected option, else the first one (what the browser sends)
-            if "selected" in a or not self.form["data"][self.select]:
-                self.form["data"][self.select] = a.get("value", "")
-        elif tag == "textarea" and a.get("name"):
-            self.textarea = a["name"]
-            self.form["data"][a["name"]] = ""
-        elif tag == "button" and a.get("name"):
-            self.form["buttons"].append((a["name"], a.get("value", "")))
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-        elif tag == "form" and self.form is not None:
-            form, self.form = self.form, None
-            for name, value in form["buttons"] or [(None, None)]:
-                data = dict(form["data"])
-                if name:
-                    data[name] = value
-                self.found.append((form["method"], form["action"], data, ""))
 
 
 def archive_path(url: str) -> str | None:
@@ -89,50 +31,22 @@ def archive_path(url: str) -> str | None:
 def walk(client, user) -> dict:
     """Every archive page and action the user is shown, followed. Returns what was reached and
     what failed: {"reached": {(method, url_name, step)}, "failed": [...]}."""
-    client.force_login(user)
-    seeds = [reverse("home"), reverse("my_work")]
-    queue, seen, pdf_names = [], set(), set()
-    reached, failed = set(), []
-    for seed in seeds:
-        response = client.get(seed)
-        parser = Actions(seed)
-        parser.feed(response.content.decode())
-        queue += [(m, u, d, seed) for m, u, d, _ in parser.found]
-    while queue:
-        method, url, data, source = queue.pop(0)
-        path = archive_path(url)
-        if path is None:
-            continue
-        if method == "GET" and data:
-            path = path.split("?")[0] + "?" + urlencode(data)
-        key = (method, path, tuple(sorted(data.items())) if method == "POST" else ())
-        if key in seen:
-            continue
-        seen.add(key)
-        match = resolve(path.split("?")[0])
+    pdf_names = set()
+
+    def key(method, path, data, match):
         if (
             match.url_name.endswith("pdf")
             or path.split("?")[0].endswith(".pdf")
             or "format=" in path
         ):
             if (method, match.url_name) in pdf_names:  # one print of each kind is enough
-                continue
+                return None
             pdf_names.add((method, match.url_name))
-        if method == "POST":
-            with transaction.atomic():
-                response = client.post(path, data, HTTP_REFERER=source)
-                transaction.set_rollback(True)
-        else:
-            response = client.get(path)
-        reached.add((method, match.url_name, data.get("step", "")))
-        if response.status_code in {403, 404, 405} or response.status_code >= 500:
-            failed.append(f"{method} {path} ({data}) shown on {source}: {response.status_code}")
-            continue
-        if method == "GET" and response.get("Content-Type", "").startswith("text/html"):
-            parser = Actions(path)
-            parser.feed(response.content.decode())
-            queue += [(m, u, d, path) for m, u, d, _ in parser.found]
-    return {"reached": reached, "failed": failed}
+        return (method, path, tuple(sorted(data.items())) if method == "POST" else ())
+
+    result = walk_pages(client, user, keep=archive_path, key=key)
+    reached = {(m, match.url_name, data.get("step", "")) for m, match, data in result["visited"]}
+    return {"reached": reached, "failed": result["failed"]}
 
 
 @pytest.fixture

@@ -5,20 +5,19 @@ One request per kind of page and action keeps the walk short (the archive's own 
 tests/archive/test_role_buttons.py, follows every archive action in every state)."""
 
 import datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
-from django.urls import Resolver404, resolve, reverse
 
 from cases import services as counter
 from cases import transfers
 from cases.models import Application
 from reconciliation.models import AmbiguousRow, ExtractProfile, ReconciliationRun
-from tests.archive.test_role_buttons import Actions, archive_in_every_state  # noqa: F401
+from tests.archive.test_role_buttons import archive_in_every_state  # noqa: F401
 from tests.browser.test_work_and_decisions import _registered
 from tests.factories import ApplicantFactory
 from tests.onewindow.test_my_work import _incoming, _outgoing, _selection
+from tests.walk import walk_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -35,45 +34,15 @@ def site_path(url: str) -> str | None:
 
 
 def walk_site(client, user) -> dict:
-    client.force_login(user)
-    queue = []
-    for seed in (reverse("home"), reverse("my_work")):
-        parser = Actions(seed)
-        parser.feed(client.get(seed).content.decode())
-        queue += [(m, u, d, seed) for m, u, d, _ in parser.found]
-    seen, reached, failed = set(), set(), []
-    while queue:
-        method, url, data, source = queue.pop(0)
-        path = site_path(url)
-        if path is None:
-            continue
-        if method == "GET" and data:
-            path = path.split("?")[0] + "?" + urlencode(data)
-        try:
-            match = resolve(path.split("?")[0])
-        except Resolver404:
-            failed.append(f"{method} {path} shown on {source}: no such page")
-            continue
+    def key(method, path, data, match):
         step = data.get("step", "") or data.get("action", "")
-        key = (method, match.view_name, step, tuple(sorted(match.kwargs)))
-        if key in seen:
-            continue
-        seen.add(key)
-        if method == "POST":
-            with transaction.atomic():
-                response = client.post(path, data, HTTP_REFERER=source)
-                transaction.set_rollback(True)
-        else:
-            response = client.get(path)
-        reached.add((method, match.view_name))
-        if response.status_code in {403, 404, 405} or response.status_code >= 500:
-            failed.append(f"{method} {path} ({data}) shown on {source}: {response.status_code}")
-            continue
-        if method == "GET" and response.get("Content-Type", "").startswith("text/html"):
-            parser = Actions(path)
-            parser.feed(response.content.decode())
-            queue += [(m, u, d, path) for m, u, d, _ in parser.found]
-    return {"reached": reached, "failed": failed}
+        return (method, match.view_name, step, tuple(sorted(match.kwargs)))
+
+    result = walk_pages(client, user, keep=site_path, key=key)
+    return {
+        "reached": {(m, match.view_name) for m, match, _ in result["visited"]},
+        "failed": result["failed"],
+    }
 
 
 @pytest.fixture
