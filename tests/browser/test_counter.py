@@ -56,6 +56,7 @@ def test_specialist_registers_an_applicant_and_prints_the_receipt(
     # nothing is marked in advance: Alt+R at once registers nothing and says why
     expect(rows.first.get_by_label("представлен", exact=True)).not_to_be_checked()
     lines = rows.count()
+    page.wait_for_load_state()  # the shortcuts' script runs once the page has loaded
     page.keyboard.press("Alt+R")
     expect(page.get_by_text(f"Не отмечено документов: {lines} из {lines}")).to_be_visible()
     assert not Application.objects.exists()
