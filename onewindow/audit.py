@@ -101,3 +101,37 @@ def get_for_user_or_404(
     if event:
         log_access(request, event=event, subject=obj)
     return obj
+
+
+def redact_subjects(*, subject_type: str, subject_ids, needles=(), placeholder: str = "[обезличено]") -> int:
+    """Erase a destroyed person from the access log: the events stay (who, when, what kind), the
+    person does not. Rows about the subjects lose their description; any row whose description,
+    address or details hold one of `needles` (the person's names, СНИЛС, document numbers) has it
+    replaced. Returns the number of rows changed."""
+    ids = [str(pk) for pk in subject_ids]
+    changed = AccessLog.objects.filter(subject_type=subject_type, subject_id__in=ids).update(
+        subject_repr=placeholder, subject_search=""
+    )
+    needles = [n for n in needles if n and len(n) >= 3]
+    if not needles:
+        return changed
+    query = models.Q()
+    for needle in needles:
+        for field in ("subject_repr", "path", "detail"):
+            query |= models.Q(**{f"{field}__icontains": needle})
+    for row in AccessLog.objects.filter(query):
+        for field in ("subject_repr", "path", "detail"):
+            value = getattr(row, field)
+            for needle in needles:
+                value = _replace_ci(value, needle, placeholder)
+            setattr(row, field, value)
+        row.subject_search = ""
+        row.save(update_fields=["subject_repr", "path", "detail", "subject_search"])
+        changed += 1
+    return changed
+
+
+def _replace_ci(text: str, needle: str, placeholder: str) -> str:
+    import re
+
+    return re.sub(re.escape(needle), placeholder, text, flags=re.IGNORECASE) if text else text
