@@ -27,7 +27,7 @@ from cases.models import (
     OutgoingRequest,
 )
 from cases.services import CounterError
-from onewindow.audit import get_for_user_or_404
+from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.pdf import pdf_response, render_pdf
 
 
@@ -66,6 +66,20 @@ def request_list(request):
         interagency = interagency.order_by("-sent_on")[:200]
         incoming = incoming.order_by("-received_on")[:200]
         outgoing = outgoing[:200]
+    interagency, incoming, outgoing, transfers = (
+        list(interagency),
+        list(incoming),
+        list(outgoing),
+        list(transfers),
+    )
+    people = [item.application.applicant_id for item in interagency]
+    people += [item.applicant_id for item in [*incoming, *outgoing] if item.applicant_id]
+    log_access(
+        request,
+        event="view_list",
+        subject_repr=f"Запросы ({show})",
+        detail=shown(dict.fromkeys(people)),
+    )
     return render(
         request,
         "cases/requests.html",

@@ -37,7 +37,7 @@ from cases.models import (
     Entitlement,
 )
 from onewindow import workdays
-from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.identity import snils_digits
 from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
@@ -74,7 +74,12 @@ def counter(request):
     hits = counter_search.search(query, request.user) if query else []
     if hits:
         # who looked for whom: one row per search that showed people
-        log_access(request, event="search", subject_repr=f"«{query[:60]}»: найдено {len(hits)}")
+        log_access(
+            request,
+            event="search",
+            subject_repr=f"«{query[:60]}»: найдено {len(hits)}",
+            detail=shown(hit.applicant for hit in hits),
+        )
     context = {"query": query, "hits": hits, "full_identity": sees_full_identity(request.user)}
     template = "cases/counter.html#results" if request.htmx else "cases/counter.html"
     return render(request, template, context)

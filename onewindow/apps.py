@@ -22,6 +22,16 @@ class OneWindowConfig(AppConfig):
 
         navigation.BADGES["my_work_count"] = work.open_work_count
 
+        from django.contrib.auth import signals as auth_signals
+
+        from onewindow import audit
+
+        auth_signals.user_logged_in.connect(audit.on_login, dispatch_uid="ow.audit.login")
+        auth_signals.user_logged_out.connect(audit.on_logout, dispatch_uid="ow.audit.logout")
+        auth_signals.user_login_failed.connect(
+            audit.on_login_failed, dispatch_uid="ow.audit.login_failed"
+        )
+
         from django.db.models.signals import post_delete, post_save
 
         from onewindow import workdays

@@ -3,12 +3,25 @@ office-scoped lookup that records a refusal when someone reaches for another off
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import datetime
+import io
+import json
+import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import unquote, unquote_plus
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from onewindow.models import AccessLog
+from onewindow.jobs import job_handler
+from onewindow.models import AccessLog, AccessLogChain
+
+logger = logging.getLogger(__name__)
 
 # Event codes used across the apps, with the titles shown in the log.
 EVENT_TITLES: dict[str, str] = {
@@ -24,7 +37,44 @@ EVENT_TITLES: dict[str, str] = {
     "view_request": "Открыт запрос о человеке",
     "view_handover": "Открыта передача дел",
     "transfer_casefile": "Передача личного дела в другое учреждение",
+    "view_list": "Просмотр списка с персональными данными",
+    "login": "Вход в систему",
+    "logout": "Выход из системы",
+    "login_failed": "Неудачная попытка входа",
+    "session_expired": "Сеанс завершён по истечении срока",
+    "export_access_log": "Выгрузка журнала доступа",
+    "purge_access_log": "Удаление записей журнала по сроку хранения",
 }
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    from onewindow.middleware import AUTH_AT
+
+    if request is not None and hasattr(request, "session"):
+        request.session[AUTH_AT] = int(timezone.now().timestamp())
+    log_access(request, event="login", user=user)
+
+
+def on_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        log_access(request, event="logout", user=user)
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    """A failed login: the account named (existing or not) and the address; the office of an
+    existing account sees the attempts on it."""
+    from django.contrib.auth import get_user_model
+
+    username = str(credentials.get("username", ""))[:150]
+    account = get_user_model().objects.filter(username=username).only("office_id").first()
+    log_access(
+        request,
+        event="login_failed",
+        allowed=False,
+        username=username,
+        office_id=account.office_id if account else None,
+        detail="учётная запись существует" if account else "такой учётной записи нет",
+    )
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -44,21 +94,26 @@ def log_access(
     allowed: bool = True,
     detail: str = "",
     user=None,
+    username: str = "",
+    office_id: int | None = None,
 ) -> AccessLog:
     """Write one access-log row. `subject` is the model instance looked at (or None)."""
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
     subject_type = subject_id = ""
+    subject_office_id = None
     if subject is not None:
         subject_type = subject._meta.label_lower
         subject_id = str(subject.pk)
+        subject_office_id = getattr(subject, "office_id", None)
         if not subject_repr:
             subject_repr = str(subject)
-    return AccessLog.objects.create(
+    entry = AccessLog.objects.create(
         user=user,
-        username=user.get_username() if user else "",
-        office=getattr(user, "office", None),
+        username=(user.get_username() if user else username)[:150],
+        office_id=getattr(user, "office_id", None) if user else office_id,
+        subject_office_id=subject_office_id,
         event=event,
         subject_type=subject_type,
         subject_id=subject_id,
@@ -66,9 +121,31 @@ def log_access(
         result=AccessLog.Result.ALLOWED if allowed else AccessLog.Result.REFUSED,
         ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
-        path=(request.get_full_path() if request else "")[:500],
+        path=readable_path(request)[:500],
         detail=detail[:500],
     )
+    if settings.ACCESS_LOG_SEAL_ON_COMMIT:
+        transaction.on_commit(_seal_quietly)
+    return entry
+
+
+def readable_path(request: HttpRequest | None) -> str:
+    """The address as a person reads it (Cyrillic, not %D0%A1…): what the log shows, and what a
+    destruction finds and erases."""
+    if request is None:
+        return ""
+    path = unquote(request.path)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{path}?{unquote_plus(query, errors='replace')}" if query else path
+
+
+def shown(records: Iterable[Any], *, limit: int = 60) -> str:
+    """`detail` of a list view: whose records were on the screen, by id ("показаны: 3, 8, 15")."""
+    ids = [str(getattr(record, "pk", record)) for record in records]
+    if not ids:
+        return "показано: 0"
+    text = "показаны: " + ", ".join(ids[:limit])
+    return text + (f" и ещё {len(ids) - limit}" if len(ids) > limit else "")
 
 
 def get_for_user_or_404(
@@ -103,14 +180,17 @@ def get_for_user_or_404(
     return obj
 
 
-def redact_subjects(*, subject_type: str, subject_ids, needles=(), placeholder: str = "[обезличено]") -> int:
+def redact_subjects(
+    *, subject_type: str, subject_ids, needles=(), placeholder: str = "[обезличено]"
+) -> int:
     """Erase a destroyed person from the access log: the events stay (who, when, what kind), the
     person does not. Rows about the subjects lose their description; any row whose description,
     address or details hold one of `needles` (the person's names, СНИЛС, document numbers) has it
     replaced. Returns the number of rows changed."""
     ids = [str(pk) for pk in subject_ids]
+    # a redacted row keeps the digest of what it said (`pd_digest`): the chain still verifies
     changed = AccessLog.objects.filter(subject_type=subject_type, subject_id__in=ids).update(
-        subject_repr=placeholder, subject_search=""
+        subject_repr=placeholder, subject_search="", redacted=True
     )
     needles = [n for n in needles if n and len(n) >= 3]
     if not needles:
@@ -125,8 +205,8 @@ def redact_subjects(*, subject_type: str, subject_ids, needles=(), placeholder: 
             for needle in needles:
                 value = _replace_ci(value, needle, placeholder)
             setattr(row, field, value)
-        row.subject_search = ""
-        row.save(update_fields=["subject_repr", "path", "detail", "subject_search"])
+        row.subject_search, row.redacted = "", True
+        row.save(update_fields=["subject_repr", "path", "detail", "subject_search", "redacted"])
         changed += 1
     return changed
 
@@ -135,3 +215,196 @@ def _replace_ci(text: str, needle: str, placeholder: str) -> str:
     import re
 
     return re.sub(re.escape(needle), placeholder, text, flags=re.IGNORECASE) if text else text
+
+
+# --- Tamper evidence: the hash chain -------------------------------------------------------------
+
+
+def seal_pending(*, limit: int = 10_000) -> int:
+    """Link the rows not yet in the chain, in the order they were written. Safe to call from many
+    processes: the chain's head row is locked while it runs."""
+    with transaction.atomic():
+        head = AccessLogChain.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head, _ = AccessLogChain.objects.get_or_create(pk=1)
+        rows = list(AccessLog.objects.filter(seq__isnull=True).order_by("id")[:limit])
+        for row in rows:
+            if not row.pd_digest and not row.redacted:
+                row.pd_digest = row.personal_digest()
+            row.seq, row.prev_digest = head.seq + 1, head.digest
+            row.digest = row.chain_digest(row.prev_digest, row.seq)
+            head.seq, head.digest = row.seq, row.digest
+        if rows:
+            AccessLog.objects.bulk_update(rows, ["seq", "prev_digest", "digest", "pd_digest"])
+            head.save(update_fields=["seq", "digest"])
+    return len(rows)
+
+
+def _seal_quietly() -> None:
+    # sealing never fails the request that wrote the row: the periodic task picks it up
+    try:
+        seal_pending()
+    except Exception:
+        logger.warning("журнал доступа: записи не включены в цепочку сразу", exc_info=True)
+
+
+@dataclasses.dataclass
+class ChainCheck:
+    checked: int = 0
+    unsealed: int = 0
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    reason: str = ""
+    head_seq: int = 0
+    head_digest: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None and not self.reason
+
+    def __str__(self) -> str:
+        if self.ok:
+            return (
+                f"Цепочка журнала доступа цела: проверено записей {self.checked}, последняя № "
+                f"{self.head_seq}, хеш {self.head_digest or '—'}; ещё не включено в цепочку: "
+                f"{self.unsealed}."
+            )
+        where = f"запись № {self.broken_seq}" + (
+            f" (id {self.broken_id})" if self.broken_id else ""
+        )
+        return f"Цепочка журнала доступа нарушена: {where} — {self.reason}. Проверено до неё: {self.checked}."
+
+
+def verify_chain() -> ChainCheck:
+    """Walk the chain from its start; name the first row that does not fit."""
+    head = AccessLogChain.objects.filter(pk=1).first() or AccessLogChain(pk=1)
+    result = ChainCheck(
+        unsealed=AccessLog.objects.filter(seq__isnull=True).count(),
+        head_seq=head.seq,
+        head_digest=head.digest,
+    )
+    expected_seq, expected_prev = head.start_seq + 1, head.start_digest
+    rows = AccessLog.objects.filter(seq__isnull=False).order_by("seq")
+    for row in rows.iterator(chunk_size=2000):
+        problem = ""
+        if row.seq != expected_seq:
+            if row.seq < expected_seq:
+                problem = "запись старше начала цепочки"
+            else:
+                result.broken_seq, result.reason = expected_seq, "запись удалена"
+                return result
+        elif row.prev_digest != expected_prev:
+            problem = "не совпадает хеш предыдущей записи (запись перед ней изменена или удалена)"
+        elif not row.redacted and row.pd_digest != row.personal_digest():
+            problem = "изменены сведения о субъекте, адрес или подробности"
+        elif row.chain_digest(expected_prev, row.seq) != row.digest:
+            problem = "изменены поля записи (время, пользователь, событие, результат или адрес)"
+        if problem:
+            result.broken_seq, result.broken_id, result.reason = row.seq, row.pk, problem
+            return result
+        result.checked += 1
+        expected_seq, expected_prev = row.seq + 1, row.digest
+    if head.seq != expected_seq - 1 or head.digest != expected_prev:
+        result.broken_seq = expected_seq
+        result.reason = f"последние записи удалены: голова цепочки указывает на № {head.seq}"
+    return result
+
+
+@job_handler("audit.verify_chain")
+def verify_job(job, report) -> dict:
+    seal_pending()
+    result = verify_chain()
+    report(result.checked, result.checked)
+    return {"message": str(result), "ok": result.ok}
+
+
+# --- Retention and export ------------------------------------------------------------------------
+
+
+def purge_expired(*, today: datetime.date | None = None) -> int:
+    """Remove rows older than ACCESS_LOG_RETENTION_DAYS from the start of the chain (the chain
+    keeps verifying from the first kept row); the removal is itself an event of the log."""
+    today = today or timezone.localdate()
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS), datetime.time()
+        )
+    )
+    seal_pending()
+    with transaction.atomic():
+        head = AccessLogChain.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            return 0
+        kept = AccessLog.objects.filter(seq__isnull=False, at__gte=cutoff).order_by("seq").first()
+        last_removed = kept.seq - 1 if kept else head.seq
+        if last_removed <= head.start_seq:
+            return 0
+        boundary = AccessLog.objects.filter(seq=last_removed).first()
+        removed, _ = AccessLog.objects.filter(seq__lte=last_removed).delete()
+        head.start_seq = last_removed
+        head.start_digest = boundary.digest if boundary else head.start_digest
+        head.save(update_fields=["start_seq", "start_digest"])
+    log_access(
+        None,
+        event="purge_access_log",
+        detail=f"удалено записей: {removed}, по № {last_removed} включительно (старше {cutoff:%d.%m.%Y}); "
+        f"хеш последней удалённой: {head.start_digest}",
+    )
+    return removed
+
+
+EXPORT_FIELDS = [
+    "seq", "at", "username", "office", "subject_office", "event", "event_title", "result",
+    "subject_type", "subject_id", "subject_repr", "ip_address", "user_agent", "path", "detail",
+    "redacted", "prev_digest", "digest",
+]  # fmt: skip
+
+
+def export_record(row: AccessLog) -> dict:
+    return {
+        "seq": row.seq,
+        "at": timezone.localtime(row.at).isoformat(timespec="seconds"),
+        "username": row.username,
+        "office": row.office.code if row.office_id else "",
+        "subject_office": row.subject_office.code if row.subject_office_id else "",
+        "event": row.event,
+        "event_title": EVENT_TITLES.get(row.event, row.event),
+        "result": row.result,
+        "subject_type": row.subject_type,
+        "subject_id": row.subject_id,
+        "subject_repr": row.subject_repr,
+        "ip_address": row.ip_address or "",
+        "user_agent": row.user_agent,
+        "path": row.path,
+        "detail": row.detail,
+        "redacted": row.redacted,
+        "prev_digest": row.prev_digest,
+        "digest": row.digest,
+    }
+
+
+def export_lines(rows: models.QuerySet, fmt: str = "jsonl") -> Iterator[str]:
+    """JSON lines (for a log collector) or CSV (for a person; formula-safe) of the rows, in the
+    chain's order."""
+    rows = rows.select_related("office", "subject_office").order_by("seq", "id")
+    if fmt == "jsonl":
+        for row in rows.iterator(chunk_size=2000):
+            yield json.dumps(export_record(row), ensure_ascii=False) + "\n"
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(EXPORT_FIELDS)
+    for row in rows.iterator(chunk_size=2000):
+        record = export_record(row)
+        writer.writerow([_csv_safe(record[name]) for name in EXPORT_FIELDS])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _csv_safe(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula is written as text (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

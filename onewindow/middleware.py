@@ -1,9 +1,22 @@
-"""Idle-session expiry made visible: say why the user is back at the login page."""
+"""Sessions: idle expiry made visible, an absolute lifetime, and the headers that keep personal
+data out of caches."""
+
+import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
+from django.utils.cache import patch_cache_control
+
+# when the user logged in (seconds since the epoch), kept in the session
+AUTH_AT = "onewindow_auth_at"
+
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
 
 
 class SessionExpiryMiddleware:
@@ -23,6 +36,24 @@ class SessionExpiryMiddleware:
                 f"Сеанс завершён: не было действий более {minutes} мин. Войдите снова.",
                 fail_silently=True,
             )
+        if request.user.is_authenticated and self._too_old(request):
+            from onewindow.audit import log_access
+
+            hours = settings.SESSION_ABSOLUTE_HOURS
+            log_access(
+                request, event="session_expired", detail=f"прошло более {hours} ч после входа"
+            )
+            logout(request)
+            messages.info(
+                request,
+                f"Сеанс завершён: с момента входа прошло более {hours} ч. Войдите снова.",
+                fail_silently=True,
+            )
+            response = redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+            return response
         response = self.get_response(request)
         # An htmx fragment request must not swap the login page into a part of the screen:
         # ask htmx to load the login page as a whole page instead.
@@ -31,7 +62,31 @@ class SessionExpiryMiddleware:
             and response.status_code == 302
             and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
         ):
-            redirect = HttpResponse(status=204)
-            redirect["HX-Redirect"] = response["Location"]
-            return redirect
+            reload = HttpResponse(status=204)
+            reload["HX-Redirect"] = response["Location"]
+            return reload
+        return response
+
+    @staticmethod
+    def _too_old(request) -> bool:
+        started = request.session.get(AUTH_AT)
+        if started is None:  # a session from before the rule: its lifetime starts now
+            request.session[AUTH_AT] = int(time.time())
+            return False
+        return time.time() - started > settings.SESSION_ABSOLUTE_HOURS * 3600
+
+
+class PrivateResponseMiddleware:
+    """What a signed-in user is shown is personal data: no browser or proxy keeps a copy
+    (`Cache-Control: no-store`); and no page may use the camera, microphone, location…"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "onewindow.middleware.SessionExpiryMiddleware",
+    "onewindow.middleware.PrivateResponseMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the Russian lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -170,6 +171,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Idle expiry: every request renews the session, so it ends after this many idle minutes.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# however active, a session ends this many hours after the login (onewindow.middleware)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -282,6 +285,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/10"),
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    # the access log's hash chain: rows are sealed as they are written; this catches any left
+    "access-log-seal": {"task": "onewindow.seal_access_log", "schedule": crontab(minute="*")},
+    # rows older than the retention period leave the log (the chain keeps verifying)
+    "access-log-purge": {
+        "task": "onewindow.purge_access_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+# --- Access log (152-ФЗ; ФСТЭК Приказ № 21, РСБ) ---------------------------------------------
+# how long the events are kept, in days (3 years by default)
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 3 * 365)
+# seal each row into the hash chain when its transaction commits (else only the periodic task)
+ACCESS_LOG_SEAL_ON_COMMIT = env_bool("ACCESS_LOG_SEAL_ON_COMMIT", True)
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))
 
 # --- REST API ---------------------------------------------------------------------------------

@@ -16,3 +16,22 @@ def return_expired_handovers() -> int:
     from onewindow.handover import return_expired
 
     return len(return_expired())
+
+
+@shared_task(name="onewindow.seal_access_log")
+def seal_access_log() -> int:
+    from onewindow import audit
+
+    sealed = audit.seal_pending()
+    # the head's digest goes to the application log as well: a copy outside the database
+    check = audit.AccessLogChain.objects.filter(pk=1).first()
+    if sealed and check:
+        audit.logger.info("журнал доступа: запись № %s, хеш %s", check.seq, check.digest)
+    return sealed
+
+
+@shared_task(name="onewindow.purge_access_log")
+def purge_access_log() -> int:
+    from onewindow import audit
+
+    return audit.purge_expired()

@@ -24,6 +24,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("audit/access-log/", views.access_log, name="access_log"),
+    path("audit/access-log/export/", views.access_log_export, name="access_log_export"),
+    path("audit/access-log/verify/", views.access_log_verify, name="access_log_verify"),
     path("work/", work_views.my_work, name="my_work"),
     path("handovers/", work_views.handover_list, name="handovers"),
     path("handovers/<int:pk>/", work_views.handover_detail, name="handover"),

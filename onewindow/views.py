@@ -1,21 +1,26 @@
 from __future__ import annotations
 
+import itertools
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods
 
-from onewindow import navigation, workdays
+from onewindow import audit, navigation, workdays
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import AccessLogFilterForm, CalendarOverrideForm
-from onewindow.models import AccessLog, CalendarOverride, Job
+from onewindow.jobs import enqueue_job
+from onewindow.models import AccessLog, AccessLogChain, CalendarOverride, Job
 
 ACCESS_LOG_PAGE_SIZE = 50
 
@@ -28,22 +33,78 @@ def home(request):
 @login_required
 @permission_required("onewindow.view_accesslog", raise_exception=True)
 def access_log(request):
-    users = get_user_model().objects.all()
-    if not request.user.sees_all_offices:
-        users = users.filter(office_id=request.user.office_id)
-    form = AccessLogFilterForm(request.GET or None, users=users)
-    entries = AccessLog.objects.for_user(request.user).select_related("user", "office")
-    if form.is_bound and form.is_valid():
-        entries = form.filter(entries)
-    elif form.is_bound:
-        entries = entries.none()
+    form, entries = _access_log_entries(request)
     # written first: the page shows its own viewing too, and counts stay consistent
     log_access(request, event="view_access_log", subject_repr=request.GET.urlencode()[:300])
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "onewindow/access_log.html#results" if request.htmx else "onewindow/access_log.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    chain = AccessLogChain.objects.filter(pk=1).first()
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "chain": chain,
+            "retention_days": settings.ACCESS_LOG_RETENTION_DAYS,
+        },
+    )
+
+
+def _access_log_entries(request):
+    users = get_user_model().objects.all()
+    if not request.user.sees_all_offices:
+        users = users.filter(office_id=request.user.office_id)
+    form = AccessLogFilterForm(request.GET or None, users=users)
+    entries = AccessLog.objects.for_user(request.user).select_related(
+        "user", "office", "subject_office"
+    )
+    if form.is_bound and form.is_valid():
+        entries = form.filter(entries)
+    elif form.is_bound:
+        entries = entries.none()
+    return form, entries
+
+
+@login_required
+@permission_required("onewindow.view_accesslog", raise_exception=True)
+def access_log_export(request):
+    """The rows the filters select, as CSV (a person, a spreadsheet) or JSON lines (a collector)."""
+    fmt = "jsonl" if request.GET.get("format") == "jsonl" else "csv"
+    form, entries = _access_log_entries(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "Исправьте условия отбора: выгрузка не сделана.")
+        return redirect(f"{reverse('access_log')}?{request.GET.urlencode()}")
+    query = request.GET.copy()
+    query.pop("format", None)
+    log_access(
+        request, event="export_access_log", detail=f"формат {fmt}; {query.urlencode()}"[:500]
+    )
+    audit.seal_pending()
+    lines = audit.export_lines(entries, fmt)
+    if fmt == "csv":
+        lines = itertools.chain(["\ufeff"], lines)  # Excel reads UTF-8 with the mark
+    response = StreamingHttpResponse(
+        lines,
+        content_type="application/x-ndjson; charset=utf-8"
+        if fmt == "jsonl"
+        else "text/csv; charset=utf-8",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+@permission_required("onewindow.view_accesslog", raise_exception=True)
+@require_http_methods(["POST"])
+def access_log_verify(request):
+    """Check the whole chain in the background; the job page tells the result."""
+    job = enqueue_job("audit.verify_chain", actor=request.user)
+    return redirect("job_status", pk=job.pk)
 
 
 @login_required

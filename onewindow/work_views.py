@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onewindow import handover as svc
 from onewindow import work
-from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.forms import DateInput
 from onewindow.models import Handover, User
 from onewindow.pdf import pdf_response, render_pdf
@@ -22,11 +22,11 @@ from onewindow.pdf import pdf_response, render_pdf
 @login_required
 def my_work(request):
     today = timezone.localdate()
-    sections = []
+    sections, shown_ids = [], []
     for code, items in work.open_work(request.user).items():
         kind = work.KINDS[code]
-        rows = []
-        for obj in items[:500]:
+        rows, objects = [], list(items[:500])
+        for obj in objects:
             due = kind.due_of(obj)
             rows.append(
                 {
@@ -41,9 +41,12 @@ def my_work(request):
         sections.append(
             {"title": kind.title, "rows": rows, "overdue": sum(r["overdue"] for r in rows)}
         )
+        if objects:
+            shown_ids.append(f"{kind.title}: {shown(objects, limit=20)}")
     handovers = Handover.objects.filter(
         to_user=request.user, status=Handover.Status.ACTIVE
     ).select_related("from_user")
+    log_access(request, event="view_list", subject_repr="Мои дела", detail="; ".join(shown_ids))
     return render(
         request,
         "onewindow/my_work.html",
