@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -42,3 +44,28 @@ def test_five_wrong_passwords_show_the_lockout_message(page, live_server, specia
     # The right password does not get through while the lockout lasts.
     login(page, live_server, "specialist", PASSWORD)
     expect(page.get_by_role("heading", name="Вход временно заблокирован")).to_be_visible()
+
+
+def test_chief_reads_the_failed_logins_verifies_the_log_and_exports_it(
+    page, live_server, chief, specialist
+):
+    login(page, live_server, "specialist", "неверный")
+    login(page, live_server, "chief", PASSWORD)
+    page.get_by_role("navigation", name="Разделы").get_by_role(
+        "link", name="Журнал доступа"
+    ).click()
+    page.get_by_label("Событие").select_option(label="Неудачная попытка входа")
+    page.get_by_role("button", name="Найти").click()
+    row = page.locator("#results tbody tr").first
+    expect(row).to_contain_text("specialist")
+    expect(row).to_contain_text("учётная запись существует")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Выгрузить CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("seq;at;username")
+    assert "login_failed" in text and "view_access_log" not in text.split("\n", 1)[1]
+
+    page.get_by_role("button", name="Проверить целостность журнала").click()
+    expect(page.get_by_role("status")).to_contain_text("Цепочка журнала доступа цела")
+    page.screenshot(path="/tmp/access-log-verify.png")
