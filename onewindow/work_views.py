@@ -124,6 +124,7 @@ def handover_detail(request, pk: int):
         or request.user.pk in (handover.from_user_id, handover.to_user_id)
     ):
         raise PermissionDenied("Недостаточно прав")
+    log_access(request, event="view_handover", subject=handover)
     return render(
         request,
         "onewindow/handover_detail.html",

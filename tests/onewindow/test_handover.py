@@ -7,7 +7,7 @@ from django.urls import reverse
 from cases.models import Application, IncomingRequest, InteragencyRequest
 from onewindow import handover as svc
 from onewindow import roles
-from onewindow.models import Handover
+from onewindow.models import AccessLog, Handover
 from tests.cases.test_applications import register
 from tests.factories import ApplicantFactory, make_user
 from tests.pdf_utils import pdf_text
@@ -45,6 +45,8 @@ def test_temporary_handover_moves_everything_and_returns_what_is_open(
     )  # fmt: skip
     handover = Handover.objects.get()
     assert response["Location"] == reverse("handover", args=[handover.pk])
+    assert client.get(response["Location"]).status_code == 200
+    assert AccessLog.objects.filter(event="view_handover", subject_id=str(handover.pk)).exists()
     assert handover.items.count() == 2 + moved_requests
     assert not Application.objects.filter(specialist=specialist).exists()
     assert Application.objects.filter(specialist=substitute).count() == 2
