@@ -50,6 +50,7 @@ def test_chief_reads_the_failed_logins_verifies_the_log_and_exports_it(
     page, live_server, chief, specialist
 ):
     login(page, live_server, "specialist", "неверный")
+    expect(page.get_by_role("alert")).to_contain_text("введите правильные имя пользователя")
     login(page, live_server, "chief", PASSWORD)
     page.get_by_role("navigation", name="Разделы").get_by_role(
         "link", name="Журнал доступа"
