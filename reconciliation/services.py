@@ -468,6 +468,7 @@ def check_columns(mapping: dict, header: list[str]) -> None:
 # The reasons a row is invalid (the set-based path writes the same texts in SQL).
 WRONG_SNILS = "поле «СНИЛС»: неверный номер «{}»"
 NO_IDENTITY = "нет ни верного СНИЛС, ни фамилии, имени и даты рождения"
+EVENT_DATE = "поле «Дата события»"
 
 
 def parse_row(value: dict, number: int, date_format: str = "") -> dict:
@@ -487,15 +488,20 @@ def parse_row(value: dict, number: int, date_format: str = "") -> dict:
         problems.append(f"поле «Дата рождения»: {exc}")
     try:
         event = parse_date(value.get("event_date"), date_format)
-    except ValueError:
+        bad_event = None
+    except ValueError as exc:
+        # never a silent blank: the date the measures would stop from is unreadable
         event = None
+        bad_event = f"{EVENT_DATE}: {exc}"
     if raw_snils and not snils_ok:
         problems.append(WRONG_SNILS.format(raw_snils))
     result = {"reason": None, "digits": digits, "snils_ok": snils_ok, "raw_snils": raw_snils,
               "name_key": full_name_key(last, first, middle) if last and first else "",
               "name": " ".join(p for p in (last, first, middle) if p), "birth": birth, "event": event}  # fmt: skip
     if not snils_ok and not (last and first and birth):
-        result["reason"] = "; ".join(problems) or NO_IDENTITY
+        result["reason"] = "; ".join(problems + ([bad_event] if bad_event else [])) or NO_IDENTITY
+    elif bad_event:
+        result["reason"] = bad_event
     result["evidence"] = {"row": number, "snils": digits if snils_ok else raw_snils, "name": result["name"],
                           "birth_date": birth.isoformat() if birth else "", "event_date": event.isoformat() if event else ""}  # fmt: skip
     return result
@@ -684,8 +690,10 @@ def _execute(run_id: int) -> ReconciliationRun | None:
         _write(run, token, outcome)
     except ExtractError as exc:
         _fail(run, token, str(exc))
-    except Exception as exc:  # a bug must not leave the run "running" for ever
-        _fail(run, token, f"Внутренняя ошибка: {exc.__class__.__name__}: {exc}")
+    except Exception:  # a bug must not leave the run "running" for ever
+        # the user reads Russian; the exception itself goes to the server's log (re-raised)
+        _fail(run, token, f"Внутренняя ошибка программы: сверка № {run.pk} не выполнена. "
+                          "Сообщите администратору; подробности — в журнале сервера.")  # fmt: skip
         raise
     run.refresh_from_db()
     return run
