@@ -93,12 +93,30 @@ def worklist(request):
         for row in summary
     ]
     ambiguous = AmbiguousRow.objects.for_user(request.user).filter(resolved=False).count()
+    items = list(items[:500])
+    log_access(request, event="view_selections", subject_repr=f"селекции: {request.GET.urlencode() or 'в работе'}"[:300],
+               detail=shown_people(item.applicant_id for item in items))  # fmt: skip
     return render(
         request,
         "reconciliation/worklist.html",
-        {"items": items[:500], "summary": summary, "status": status, "kind": kind, "whose": whose,
+        {"items": items, "summary": summary, "status": status, "kind": kind, "whose": whose,
          "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous},
     )  # fmt: skip
+
+
+def shown_people(ids, limit: int = 500) -> str:
+    """The access log's detail for a list: whose records were shown (applicants' ids), as many
+    as fit, then how many more."""
+    ids = list(dict.fromkeys(ids))
+    head = f"показаны получатели ({len(ids)}): " if ids else "показаны получатели: никто"
+    text = head
+    for index, pk in enumerate(ids):
+        part = f"{', ' if index else ''}{pk}"
+        rest = f" … и ещё {len(ids) - index}"
+        if len(text) + len(part) + len(rest) + 12 > limit:  # room for the largest «и ещё N»
+            return text + rest
+        text += part
+    return text
 
 
 @login_required
@@ -132,11 +150,11 @@ def bulk_work_out(request):
 @require_http_methods(["GET", "POST"])
 def item_detail(request, pk: int):
     item = get_for_user_or_404(
-        request,
-        Selection.objects.select_related("applicant", "run", "assigned_to", "worked_by"),
-        event="view_applicant",
-        pk=pk,
-    )
+        request, Selection.objects.select_related("applicant", "run", "assigned_to", "worked_by"), pk=pk
+    )  # fmt: skip
+    if request.method == "GET":  # the person whose data the page shows
+        log_access(request, event="view_applicant", subject=item.applicant,
+                   detail=f"селекция № {item.pk} «{item.get_kind_display()}», сверка № {item.run_id}")  # fmt: skip
     form = WorkOutForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not request.user.has_perm("reconciliation.change_selection"):
@@ -190,11 +208,14 @@ def runs(request):
             except (ExtractError, DomainError) as exc:
                 form.add_error("file", getattr(exc, "message", None) or str(exc))
             else:
-                preview_data = _with_upload(preview_data, staged)
+                preview_data = _with_upload(request, preview_data, staged)
     return _runs_page(request, form, preview_data)
 
 
-def _with_upload(preview_data: dict, staged) -> dict:
+def _with_upload(request, preview_data: dict, staged) -> dict:
+    if preview_data.get("rows"):  # the first rows of the extract: people's data
+        log_access(request, event="view_extract", subject=staged, subject_repr=f"предпросмотр выгрузки «{staged.original_name}»"[:300],
+                   detail=f"строк показано: {len(preview_data['rows'])}")  # fmt: skip
     return {**preview_data, "staged": staged.token, "profile": staged.profile,
             "file_name": staged.original_name}  # fmt: skip
 
@@ -251,7 +272,7 @@ def _staged(request):
         else:
             messages.success(request, f"Сверка № {run.pk} запущена.")
         return redirect("reconciliation:run", pk=run.pk)
-    return _runs_page(request, UploadForm(), _with_upload(preview_data, staged))
+    return _runs_page(request, UploadForm(), _with_upload(request, preview_data, staged))
 
 
 @login_required
@@ -260,6 +281,8 @@ def run_detail(request, pk: int):
     run = get_for_user_or_404(
         request, ReconciliationRun.objects.select_related("profile", "created_by"), pk=pk
     )
+    if not request.htmx:  # the polled status holds no one's data; the page lists invalid rows
+        log_access(request, event="view_extract", subject=run, detail=f"ошибочных строк: {run.invalid_rows.count()}")  # fmt: skip
     template = "reconciliation/run.html#status" if request.htmx else "reconciliation/run.html"
     return render(
         request,
@@ -279,6 +302,8 @@ def run_invalid_xlsx(request, pk: int):
     from openpyxl import Workbook
 
     run = get_for_user_or_404(request, ReconciliationRun.objects.all(), pk=pk)
+    log_access(request, event="export", subject=run, subject_repr=f"ошибочные строки сверки № {run.pk} ({run.file_name})",
+               detail=f"XLSX, строк: {run.invalid_rows.count()}")  # fmt: skip
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Ошибки")
     sheet.append(["Строка", "Причина", "Данные строки"])
@@ -321,7 +346,10 @@ def ambiguous(request):
                 "Совпадение подтверждено, создана селекция." if created else "Строка разобрана.",
             )
         return redirect("reconciliation:ambiguous")
-    return render(request, "reconciliation/ambiguous.html", {"rows": rows[:200]})
+    rows = list(rows[:200])
+    log_access(request, event="view_selections", subject_repr="неоднозначные строки сверок",
+               detail=shown_people(c.pk for row in rows for c in row.candidates.all()))  # fmt: skip
+    return render(request, "reconciliation/ambiguous.html", {"rows": rows})
 
 
 def home_notices(user) -> list[dict]:
