@@ -268,6 +268,13 @@ RECONCILE_SQL = env_bool("RECONCILE_SQL", True)
 # A selection item is due this many working days after it was found (recipients themselves must
 # report such changes within 10 days; every day later is money paid wrongly).
 SELECTION_WORK_DAYS = env_int("SELECTION_WORK_DAYS", 10)
+# An extract uploaded in the browser: the largest accepted (MB), and how long an upload waits on
+# its preview for «Запустить сверку» before the periodic task deletes it (hours). Uploads above
+# FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) are streamed to a temporary file, never held in
+# memory; DATA_UPLOAD_MAX_MEMORY_SIZE does not count file parts. A reverse proxy in front needs a
+# body limit of at least EXTRACT_MAX_MB (nginx: client_max_body_size).
+EXTRACT_MAX_MB = env_int("EXTRACT_MAX_MB", 512)
+STAGED_EXTRACT_HOURS = env_int("STAGED_EXTRACT_HOURS", 24)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # temporary handovers whose period has ended return what is still open
     "return-expired-handovers": {
@@ -283,6 +290,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reconciliation-recover": {
         "task": "reconciliation.recover_runs",
         "schedule": crontab(minute="*/10"),
+    },
+    # uploads left on their preview past STAGED_EXTRACT_HOURS: file and row deleted
+    "reconciliation-purge-staged": {
+        "task": "reconciliation.purge_staged_extracts",
+        "schedule": crontab(minute=20),
     },
 }
 CELERY_BEAT_SCHEDULE |= {

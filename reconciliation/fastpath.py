@@ -229,8 +229,27 @@ def _affected(cursor, t: Tables, profile) -> None:
     cursor.execute(f"ANALYZE {t.affected}")
 
 
+def _real_date(y: str, m: str, d: str) -> str:
+    """SQL: these year, month and day (integers) make a date that exists."""
+    days = f"CASE {m} WHEN 2 THEN CASE WHEN {y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0) THEN 29 ELSE 28 END WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END"  # fmt: skip
+    return f"({y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days})"
+
+
+def _readable_date(value: str, date_format: str) -> str:
+    """SQL: `value` (trimmed text) is empty or a date `services.parse_date` reads as the same
+    day, ДД.ММ.ГГГГ (or ГГГГ-ММ-ДД without the profile's format). Anything else is left to
+    Python (`_odd_rows`), which says what is wrong."""
+    dmy = _real_date(f"substr({value}, 7, 4)::int", f"substr({value}, 4, 2)::int", f"substr({value}, 1, 2)::int")  # fmt: skip
+    iso = _real_date(f"substr({value}, 1, 4)::int", f"substr({value}, 6, 2)::int", f"substr({value}, 9, 2)::int")  # fmt: skip
+    return (
+        f"CASE WHEN {value} = '' THEN true WHEN {value} ~ '^{_DMY}$' THEN {dmy} "
+        + (f"WHEN {value} ~ '^{_ISO}$' THEN {iso} " if not date_format else "")
+        + "ELSE false END"
+    )
+
+
 def _normalise(
-    cursor, t: Tables, field, columns: list[str], scope: str, fold, regular: str
+    cursor, t: Tables, field, columns: list[str], scope: str, fold, regular: str, date_format: str
 ) -> None:
     """Two passes, each one statement that PostgreSQL runs with parallel workers, each computing
     a costly expression once per record.
@@ -259,10 +278,12 @@ def _normalise(
 
     trimmed = ", ".join(trim(name) for name in fields)  # s, l, f, m, b, e
     digits = f"replace(replace({snils}, ' ', ''), '-', '')"
-    # The check number is tested on joined pairs only, where the number is known to be digits.
+    # The check number is tested on joined pairs only, where the number is known to be digits;
+    # so is the event date: a record whose date is unreadable is an invalid row (Python says why).
     join = (
         f"LEFT JOIN cases_applicant a ON a.snils = {digits} AND a.snils <> '' AND {scope} "
-        f"AND CASE WHEN {snils} ~ '{SNILS_CHARS}' THEN {_snils_ok('a.snils')} ELSE false END"
+        f"AND CASE WHEN {snils} ~ '{SNILS_CHARS}' THEN {_snils_ok('a.snils')} ELSE false END "
+        f"AND {_readable_date(_clean(field('event_date')), date_format)}"
         if snils != "NULL::text"
         else "LEFT JOIN cases_applicant a ON false"
     )
@@ -285,8 +306,7 @@ def _normalise(
 
     def day(x: str) -> str:  # a date that exists, else NULL (the record is then not regular)
         y, m, d = f"substr({x}, 1, 4)::int", f"substr({x}, 6, 2)::int", f"substr({x}, 9, 2)::int"
-        days = f"CASE {m} WHEN 2 THEN CASE WHEN {y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0) THEN 29 ELSE 28 END WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END"  # fmt: skip
-        return f"CASE WHEN ok AND {x} <> '' AND {y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days} THEN make_date({y}, {m}, {d}) END"  # fmt: skip
+        return f"CASE WHEN ok AND {x} <> '' AND {_real_date(y, m, d)} THEN make_date({y}, {m}, {d}) END"  # fmt: skip
 
     # the three names folded, hyphens made spaces, runs of spaces made one (onewindow.identity)
     folded = fold("l || ' ' || f || ' ' || m")
@@ -335,9 +355,10 @@ def _odd_rows(cursor, t: Tables, header, mapping, profile, columns) -> None:
             continue  # a blank record: skipped, not counted
         parsed = parse_row({k: row.get(c, "") for k, c in mapping.items()}, number, profile.date_format)  # fmt: skip
         applicant, office = joined[number]
-        # `named` is what makes VALID agree with Python's verdict (a reason means invalid)
+        # `snils_ok` and `named` make VALID agree with Python's verdict (a reason means invalid)
+        valid = parsed["reason"] is None
         odd.append((number, applicant is not None, applicant, office, True, False, False, parsed["raw_snils"],
-                    parsed["digits"], parsed["snils_ok"], parsed["reason"] is None, parsed["name_key"],
+                    parsed["digits"], parsed["snils_ok"] and valid, valid, parsed["name_key"],
                     parsed["name"], parsed["birth"], parsed["event"], parsed["reason"]))  # fmt: skip
     if odd:
         from psycopg2.extras import execute_values
@@ -393,7 +414,7 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
 
         scope = _scope(run)
         _affected(cursor, t, profile)
-        _normalise(cursor, t, field, columns, scope, _folder(cursor), _regular(profile.date_format))
+        _normalise(cursor, t, field, columns, scope, _folder(cursor), _regular(profile.date_format), profile.date_format)  # fmt: skip
         _odd_rows(cursor, t, header, mapping, profile, columns)
         cursor.execute(f"ANALYZE {t.rows}")
         counts = _match(cursor, t, scope, copied)

@@ -202,6 +202,62 @@ class ReconciliationRun(models.Model):
         return min(99, int(self.progress * 100 / self.total)) if self.total else 0
 
 
+def new_staged_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)  # 32 characters: unguessable, safe in a form field
+
+
+class StagedExtract(models.Model):
+    """An uploaded extract waiting on its preview for «Запустить сверку». It belongs to the office
+    and the user who uploaded it: the preview's form sends back only its `token`, looked up for
+    that user, never a file name. The file lives under `services.staging_dir()` with a name the
+    server made; an upload not started by `expires_at` is deleted with its file by the periodic
+    task `reconciliation.purge_staged_extracts`."""
+
+    class State(models.TextChoices):
+        STAGED = "staged", "ждёт запуска"
+        STARTED = "started", "сверка запущена"
+
+    token = models.CharField(max_length=64, unique=True, default=new_staged_token, editable=False)
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто загрузил", on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    profile = models.ForeignKey(
+        ExtractProfile, verbose_name="профиль", on_delete=models.PROTECT, related_name="+"
+    )
+    file_path = models.CharField("путь к файлу", max_length=1000, editable=False)
+    original_name = models.CharField("имя файла", max_length=300)
+    size = models.PositiveBigIntegerField("размер, байт")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    file_format = models.CharField("формат", max_length=8, blank=True)
+    force = models.BooleanField("обработать повторно", default=False)
+    state = models.CharField(
+        "состояние", max_length=16, choices=State.choices, default=State.STAGED
+    )
+    run = models.ForeignKey(
+        ReconciliationRun, verbose_name="сверка", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField("загружен", default=timezone.now)
+    expires_at = models.DateTimeField("удаляется, если не запущен", db_index=True)
+
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "загруженная выгрузка"
+        verbose_name_plural = "загруженные выгрузки"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Выгрузка «{self.original_name}»"
+
+
 class InvalidRow(models.Model):
     run = models.ForeignKey(
         ReconciliationRun, on_delete=models.CASCADE, related_name="invalid_rows"

@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime
 import io
+import logging
 import math
 import re
 import zipfile
@@ -71,6 +72,9 @@ FIELD_ALIASES: dict[str, list[str]] = {
 DBF_LANGUAGE_DRIVERS = {0x26: "cp866", 0x65: "cp866", 0x01: "cp437", 0xC9: "cp1251", 0x57: "cp1251"}
 DBF_VERSIONS = {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5, 0xFB}
 SNIFF_BYTES = 64 * 1024
+FORMAT_NAMES = {"csv": "CSV", "dbf": "DBF", "xlsx": "XLSX", "xml": "XML"}
+
+logger = logging.getLogger(__name__)
 
 
 class ExtractError(Exception):
@@ -103,14 +107,35 @@ def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", deli
         raise ExtractError("Файл пуст (0 байт)")
     fmt = detect_format(path, file_format)
     if fmt == "csv":
-        return _csv_rows(path, encoding, delimiter, override)
-    if fmt == "dbf":
-        return _dbf_rows(path, encoding, override)
-    if fmt == "xlsx":
-        return _xlsx_rows(path)
-    if fmt == "xml":
-        return _xml_rows(path, xml_record or "record")
-    raise ExtractError(f"Неизвестный формат «{fmt}»")
+        rows = _csv_rows(path, encoding, delimiter, override)
+    elif fmt == "dbf":
+        rows = _dbf_rows(path, encoding, override)
+    elif fmt == "xlsx":
+        rows = _xlsx_rows(path)
+    elif fmt == "xml":
+        rows = _xml_rows(path, xml_record or "record")
+    else:
+        raise ExtractError(f"Неизвестный формат «{fmt}»")
+    return _guarded(rows, fmt, path)
+
+
+def _guarded(rows: Iterator[tuple[int, dict]], fmt: str, path: Path) -> Iterator[tuple[int, dict]]:
+    """Whatever a library raises while reading (struct.error, UnicodeDecodeError, a zip or XML
+    error the readers below did not foresee) reaches the user in Russian with the place where
+    reading stopped; the original goes to the server's log."""
+    number = 0
+    try:
+        for number, row in rows:
+            yield number, row
+    except ExtractError:
+        raise
+    except Exception:
+        logger.warning("Выгрузка %s не читается после записи %s", path.name, number, exc_info=True)
+        where = f" после записи {number}" if number else ""
+        raise ExtractError(
+            f"Файл {FORMAT_NAMES.get(fmt, fmt)} повреждён и не читается{where}: получите "
+            "выгрузку заново"
+        ) from None
 
 
 # --- Encodings ---------------------------------------------------------------------------------
@@ -283,12 +308,17 @@ def csv_dialect(
 
 
 def _csv_error(exc: csv.Error) -> str:
-    """Python's reader speaks English; the one error a real file meets is a field past its limit,
-    which a quote left open makes of the rest of the file."""
-    if "field larger than field limit" in str(exc):
+    """Python's reader speaks English: its errors in Russian. The one a real file meets most is a
+    field past its limit, which a quote left open makes of the rest of the file."""
+    text = str(exc)
+    if "field larger than field limit" in text:
         limit = f"{csv.field_size_limit():,}".replace(",", " ")
         return f"поле длиннее {limit} символов — вероятно, кавычка в начале поля не закрыта"
-    return f"ошибка CSV: {exc}"
+    if "NUL" in text:
+        return "в строке нулевой байт (NUL): файл повреждён или это не текстовый файл"
+    if "new-line character" in text:
+        return "перевод строки внутри поля без кавычек"
+    return "строка не разбирается как CSV (кавычки или разделители не на месте)"
 
 
 def _csv_rows(
@@ -342,6 +372,7 @@ def dbf_encoding(path: Path, declared: str = "") -> Encoding:
         header = handle.read(32)
         if len(header) < 32 or header[0] not in DBF_VERSIONS:
             raise ExtractError("Файл не похож на DBF: неверный заголовок")
+        _dbf_complete(header, path.stat().st_size)
         byte = header[29]
         if byte in DBF_LANGUAGE_DRIVERS:
             return Encoding(
@@ -353,7 +384,49 @@ def dbf_encoding(path: Path, declared: str = "") -> Encoding:
     return Encoding(found.name, f"байт языкового драйвера DBF не задан (0x{byte:02X}); {found.how}")
 
 
+def _dbf_complete(header: bytes, size: int) -> None:
+    """The file holds what its header announces: the field descriptions and every record. A
+    copy cut short (a download or a disk that ran out) fails here, not as a run of fewer rows."""
+    records = int.from_bytes(header[4:8], "little")
+    header_len = int.from_bytes(header[8:10], "little")
+    record_len = int.from_bytes(header[10:12], "little")
+    if header_len < 33 or record_len < 1:
+        raise ExtractError("Файл не похож на DBF: неверный заголовок")
+    if size < header_len:
+        raise ExtractError(
+            f"DBF обрезан: файл обрывается в описании полей ({size} байт, а одно описание полей "
+            f"занимает {header_len}). Получите выгрузку заново."
+        )
+    whole = (size - header_len) // record_len
+    if whole < records:
+        partial = ", последняя неполная" if (size - header_len) % record_len > 1 else ""
+        raise ExtractError(
+            f"DBF обрезан: по заголовку в файле {records} записей, а целиком в нём {whole}"
+            f"{partial}. Файл скопирован или выгружен не до конца — получите его заново."
+        )
+
+
+def _dbf_parser():
+    from dbfread import FieldParser
+
+    class Tolerant(FieldParser):
+        """A value dbfread cannot take (a date «20260231», a number «12,5») comes as its text:
+        the row is then invalid with its reason (`services.parse_row`), not the whole file."""
+
+        def parse(self, field, data):
+            try:
+                return super().parse(field, data)
+            except ValueError:
+                if field.type not in "DFN":
+                    raise
+                return data.decode("ascii", errors="replace").strip(" \x00")
+
+    return Tolerant
+
+
 def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[int, dict]]:
+    import struct
+
     from dbfread import DBF
     from dbfread.exceptions import DBFNotFound, MissingMemoFile
 
@@ -362,11 +435,12 @@ def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[i
         dbf_encoding(path)  # the header is checked all the same
 
     def generate():
+        number = 0
         try:
             table = DBF(
-                str(path), encoding=codec, char_decode_errors="strict", ignore_missing_memofile=True
-            )
-            number = 0
+                str(path), encoding=codec, char_decode_errors="strict",
+                ignore_missing_memofile=True, parserclass=_dbf_parser(),
+            )  # fmt: skip
             for record in table:
                 number += 1
                 values = {k: ("" if v is None else v) for k, v in record.items()}
@@ -374,19 +448,25 @@ def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[i
                     continue
                 yield number, values
         except UnicodeDecodeError:
+            where = f" (запись {number + 1})" if number else ""
             raise ExtractError(
-                f"DBF не читается в кодировке {codec}: выберите другую кодировку"
+                f"DBF не читается в кодировке {codec}{where}: выберите другую кодировку"
             ) from None
-        except (DBFNotFound, MissingMemoFile, ValueError, struct_error()) as exc:
-            raise ExtractError(f"DBF повреждён или имеет неверный заголовок: {exc}") from None
+        except (DBFNotFound, MissingMemoFile):
+            raise ExtractError(
+                "DBF ссылается на файл примечаний (.dbt/.fpt), которого нет"
+            ) from None
+        except (ValueError, struct.error) as exc:
+            logger.warning("DBF %s: %s", path.name, exc)
+            if "Unknown field type" in str(exc):
+                reason = "в описании полей тип поля, которого DBF не знает"
+            elif number:
+                reason = f"запись {number + 1} не читается"
+            else:
+                reason = "описание полей неполное или неверное"
+            raise ExtractError(f"DBF повреждён: {reason}. Получите выгрузку заново.") from None
 
     return generate()
-
-
-def struct_error():
-    import struct
-
-    return struct.error
 
 
 # --- XLSX --------------------------------------------------------------------------------------
@@ -400,17 +480,36 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
     def generate():
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
+        except zipfile.BadZipFile:
+            raise ExtractError("Книга XLSX повреждена: архив не читается") from None
+        except KeyError:
+            raise ExtractError("Файл не является книгой XLSX: в архиве нет листов книги") from None
         except Exception as exc:
-            raise ExtractError(f"Книга XLSX не читается: {exc}") from None
+            logger.warning("XLSX %s: %r", path.name, exc)
+            raise ExtractError("Книга XLSX не читается: файл повреждён или это не книга Excel") from None  # fmt: skip
+        number = 1
         try:
+            if not workbook.worksheets:
+                raise ExtractError("В книге XLSX нет ни одного листа")
             sheet = workbook.worksheets[0]
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, None)
             if not header:
                 raise ExtractError("Книга XLSX пуста: нет строки заголовка")
             header = [str(h).strip() if h is not None else "" for h in header]
-            number = 1
-            for values in rows:
+            while True:
+                try:
+                    values = next(rows, None)
+                except ExtractError:
+                    raise
+                except Exception as exc:  # a cell openpyxl cannot convert (a date out of range)
+                    logger.warning("XLSX %s, строка %s: %r", path.name, number + 1, exc)
+                    raise ExtractError(
+                        f"Книга XLSX: строка {number + 1} не читается — в ней ячейка с неверной "
+                        "датой или числом, либо лист повреждён"
+                    ) from None
+                if values is None:
+                    break
                 number += 1
                 if not any(v not in (None, "") for v in values):
                     continue
@@ -432,6 +531,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import iterparse
 
@@ -454,14 +555,44 @@ def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
             raise ExtractError(
                 f"XML отклонён: внешние сущности и DTD запрещены ({exc.__class__.__name__})"
             ) from None
-        except Exception as exc:  # ParseError and friends
-            raise ExtractError(f"XML не читается: {exc}") from None
+        except ParseError as exc:
+            raise ExtractError(_xml_error(exc, number)) from None
+        except Exception as exc:
+            logger.warning("XML %s: %r", path.name, exc)
+            where = f" после записи {number}" if number else ""
+            raise ExtractError(f"XML не читается{where}: файл повреждён") from None
         if number == 0:
             raise ExtractError(
                 f"В XML нет записей <{record_tag}>: проверьте элемент записи в профиле"
             )
 
     return generate()
+
+
+# expat's error codes (xml.parsers.expat.errors) a damaged extract meets, in Russian
+XML_ERRORS = {
+    2: "синтаксическая ошибка",
+    3: "файл обрывается: нет закрывающих элементов",
+    4: "недопустимый символ или неверная кодировка",
+    5: "незакрытый элемент",
+    6: "неполный символ (файл обрывается или не в той кодировке)",
+    7: "закрывающий тег не совпадает с открывающим",
+    8: "повторяющийся атрибут",
+    9: "лишний текст после конца документа",
+    11: "неизвестная сущность (&…;)",
+    14: "ссылка на недопустимый символ",
+    17: "неизвестная кодировка в заголовке XML",
+    18: "кодировка в заголовке XML не совпадает с содержимым",
+    27: "неизвестный префикс пространства имён",
+}
+
+
+def _xml_error(exc, records: int) -> str:
+    line, column = getattr(exc, "position", (0, 0)) or (0, 0)
+    reason = XML_ERRORS.get(getattr(exc, "code", None), "ошибка разметки")
+    where = f"строка {line}, позиция {column + 1}" if line else "место не определено"
+    after = f"; прочитано записей: {records}" if records else ""
+    return f"XML не читается: {reason} ({where}{after})"
 
 
 # --- Mapping columns to fields -----------------------------------------------------------------

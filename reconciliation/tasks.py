@@ -44,6 +44,12 @@ def recover_runs() -> list[int]:
     return list(waiting)
 
 
+@shared_task(name="reconciliation.purge_staged_extracts")
+def purge_staged_extracts() -> int:
+    """Hourly (beat): uploads left on their preview past STAGED_EXTRACT_HOURS go, file and row."""
+    return services.purge_staged_extracts()
+
+
 @shared_task(name="reconciliation.scan_inbox")
 def scan_inbox() -> list[int]:
     """The nightly job: run every file found in the inbox, then move it aside: to `processed/`

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
-from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,21 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import Entitlement
-from onewindow.audit import get_for_user_or_404
+from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.errors import DomainError
 from onewindow.forms import DateInput
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
-from reconciliation.readers import (
-    ENCODING_CHOICES,
-    FIELD_ALIASES,
-    Encoding,
-    ExtractError,
-    column_map,
-    file_encoding,
-    parse_date,
-    preview,
-)
+from reconciliation.readers import ENCODING_CHOICES, ExtractError
 
 OUTCOME_CHOICES = [("", "выберите…"), *Selection.Outcome.choices]
 
@@ -64,6 +53,10 @@ class UploadForm(forms.Form):
     force = forms.BooleanField(
         label="Обработать повторно, если этот файл уже обрабатывался", required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"Не более {settings.EXTRACT_MAX_MB} МБ."
 
 
 @login_required
@@ -100,12 +93,30 @@ def worklist(request):
         for row in summary
     ]
     ambiguous = AmbiguousRow.objects.for_user(request.user).filter(resolved=False).count()
+    items = list(items[:500])
+    log_access(request, event="view_selections", subject_repr=f"селекции: {request.GET.urlencode() or 'в работе'}"[:300],
+               detail=shown_people(item.applicant_id for item in items))  # fmt: skip
     return render(
         request,
         "reconciliation/worklist.html",
-        {"items": items[:500], "summary": summary, "status": status, "kind": kind, "whose": whose,
+        {"items": items, "summary": summary, "status": status, "kind": kind, "whose": whose,
          "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous},
     )  # fmt: skip
+
+
+def shown_people(ids, limit: int = 500) -> str:
+    """The access log's detail for a list: whose records were shown (applicants' ids), as many
+    as fit, then how many more."""
+    ids = list(dict.fromkeys(ids))
+    head = f"показаны получатели ({len(ids)}): " if ids else "показаны получатели: никто"
+    text = head
+    for index, pk in enumerate(ids):
+        part = f"{', ' if index else ''}{pk}"
+        rest = f" … и ещё {len(ids) - index}"
+        if len(text) + len(part) + len(rest) + 12 > limit:  # room for the largest «и ещё N»
+            return text + rest
+        text += part
+    return text
 
 
 @login_required
@@ -139,11 +150,11 @@ def bulk_work_out(request):
 @require_http_methods(["GET", "POST"])
 def item_detail(request, pk: int):
     item = get_for_user_or_404(
-        request,
-        Selection.objects.select_related("applicant", "run", "assigned_to", "worked_by"),
-        event="view_applicant",
-        pk=pk,
-    )
+        request, Selection.objects.select_related("applicant", "run", "assigned_to", "worked_by"), pk=pk
+    )  # fmt: skip
+    if request.method == "GET":  # the person whose data the page shows
+        log_access(request, event="view_applicant", subject=item.applicant,
+                   detail=f"селекция № {item.pk} «{item.get_kind_display()}», сверка № {item.run_id}")  # fmt: skip
     form = WorkOutForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not request.user.has_perm("reconciliation.change_selection"):
@@ -176,7 +187,8 @@ def item_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def runs(request):
     """Upload → preview of the first rows as parsed, in the encoding detected (the user may pick
-    another and look again) → «Запустить сверку» runs the staged file in the encoding shown."""
+    another and look again) → «Запустить сверку» runs the staged upload in the encoding shown.
+    The preview's form names the upload by its token only (`services.start_staged`)."""
     form = UploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -185,26 +197,27 @@ def runs(request):
     if request.method == "POST":
         if not request.user.has_perm("reconciliation.add_reconciliationrun"):
             raise PermissionDenied("Недостаточно прав")
-        if request.POST.get("staged"):
+        if "staged" in request.POST:
             return _staged(request)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            profile = form.cleaned_data["profile"]
-            suffix = Path(upload.name).suffix.lower()
-            suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,7}", suffix) else ""
-            staged = services.storage_dir() / f"upload-{timezone.now():%Y%m%d%H%M%S%f}{suffix}"
-            with staged.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
             try:
-                preview_data = _preview(staged, profile)
-            except ExtractError as exc:
-                staged.unlink(missing_ok=True)
-                form.add_error("file", str(exc))
+                staged, preview_data = services.stage_extract(
+                    form.cleaned_data["file"], profile=form.cleaned_data["profile"],
+                    actor=request.user, force=form.cleaned_data["force"],
+                )  # fmt: skip
+            except (ExtractError, DomainError) as exc:
+                form.add_error("file", getattr(exc, "message", None) or str(exc))
             else:
-                preview_data.update({"staged": staged.name, "profile": profile, "file_name": upload.name,
-                                     "force": form.cleaned_data["force"]})  # fmt: skip
+                preview_data = _with_upload(request, preview_data, staged)
     return _runs_page(request, form, preview_data)
+
+
+def _with_upload(request, preview_data: dict, staged) -> dict:
+    if preview_data.get("rows"):  # the first rows of the extract: people's data
+        log_access(request, event="view_extract", subject=staged, subject_repr=f"предпросмотр выгрузки «{staged.original_name}»"[:300],
+                   detail=f"строк показано: {len(preview_data['rows'])}")  # fmt: skip
+    return {**preview_data, "staged": staged.token, "profile": staged.profile,
+            "file_name": staged.original_name}  # fmt: skip
 
 
 def _runs_page(request, form, preview_data):
@@ -218,114 +231,48 @@ def _runs_page(request, form, preview_data):
             "dead": services.interrupted(recent),  # «выполняется», but nobody runs them
             "preview": preview_data,
             "encodings": ENCODING_CHOICES.items(),
+            "max_mb": settings.EXTRACT_MAX_MB,
         },
     )
 
 
-STAGED_NAME = re.compile(r"upload-\d{20}(\.[a-z0-9]{1,7})?")
-
-
 def _staged(request):
-    """The preview's form: «Запустить сверку», or the preview again in the chosen encoding."""
-    name = request.POST.get("staged", "")
-    staged = services.storage_dir() / name
-    profile = ExtractProfile.objects.filter(is_active=True, pk=request.POST.get("profile") or 0).first()  # fmt: skip
-    # only a file this page staged: never a run's stored copy
-    if not STAGED_NAME.fullmatch(name) or not staged.is_file() or profile is None:
-        messages.error(request, "Файл для запуска не найден: загрузите его ещё раз.")
+    """The preview's form: «Запустить сверку», the preview again in the chosen encoding, or
+    «Отмена». Only the user's own upload, by its token; anything else is «не найден»."""
+    token = request.POST.get("staged", "")
+    if request.POST.get("discard"):
+        services.discard_staged(token=token, actor=request.user)
         return redirect("reconciliation:runs")
     encoding = request.POST.get("encoding", "")
     if encoding and encoding not in ENCODING_CHOICES:
         messages.error(request, "Выберите кодировку из списка.")
         encoding = ""
-    elif request.POST.get("start"):
-        return _start_staged(request, staged, profile, encoding)
-    file_name = request.POST.get("file_name", "")[:300] or staged.name
-    preview_data = {"staged": staged.name, "profile": profile, "file_name": file_name,
-                    "force": bool(request.POST.get("force"))}  # fmt: skip
+        start = False
+    else:
+        start = bool(request.POST.get("start"))
     try:
-        preview_data.update(_preview(staged, profile, encoding))
-    except ExtractError as exc:
-        preview_data["error"] = str(exc)
-        preview_data["encoding"] = Encoding(encoding, "выбрана вручную") if encoding else None
-    return _runs_page(request, UploadForm(), preview_data)
-
-
-def _preview(path: Path, profile: ExtractProfile, encoding: str = "") -> dict:
-    """The first rows as the run will read them: in the encoding detected (or `encoding`, the
-    user's choice), named on the page."""
-    found = file_encoding(
-        path, file_format=profile.file_format, declared=profile.encoding, override=encoding
-    )
-    columns, rows = preview(path, limit=10, file_format=profile.file_format, encoding=profile.encoding,
-                            delimiter=profile.delimiter, xml_record=profile.xml_record,
-                            override=found.name if found else "")  # fmt: skip
-    if not rows:
-        raise ExtractError("В файле нет ни одной записи")
-    mapping = column_map(columns, profile.columns, list(FIELD_ALIASES)[:6])
-    if "snils" not in mapping and not all(
-        k in mapping for k in ("last_name", "first_name", "birth_date")
-    ):
-        raise ExtractError(
-            "В файле нет нужных столбцов СНИЛС или Фамилия, Имя, Дата рождения. Найдены: "
-            + ", ".join(columns[:15])
-        )
-    parsed = []
-    for number, row in rows:
-        line = {"number": number}
-        for field in (
-            "snils",
-            "last_name",
-            "first_name",
-            "middle_name",
-            "birth_date",
-            "event_date",
-        ):
-            value = row.get(mapping[field], "") if field in mapping else ""
-            if field in {"birth_date", "event_date"}:
-                try:
-                    day = parse_date(value, profile.date_format)
-                    value = day.strftime("%d.%m.%Y") if day else ""
-                except ValueError as exc:
-                    value = f"⚠ {exc}"
-            line[field] = value
-        parsed.append(line)
-    missing = [FIELD_TITLES[f] for f in FIELD_TITLES if f not in mapping]
-    return {"columns": columns, "mapping": mapping, "rows": parsed, "encoding": found,
-            "missing": missing, "no_event_date": "event_date" not in mapping}  # fmt: skip
-
-
-# The fields of an extract as the preview names them.
-FIELD_TITLES = {
-    "snils": "СНИЛС",
-    "last_name": "Фамилия",
-    "first_name": "Имя",
-    "middle_name": "Отчество",
-    "birth_date": "Дата рождения",
-    "event_date": "Дата события",
-}
-
-
-def _start_staged(request, staged: Path, profile: ExtractProfile, encoding: str):
-    try:
-        run = services.create_run(
-            staged, profile=profile, actor=request.user, office=request.user.office,
-            force=bool(request.POST.get("force")), file_name=request.POST.get("file_name", "")[:300] or staged.name,
-            encoding=encoding,
-        )  # fmt: skip
+        if start:
+            run = services.start_staged(token=token, actor=request.user, encoding=encoding)
+        else:
+            staged, preview_data = services.preview_staged(
+                token=token, actor=request.user, encoding=encoding
+            )
+    except services.StagedExtractError as exc:
+        if exc.foreign is not None:  # a token of someone else's upload: a refusal to record
+            log_access(request, event="forbidden", subject=exc.foreign, allowed=False,
+                       subject_repr=f"загруженная выгрузка #{exc.foreign.pk}", detail="чужая загрузка")  # fmt: skip
+        messages.error(request, exc.message)
+        return redirect("reconciliation:runs")
     except services.AlreadyProcessed as exc:
         messages.error(request, str(exc))
         return redirect("reconciliation:runs")
-    finally:
-        staged.unlink(missing_ok=True)
-    from reconciliation.tasks import run_reconciliation
-
-    transaction.on_commit(lambda: run_reconciliation.delay(run.pk))  # restarts it if it died
-    if getattr(run, "resumed", False):
-        messages.info(request, f"Этот файл уже обрабатывается: сверка № {run.pk}.")
-    else:
-        messages.success(request, f"Сверка № {run.pk} запущена.")
-    return redirect("reconciliation:run", pk=run.pk)
+    if start:
+        if getattr(run, "resumed", False):
+            messages.info(request, f"Этот файл уже обрабатывается: сверка № {run.pk}.")
+        else:
+            messages.success(request, f"Сверка № {run.pk} запущена.")
+        return redirect("reconciliation:run", pk=run.pk)
+    return _runs_page(request, UploadForm(), _with_upload(request, preview_data, staged))
 
 
 @login_required
@@ -334,6 +281,8 @@ def run_detail(request, pk: int):
     run = get_for_user_or_404(
         request, ReconciliationRun.objects.select_related("profile", "created_by"), pk=pk
     )
+    if not request.htmx:  # the polled status holds no one's data; the page lists invalid rows
+        log_access(request, event="view_extract", subject=run, detail=f"ошибочных строк: {run.invalid_rows.count()}")  # fmt: skip
     template = "reconciliation/run.html#status" if request.htmx else "reconciliation/run.html"
     return render(
         request,
@@ -353,6 +302,8 @@ def run_invalid_xlsx(request, pk: int):
     from openpyxl import Workbook
 
     run = get_for_user_or_404(request, ReconciliationRun.objects.all(), pk=pk)
+    log_access(request, event="export", subject=run, subject_repr=f"ошибочные строки сверки № {run.pk} ({run.file_name})",
+               detail=f"XLSX, строк: {run.invalid_rows.count()}")  # fmt: skip
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Ошибки")
     sheet.append(["Строка", "Причина", "Данные строки"])
@@ -395,7 +346,10 @@ def ambiguous(request):
                 "Совпадение подтверждено, создана селекция." if created else "Строка разобрана.",
             )
         return redirect("reconciliation:ambiguous")
-    return render(request, "reconciliation/ambiguous.html", {"rows": rows[:200]})
+    rows = list(rows[:200])
+    log_access(request, event="view_selections", subject_repr="неоднозначные строки сверок",
+               detail=shown_people(c.pk for row in rows for c in row.candidates.all()))  # fmt: skip
+    return render(request, "reconciliation/ambiguous.html", {"rows": rows})
 
 
 def home_notices(user) -> list[dict]:

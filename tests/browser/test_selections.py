@@ -2,12 +2,13 @@
 «Запустить сверку» → the run finishes → the worklist shows the items → an item is worked out."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from cases.models import Entitlement
-from reconciliation.models import ReconciliationRun, Selection
+from reconciliation.models import ReconciliationRun, Selection, StagedExtract
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 from tests.reconciliation import conftest as reconciliation_fixtures
@@ -43,14 +44,26 @@ def test_specialist_uploads_previews_starts_and_works_out_an_item(
 ):
     login(page, live_server, "specialist", PASSWORD)
     upload(page, tmp_path, "ЦЗН: трудоустроенные граждане")
+    cancelled = StagedExtract.objects.get()
+    page.get_by_role("button", name="Отмена").click()  # the upload goes at once
+    expect(page.get_by_role("button", name="Показать первые строки")).to_be_visible()
+    assert not StagedExtract.objects.exists() and not Path(cancelled.file_path).exists()
+
+    upload(page, tmp_path, "ЦЗН: трудоустроенные граждане")
     preview = page.locator("table.table").first
     expect(preview).to_contain_text("Алексеева")
     expect(preview).to_contain_text("⚠ неверная дата «31.02.1950»")
     assert not ReconciliationRun.objects.exists()  # a preview starts nothing
+    staged = StagedExtract.objects.get()  # the form names it by its token, never by a file name
+    assert staged.uploaded_by == specialist and staged.office == specialist.office
+    expect(page.locator("input[name=staged]")).to_have_value(staged.token)
 
     page.get_by_role("button", name="Запустить сверку").click()
     run = page.locator("#run-status")
     expect(run).to_contain_text("завершена")
+    staged.refresh_from_db()
+    assert staged.state == "started" and staged.run == ReconciliationRun.objects.get()
+    assert not Path(staged.file_path).exists()  # the run keeps its own copy
     expect(
         page.get_by_role("heading", name=re.compile(r"Сверка № \d+: czn-2026-11.csv"))
     ).to_be_visible()

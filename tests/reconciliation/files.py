@@ -43,8 +43,14 @@ def write_dbf(
         out.write(b" ")
         for name, kind, length in fields:
             value = row.get(name, "")
-            if kind == "D":
-                text = value.strftime("%Y%m%d") if value else " " * 8
+            if kind == "D":  # a date, or the text as it stands («20260231»: a damaged file)
+                text = (
+                    value
+                    if isinstance(value, str) and value
+                    else value.strftime("%Y%m%d")
+                    if value
+                    else " " * 8
+                )
                 out.write(text.encode("ascii"))
             else:
                 out.write(str(value).encode(encoding)[:length].ljust(length, b" "))

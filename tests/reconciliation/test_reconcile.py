@@ -287,7 +287,7 @@ MIXED_ROWS = [
     ["abc", "", "", "", "", ""],  # invalid: a СНИЛС of letters
     ["112-233-445 00", "", "", "", "", ""],  # invalid: wrong check number, no names
     ["", "Нетимени", "", "", "01.01.1980", ""],  # invalid: no first name
-    ["", "Сидоров", "Олег", "", "02.01.1950", "01.13.2026"],  # impossible event date: ignored
+    ["", "Сидоров", "Олег", "", "02.01.1950", "01.13.2026"],  # impossible event date: invalid
     ["\t", " ", "", "", "", ""],  # whitespace only: a blank record
     # found by СНИЛС straight from the file, the rest odd: Python reads its evidence
     ["112-233-445 95", "Алексеева\u00a0", "Анна", "", "31.02.1990", "13.11.2026"],
@@ -301,6 +301,13 @@ MIXED_ROWS = [
     ],  # valid, nobody's: b by name
     ["112\u00a0233\u00a0445 95", "", "", "", "", ""],  # no-break spaces in the number: a, by Python
     ["1990-05-01", "Алексеева", "Анна", "", "", ""],  # a date where the number goes: invalid
+    # a day that does not exist: an invalid row with its reason, never a blank date; found by
+    # СНИЛС straight from the file (a, affected; c, not), by name (b), in either date form
+    ["112-233-445 95", "Алексеева", "Анна", "Петровна", "01.05.1990", "31.02.2026"],
+    ["123-456-789 64", "Сидоров", "Олег", "", "02.01.1950", "31.02.2026"],
+    ["", "Борисова", "Вера", "Ивановна", "12.07.1992", "2026-02-30"],
+    ["112-233-445 95", "", "", "", "", "29.02.2025"],
+    ["112-233-445 95", "", "", "", "", "29.02.2024"],  # a leap day: valid, a again
 ]
 
 
@@ -368,7 +375,7 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
     assert len(finished) == 1  # the SQL way did run set-based, not fall back
     assert results["sql"] == results["python"]
     counts = results["sql"]["counts"]
-    assert counts["rows_total"] == len(MIXED_ROWS) - 2 and counts["rows_invalid"] == 5
+    assert counts["rows_total"] == len(MIXED_ROWS) - 2 and counts["rows_invalid"] == 10
     assert (
         counts["matched_snils"]
         + counts["matched_name_dob"]
@@ -380,9 +387,14 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
     )
     a = recipients["a"].pk
     evidence = results["sql"]["items"][a][5]
-    assert [e["row"] for e in evidence] == [2, 11, 12, 20, 22]
+    assert [e["row"] for e in evidence] == [2, 11, 12, 20, 22, 28]
     assert evidence[3]["name"] == "Алексеева Анна" and evidence[3]["birth_date"] == ""
-    assert [row for row, *_ in results["sql"]["invalid"]][-1] == 23
+    invalid = {row: reason for row, reason, _ in results["sql"]["invalid"]}
+    assert list(invalid)[-5:] == [23, 24, 25, 26, 27]
+    assert invalid[18] == "поле «Дата события»: неверная дата «01.13.2026»"
+    assert invalid[24] == "поле «Дата события»: неверная дата «31.02.2026»"
+    assert invalid[26] == "поле «Дата события»: неверная дата «2026-02-30»"
+    assert invalid[27] == "поле «Дата события»: неверная дата «29.02.2025»"
 
 
 @pytest.mark.skipif(
