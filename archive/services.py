@@ -29,6 +29,7 @@ from cases.models import (
 )
 from onewindow import work, workdays
 from onewindow.errors import DomainError, save_with_actor
+from onewindow.names import name_in
 
 DEFAULT_ISSUE_DAYS = 1
 
@@ -254,10 +255,7 @@ def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
         item.year = data["end_date"].year
         item.volumes = data.get("volumes") or 1
         item.sheets = data["sheets"]
-        item.title = (
-            data.get("title")
-            or f"Личное дело получателя мер социальной поддержки {case_file.applicant.full_name}"
-        )
+        item.title = data.get("title") or f"Личное дело {name_in(case_file.applicant, 'genitive')}"
         item.start_date, item.end_date, item.event_date = (
             data["start_date"],
             data["end_date"],
@@ -652,6 +650,9 @@ def draft_act(*, actor, act_date: datetime.date) -> DestructionAct:
             )
         act = DestructionAct(office=actor.office, number=next_number(actor.office, "destruction", act_date.year),
                              act_date=act_date, compiled_by=actor)  # fmt: skip
+        # the header cites the same lists the retention rules (and each line) cite
+        bases = list(dict.fromkeys(f.retention_rule.act_basis for f in files))
+        act.basis = "; ".join(bases)[:500] or act.basis
         _save(act, actor)
         DestructionItem.objects.bulk_create(
             [
