@@ -36,6 +36,7 @@ from reconciliation.readers import (
     parse_date,
     preview,
 )
+from services.models import Service
 
 OUTCOME_CHOICES = [("", "выберите…"), *Selection.Outcome.choices]
 
@@ -104,7 +105,8 @@ def worklist(request):
         request,
         "reconciliation/worklist.html",
         {"items": items[:500], "summary": summary, "status": status, "kind": kind, "whose": whose,
-         "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous},
+         "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous,
+         "service_titles": dict(Service.objects.values_list("code", "short_title"))},
     )  # fmt: skip
 
 

@@ -85,3 +85,11 @@ def gendered(person, forms: str) -> str:
 
     male, female = (form.strip() for form in forms.split(","))
     return female if is_female(person) else male
+
+
+@register.filter
+def titles(codes, mapping) -> str:
+    """{{ item.services|titles:service_titles }}: codes shown as their titles (a code the
+    mapping does not know is left out: a code is never shown to a person)."""
+    mapping = mapping or {}
+    return ", ".join(mapping[code] for code in codes or () if code in mapping)
