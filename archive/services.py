@@ -30,6 +30,7 @@ from cases.models import (
 from onewindow import work, workdays
 from onewindow.errors import DomainError, save_with_actor
 from onewindow.names import name_in
+from onewindow.text import quoted
 
 DEFAULT_ISSUE_DAYS = 1
 
@@ -95,7 +96,7 @@ def open_work(case_file: CaseFile) -> list[str]:
             + ", ".join(f"{m.service.short_title} ({m.get_status_display()})" for m in measures)
         )
     requests = [
-        f"межведомственный запрос «{r.document.title}» (заявление № {r.application.number_display})"
+        f"межведомственный запрос {quoted(r.document.title)} (заявление № {r.application.number_display})"
         for r in InteragencyRequest.objects.filter(
             application__case_file=case_file,
             application__status__in=UNFINISHED_APPLICATIONS,
@@ -144,15 +145,18 @@ def _records(case_file: CaseFile):
         if a.notified_on:
             yield a.notified_on, f"заявитель уведомлён о решении по заявлению № {a.number_display}"
     for m in Entitlement.objects.filter(case_file=case_file).select_related("service"):
-        yield m.start_date, f"мера «{m.service.short_title}» назначена"
+        yield m.start_date, f"мера {quoted(m.service.short_title)} назначена"
         if m.end_date:
-            yield m.end_date, f"мера «{m.service.short_title}» выплачивалась по"
+            yield m.end_date, f"мера {quoted(m.service.short_title)} выплачивалась по"
         if m.status_changed_on:
-            yield m.status_changed_on, f"мера «{m.service.short_title}» {m.get_status_display()}"
+            yield (
+                m.status_changed_on,
+                f"мера {quoted(m.service.short_title)} {m.get_status_display()}",
+            )
     for r in InteragencyRequest.objects.filter(
         application__case_file=case_file, response_on__isnull=False
     ).select_related("document"):
-        yield r.response_on, f"ответ на межведомственный запрос «{r.document.title}»"
+        yield r.response_on, f"ответ на межведомственный запрос {quoted(r.document.title)}"
 
 
 def check_file_dates(case_file: CaseFile, data: dict) -> None:
@@ -213,7 +217,7 @@ def check_file_dates(case_file: CaseFile, data: dict) -> None:
         last_stop, service = max(stops)
         if event < last_stop:
             raise ArchiveError(
-                f"Дата снятия с учёта ({event:%d.%m.%Y}) раньше прекращения меры «{service}» "
+                f"Дата снятия с учёта ({event:%d.%m.%Y}) раньше прекращения меры {quoted(service)} "
                 f"({last_stop:%d.%m.%Y}): срок хранения отсчитывался бы раньше времени.",
                 field="event_date",
             )

@@ -354,6 +354,9 @@ class Application(models.Model):
     withdrawal_reason = models.TextField("причина отзыва", blank=True)
     notice_due = models.DateField("срок уведомления о решении", null=True, blank=True)
     notified_on = models.DateField("дата уведомления", null=True, blank=True)
+    # The notice of the decision is an outgoing letter: it carries the office's outgoing number.
+    notice_number = models.PositiveIntegerField("исх. № уведомления", null=True, blank=True)
+    notice_date = models.DateField("дата исх. № уведомления", null=True, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.TextField("примечание", blank=True)
 
@@ -387,6 +390,10 @@ class Application(models.Model):
     @property
     def number_display(self) -> str:
         return f"{self.reg_number}/{self.reg_year}"
+
+    @property
+    def notice_number_display(self) -> str:
+        return f"{self.notice_number}/{self.notice_date.year}" if self.notice_number else ""
 
     @property
     def work_title(self) -> str:

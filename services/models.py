@@ -46,7 +46,9 @@ class Regulation(models.Model):
 
     @property
     def citation(self) -> str:
-        return f"{self} «{self.title}»"
+        from onewindow.text import quoted
+
+        return f"{self} {quoted(self.title)}"
 
 
 class DocumentType(models.Model):
