@@ -56,10 +56,22 @@ def inventory_register(files) -> Register:
     )
 
 
+def act_basis(items, fallback: str = "") -> str:
+    """The header's legal basis: the lists the retention rules of the act's files rest on (the
+    same rules each line cites), in a stable order."""
+    bases = []
+    for item in items:
+        basis = item.archived_file.retention_rule.act_basis
+        if basis not in bases:
+            bases.append(basis)
+    return "; ".join(bases) or fallback
+
+
 def destruction_act_context(act) -> dict:
-    items = list(act.items.all())
+    items = list(act.items.select_related("archived_file__retention_rule"))
     return {
         "act": act,
+        "basis": act_basis(items, act.basis),
         "office": act.office,
         "years": sorted({item.year for item in items}),
         "total": sum(i.count for i in items),

@@ -4,6 +4,7 @@ files with their destruction dates, and temporary issue."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -52,10 +53,16 @@ class RetentionRule(models.Model):
         return "постоянно" if self.permanent else f"{self.years} лет"
 
     @property
+    def act_basis(self) -> str:
+        """The list (перечень) the rule rests on, without the article: the act's header cites
+        it, and each line of the act cites the article of the same list."""
+        return (
+            re.sub(r"[,;]?\s*ст\.\s*\d+[а-я]?.*$", "", self.legal_basis).strip() or self.legal_basis
+        )
+
+    @property
     def act_reference(self) -> str:
         """«5 лет, ст. 900»: the period and the article, as the act's column asks."""
-        import re
-
         article = re.search(r"ст\.\s*\d+[а-я]?", self.legal_basis)
         return f"{self.period_display}, {article.group(0) if article else self.legal_basis}"
 

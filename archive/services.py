@@ -29,6 +29,8 @@ from cases.models import (
 )
 from onewindow import work, workdays
 from onewindow.errors import DomainError, save_with_actor
+from onewindow.names import name_in
+from onewindow.text import quoted
 
 DEFAULT_ISSUE_DAYS = 1
 
@@ -94,7 +96,7 @@ def open_work(case_file: CaseFile) -> list[str]:
             + ", ".join(f"{m.service.short_title} ({m.get_status_display()})" for m in measures)
         )
     requests = [
-        f"межведомственный запрос «{r.document.title}» (заявление № {r.application.number_display})"
+        f"межведомственный запрос {quoted(r.document.title)} (заявление № {r.application.number_display})"
         for r in InteragencyRequest.objects.filter(
             application__case_file=case_file,
             application__status__in=UNFINISHED_APPLICATIONS,
@@ -143,15 +145,18 @@ def _records(case_file: CaseFile):
         if a.notified_on:
             yield a.notified_on, f"заявитель уведомлён о решении по заявлению № {a.number_display}"
     for m in Entitlement.objects.filter(case_file=case_file).select_related("service"):
-        yield m.start_date, f"мера «{m.service.short_title}» назначена"
+        yield m.start_date, f"мера {quoted(m.service.short_title)} назначена"
         if m.end_date:
-            yield m.end_date, f"мера «{m.service.short_title}» выплачивалась по"
+            yield m.end_date, f"мера {quoted(m.service.short_title)} выплачивалась по"
         if m.status_changed_on:
-            yield m.status_changed_on, f"мера «{m.service.short_title}» {m.get_status_display()}"
+            yield (
+                m.status_changed_on,
+                f"мера {quoted(m.service.short_title)} {m.get_status_display()}",
+            )
     for r in InteragencyRequest.objects.filter(
         application__case_file=case_file, response_on__isnull=False
     ).select_related("document"):
-        yield r.response_on, f"ответ на межведомственный запрос «{r.document.title}»"
+        yield r.response_on, f"ответ на межведомственный запрос {quoted(r.document.title)}"
 
 
 def check_file_dates(case_file: CaseFile, data: dict) -> None:
@@ -212,7 +217,7 @@ def check_file_dates(case_file: CaseFile, data: dict) -> None:
         last_stop, service = max(stops)
         if event < last_stop:
             raise ArchiveError(
-                f"Дата снятия с учёта ({event:%d.%m.%Y}) раньше прекращения меры «{service}» "
+                f"Дата снятия с учёта ({event:%d.%m.%Y}) раньше прекращения меры {quoted(service)} "
                 f"({last_stop:%d.%m.%Y}): срок хранения отсчитывался бы раньше времени.",
                 field="event_date",
             )
@@ -254,10 +259,7 @@ def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
         item.year = data["end_date"].year
         item.volumes = data.get("volumes") or 1
         item.sheets = data["sheets"]
-        item.title = (
-            data.get("title")
-            or f"Личное дело получателя мер социальной поддержки {case_file.applicant.full_name}"
-        )
+        item.title = data.get("title") or f"Личное дело {name_in(case_file.applicant, 'genitive')}"
         item.start_date, item.end_date, item.event_date = (
             data["start_date"],
             data["end_date"],
@@ -652,6 +654,9 @@ def draft_act(*, actor, act_date: datetime.date) -> DestructionAct:
             )
         act = DestructionAct(office=actor.office, number=next_number(actor.office, "destruction", act_date.year),
                              act_date=act_date, compiled_by=actor)  # fmt: skip
+        # the header cites the same lists the retention rules (and each line) cite
+        bases = list(dict.fromkeys(f.retention_rule.act_basis for f in files))
+        act.basis = "; ".join(bases)[:500] or act.basis
         _save(act, actor)
         DestructionItem.objects.bulk_create(
             [

@@ -23,7 +23,7 @@ from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import DateInput
 from onewindow.models import User
 from onewindow.pdf import pdf_response, render_pdf
-from onewindow.text import normalize_text
+from onewindow.text import counted, normalize_text
 
 
 class RegisterForm(forms.Form):
@@ -602,7 +602,8 @@ def acts(request):
             messages.error(request, exc.message)
         else:
             messages.success(
-                request, f"Составлен проект акта № {act.number}: дел {act.items.count()}."
+                request,
+                f"Составлен проект акта № {act.number}: {counted(act.items.count(), 'дело,дела,дел')}.",
             )
             return redirect("archive:act", pk=act.pk)
         return redirect("archive:acts")

@@ -40,6 +40,7 @@ def main() -> None:
     )
     from cases.models import CaseFile
     from onewindow.models import Office, User
+    from onewindow.names import name_in
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogue", stdout=io.StringIO())
@@ -65,7 +66,7 @@ def main() -> None:
         ):
             files.append(ArchivedFile(
                 office=office, case_file=case_file, archive_number=f"{n:05d}", nomenclature_index="07-15", year=2019,
-                sheets=20 + n % 80, title=f"Личное дело получателя мер социальной поддержки {case_file.applicant.full_name}",
+                sheets=20 + n % 80, title=f"Личное дело {name_in(case_file.applicant, 'genitive')}",
                 start_date=datetime.date(2012, 1, 1), end_date=datetime.date(2019, 12, 31),
                 event_date=datetime.date(2019, 12, 31), retention_rule=rule, eligible_from=datetime.date(2025, 1, 1),
                 location=box, registered_by=user,

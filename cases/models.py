@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from onewindow.identity import format_snils, full_name_key, mask_snils
 from onewindow.models import Office, OfficeScopedQuerySet
+from onewindow.names import about_person, short_name
 
 
 class BenefitCategory(models.Model):
@@ -137,8 +138,8 @@ class Applicant(models.Model):
 
     @property
     def short_name(self) -> str:
-        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name} {initials}".strip()
+        """«Иванов П. С.» (non-breaking spaces, as official documents write it)."""
+        return short_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def snils_display(self) -> str:
@@ -353,6 +354,9 @@ class Application(models.Model):
     withdrawal_reason = models.TextField("причина отзыва", blank=True)
     notice_due = models.DateField("срок уведомления о решении", null=True, blank=True)
     notified_on = models.DateField("дата уведомления", null=True, blank=True)
+    # The notice of the decision is an outgoing letter: it carries the office's outgoing number.
+    notice_number = models.PositiveIntegerField("исх. № уведомления", null=True, blank=True)
+    notice_date = models.DateField("дата исх. № уведомления", null=True, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.TextField("примечание", blank=True)
 
@@ -386,6 +390,10 @@ class Application(models.Model):
     @property
     def number_display(self) -> str:
         return f"{self.reg_number}/{self.reg_year}"
+
+    @property
+    def notice_number_display(self) -> str:
+        return f"{self.notice_number}/{self.notice_date.year}" if self.notice_number else ""
 
     @property
     def work_title(self) -> str:
@@ -747,7 +755,10 @@ class IncomingRequest(models.Model):
 
     @property
     def work_title(self) -> str:
-        return f"Запрос {self.sender} № {self.sender_number} от {self.sender_date:%d.%m.%Y} о {self.subject_name}"
+        return (
+            f"Запрос {self.sender} № {self.sender_number} от {self.sender_date:%d.%m.%Y} "
+            f"{about_person(self.subject_name, short=True)}"
+        )
 
     @property
     def out_number_display(self) -> str:
@@ -814,7 +825,10 @@ class OutgoingRequest(models.Model):
 
     @property
     def work_title(self) -> str:
-        return f"Наш запрос № {self.out_number}/{self.out_year} в {self.to_office} о {self.applicant.short_name}"
+        return (
+            f"Наш запрос № {self.out_number}/{self.out_year} в {self.to_office} "
+            f"{about_person(self.applicant, short=True)}"
+        )
 
 
 # --- Transfer of a person's case file between offices of the installation ---------------------

@@ -25,12 +25,18 @@ from cases.services import CounterError, _save
 from onewindow import workdays
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
+from onewindow.text import normalize_text
 
 DEFAULT_AGENCY = "Ведомство, в распоряжении которого находится документ"
 
 
 def agency_for(document_type) -> Agency:
     name = (document_type.issuing_agency or DEFAULT_AGENCY).strip()[:300]
+    # «Органы ЗАГС» of an older catalogue and «органы ЗАГС» of today are one agency
+    key = normalize_text(name)
+    for agency in Agency.objects.all():
+        if normalize_text(agency.name) == key:
+            return agency
     agency, _ = Agency.objects.get_or_create(name=name)
     return agency
 

@@ -28,6 +28,7 @@ from onewindow import workdays
 from onewindow.errors import DomainError, save_with_actor
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
+from onewindow.text import quoted
 from services.models import RequiredDocument, Service, ServiceVersion
 
 
@@ -239,7 +240,7 @@ def version_for_registration(
     version = service.version_on(registered_on)
     if version is None:
         raise CounterError(
-            f"Услуга «{service.short_title}» не действует на {registered_on:%d.%m.%Y}: "
+            f"Услуга {quoted(service.short_title)} не действует на {registered_on:%d.%m.%Y}: "
             "заявление по ней принять нельзя.",
             field="service",
         )
@@ -292,38 +293,38 @@ def register_application(
         office_obtains = rd.interagency or rd.document_type.interagency
         if mark.status not in {Mark.BROUGHT, Mark.REQUESTED, Mark.MISSING, Mark.NOT_REQUIRED}:
             raise CounterError(
-                f"«{rd.document_type.title}»: отметьте, представлен ли документ.",
+                f"{quoted(rd.document_type.title)}: отметьте, представлен ли документ.",
                 field=f"doc_{pk}_status",
             )
         if mark.status == Mark.REQUESTED and not office_obtains:
             raise CounterError(
-                f"«{rd.document_type.title}»: этот документ учреждение не запрашивает, его представляет заявитель.",
+                f"{quoted(rd.document_type.title)}: этот документ учреждение не запрашивает, его представляет заявитель.",
                 field=f"doc_{pk}_status",
             )
         if mark.status == Mark.MISSING and office_obtains:
             # 210-ФЗ ст. 7: what another agency holds is requested by the office, never
             # demanded of the applicant.
             raise CounterError(
-                f"«{rd.document_type.title}»: этот документ учреждение получает по межведомственному "
+                f"{quoted(rd.document_type.title)}: этот документ учреждение получает по межведомственному "
                 "запросу — отметьте «запрашивает учреждение» (или «представлен», если заявитель принёс его сам).",
                 field=f"doc_{pk}_status",
             )
         if mark.status == Mark.NOT_REQUIRED and rd.required:
             raise CounterError(
-                f"«{rd.document_type.title}» — обязательный документ: «не требуется» к нему не относится.",
+                f"{quoted(rd.document_type.title)} — обязательный документ: «не требуется» к нему не относится.",
                 field=f"doc_{pk}_status",
             )
         if mark.status == ApplicationDocument.Status.BROUGHT and (
             mark.sheets is None or mark.sheets < 1
         ):
             raise CounterError(
-                f"«{rd.document_type.title}»: число листов — целое число не меньше 1.",
+                f"{quoted(rd.document_type.title)}: число листов — целое число не меньше 1.",
                 field=f"doc_{pk}_sheets",
             )
         if mark.status == ApplicationDocument.Status.MISSING and rd.required:
             if not version.allow_incomplete:
                 raise CounterError(
-                    f"«{rd.document_type.title}» — обязательный документ. Регламент не допускает приём "
+                    f"{quoted(rd.document_type.title)} — обязательный документ. Регламент не допускает приём "
                     "при неполном комплекте: примите заявление, когда документ будет представлен.",
                     field=f"doc_{pk}_status",
                 )
@@ -490,6 +491,26 @@ def available_transitions(application: Application, user) -> list[tuple[str, str
     ]
 
 
+def _number_notice(application: Application, day: datetime.date) -> None:
+    if application.notice_number is None:
+        application.notice_number = next_number(application.office, "notice", day.year)
+        application.notice_date = day
+
+
+def number_notice(application: Application, *, actor) -> Application:
+    """The outgoing number of the decision's notice: given with the decision; a decision made
+    before notices were numbered gets one when its notice is first printed (once)."""
+    if application.notice_number is not None:
+        return application
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.notice_number is None:
+            _number_notice(application, timezone.localdate())
+            application._history_user = actor
+            application.save(update_fields=["notice_number", "notice_date"])
+    return application
+
+
 def transition(
     application: Application,
     name: str,
@@ -535,6 +556,7 @@ def transition(
         if name in {"grant", "refuse"}:
             application.decision_date = today
             application.notice_due = workdays.add_working_days(today, NOTICE_WORKING_DAYS)
+            _number_notice(application, today)
         if name == "grant":
             start = start_date or today
             if end_date and end_date < start:

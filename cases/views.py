@@ -41,6 +41,7 @@ from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.identity import snils_digits
 from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
+from onewindow.text import quoted
 from services.models import Service
 from services.services import search_services
 
@@ -248,7 +249,7 @@ def entitlement_status(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Мера «{entitlement.service}»: {Entitlement.Status(status).label}."
+            request, f"Мера {quoted(str(entitlement.service))}: {Entitlement.Status(status).label}."
         )
     return redirect("cases:applicant", pk=entitlement.applicant_id)
 
@@ -467,6 +468,11 @@ def application_notice(request, pk: int):
     if application.status not in Application.DECIDED_STATUSES:
         messages.error(request, "Уведомление печатается после решения по заявлению.")
         return redirect("cases:application", pk=pk)
+    numbered = services.number_notice(application, actor=request.user)
+    application.notice_number, application.notice_date = (
+        numbered.notice_number,
+        numbered.notice_date,
+    )
     context = {
         "application": application,
         "office": application.office,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from onewindow import work
 from onewindow.errors import DomainError
 from onewindow.models import Handover, HandoverItem, User
+from onewindow.names import name_in
 from onewindow.numbering import next_number
 
 
@@ -55,12 +56,13 @@ def hand_over(
         )
     if not to_user.is_active:
         raise HandoverError(
-            f"{to_user.short_name} — учётная запись отключена: ему нельзя передать дела.",
+            f"{name_in(to_user, 'dative', short=True)} нельзя передать дела: учётная запись отключена.",
             field="to_user",
         )
     if not to_user.has_perm("cases.change_application"):
         raise HandoverError(
-            f"{to_user.short_name} не работает с заявлениями (нет роли специалиста): ему нельзя передать дела.",
+            f"{name_in(to_user, 'dative', short=True)} нельзя передать дела: "
+            "нет роли специалиста (не работает с заявлениями).",
             field="to_user",
         )
     if reason not in Handover.Reason.values:
@@ -96,7 +98,7 @@ def hand_over(
                 items.append((kind, obj, description, due))
         if not items:
             raise HandoverError(
-                f"У {from_user.short_name} нет незавершённых дел: передавать нечего.",
+                f"У {name_in(from_user, 'genitive', short=True)} нет незавершённых дел: передавать нечего.",
                 field="from_user",
             )
         handover = Handover(
@@ -152,7 +154,7 @@ def return_handover(handover: Handover, *, actor, automatic: bool = False) -> li
             raise HandoverError("Эта передача не действует: возвращать нечего.")
         if not handover.from_user.is_active:
             raise HandoverError(
-                f"Учётная запись {handover.from_user.short_name} отключена: вернуть дела нельзя."
+                f"Учётная запись {name_in(handover.from_user, 'genitive', short=True)} отключена: вернуть дела нельзя."
             )
         returned = []
         for item in handover.items.all():

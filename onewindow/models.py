@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from onewindow import roles
+from onewindow.names import short_name
 from onewindow.text import normalize_text
 
 
@@ -91,9 +92,8 @@ class User(AbstractUser):
 
     @property
     def short_name(self) -> str:
-        """«Иванова А.С.» for signatures and lists."""
-        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name} {initials}".strip() or self.username
+        """«Иванова А. С.» for signatures and lists (non-breaking spaces)."""
+        return short_name(self.last_name, self.first_name, self.middle_name) or self.username
 
     @property
     def sees_all_offices(self) -> bool:

@@ -28,3 +28,57 @@ def plural(number: int, forms: str) -> str:
     if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
         return few
     return many
+
+
+def counted(number: int, forms: str) -> str:
+    """The number with its noun: counted(2, "дело,дела,дел") -> "2 дела"."""
+    return f"{number} {plural(number, forms)}"
+
+
+def years_phrase(years) -> str:
+    """«за 2010 год», «за 2010–2012 годы», «за 2010, 2012 годы»: a consecutive run as a range."""
+    years = sorted({int(y) for y in years if y})
+    if not years:
+        return ""
+    if len(years) == 1:
+        return f"за {years[0]} год"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"за {years[0]}–{years[-1]} годы"
+    return f"за {', '.join(map(str, years))} годы"
+
+
+def quoted(text: str) -> str:
+    """«…» around `text`; quotes already inside become „…“ (the second level): «Услуга „Почётный
+    донор России“»."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if text.startswith("«") and text.endswith("»") and _balanced(text[1:-1]):
+        text = text[1:-1]
+    inner = []
+    depth = 0
+    for char in text:
+        if char == "«" or (char == '"' and depth % 2 == 0 and _opens(inner)):
+            inner.append("„")
+            depth += 1
+        elif char == "»" or (char == '"' and depth % 2 == 1):
+            inner.append("“")
+            depth = max(depth - 1, 0)
+        else:
+            inner.append(char)
+    return "«" + "".join(inner) + "»"
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += char == "«"
+        depth -= char == "»"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _opens(before: list[str]) -> bool:
+    """A straight " opens a quote at the start or after a space or an opening bracket."""
+    return not before or before[-1] in " (\u00a0—-"

@@ -17,6 +17,7 @@ from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.forms import DateInput
 from onewindow.models import Handover, User
 from onewindow.pdf import pdf_response, render_pdf
+from onewindow.text import counted
 
 
 @login_required
@@ -109,7 +110,10 @@ def handover_list(request):
         except svc.HandoverError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Дела переданы: {handover.items.count()}. Распечатайте акт.")
+            messages.success(
+                request,
+                f"Передано: {counted(handover.items.count(), 'дело,дела,дел')}. Распечатайте акт.",
+            )
             return redirect("handover", pk=handover.pk)
     return render(request, "onewindow/handovers.html", {"handovers": handovers[:100], "form": form})
 
@@ -141,7 +145,10 @@ def handover_return(request, pk: int):
     except svc.HandoverError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Возвращено дел: {len(returned)}. Распечатайте акт возврата.")
+        messages.success(
+            request,
+            f"Возвращено: {counted(len(returned), 'дело,дела,дел')}. Распечатайте акт возврата.",
+        )
     return redirect("handover", pk=pk)
 
 

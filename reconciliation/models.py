@@ -386,6 +386,17 @@ class Selection(models.Model):
     def work_title(self) -> str:
         return f"Селекция «{self.get_kind_display()}»: {self.applicant.short_name}"
 
+    @property
+    def evidence_rows(self) -> list[dict]:
+        """The evidence with each row's match step in words («по СНИЛС»), never its code."""
+        return [{**row, "step_title": step_title(row.get("step", ""))} for row in self.evidence]
+
+
+def step_title(step: str) -> str:
+    """A match step's code («snils», «name_dob», …) in words."""
+    titles = {**dict(Selection.Match.choices), "chosen": "выбран специалистом из нескольких"}
+    return titles.get(step, "—")
+
 
 class AmbiguousRow(models.Model):
     """A row that matched two or more recipients at the first step that found any: a specialist

@@ -25,6 +25,7 @@ from onewindow.forms import DateInput
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import ENCODING_CHOICES, ExtractError
+from services.models import Service
 
 OUTCOME_CHOICES = [("", "выберите…"), *Selection.Outcome.choices]
 
@@ -100,7 +101,8 @@ def worklist(request):
         request,
         "reconciliation/worklist.html",
         {"items": items, "summary": summary, "status": status, "kind": kind, "whose": whose,
-         "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous},
+         "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous,
+         "service_titles": dict(Service.objects.values_list("code", "short_title"))},
     )  # fmt: skip
 
 

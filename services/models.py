@@ -46,7 +46,9 @@ class Regulation(models.Model):
 
     @property
     def citation(self) -> str:
-        return f"{self} «{self.title}»"
+        from onewindow.text import quoted
+
+        return f"{self} {quoted(self.title)}"
 
 
 class DocumentType(models.Model):
@@ -293,5 +295,18 @@ class RegulationLoad(models.Model):
         verbose_name_plural = "загрузки изменений регламентов"
         ordering = ["-uploaded_at"]
 
+    # Who or what brought a load in, as the load list says it (the field keeps a code).
+    SOURCES = {"web": "через веб-интерфейс", "catalogue": "поставочный каталог",
+               "cli": "из командной строки"}  # fmt: skip
+
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
+        return f"{self.file_display} ({self.get_status_display()})"
+
+    @property
+    def file_display(self) -> str:
+        """The file's name only: no server paths in front of users."""
+        return self.file_name.replace("\\", "/").rsplit("/", 1)[-1]
+
+    @property
+    def source_display(self) -> str:
+        return self.SOURCES.get(self.source, "загрузка без автора")

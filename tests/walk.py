@@ -65,15 +65,19 @@ class Actions(HTMLParser):
                 self.found.append((form["method"], form["action"], data, ""))
 
 
-def walk_pages(client, user, *, keep, key) -> dict:
+def walk_pages(client, user, *, keep, key, on_page=None) -> dict:
     """Start at the user's home page and «Мои дела»; `keep(url)` gives the path to follow or
-    None, `key(method, path, data, match)` what makes two actions the same (None: skip it).
+    None, `key(method, path, data, match)` what makes two actions the same (None: skip it);
+    `on_page(path, response)` sees every page (the seeds included) it reads.
     Returns {"visited": [(method, match, data)], "failed": ["… shown on …: 403"]}."""
     client.force_login(user)
     queue = []
     for seed in (reverse("home"), reverse("my_work")):
         parser = Actions(seed)
-        parser.feed(client.get(seed).content.decode())
+        response = client.get(seed)
+        if on_page:
+            on_page(seed, response)
+        parser.feed(response.content.decode())
         queue += [(m, u, d, seed) for m, u, d, _ in parser.found]
     seen, visited, failed = set(), [], []
     while queue:
@@ -103,6 +107,8 @@ def walk_pages(client, user, *, keep, key) -> dict:
             failed.append(f"{method} {path} ({data}) shown on {source}: {response.status_code}")
             continue
         if method == "GET" and response.get("Content-Type", "").startswith("text/html"):
+            if on_page:
+                on_page(path, response)
             parser = Actions(path)
             parser.feed(response.content.decode())
             queue += [(m, u, d, path) for m, u, d, _ in parser.found]

@@ -26,3 +26,70 @@ def plural(number, forms: str) -> str:
     from onewindow.text import plural as agree
 
     return agree(number or 0, forms)
+
+
+@register.filter
+def counted(number, forms: str) -> str:
+    """{{ n|counted:"дело,дела,дел" }}: «1 дело», «5 дел»."""
+    from onewindow.text import counted as agree
+
+    return agree(number or 0, forms)
+
+
+@register.filter
+def years_phrase(years) -> str:
+    """{{ years|years_phrase }}: «за 2010 год», «за 2010–2012 годы»."""
+    from onewindow.text import years_phrase as phrase
+
+    return phrase(years or [])
+
+
+@register.filter
+def quoted(text) -> str:
+    """{{ service.title|quoted }}: «…» with inner quotes as „…“."""
+    from onewindow.text import quoted as quote
+
+    return quote(str(text or ""))
+
+
+@register.filter
+def name_case(person, case: str = "genitive") -> str:
+    """{{ applicant|name_case:"genitive" }}: «Иванова Петра Сергеевича». Takes an applicant, a
+    user or a free-text «Фамилия Имя Отчество»."""
+    from onewindow.names import name_in
+
+    return name_in(person, case)
+
+
+@register.filter
+def short_name_case(person, case: str = "genitive") -> str:
+    """{{ user|short_name_case:"dative" }}: «Волковой И. П.»."""
+    from onewindow.names import name_in
+
+    return name_in(person, case, short=True)
+
+
+@register.filter
+def about(text) -> str:
+    """{{ applicant|short_name_case:"prepositional"|about }}: «об Иванове П. С.»."""
+    from onewindow.names import about as preposition
+
+    return preposition(str(text or ""))
+
+
+@register.filter
+def gendered(person, forms: str) -> str:
+    """{{ person|gendered:"получил,получила" }}: the word agreeing with the person's sex (or,
+    without a recorded sex, with the name)."""
+    from onewindow.names import is_female
+
+    male, female = (form.strip() for form in forms.split(","))
+    return female if is_female(person) else male
+
+
+@register.filter
+def titles(codes, mapping) -> str:
+    """{{ item.services|titles:service_titles }}: codes shown as their titles (a code the
+    mapping does not know is left out: a code is never shown to a person)."""
+    mapping = mapping or {}
+    return ", ".join(mapping[code] for code in codes or () if code in mapping)

@@ -40,7 +40,7 @@ def test_archivist_takes_a_closed_file_in(client, archivist, closed_file, box):
     item = ArchivedFile.objects.get()
     assert response["Location"] == reverse("archive:file", args=[item.pk])
     assert item.eligible_from == D(2026, 1, 1) and item.nomenclature_index == "07-15"
-    assert item.title == "Личное дело получателя мер социальной поддержки Архивов Иван Иванович"
+    assert item.title == "Личное дело Архивова Ивана Ивановича"
     closed_file.refresh_from_db()
     assert closed_file.status == CaseFile.Status.ARCHIVED
     assert item.history.get().history_user == archivist
@@ -154,7 +154,7 @@ def test_inventory_pdf_and_xlsx_have_the_standard_columns(client, archivist, clo
         "Примечание",
     ):
         assert column in text
-    assert "01.01.2018 – 30.06.2020" in text and "В опись внесено 1 дел." in text
+    assert "01.01.2018 – 30.06.2020" in text and "В опись внесено 1 дело." in text
     response = client.get(
         reverse("archive:inventory"), {"year": "2020", "index": "07-15", "format": "xlsx"}
     )

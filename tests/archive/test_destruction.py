@@ -95,7 +95,7 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
         and "5 лет, ст. 900" in text
     )
     assert "Протокол ЭК от 20.11.2026 № 3" in text
-    assert "Документы в количестве 1 дело уничтожены 24.11.2026." in text
+    assert "Документы в количестве 1 дела уничтожены 24.11.2026." in text
     assert "Изменения в учётные документы внесены." in text
     assert "Волкова Анна Сергеевна, 24.11.2026" in text
     pd = pdf_text(client.get(reverse("archive:pd_act_pdf", args=[act.pk])).content)

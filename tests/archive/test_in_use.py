@@ -178,7 +178,7 @@ def test_archivist_returns_a_file_through_the_page_and_it_leaves_the_box(
     assert "Укажите основание возврата из архива" in text
     text = page_text(client.post(url, {"reason": "новое заявление"}, follow=True))
     assert f"Личное дело {closed_file.number_display} возвращено из архива в работу" in text
-    assert "Возвращено из архива" in text and "Волкова А.С.: новое заявление" in text
+    assert "Возвращено из архива" in text and "Волкова А. С.: новое заявление" in text
     assert "Запрет уничтожения" not in text and "Вернуть из архива</button>" not in text
     # the box has room again, and presence checks do not look for it
     assert box.files.exclude(status__in=services.GONE).count() == 0

@@ -119,11 +119,9 @@ def test_archivist_takes_in_issues_returns_checks_and_drafts_the_act(
     page.get_by_role("link", name="Уничтожение").click()
     expect(page.locator("main")).to_contain_text("истёк к 1 января 2026 года")
     page.get_by_role("button", name="Составить проект акта").click()
-    expect(page.get_by_text("Составлен проект акта № 1: дел 1.")).to_be_visible()
+    expect(page.get_by_text("Составлен проект акта № 1: 1 дело.")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Состояние: проект")
-    expect(page.locator("main table")).to_contain_text(
-        "Личное дело получателя мер социальной поддержки Архивов"
-    )
+    expect(page.locator("main table")).to_contain_text("Личное дело Архивова")
     item = ArchivedFile.objects.get(archive_number="2020-001")
     assert item.last_checked_on == D(2026, 11, 24) and item.status == "in_archive"
     assert item.issues.get().returned_on == D(2026, 11, 24)
@@ -179,9 +177,9 @@ def test_chief_agrees_director_approves_archivist_marks_destroyed(
     text = pdf_text(pdf)
     assert "УТВЕРЖДАЮ Директор" in text and "Сергеева Ольга Викторовна 24.11.2026" in text
     assert "СОГЛАСОВАНО. Протокол ЭК от 20.11.2026 № 7" in text
-    assert "Личное дело получателя мер социальной поддержки Старов" in text
+    assert "Личное дело Старова" in text
     assert "Итого 1 дело за 2020 год." in text
-    assert "Документы в количестве 1 дело уничтожены 24.11.2026." in text
+    assert "Документы в количестве 1 дела уничтожены 24.11.2026." in text
     assert ArchivedFile.objects.get(archive_number="2020-001").status == "destroyed"
 
 
@@ -206,7 +204,7 @@ def test_archivist_returns_an_archived_file_into_work(
     ).to_be_visible()
     expect(page.locator("main")).to_contain_text("возвращено из архива в работу")
     expect(page.locator("main")).to_contain_text(
-        "24.11.2026, Волкова А.С.: заявление на ЕДВ от 24.11.2026"
+        "24.11.2026, Волкова А. С.: заявление на ЕДВ от 24.11.2026"
     )
     expect(page.get_by_role("button", name="Вернуть из архива")).to_have_count(0)
     case_file.refresh_from_db()

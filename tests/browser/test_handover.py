@@ -45,5 +45,5 @@ def test_chief_hands_over_for_a_week_and_the_substitute_sees_it(
     nav = page.get_by_role("navigation", name="Разделы")
     expect(nav.get_by_role("link", name="Мои дела")).to_contain_text("Мои дела")
     nav.get_by_role("link", name="Мои дела").click()
-    expect(page.get_by_text("Вам переданы дела Петрова А.С.")).to_be_visible()
+    expect(page.get_by_text("Вам переданы дела Петровой А. С.")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Отпускников")

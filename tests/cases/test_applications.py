@@ -229,7 +229,7 @@ def test_receipt_pdf_has_everything_the_applicant_needs(client, specialist, appl
     assert "Документы, которые учреждение запросит самостоятельно" in text
     assert f"до {application.deadline:%d.%m.%Y}" in text
     assert "Петрова Анна Сергеевна" in text
-    assert "Расписку получил(а)" in text
+    assert "Расписку получил: Иванов Иван Иванович" in text
     assert AccessLog.objects.filter(event="print_document", subject_id=str(application.pk)).exists()
 
 
@@ -334,7 +334,7 @@ def test_journal_lists_the_day_and_exports_xlsx(client, specialist, applicant):
     register(client, applicant)
     today = Application.objects.get().registered_on  # the next working day on a day off
     html = client.get(reverse("cases:journal"), {"date_from": today.isoformat()}).content.decode()
-    assert f"1/{today.year}" in html and "Иванов И.И." in html
+    assert f"1/{today.year}" in html and "Иванов\u00a0И.\u00a0И." in html
     response = client.get(
         reverse("cases:journal"),
         {"date_from": today.isoformat(), "date_to": today.isoformat(), "format": "xlsx"},

@@ -78,7 +78,7 @@ def test_substitute_sees_the_work_on_my_work(
     client.force_login(substitute)
     html = client.get(reverse("my_work")).content.decode()
     assert "Передаева" in html and "Передаевб" in html
-    assert "Вам переданы дела Петрова А.С." in html
+    assert "Вам переданы дела Петровой\u00a0А.\u00a0С." in html
     nav = (
         client.get(reverse("home"))
         .content.decode()
@@ -93,7 +93,7 @@ def test_substitute_sees_the_work_on_my_work(
     [
         ("self", "Нельзя передать дела самому себе."),
         ("other_office", "Дела передаются только сотруднику того же учреждения."),
-        ("inactive", "учётная запись отключена: ему нельзя передать дела."),
+        ("inactive", "Заменовой\u00a0О.\u00a0С. нельзя передать дела: учётная запись отключена."),
         ("backwards", "Период передачи заканчивается раньше, чем начинается."),
         ("no_end", "Укажите, по какое число передаются дела"),
     ],
@@ -205,20 +205,20 @@ def test_who_accepted_an_application_survives_a_handover(
 
     client.force_login(chief)
     html = client.get(reverse("cases:application", args=[application.pk])).content.decode()
-    assert "<dt>Документы принял</dt><dd>Петрова А.С.</dd>" in html
-    assert "<dt>Ответственный специалист</dt><dd>Заменова О.С." in html
+    assert "<dt>Документы принял</dt><dd>Петрова\u00a0А.\u00a0С.</dd>" in html
+    assert "<dt>Ответственный специалист</dt><dd>Заменова\u00a0О.\u00a0С." in html
 
     day = {"date_from": "2026-11-24"}
     html = client.get(reverse("cases:journal"), day).content.decode()
     assert "<th>Принял</th><th>Исполнитель</th>" in html
-    assert "<td>Петрова А.С.</td><td>Заменова О.С.</td>" in html
+    assert "<td>Петрова\u00a0А.\u00a0С.</td><td>Заменова\u00a0О.\u00a0С.</td>" in html
     text = pdf_text(client.get(reverse("cases:journal"), {**day, "format": "pdf"}).content)
-    assert "Петрова А.С." in text and "Заменова О.С." in text
+    assert "Петрова А. С." in text and "Заменова О. С." in text
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("cases:journal"), {**day, "format": "xlsx"}).content)
     ).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows[0][-2:] == ("Принял", "Исполнитель")
-    assert rows[1][-2:] == ("Петрова А.С.", "Заменова О.С.")
+    assert rows[1][-2:] == ("Петрова\u00a0А.\u00a0С.", "Заменова\u00a0О.\u00a0С.")
     text = pdf_text(client.get(reverse("cases:receipt", args=[application.pk])).content)
     assert "Петрова Анна Сергеевна" in text and "Заменова" not in text

@@ -117,7 +117,15 @@ def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
     html = response.content.decode()
     for code in work.KINDS:
         assert work.KINDS[code].title in html
-    for name in ("Заявленова", "Решенова", "Запросова", "Исходящева", "Селекцова", "Архивова"):
+    # a request is about someone: «о Запросовой И. П.», «об Исходящеве И. И.»
+    for name in (
+        "Заявленова",
+        "Решенова",
+        "о Запросовой",
+        "об Исходящеве",
+        "Селекцова",
+        "Архивова",
+    ):
         assert name in html
     assert "уведомить заявителя" in html
     # the navigation counter is the same number

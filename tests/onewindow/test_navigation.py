@@ -32,4 +32,4 @@ def test_user_box_shows_role_and_office(client, chief):
     client.force_login(chief)
     html = client.get(reverse("home")).content.decode()
     assert "Главный специалист · ЦСЗН Краснооктябрьского района" in html
-    assert "Смирнова Е.С." in html
+    assert "Смирнова\u00a0Е.\u00a0С." in html
