@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -110,7 +111,9 @@ def needles_for(applicant, *, declined: Iterable[str] = (), documents: Iterable[
     a = applicant
     strong = [a.full_name, a.last_name, f"{a.last_name} {a.first_name}", *declined]
     if a.snils:
-        strong += [a.snils, format_snils(a.snils), format_snils(a.snils).replace(" ", "-")]
+        formatted = format_snils(a.snils)
+        # the first nine digits alone: an extract row with a wrong check number still names them
+        strong += [a.snils, formatted, formatted.replace(" ", "-"), formatted[:11]]
     if a.id_number:
         strong += [
             a.id_number,
@@ -158,6 +161,11 @@ def variants(
 
 
 def _pattern(needles: Iterable[str]) -> re.Pattern | None:
+    return _compiled(tuple(needles))
+
+
+@lru_cache(maxsize=64)
+def _compiled(needles: tuple[str, ...]) -> re.Pattern | None:
     parts = []
     for needle in needles:
         for form in variants(needle):
@@ -173,16 +181,23 @@ def _pattern(needles: Iterable[str]) -> re.Pattern | None:
 
 
 def redact(
-    text: str, needles: Iterable[str], weak: Iterable[str] = (), placeholder: str = PLACEHOLDER
-):
-    """`text` with every strong needle replaced; weak needles go too once a strong one was found.
-    Runs of placeholders collapse into one."""
-    if not text:
+    text: str,
+    needles: Iterable[str],
+    weak: Iterable[str] = (),
+    placeholder: str = PLACEHOLDER,
+    *,
+    force_weak: bool = False,
+) -> str:
+    """`text` with every strong needle replaced; weak needles go too once a strong one was found
+    (here, or elsewhere in the same record: `force_weak`). Runs of placeholders collapse."""
+    if not text or not isinstance(text, str):
         return text
     strong = _pattern(needles)
-    if strong is None or not strong.search(text):
+    found = strong is not None and strong.search(text)
+    if not found and not force_weak:
         return text
-    text = strong.sub(placeholder, text)
+    if found:
+        text = strong.sub(placeholder, text)
     weak_pattern = _pattern(weak)
     if weak_pattern is not None:
         text = weak_pattern.sub(placeholder, text)
@@ -192,14 +207,33 @@ def redact(
     return text
 
 
-def redact_value(value, needles, weak=()):
-    """A JSON value with every string redacted."""
+def _strings(value):
     if isinstance(value, str):
-        return redact(value, needles, weak)
+        yield value
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+
+
+def mentions(value, needles) -> bool:
+    pattern = _pattern(needles)
+    return pattern is not None and any(pattern.search(text) for text in _strings(value))
+
+
+def redact_value(value, needles, weak=(), *, force_weak: bool | None = None):
+    """A JSON value with every string redacted; a record that names the person anywhere loses
+    the first name and patronymic everywhere."""
+    if force_weak is None:
+        force_weak = bool(weak) and mentions(value, needles)
+    if isinstance(value, str):
+        return redact(value, needles, weak, force_weak=force_weak)
     if isinstance(value, list):
-        return [redact_value(v, needles, weak) for v in value]
+        return [redact_value(v, needles, weak, force_weak=force_weak) for v in value]
     if isinstance(value, dict):
-        return {k: redact_value(v, needles, weak) for k, v in value.items()}
+        return {k: redact_value(v, needles, weak, force_weak=force_weak) for k, v in value.items()}
     return value
 
 
