@@ -742,31 +742,30 @@ def execute_act(
                     f"({archived.legal_hold_reason or 'без основания'}): уничтожение невозможно."
                 )
             files_of.setdefault(archived.case_file.applicant_id, []).append(archived)
-        subjects, event_log = [], []
+        records, subjects, event_log = [], [], []
         now = timezone.now()
         who = actor.full_name or actor.get_username()
         if getattr(actor, "position", ""):
             who = f"{who}, {actor.position}"
-        for applicant in Applicant.objects.filter(pk__in=files_of).order_by(
-            "last_name", "first_name", "pk"
-        ):
+        people = Applicant.objects.filter(pk__in=files_of).order_by("last_name", "first_name", "pk")
+        for applicant in people:
             archived_files = files_of[applicant.pk]
             subject = _subject(applicant, archived_files, act=act, actor=actor)
-            record = {
+            subjects.append(subject)
+            records.append({
                 "id": applicant.pk,
                 "full_name": applicant.full_name,
                 "birth_date": f"{applicant.birth_date:%d.%m.%Y}" if applicant.birth_date else "",
                 "snils": applicant.snils_masked,
-                "files": [
-                    f"№ {f.archive_number} ({f.case_file.number_display})" for f in archived_files
-                ],
+                "files": [f"№ {f.archive_number} ({f.case_file.number_display})" for f in archived_files],
                 "anonymised": subject.anonymise,
-            }
+            })  # fmt: skip
             for archived in archived_files:
                 archived.status = ArchivedFile.Status.DESTROYED
                 archived._change_reason = f"Уничтожено по акту № {act.number}"
                 _save(archived, actor)
-            erasure.erase(subject)
+        erasure.erase(subjects)
+        for subject, record in zip(subjects, records, strict=True):
             record["categories"] = subject.categories
             record["what"] = (
                 "персональные данные уничтожены, запись о гражданине обезличена"
@@ -774,7 +773,6 @@ def execute_act(
                 else "уничтожены документы и сведения дела; гражданин состоит на учёте по другому делу или мере, "
                 "его учётная запись сохранена"
             )
-            subjects.append(record)
             event_log.append({
                 "at": erasure.local_stamp(now), "event": "Уничтожение персональных данных",
                 "subject": record["full_name"], "birth_date": record["birth_date"], "snils": record["snils"],
@@ -789,7 +787,7 @@ def execute_act(
         _save(act, actor)
         _forget_rendered_acts(act)
         pd = PersonalDataDestruction.objects.create(
-            office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=subjects,
+            office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=records,
             data_categories="фамилия, имя, отчество; дата и место рождения; СНИЛС; реквизиты документа, удостоверяющего "
             "личность; адреса; телефон, электронная почта; сведения о льготных категориях; документы личного дела",
             media="бумажные личные дела; записи информационной системы OneWindow",
@@ -832,7 +830,12 @@ def _subject(
     )  # fmt: skip
 
 
-def erase_archive_records(subject: erasure.Subject) -> None:
+def erase_archive_records(subjects: list[erasure.Subject]) -> None:
+    for subject in subjects:
+        _erase_archive_records(subject)
+
+
+def _erase_archive_records(subject: erasure.Subject) -> None:
     """The destroyed file's own records in the archive: its title (on the record, its labels and
     covers, every act that lists it), the reasons of its holds and returns, its issues' purposes."""
     files = list(

@@ -41,7 +41,12 @@ ANONYMOUS_CARD = {
 }  # fmt: skip
 
 
-def erase_file_records(subject: erasure.Subject) -> None:
+def erase_file_records(subjects: list[erasure.Subject]) -> None:
+    for subject in subjects:
+        _erase_file_records(subject)
+
+
+def _erase_file_records(subject: erasure.Subject) -> None:
     person, office = subject.applicant, subject.office
     applications = list(
         Application.objects.filter(case_file_id__in=subject.case_file_ids).values_list(
@@ -122,7 +127,12 @@ def _erase_request_texts(model, ids, subject, values: dict) -> None:
         erasure.erase_rows(model, [obj.pk], subject=subject, values=row)
 
 
-def anonymise_person(subject: erasure.Subject) -> None:
+def anonymise_people(subjects: list[erasure.Subject]) -> None:
+    for subject in subjects:
+        _anonymise(subject)
+
+
+def _anonymise(subject: erasure.Subject) -> None:
     """The person has no other live file or measure: the card and categories go, history too."""
     if not subject.anonymise:
         return
@@ -153,7 +163,7 @@ def register() -> None:
         order=20,
     )  # fmt: skip
     erasure.register(
-        "cases.anonymise", anonymise_person,
+        "cases.anonymise", anonymise_people,
         models=["cases.applicant", "cases.applicantcategory", "cases.namekey"], order=80,
     )  # fmt: skip
     erasure.no_personal_data(

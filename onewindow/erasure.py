@@ -59,7 +59,7 @@ class Subject:
             self.categories.append(category)
 
 
-Eraser = Callable[[Subject], None]
+Eraser = Callable[[list[Subject]], None]
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,19 @@ def covered_models() -> set[str]:
     return {label for reg in ERASERS.values() for label in reg.models}
 
 
-def erase(subject: Subject) -> None:
+def erase(subjects: list[Subject]) -> None:
+    """Every eraser over all the subjects of one act: an eraser erases the rows linked to each
+    subject, and reads a table it must search by needles once for them all."""
     for registration in sorted(ERASERS.values(), key=lambda r: (r.order, r.name)):
-        registration.func(subject)
+        registration.func(subjects)
+
+
+def gone(subjects: list[Subject]) -> tuple[list[str], list[str]]:
+    """(strong, weak) needles of the subjects anonymised altogether: the searches over whole
+    tables look for these (a person who stays keeps their name in the records that stay)."""
+    strong = [n for s in subjects if s.anonymise for n in s.needles]
+    weak = [n for s in subjects if s.anonymise for n in s.weak_needles]
+    return _unique(strong), _unique(weak)
 
 
 # --- Needles: the forms a person's identifying values take in stored text ----------------------
@@ -238,27 +248,28 @@ def redact_value(value, needles, weak=(), *, force_weak: bool | None = None):
 
 
 def containing(queryset: models.QuerySet, fields: Iterable[str], needles: Iterable[str]):
-    """Rows whose text (JSON cast to text) holds one of the needles in any of its stored forms.
-    PostgreSQL compares letters case-insensitively itself; SQLite only ASCII ones, so there
-    every letter case is asked for."""
+    """Rows whose text (JSON cast to text) holds one of the needles in any of its stored forms:
+    one regular expression per field, so a large table is read once whatever the needles."""
     from django.db import connection
 
     sqlite = connection.vendor == "sqlite"
+    needles = list(needles)
     query = models.Q()
     annotations = {}
     for name in fields:
-        field_obj = queryset.model._meta.get_field(name)
         lookup = name
-        is_json = isinstance(field_obj, models.JSONField)
+        is_json = isinstance(queryset.model._meta.get_field(name), models.JSONField)
         if is_json:
             lookup = f"_text_{name}"
             annotations[lookup] = Cast(name, models.TextField())
-        for needle in needles:
-            forms = variants(
-                needle, encoded=name == "path", json_escaped=is_json and sqlite, cases=sqlite
-            )
-            for form in forms:
-                query |= models.Q(**{f"{lookup}__icontains": form})
+        forms = {
+            form
+            for needle in needles
+            for form in variants(needle, encoded=name == "path", json_escaped=is_json and sqlite)
+        }
+        if forms:
+            pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+            query |= models.Q(**{f"{lookup}__iregex": pattern})
     if not query:
         return queryset.none()
     return queryset.annotate(**annotations).filter(query)
@@ -336,7 +347,7 @@ def local_stamp(moment: datetime.datetime) -> str:
 # --- The shared records: the access log, handovers, jobs, the admin's log ---------------------
 
 
-def erase_shared_records(subject: Subject) -> None:
+def erase_shared_records(subjects: list[Subject]) -> None:
     """Runs last: the other erasers have said which objects they touched."""
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
@@ -344,30 +355,26 @@ def erase_shared_records(subject: Subject) -> None:
     from onewindow import audit, work
     from onewindow.models import Handover, HandoverItem, Job
 
-    strong = subject.needles if subject.anonymise else []
-    weak = subject.weak_needles if subject.anonymise else []
-    objects = dict(subject.objects)
-    if not subject.anonymise:
-        objects.pop("cases.applicant", None)
-    else:
-        objects.setdefault("cases.applicant", set()).add(subject.applicant.pk)
+    objects: dict[str, set] = {}
+    for subject in subjects:
+        for label, ids in subject.objects.items():
+            if label == "cases.applicant" and not subject.anonymise:
+                continue  # the person stays: so do the records of looking at their card
+            objects.setdefault(label, set()).update(ids)
+        if subject.anonymise:
+            objects.setdefault("cases.applicant", set()).add(subject.applicant.pk)
+    strong, weak = gone(subjects)
     for label, ids in objects.items():
         audit.redact_subjects(subject_type=label, subject_ids=ids)
     if strong:  # searches by name or СНИЛС, prints that named them: once, over the whole log
         audit.redact_subjects(subject_type="", subject_ids=[], needles=strong, weak_needles=weak)
     # handover lists describe the work they moved («Заявление № 1/2026: Смирнов О.И., …»)
-    by_label = {}
+    by_label: dict[str, list[str]] = {}
     for code, kind in work.KINDS.items():
         by_label.setdefault(kind.model._meta.label_lower, []).append(code)
     for label, ids in objects.items():
         for code in by_label.get(label, []):
             HandoverItem.objects.filter(kind=code, object_id__in=ids).update(description=ERASED)
-    if strong:
-        redact_rows(HandoverItem.objects.all(), ["description"], strong, weak)
-        redact_rows(Handover.objects.all(), ["note"], strong, weak)
-        redact_rows(Handover.history.all(), ["note"], strong, weak)
-        redact_rows(Job.objects.all(), ["params", "result", "error"], strong, weak)
-    for label, ids in objects.items():
         app_label, model_name = label.split(".")
         content_type = ContentType.objects.filter(app_label=app_label, model=model_name).first()
         if content_type is not None:
@@ -375,6 +382,10 @@ def erase_shared_records(subject: Subject) -> None:
                 content_type=content_type, object_id__in=[str(pk) for pk in ids]
             ).update(object_repr=PLACEHOLDER, change_message="")
     if strong:
+        redact_rows(HandoverItem.objects.all(), ["description"], strong, weak)
+        redact_rows(Handover.objects.all(), ["note"], strong, weak)
+        redact_rows(Handover.history.all(), ["note"], strong, weak)
+        redact_rows(Job.objects.all(), ["params", "result", "error"], strong, weak)
         redact_rows(LogEntry.objects.all(), ["object_repr", "change_message"], strong, weak)
 
 

@@ -23,7 +23,20 @@ def _evidence(value):
     ]
 
 
-def erase_selections(subject: erasure.Subject) -> None:
+def erase_selections(subjects: list[erasure.Subject]) -> None:
+    for subject in subjects:
+        _erase_items(subject)
+    # extract rows of any run that name a person who goes altogether: read once for them all
+    strong, weak = erasure.gone(subjects)
+    if strong:
+        changed = erasure.redact_rows(InvalidRow.objects.all(), ["data", "reason"], strong, weak)
+        for subject in subjects:
+            if subject.anonymise:
+                subject.touched("reconciliation.invalidrow", changed)
+        erasure.redact_rows(ReconciliationRun.objects.all(), ["error"], strong, weak)
+
+
+def _erase_items(subject: erasure.Subject) -> None:
     person = subject.applicant
     items = Selection.objects.filter(applicant=person)
     if not subject.anonymise:
@@ -38,23 +51,12 @@ def erase_selections(subject: erasure.Subject) -> None:
         )
     for row in Selection.history.filter(id__in=ids):
         Selection.history.filter(pk=row.pk).update(evidence=_evidence(row.evidence))
-
-    # The extract's own rows that name the person: ambiguous rows where they were a candidate,
-    # and rows of any run holding their СНИЛС or surname.
-    strong = subject.needles
+    # the extract rows where the person was a candidate for the match
     ambiguous = AmbiguousRow.objects.filter(Q(chosen=person) | Q(candidates=person)).distinct()
     if not subject.anonymise:
         ambiguous = ambiguous.filter(office=subject.office)
-    changed = erasure.redact_rows(ambiguous, ["data"], strong, subject.weak_needles)
+    changed = erasure.redact_rows(ambiguous, ["data"], subject.needles, subject.weak_needles)
     subject.touched("reconciliation.ambiguousrow", changed)
-    if subject.anonymise:
-        changed = erasure.redact_rows(
-            InvalidRow.objects.all(), ["data", "reason"], strong, subject.weak_needles
-        )
-        subject.touched("reconciliation.invalidrow", changed)
-        erasure.redact_rows(
-            ReconciliationRun.objects.all(), ["error"], strong, subject.weak_needles
-        )
 
 
 def register() -> None:
