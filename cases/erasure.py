@@ -17,6 +17,7 @@ from cases.models import (
     Application,
     ApplicationDocument,
     ApplicationEvent,
+    CaseFile,
     CaseTransfer,
     Entitlement,
     IncomingRequest,
@@ -48,6 +49,8 @@ def erase_file_records(subjects: list[erasure.Subject]) -> None:
 
 def _erase_file_records(subject: erasure.Subject) -> None:
     person, office = subject.applicant, subject.office
+    # the file's own history may quote a typed reason («Возвращено из архива: …»)
+    erasure.erase_rows(CaseFile, subject.case_file_ids, subject=subject, values={})
     applications = list(
         Application.objects.filter(case_file_id__in=subject.case_file_ids).values_list(
             "pk", flat=True
@@ -159,7 +162,7 @@ def register() -> None:
         erase_file_records,
         models=["cases.application", "cases.applicationdocument", "cases.applicationevent",
                 "cases.interagencyrequest", "cases.entitlement", "cases.incomingrequest",
-                "cases.outgoingrequest", "cases.casetransfer"],
+                "cases.outgoingrequest", "cases.casetransfer", "cases.casefile"],
         order=20,
     )  # fmt: skip
     erasure.register(
@@ -169,7 +172,6 @@ def register() -> None:
     erasure.no_personal_data(
         {
             "cases.benefitcategory": "справочник категорий",
-            "cases.casefile": "номер и даты дела; заявитель — ссылкой",
             "cases.agency": "справочник ведомств",
             "cases.requestkind": "справочник видов запросов",
         }

@@ -302,8 +302,10 @@ def erase_rows(model, ids, values: dict, *, subject: Subject, redact_fields=()) 
         rows = history.filter(id__in=ids)
         if values:
             rows.update(**values)
-        if redact_fields:
-            redact_rows(rows, redact_fields, subject.needles, subject.weak_needles)
+        # a change reason may quote what was typed («Запрет уничтожения: запрос суда по делу …»)
+        redact_rows(
+            rows, [*redact_fields, "history_change_reason"], subject.needles, subject.weak_needles
+        )
     for obj in model._base_manager.filter(pk__in=ids):
         for name, value in values.items():
             setattr(obj, name, value)
@@ -334,8 +336,10 @@ def delete_rows(
         rows = history.filter(id__in=ids)
         if history_values:
             rows.update(**history_values)
-        if redact_fields:
-            redact_rows(rows, redact_fields, subject.needles, subject.weak_needles)
+        # a change reason may quote what was typed («Запрет уничтожения: запрос суда по делу …»)
+        redact_rows(
+            rows, [*redact_fields, "history_change_reason"], subject.needles, subject.weak_needles
+        )
 
 
 def local_stamp(moment: datetime.datetime) -> str:

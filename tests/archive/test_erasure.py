@@ -178,6 +178,12 @@ def rich_file(
                             legal_hold_reason="запрос суда по делу Тиховодова (снят)")  # fmt: skip
     archived._history_user = archivist
     archived.save()
+    services.set_legal_hold(
+        archived, hold=True, reason="запрос суда по иску Тиховодова Е.Н.", actor=archivist
+    )
+    services.set_legal_hold(
+        archived, hold=False, reason="иск Тиховодова рассмотрен", actor=archivist
+    )
     issue = FileIssue(office=office, archived_file=archived, issued_to=specialist, purpose="справка для Тиховодова Е.Н.",
                       issued_on=D(2026, 3, 2), due_back=D(2026, 3, 3), returned_on=D(2026, 3, 3), issued_by=archivist)  # fmt: skip
     issue._history_user = archivist
