@@ -130,7 +130,8 @@ def needles_for(applicant, *, declined: Iterable[str] = (), documents: Iterable[
             f"{a.id_series} {a.id_number}".strip(),
             f"{a.id_series}{a.id_number}",
         ]
-    for value in (a.phone, a.email, a.reg_address, a.actual_address, a.birth_place, a.id_issued_by):
+    # (birth place and issuing office are shared by thousands: the card's erasure takes them)
+    for value in (a.phone, a.email, a.reg_address, a.actual_address):
         if value:
             strong.append(value)
     if _digits(a.phone) and len(_digits(a.phone)) >= 7:
