@@ -9,6 +9,9 @@ class ArchiveConfig(AppConfig):
         from django.db.models import Q
 
         from archive import jobs  # noqa: F401  (registers the background renders)
+        from archive.services import register_erasure
+
+        register_erasure()
         from archive.models import FileIssue
         from onewindow import navigation, roles, work
 

@@ -604,11 +604,9 @@ def check_result(check: InventoryCheck) -> dict:
 from django.core.exceptions import PermissionDenied  # noqa: E402
 
 from archive.models import PersonalDataDestruction  # noqa: E402
-from cases.models import ApplicationDocument  # noqa: E402
-from onewindow.models import AccessLog  # noqa: E402
+from onewindow import erasure  # noqa: E402
+from onewindow.names import CASES, decline  # noqa: E402
 from onewindow.numbering import next_number  # noqa: E402
-
-ANONYMOUS = "Обезличено"
 
 
 def eligible_files(office, act_date: datetime.date):
@@ -724,8 +722,10 @@ def approve_act(act: DestructionAct, *, actor) -> DestructionAct:
 def execute_act(
     act: DestructionAct, *, actor, destroyed_on: datetime.date | None = None
 ) -> PersonalDataDestruction:
-    """The files were destroyed: erase their documents and personal data; an applicant with no
-    other live file is anonymised (history included). The acts stay."""
+    """The files were destroyed: erase what they held in every app (`onewindow.erasure`) — the
+    documents, requests and notes of the file, its title in the archive and in the acts, the
+    access log's mentions; a person with no other live file or measure is anonymised, history
+    included. The personal-data destruction act alone names the subjects (приказ РКН № 179)."""
     if not actor.has_perm("archive.execute_destructionact"):
         raise PermissionDenied("Уничтожение отмечает архивариус")
     destroyed_on = destroyed_on or timezone.localdate()
@@ -733,7 +733,8 @@ def execute_act(
         act = DestructionAct.objects.select_for_update().get(pk=act.pk)
         if act.status != DestructionAct.Status.APPROVED:
             raise ArchiveError("Уничтожить можно только по утверждённому директором акту.")
-        subjects, people = [], set()
+        reason = f"истечение сроков хранения (акт о выделении к уничтожению № {act.number} от {act.act_date:%d.%m.%Y})"
+        files_of: dict[int, list[ArchivedFile]] = {}
         for item in act.items.select_related("archived_file__case_file__applicant"):
             archived = item.archived_file
             if archived.status == ArchivedFile.Status.ISSUED:
@@ -745,66 +746,145 @@ def execute_act(
                     f"На дело № {archived.archive_number} наложен запрет уничтожения "
                     f"({archived.legal_hold_reason or 'без основания'}): уничтожение невозможно."
                 )
-            archived.status = ArchivedFile.Status.DESTROYED
-            _save(archived, actor)
-            case_file = archived.case_file
-            ApplicationDocument.objects.filter(application__case_file=case_file).delete()
-            case_file.applications.update(
-                representative_name="",
-                representative_document="",
-                representative_authority="",
-                note="",
+            files_of.setdefault(archived.case_file.applicant_id, []).append(archived)
+        records, subjects, event_log = [], [], []
+        now = timezone.now()
+        who = actor.full_name or actor.get_username()
+        if getattr(actor, "position", ""):
+            who = f"{who}, {actor.position}"
+        people = Applicant.objects.filter(pk__in=files_of).order_by("last_name", "first_name", "pk")
+        for applicant in people:
+            archived_files = files_of[applicant.pk]
+            subject = _subject(applicant, archived_files, act=act, actor=actor)
+            subjects.append(subject)
+            records.append({
+                "id": applicant.pk,
+                "full_name": applicant.full_name,
+                "birth_date": f"{applicant.birth_date:%d.%m.%Y}" if applicant.birth_date else "",
+                "snils": applicant.snils_masked,
+                "files": [f"№ {f.archive_number} ({f.case_file.number_display})" for f in archived_files],
+                "anonymised": subject.anonymise,
+            })  # fmt: skip
+            for archived in archived_files:
+                archived.status = ArchivedFile.Status.DESTROYED
+                archived._change_reason = f"Уничтожено по акту № {act.number}"
+                _save(archived, actor)
+        erasure.erase(subjects)
+        for subject, record in zip(subjects, records, strict=True):
+            record["categories"] = subject.categories
+            record["what"] = (
+                "персональные данные уничтожены, запись о гражданине обезличена"
+                if subject.anonymise
+                else "уничтожены документы и сведения дела; гражданин состоит на учёте по другому делу или мере, "
+                "его учётная запись сохранена"
             )
-            people.add(case_file.applicant_id)
-        event_log = list(
-            AccessLog.objects.filter(subject_type="cases.applicant", subject_id__in=[str(p) for p in people])
-            .order_by("at").values("at", "username", "event", "result", "ip_address")
-        )  # fmt: skip
-        for entry in event_log:
-            entry["at"] = entry["at"].isoformat()
-        for applicant in Applicant.objects.filter(pk__in=people):
-            # another file of theirs that is not destroyed (open, or in the archive), or a live measure
-            live = applicant.case_files.exclude(
-                archived__status=ArchivedFile.Status.DESTROYED
-            ).exists()
-            live = (
-                live
-                or Entitlement.objects.filter(applicant=applicant)
-                .exclude(status=Entitlement.Status.STOPPED)
-                .exists()
-            )
-            subjects.append({"id": applicant.pk, "anonymised": not live})
-            if not live:
-                anonymise(applicant, actor=actor)
+            event_log.append({
+                "at": erasure.local_stamp(now), "event": "Уничтожение персональных данных",
+                "subject": record["full_name"], "birth_date": record["birth_date"], "snils": record["snils"],
+                "categories": "; ".join(subject.categories), "what": record["what"], "who": who,
+                "username": actor.get_username(), "reason": reason,
+            })  # fmt: skip
         act.status, act.executed_by, act.executed_on = (
             DestructionAct.Status.EXECUTED,
             actor,
             destroyed_on,
         )
         _save(act, actor)
+        _forget_rendered_acts(act)
         pd = PersonalDataDestruction.objects.create(
-            office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=subjects,
+            office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=records,
             data_categories="фамилия, имя, отчество; дата и место рождения; СНИЛС; реквизиты документа, удостоверяющего "
             "личность; адреса; телефон, электронная почта; сведения о льготных категориях; документы личного дела",
             media="бумажные личные дела; записи информационной системы OneWindow",
-            reason=f"истечение сроков хранения (акт о выделении к уничтожению № {act.number} от {act.act_date:%d.%m.%Y})",
+            reason=reason,
             event_log=event_log, keep_until=datetime.date(destroyed_on.year + 3, destroyed_on.month, min(destroyed_on.day, 28)),
         )  # fmt: skip
     return pd
 
 
-def anonymise(applicant: Applicant, *, actor) -> None:
-    applicant.snils = ""
-    applicant.last_name, applicant.first_name, applicant.middle_name = ANONYMOUS, ANONYMOUS, ""
-    applicant.birth_date = datetime.date(1900, 1, 1)
-    for name in ("birth_place", "id_series", "id_number", "id_issued_by", "id_unit_code", "reg_address",
-                 "actual_address", "phone", "email"):  # fmt: skip
-        setattr(applicant, name, "")
-    applicant.id_issued_date = None
-    applicant.is_anonymised = True
-    applicant.save()
-    applicant.categories.all().delete()
-    # the history keeps old values: erase it too, leaving one record of the anonymisation
-    Applicant.history.filter(id=applicant.pk).delete()
-    applicant._history_user = actor
-    applicant.save()
+def _subject(
+    applicant: Applicant, archived_files: list[ArchivedFile], *, act, actor
+) -> erasure.Subject:
+    """The person as the erasers see them: their needles read before anything is erased, and
+    whether they go altogether (no other file that is not destroyed, no live measure)."""
+    destroyed_ids = [f.pk for f in archived_files]
+    live = (
+        applicant.case_files.exclude(archived__status=ArchivedFile.Status.DESTROYED)
+        .exclude(archived__pk__in=destroyed_ids)
+        .exists()
+        or Entitlement.objects.filter(applicant=applicant)
+        .exclude(status=Entitlement.Status.STOPPED)
+        .exists()
+    )
+    declined = [
+        decline(applicant.last_name, first, middle, applicant.sex, case)
+        for case in CASES
+        for first, middle in ((applicant.first_name, applicant.middle_name), ("", ""))
+    ]
+    documents = list(applicant.categories.values_list("document", flat=True))
+    documents += list(
+        applicant.categories.model.history.filter(applicant_id=applicant.pk).values_list(
+            "document", flat=True
+        )
+    )
+    strong, weak = erasure.needles_for(applicant, declined=declined, documents=documents)
+    return erasure.Subject(
+        applicant=applicant, office=archived_files[0].office, case_file_ids=[f.case_file_id for f in archived_files],
+        anonymise=not live, actor=actor, reason=f"Уничтожение по акту № {act.number} от {act.act_date:%d.%m.%Y}",
+        needles=strong, weak_needles=weak,
+    )  # fmt: skip
+
+
+def erase_archive_records(subjects: list[erasure.Subject]) -> None:
+    for subject in subjects:
+        _erase_archive_records(subject)
+
+
+def _erase_archive_records(subject: erasure.Subject) -> None:
+    """The destroyed file's own records in the archive: its title (on the record, its labels and
+    covers, every act that lists it), the reasons of its holds and returns, its issues' purposes."""
+    files = list(
+        ArchivedFile.objects.filter(case_file_id__in=subject.case_file_ids).values_list(
+            "pk", flat=True
+        )
+    )
+    subject.destroyed("заголовки и учётные записи дел в архиве")
+    erasure.erase_rows(ArchivedFile, files, subject=subject, values={},
+                       redact_fields=["title", "legal_hold_reason", "withdrawal_reason"])  # fmt: skip
+    issues = FileIssue.objects.filter(archived_file_id__in=files).values_list("pk", flat=True)
+    erasure.erase_rows(FileIssue, issues, subject=subject, values={}, redact_fields=["purpose"])
+    erasure.redact_rows(DestructionItem.objects.filter(archived_file_id__in=files), ["title", "note"],
+                        subject.needles, subject.weak_needles)  # fmt: skip
+
+
+def _forget_rendered_acts(act: DestructionAct) -> None:
+    """A destruction act rendered earlier by a worker names the people: the file goes (on
+    commit), the page renders the act anew."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from onewindow.models import Job
+
+    for job in Job.objects.filter(kind="archive.render_act", params__act=act.pk):
+        name = (job.result or {}).get("file")
+        if not name:
+            continue
+        path = Path(settings.MEDIA_ROOT) / name
+        transaction.on_commit(lambda path=path: path.unlink(missing_ok=True))
+        Job.objects.filter(pk=job.pk).update(result={**job.result, "file": ""})
+
+
+def register_erasure() -> None:
+    erasure.register(
+        "archive.files", erase_archive_records,
+        models=["archive.archivedfile", "archive.fileissue", "archive.destructionitem"], order=10,
+    )  # fmt: skip
+    erasure.no_personal_data({
+        "archive.retentionrule": "справочник сроков хранения", "archive.location": "места хранения",
+        "archive.inventorycheck": "приказ и комиссия (сотрудники)",
+        "archive.inventorycheckitem": "отметки о наличии (ссылки на дела)",
+        "archive.inventorycheckextra": "отсканированные архивные номера",
+        "archive.destructionact": "реквизиты акта",
+        "archive.personaldatadestruction": "акт об уничтожении ПД: единственное место, где субъекты названы (приказ РКН № 179)",
+    })  # fmt: skip

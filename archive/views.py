@@ -167,7 +167,12 @@ def archive_list(request):
         .filter(returned_on__isnull=True, due_back__lt=timezone.localdate())
         .select_related("archived_file", "issued_to")
     )
-    return render(request, "archive/list.html", {"files": files[:300], "query": query, "status": status,
+    files = list(files[:300])
+    if query and files:
+        # who looked for whom: the files the search showed, by id
+        log_access(request, event="search", subject_repr=f"Архив: «{query[:60]}»: найдено {len(files)}",
+                   detail="дела в архиве: " + ", ".join(str(f.pk) for f in files))  # fmt: skip
+    return render(request, "archive/list.html", {"files": files, "query": query, "status": status,
                                                   "statuses": ArchivedFile.Status.choices, "overdue": overdue})  # fmt: skip
 
 
@@ -298,6 +303,7 @@ def file_label(request, pk: int):
     item = get_for_user_or_404(
         request, ArchivedFile.objects.select_related("office", "location", "retention_rule"), pk=pk
     )
+    log_access(request, event="print_document", subject=item, detail="ярлык дела")
     pdf = render_pdf(
         "archive/label_pdf.html",
         {"item": item, "qr": _qr(f"ARCH:{item.office.code}:{item.archive_number}")},
@@ -360,6 +366,9 @@ def substitute_card(request, pk: int):
             "archived_file__location", "issued_to", "issued_by", "office"
         ),
         pk=pk,
+    )
+    log_access(
+        request, event="print_document", subject=issue.archived_file, detail="карта-заместитель"
     )
     pdf = render_pdf(
         "archive/substitute_card_pdf.html", {"issue": issue, "item": issue.archived_file}
@@ -577,6 +586,7 @@ def check_finish(request, pk: int):
 @permission_required("archive.view_archivedfile", raise_exception=True)
 def check_act(request, pk: int):
     check = get_for_user_or_404(request, InventoryCheck.objects.select_related("office"), pk=pk)
+    log_access(request, event="print_document", subject=check, detail="акт проверки наличия")
     pdf = render_pdf("archive/check_act_pdf.html", {**_check_context(check), "office": check.office,
                                                     "commission": check.commission.all()})  # fmt: skip
     return pdf_response(pdf, f"Акт проверки наличия {check.order_number}.pdf")
@@ -690,6 +700,8 @@ def pd_act_pdf(request, pk: int):
         )
         return redirect("archive:act", pk=pk)
     pd = act.pd_destruction
+    log_access(request, event="print_document", subject=act,
+               detail=f"акт об уничтожении персональных данных, субъектов: {len(pd.subjects)}")  # fmt: skip
     anonymised = sum(1 for subject in pd.subjects if subject.get("anonymised"))
     pdf = render_pdf(
         "archive/pd_act_pdf.html",

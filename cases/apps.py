@@ -6,7 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Приём граждан"
 
     def ready(self) -> None:
+        from cases import erasure
         from onewindow import navigation, roles
+
+        erasure.register()
 
         navigation.register(
             navigation.NavItem(

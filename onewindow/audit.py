@@ -183,12 +183,21 @@ def get_for_user_or_404(
 
 
 def redact_subjects(
-    *, subject_type: str, subject_ids, needles=(), placeholder: str = "[обезличено]"
+    *,
+    subject_type: str,
+    subject_ids,
+    needles=(),
+    placeholder: str = "[обезличено]",
+    weak_needles=(),
 ) -> int:
     """Erase a destroyed person from the access log: the events stay (who, when, what kind), the
     person does not. Rows about the subjects lose their description; any row whose description,
     address or details hold one of `needles` (the person's names, СНИЛС, document numbers) has it
-    replaced. Returns the number of rows changed."""
+    replaced — in any letter case, and percent-encoded in the address (a search's query string).
+    `weak_needles` (first name, patronymic) are replaced only in rows a needle found. Returns the
+    number of rows changed."""
+    from onewindow import erasure
+
     ids = [str(pk) for pk in subject_ids]
     # a redacted row keeps the digest of what it said (`pd_digest`): the chain still verifies
     changed = AccessLog.objects.filter(subject_type=subject_type, subject_id__in=ids).update(
@@ -197,26 +206,18 @@ def redact_subjects(
     needles = [n for n in needles if n and len(n) >= 3]
     if not needles:
         return changed
-    query = models.Q()
-    for needle in needles:
-        for field in ("subject_repr", "path", "detail"):
-            query |= models.Q(**{f"{field}__icontains": needle})
-    for row in AccessLog.objects.filter(query):
-        for field in ("subject_repr", "path", "detail"):
-            value = getattr(row, field)
-            for needle in needles:
-                value = _replace_ci(value, needle, placeholder)
-            setattr(row, field, value)
-        row.subject_search, row.redacted = "", True
-        row.save(update_fields=["subject_repr", "path", "detail", "subject_search", "redacted"])
+    fields = ("subject_repr", "path", "detail")
+    for row in erasure.containing(AccessLog.objects.all(), fields, needles):
+        values = {
+            name: erasure.redact(getattr(row, name), needles, weak_needles, placeholder)
+            for name in fields
+        }
+        if all(values[name] == getattr(row, name) for name in fields):
+            continue
+        # the row keeps the digest of what it said (`pd_digest`): the chain still verifies
+        AccessLog.objects.filter(pk=row.pk).update(**values, subject_search="", redacted=True)
         changed += 1
     return changed
-
-
-def _replace_ci(text: str, needle: str, placeholder: str) -> str:
-    import re
-
-    return re.sub(re.escape(needle), placeholder, text, flags=re.IGNORECASE) if text else text
 
 
 # --- Tamper evidence: the hash chain -------------------------------------------------------------

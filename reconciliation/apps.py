@@ -6,6 +6,9 @@ class ReconciliationConfig(AppConfig):
     verbose_name = "Селекции"
 
     def ready(self) -> None:
+        from reconciliation import erasure
+
+        erasure.register()
         from django.conf import settings
         from django.db.models import Q
 

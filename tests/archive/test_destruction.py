@@ -90,7 +90,8 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
     ):
         assert column.replace(" ", "") in flat, column
     assert (
-        "Личное дело Старов" in text
+        "Личное дело [обезличено]" in text
+        and "Старов" not in text
         and "Итого 1 дело за 2020 год." in text
         and "5 лет, ст. 900" in text
     )
@@ -102,7 +103,10 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
     assert (
         "АКТ ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ" in pd and "обезличено записей о гражданах: 1" in pd
     )
-    assert "Выгрузка журнала событий" in pd and "specialist" in pd and "хранится до" in pd
+    assert "Выгрузка журнала событий" in pd and "хранится до" in pd
+    # the act names the subject and its event log records the destruction itself, local time
+    assert "Старов" in pd and "Уничтожение персональных данных" in pd and "24.11.2026 10:00" in pd
+    assert "archivist" in pd and "specialist" not in pd
 
 
 def test_act_with_nothing_eligible_is_refused(files, archivist):

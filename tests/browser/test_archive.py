@@ -177,7 +177,11 @@ def test_chief_agrees_director_approves_archivist_marks_destroyed(
     text = pdf_text(pdf)
     assert "УТВЕРЖДАЮ Директор" in text and "Сергеева Ольга Викторовна 24.11.2026" in text
     assert "СОГЛАСОВАНО. Протокол ЭК от 20.11.2026 № 7" in text
-    assert "Личное дело Старова" in text
+    # executed: the act's line keeps the file, the personal-data act alone names the person
+    assert "Личное дело получателя мер социальной поддержки [обезличено]" in text
+    assert "Старов" not in text
+    href = page.get_by_role("link", name="Акт об уничтожении ПД (PDF)").get_attribute("href")
+    assert "Старов" in pdf_text(page.request.get(f"{live_server.url}{href}").body())
     assert "Итого 1 дело за 2020 год." in text
     assert "Документы в количестве 1 дела уничтожены 24.11.2026." in text
     assert ArchivedFile.objects.get(archive_number="2020-001").status == "destroyed"
