@@ -407,5 +407,6 @@ no_personal_data(
         "onewindow.user": "сотрудники, не субъекты дел",
         "onewindow.calendaroverride": "производственный календарь",
         "onewindow.sequence": "счётчики номеров",
+        "onewindow.accesslogchain": "голова цепочки хешей журнала: номер и хеш",
     }
 )

@@ -67,4 +67,11 @@ def register() -> None:
                 "reconciliation.reconciliationrun"],
         order=30,
     )  # fmt: skip
-    erasure.no_personal_data({"reconciliation.extractprofile": "настройки чтения выгрузок"})
+    erasure.no_personal_data(
+        {
+            "reconciliation.extractprofile": "настройки чтения выгрузок",
+            # the row: who uploaded which file name and digest; the file itself is deleted when
+            # its run starts or after STAGED_EXTRACT_HOURS
+            "reconciliation.stagedextract": "загруженная выгрузка до запуска, удаляется в срок",
+        }
+    )
