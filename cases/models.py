@@ -353,7 +353,9 @@ class Application(models.Model):
     withdrawal_reason = models.TextField("причина отзыва", blank=True)
     notice_due = models.DateField("срок уведомления о решении", null=True, blank=True)
     notified_on = models.DateField("дата уведомления", null=True, blank=True)
-    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The form's key of one submission: unique per author and office (see the constraint), so a
+    # key replayed by anyone else is just a fresh key and never names this application.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False)
     note = models.TextField("примечание", blank=True)
 
     history = HistoricalRecords()
@@ -376,6 +378,10 @@ class Application(models.Model):
                 fields=["applicant", "service"],
                 condition=Q(status__in=["accepted", "transferred", "in_review"]),
                 name="application_one_open_per_service",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "accepted_by", "idempotency_key"],
+                name="application_idempotency_per_author",
             ),
         ]
         indexes = [models.Index(fields=["office", "registered_on"], name="application_office_day")]
