@@ -24,6 +24,7 @@ from cases.models import Entitlement
 from onewindow.audit import get_for_user_or_404
 from onewindow.errors import DomainError
 from onewindow.forms import DateInput
+from onewindow.http import safe_next
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import (
@@ -131,7 +132,7 @@ def bulk_work_out(request):
             messages.error(request, f"Ничего не изменено: {exc.message}")
         else:
             messages.success(request, f"Отработано селекций: {done}.")
-    return redirect(request.POST.get("next") or "reconciliation:worklist")
+    return redirect(safe_next(request, "reconciliation:worklist"))
 
 
 @login_required
