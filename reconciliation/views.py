@@ -4,7 +4,6 @@ and the list of ambiguous rows. Thin views over `reconciliation.services`."""
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Min, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from onewindow.audit import get_for_user_or_404
 from onewindow.errors import DomainError
 from onewindow.forms import DateInput
 from onewindow.http import safe_next
+from onewindow.xlsx import xlsx_response
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import (
@@ -351,24 +350,17 @@ def run_detail(request, pk: int):
 @login_required
 @permission_required("reconciliation.view_reconciliationrun", raise_exception=True)
 def run_invalid_xlsx(request, pk: int):
-    from openpyxl import Workbook
-
     run = get_for_user_or_404(request, ReconciliationRun.objects.all(), pk=pk)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Ошибки")
-    sheet.append(["Строка", "Причина", "Данные строки"])
-    for row in run.invalid_rows.iterator():
-        sheet.append(
-            [row.row_number, row.reason, "; ".join(f"{k}={v}" for k, v in row.data.items())]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rows = (
+        [row.row_number, row.reason, "; ".join(f"{k}={v}" for k, v in row.data.items())]
+        for row in run.invalid_rows.iterator()
     )
-    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-errors.xlsx"'
-    return response
+    return xlsx_response(
+        f"run-{run.pk}-errors.xlsx",
+        "Ошибки",
+        rows,
+        columns=["Строка", "Причина", "Данные строки"],
+    )
 
 
 @login_required
