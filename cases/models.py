@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from onewindow.identity import format_snils, full_name_key, mask_snils
+from onewindow.identity import format_snils, full_name_key, mask_snils, validate_person_name
 from onewindow.models import Office, OfficeScopedQuerySet
 
 
@@ -59,9 +59,12 @@ class Applicant(models.Model):
     snils = models.CharField(
         "СНИЛС", max_length=11, blank=True, help_text="11 цифр без разделителей"
     )
-    last_name = models.CharField("фамилия", max_length=100)
-    first_name = models.CharField("имя", max_length=100)
-    middle_name = models.CharField("отчество", max_length=100, blank=True)
+    # Russian letters, hyphen, apostrophe, space; no Latin look-alikes (identity.name_error)
+    last_name = models.CharField("фамилия", max_length=100, validators=[validate_person_name])
+    first_name = models.CharField("имя", max_length=100, validators=[validate_person_name])
+    middle_name = models.CharField(
+        "отчество", max_length=100, blank=True, validators=[validate_person_name]
+    )
     sex = models.CharField("пол", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("дата рождения")
     birth_place = models.CharField("место рождения", max_length=300, blank=True)
