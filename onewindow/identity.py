@@ -98,6 +98,15 @@ def name_error(value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
+    other = [ch for ch in value if not (_NAME_CHARS.match(ch) or _LATIN.match(ch))]
+    if other:
+        shown = ", ".join(
+            f"«{ch}»" if ch.isprintable() else f"с кодом U+{ord(ch):04X}"
+            for ch in dict.fromkeys(other)
+        )
+        return (
+            f"недопустимый символ {shown}: допустимы только русские буквы, пробел, дефис и апостроф"
+        )
     for word in _NAME_WORDS.findall(value):
         latin = _LATIN.findall(word)
         if latin and _CYRILLIC.search(word):
@@ -112,15 +121,6 @@ def name_error(value: str | None) -> str | None:
                 f"«{word}» набрано латинскими буквами — наберите русскими (имя иностранного "
                 "гражданина — как в переводе его документа на русский язык)"
             )
-    other = [ch for ch in value if not _NAME_CHARS.match(ch)]
-    if other:
-        shown = ", ".join(
-            f"«{ch}»" if ch.isprintable() else f"с кодом U+{ord(ch):04X}"
-            for ch in dict.fromkeys(other)
-        )
-        return (
-            f"недопустимый символ {shown}: допустимы только русские буквы, пробел, дефис и апостроф"
-        )
     if not _CYRILLIC.search(value):
         return "нет ни одной буквы"
     return None
