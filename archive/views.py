@@ -3,8 +3,6 @@ temporary issue and return, the inventory list, and the locations."""
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -24,6 +22,7 @@ from onewindow.forms import DateInput
 from onewindow.models import User
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import counted, normalize_text
+from onewindow.xlsx import xlsx_response
 
 
 class RegisterForm(forms.Form):
@@ -406,34 +405,27 @@ def inventory(request):
 
 
 def _inventory_xlsx(files, year, index) -> HttpResponse:
-    from openpyxl import Workbook
+    def rows():
+        for number, item in enumerate(files.iterator(), start=1):
+            in_archive = item.status == ArchivedFile.Status.IN_ARCHIVE
+            note = "" if in_archive else item.get_status_display()
+            yield [
+                number,
+                item.nomenclature_index,
+                item.title,
+                item.dates_display,
+                item.sheets,
+                note,
+            ]
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Опись")
-    sheet.append([f"Опись дел за {year} год" + (f", индекс {index}" if index else "")])
-    sheet.append(
-        [
-            "№ п/п",
-            "Индекс дела",
-            "Заголовок дела",
-            "Крайние даты",
-            "Количество листов",
-            "Примечание",
-        ]
-    )
-    for number, item in enumerate(files.iterator(), start=1):
-        note = item.get_status_display() if item.status != ArchivedFile.Status.IN_ARCHIVE else ""
-        sheet.append(
-            [number, item.nomenclature_index, item.title, item.dates_display, item.sheets, note]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="inventory-{year}.xlsx"'
-    return response
+    return xlsx_response(
+        f"inventory-{year}.xlsx",
+        "Опись",
+        rows(),
+        columns=["№ п/п", "Индекс дела", "Заголовок дела", "Крайние даты", "Количество листов",
+                 "Примечание"],
+        caption=f"Опись дел за {year} год" + (f", индекс {index}" if index else ""),
+    )  # fmt: skip
 
 
 @login_required

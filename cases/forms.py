@@ -18,6 +18,7 @@ from onewindow.identity import (
     format_snils,
     snils_digits,
     snils_error,
+    validate_person_name,
 )
 from services.models import RequiredDocument
 
@@ -84,8 +85,7 @@ class ApplicantForm(forms.ModelForm):
 
     def _clean_name(self, key):
         value = " ".join(self.cleaned_data.get(key, "").split())
-        if value and not all(ch.isalpha() or ch in " -'." for ch in value):
-            raise forms.ValidationError("Допустимы только буквы, пробел, дефис и апостроф.")
+        validate_person_name(value)
         return value[:1].upper() + value[1:] if value else value
 
     def clean_last_name(self):

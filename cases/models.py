@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from onewindow.identity import format_snils, full_name_key, mask_snils
+from onewindow.identity import format_snils, full_name_key, mask_snils, validate_person_name
 from onewindow.models import Office, OfficeScopedQuerySet
 from onewindow.names import about_person, short_name
 
@@ -60,9 +60,12 @@ class Applicant(models.Model):
     snils = models.CharField(
         "СНИЛС", max_length=11, blank=True, help_text="11 цифр без разделителей"
     )
-    last_name = models.CharField("фамилия", max_length=100)
-    first_name = models.CharField("имя", max_length=100)
-    middle_name = models.CharField("отчество", max_length=100, blank=True)
+    # Russian letters, hyphen, apostrophe, space; no Latin look-alikes (identity.name_error)
+    last_name = models.CharField("фамилия", max_length=100, validators=[validate_person_name])
+    first_name = models.CharField("имя", max_length=100, validators=[validate_person_name])
+    middle_name = models.CharField(
+        "отчество", max_length=100, blank=True, validators=[validate_person_name]
+    )
     sex = models.CharField("пол", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("дата рождения")
     birth_place = models.CharField("место рождения", max_length=300, blank=True)
@@ -357,7 +360,9 @@ class Application(models.Model):
     # The notice of the decision is an outgoing letter: it carries the office's outgoing number.
     notice_number = models.PositiveIntegerField("исх. № уведомления", null=True, blank=True)
     notice_date = models.DateField("дата исх. № уведомления", null=True, blank=True)
-    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The form's key of one submission: unique per author and office (see the constraint), so a
+    # key replayed by anyone else is just a fresh key and never names this application.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False)
     note = models.TextField("примечание", blank=True)
 
     history = HistoricalRecords()
@@ -380,6 +385,10 @@ class Application(models.Model):
                 fields=["applicant", "service"],
                 condition=Q(status__in=["accepted", "transferred", "in_review"]),
                 name="application_one_open_per_service",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "accepted_by", "idempotency_key"],
+                name="application_idempotency_per_author",
             ),
         ]
         indexes = [models.Index(fields=["office", "registered_on"], name="application_office_day")]

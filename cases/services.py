@@ -262,14 +262,19 @@ def register_application(
     """Accept and register an application in the journal.
 
     The same `idempotency_key` (a repeated POST, a double click) returns the application
-    already registered instead of a second one. The checklist comes from the version of the
+    already registered instead of a second one — to its author only: the key is looked up
+    among the applications this actor registered in the applicant's office, so a key copied
+    from someone else is an ordinary fresh key and reveals nothing. The checklist comes from the version of the
     service in force on the registration date; the deadline counts the version's working days
     from that date through the production calendar."""
     received_at = received_at or timezone.now()
     representative = representative or Representative()
     key = uuid.UUID(str(idempotency_key)) if idempotency_key else uuid.uuid4()
 
-    existing = Application.objects.filter(idempotency_key=key).first()
+    own_key = Application.objects.filter(
+        office_id=applicant.office_id, accepted_by=actor, idempotency_key=key
+    )
+    existing = own_key.first()
     if existing is not None:
         return existing
 
@@ -428,7 +433,7 @@ def register_application(
                 + (" при неполном комплекте документов" if incomplete else ""),
             )
     except IntegrityError:
-        again = Application.objects.filter(idempotency_key=key).first()
+        again = own_key.first()
         if again is not None:
             return again
         duplicate = Application.objects.open().filter(applicant=applicant, service=service).first()

@@ -7,7 +7,6 @@ every view of a person's data is written to the access log."""
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -42,6 +41,7 @@ from onewindow.identity import snils_digits
 from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import quoted
+from onewindow.xlsx import Column, xlsx_response
 from services.models import Service
 from services.services import search_services
 
@@ -583,48 +583,31 @@ def journal(request):
 
 
 JOURNAL_COLUMNS = [
-    ("№", 10), ("Дата регистрации", 16), ("Заявитель", 36), ("Дата рождения", 14), ("Услуга", 50),
-    ("Срок решения", 14), ("Состояние", 22), ("Принял", 22), ("Исполнитель", 22),
+    Column("№", 10), Column("Дата регистрации", 16), Column("Заявитель", 36),
+    Column("Дата рождения", 14), Column("Услуга", 50), Column("Срок решения", 14),
+    Column("Состояние", 22), Column("Принял", 22), Column("Исполнитель", 22),
 ]  # fmt: skip
 
 
 def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = "Журнал"
-    sheet.append([f"Журнал регистрации заявлений за {start:%d.%m.%Y}–{end:%d.%m.%Y}"])
-    sheet.append([title for title, _ in JOURNAL_COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for index, (_, width) in enumerate(JOURNAL_COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
-    for app in entries:
-        sheet.append(
-            [
-                app.number_display,
-                app.registered_on,
-                app.applicant.full_name,
-                app.applicant.birth_date,
-                app.service.short_title,
-                app.deadline,
-                app.get_status_display(),
-                app.accepted_by.short_name,
-                app.specialist.short_name,
-            ]
-        )
-    for row in sheet.iter_rows(min_row=3):
-        for cell in (row[1], row[3], row[5]):
-            cell.number_format = "DD.MM.YYYY"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rows = (
+        [
+            app.number_display,
+            app.registered_on,
+            app.applicant.full_name,
+            app.applicant.birth_date,
+            app.service.short_title,
+            app.deadline,
+            app.get_status_display(),
+            app.accepted_by.short_name,
+            app.specialist.short_name,
+        ]
+        for app in entries
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="journal-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+    return xlsx_response(
+        f"journal-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        "Журнал",
+        rows,
+        columns=JOURNAL_COLUMNS,
+        caption=f"Журнал регистрации заявлений за {start:%d.%m.%Y}–{end:%d.%m.%Y}",
     )
-    return response

@@ -72,9 +72,65 @@ PASSPORT_NUMBER_RE = re.compile(r"^\d{6}$")
 UNIT_CODE_RE = re.compile(r"^\d{3}-\d{3}$")
 
 
+# Latin letters that look like Cyrillic ones (after case folding: «B», «H», «M», «T», «K» are
+# look-alikes as capitals). A name typed with a few of them on the wrong keyboard layout is
+# another string but the same person: matching keys fold them, the validator refuses them.
+LOOKALIKES = str.maketrans("aebcohkmptxy", "аевсонкмртху")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_NAME_CHARS = re.compile(r"[А-Яа-яЁё'’\s-]")  # any run of spaces is one space once cleaned
+_NAME_WORDS = re.compile(r"[^\s-]+")
+
+
 def normalize_name(value: str | None) -> str:
-    """For matching: lower case, ё -> е, hyphens and repeated spaces folded to one space."""
-    return normalize_text((value or "").replace("-", " ").replace("‐", " "))
+    """For matching: lower case, ё -> е, Latin look-alikes -> Cyrillic, hyphens and repeated
+    spaces folded to one space."""
+    folded = normalize_text((value or "").replace("-", " ").replace("‐", " "))
+    return folded.translate(LOOKALIKES)
+
+
+def name_error(value: str | None) -> str | None:
+    """The Russian reason a surname, first name or patronymic cannot be written as typed, or
+    None. Names are in Russian letters (a foreign citizen's as in the Russian translation of the
+    document, as every register the office exchanges data with holds them), with hyphen,
+    apostrophe and space; Latin letters among Russian ones are named, since they look the same
+    and would make a second person."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    other = [ch for ch in value if not (_NAME_CHARS.match(ch) or _LATIN.match(ch))]
+    if other:
+        shown = ", ".join(
+            f"«{ch}»" if ch.isprintable() else f"с кодом U+{ord(ch):04X}"
+            for ch in dict.fromkeys(other)
+        )
+        return (
+            f"недопустимый символ {shown}: допустимы только русские буквы, пробел, дефис и апостроф"
+        )
+    for word in _NAME_WORDS.findall(value):
+        latin = _LATIN.findall(word)
+        if latin and _CYRILLIC.search(word):
+            letters = ", ".join(f"«{ch}»" for ch in dict.fromkeys(latin))
+            many = len(dict.fromkeys(latin)) > 1
+            return (
+                f"латинск{'ие буквы' if many else 'ая буква'} {letters} среди русских в «{word}» — "
+                "наберите русскими буквами"
+            )
+        if latin:
+            return (
+                f"«{word}» набрано латинскими буквами — наберите русскими (имя иностранного "
+                "гражданина — как в переводе его документа на русский язык)"
+            )
+    if not _CYRILLIC.search(value):
+        return "нет ни одной буквы"
+    return None
+
+
+def validate_person_name(value: str) -> None:
+    """Validator of a surname, first name or patronymic (forms, models, imports)."""
+    error = name_error(value)
+    if error:
+        raise ValidationError(error[0].upper() + error[1:] + ".", code="name")
 
 
 def full_name_key(last: str, first: str, middle: str = "") -> str:

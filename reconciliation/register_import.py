@@ -17,15 +17,20 @@ from django.utils import timezone
 
 from cases.models import Applicant, CaseFile, Entitlement
 from cases.services import ensure_case_file
-from onewindow.identity import full_name_key, snils_digits, snils_error
+from onewindow.identity import format_snils, full_name_key, name_error, snils_digits, snils_error
 from reconciliation.readers import ExtractError, column_map, parse_date, read_rows
 from services.models import Service
 
 FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "sex", "address", "phone",
           "service", "start_date", "end_date"]  # fmt: skip
 TITLES = {"snils": "СНИЛС", "last_name": "Фамилия", "first_name": "Имя", "middle_name": "Отчество",
-          "birth_date": "Дата рождения", "sex": "Пол", "service": "Мера", "start_date": "Дата назначения",
-          "end_date": "Дата окончания"}  # fmt: skip
+          "birth_date": "Дата рождения", "sex": "Пол", "address": "Адрес", "phone": "Телефон",
+          "service": "Мера", "start_date": "Дата назначения", "end_date": "Дата окончания"}  # fmt: skip
+NAMES = ("last_name", "first_name", "middle_name")
+# where each text lands: its length is checked against the column, not left to a DataError
+LENGTHS = {key: Applicant._meta.get_field(field).max_length for key, field in
+           {"last_name": "last_name", "first_name": "first_name", "middle_name": "middle_name",
+            "address": "reg_address", "phone": "phone"}.items()}  # fmt: skip
 SEX = {
     "м": "M",
     "муж": "M",
@@ -52,6 +57,14 @@ class Person:
     measures: list[tuple[str, datetime.date, datetime.date | None, int]] = field(
         default_factory=list
     )
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def row(self) -> int:
+        return self.measures[0][3]
 
 
 @dataclass
@@ -101,9 +114,18 @@ def parse_register(path: Path) -> tuple[dict[tuple, Person], Report]:
             if problem:
                 error("snils", problem)
             snils = snils_digits(snils)
-        for key in ("last_name", "first_name"):
-            if not value.get(key):
+        for key in NAMES:  # as the counter form cleans and checks them
+            name = " ".join(str(value.get(key, "")).split())
+            value[key] = name[:1].upper() + name[1:]
+            problem = name_error(name)
+            if problem:
+                error(key, problem)
+            elif not name and key != "middle_name":
                 error(key, "обязательное поле")
+        for key, limit in LENGTHS.items():
+            text = value.get(key, "")
+            if isinstance(text, str) and len(text) > limit:
+                error(key, f"не длиннее {limit} знаков (здесь {len(text)})")
         dates = {}
         for key in ("birth_date", "start_date", "end_date"):
             try:
@@ -157,6 +179,13 @@ def parse_register(path: Path) -> tuple[dict[tuple, Person], Report]:
                 f"строка {number}, поле «Дата рождения»: у этого СНИЛС в другой строке дата {person.birth_date:%d.%m.%Y}"
             )
             continue
+        elif full_name_key(*(value.get(k, "") for k in NAMES)) != full_name_key(
+            person.last_name, person.first_name, person.middle_name
+        ):
+            report.errors.append(
+                f"строка {number}, поле «Фамилия»: у этого СНИЛС в строке {person.row} — {person.full_name}"
+            )
+            continue
         person.measures.append((service, dates["start_date"], dates["end_date"], number))
     if report.rows == 0:
         raise ExtractError("В файле нет ни одной записи")
@@ -177,24 +206,48 @@ def guess_sex(middle_name: str, last_name: str) -> str:
     return "M"
 
 
+def _existing(person: Person, office) -> tuple[Applicant | None, str | None]:
+    """The registered applicant the row updates, or the reason the row cannot be applied: a
+    СНИЛС of another office, or of a person with another name or birth date (a register row
+    never renames a person silently; a change of surname is entered in the applicant's card)."""
+    if not person.snils:
+        found = Applicant.objects.filter(
+            office=office, name_key=person.key[1], birth_date=person.birth_date
+        ).first()
+        return found, None
+    found = Applicant.objects.filter(snils=person.snils).select_related("office").first()
+    if found is None:
+        return None, None
+    where = f"строка {person.row}, поле «СНИЛС»: СНИЛС {format_snils(person.snils)}"
+    if found.office_id != office.pk:
+        return None, f"{where}: заявитель уже зарегистрирован в другом учреждении ({found.office})"
+    same_name = found.name_key == full_name_key(
+        person.last_name, person.first_name, person.middle_name
+    )
+    if not same_name or found.birth_date != person.birth_date:
+        return None, (
+            f"{where} уже у заявителя {found.short_name}, {found.birth_date:%d.%m.%Y} г. р.; "
+            f"в файле — {person.full_name}, {person.birth_date:%d.%m.%Y}. Проверьте строку; "
+            "смена фамилии вносится в карточке заявителя"
+        )
+    return found, None
+
+
 def import_register(path: Path, *, office, actor=None, dry_run: bool = False) -> Report:
     people, report = parse_register(path)
     if report.errors:
         return report
+    existing = {}
+    for key, person in people.items():
+        existing[key], problem = _existing(person, office)
+        if problem:
+            report.errors.append(problem)
+    if report.errors:  # the preview shows every conflict; nothing is applied
+        return report
     today = timezone.localdate()
     with transaction.atomic():
-        for person in people.values():
-            if person.snils:
-                applicant = Applicant.objects.filter(snils=person.snils).first()
-                if applicant is not None and applicant.office_id != office.pk:
-                    report.errors.append(
-                        f"СНИЛС {person.snils}: заявитель уже зарегистрирован в другом учреждении ({applicant.office})"
-                    )
-                    continue
-            else:
-                applicant = Applicant.objects.filter(
-                    office=office, name_key=person.key[1], birth_date=person.birth_date
-                ).first()
+        for key, person in people.items():
+            applicant = existing[key]
             if applicant is None:
                 report.people_new += 1
                 applicant = Applicant(office=office, created_by=actor)

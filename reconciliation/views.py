@@ -4,7 +4,6 @@ and the list of ambiguous rows. Thin views over `reconciliation.services`."""
 from __future__ import annotations
 
 import datetime
-import io
 
 from django import forms
 from django.conf import settings
@@ -12,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +20,8 @@ from cases.models import Entitlement
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.errors import DomainError
 from onewindow.forms import DateInput
+from onewindow.http import safe_next
+from onewindow.xlsx import xlsx_response
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import ENCODING_CHOICES, ExtractError
@@ -144,7 +144,7 @@ def bulk_work_out(request):
             messages.error(request, f"Ничего не изменено: {exc.message}")
         else:
             messages.success(request, f"Отработано селекций: {done}.")
-    return redirect(request.POST.get("next") or "reconciliation:worklist")
+    return redirect(safe_next(request, "reconciliation:worklist"))
 
 
 @login_required
@@ -301,26 +301,19 @@ def run_detail(request, pk: int):
 @login_required
 @permission_required("reconciliation.view_reconciliationrun", raise_exception=True)
 def run_invalid_xlsx(request, pk: int):
-    from openpyxl import Workbook
-
     run = get_for_user_or_404(request, ReconciliationRun.objects.all(), pk=pk)
     log_access(request, event="export", subject=run, subject_repr=f"ошибочные строки сверки № {run.pk} ({run.file_name})",
                detail=f"XLSX, строк: {run.invalid_rows.count()}")  # fmt: skip
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Ошибки")
-    sheet.append(["Строка", "Причина", "Данные строки"])
-    for row in run.invalid_rows.iterator():
-        sheet.append(
-            [row.row_number, row.reason, "; ".join(f"{k}={v}" for k, v in row.data.items())]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rows = (
+        [row.row_number, row.reason, "; ".join(f"{k}={v}" for k, v in row.data.items())]
+        for row in run.invalid_rows.iterator()
     )
-    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-errors.xlsx"'
-    return response
+    return xlsx_response(
+        f"run-{run.pk}-errors.xlsx",
+        "Ошибки",
+        rows,
+        columns=["Строка", "Причина", "Данные строки"],
+    )
 
 
 @login_required

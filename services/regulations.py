@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from services import file_errors
 from services.models import (
     DocumentType,
     Regulation,
@@ -106,23 +107,23 @@ def read_document(data: bytes, file_name: str = "") -> Any:
     if "\x00" in text:
         raise RegulationFileError(["файл не текстовый (содержит нулевые байты)"])
     is_json = file_name.lower().endswith(".json") or text.lstrip().startswith("{")
-    if is_json:
-        try:
+    # The parsers' English becomes Russian with the place (services.file_errors).
+    try:
+        if is_json:
             document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RegulationFileError(
-                [f"строка {exc.lineno}, столбец {exc.colno}: ошибка JSON: {exc.msg}"]
-            ) from None
-    else:
-        try:
+        else:
             document = yaml.safe_load(text)
-        except ValueError as exc:  # an impossible date such as 2026-02-30 in a YAML date field
-            raise RegulationFileError([f"неверное значение в файле: {exc}"]) from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            where = f"строка {mark.line + 1}, столбец {mark.column + 1}: " if mark else ""
-            raise RegulationFileError([f"{where}ошибка YAML: {problem}"]) from None
+    except json.JSONDecodeError as exc:
+        raise RegulationFileError([file_errors.json_error(exc)]) from None
+    except yaml.YAMLError as exc:
+        raise RegulationFileError([file_errors.yaml_error(exc, text)]) from None
+    except ValueError:  # an impossible date such as 2026-02-30 in a YAML date field
+        raise RegulationFileError([file_errors.bad_date(text)]) from None
+    except RecursionError:
+        raise RegulationFileError([file_errors.DEEP.format(depth=file_errors.MAX_DEPTH)]) from None
+    problem = file_errors.shape_error(document)
+    if problem:
+        raise RegulationFileError([problem])
     if document is None:
         raise RegulationFileError(["файл пуст"])
     if not isinstance(document, dict):

@@ -22,7 +22,7 @@ HEAD = "regulation: {kind: приказ, number: '1', date: 2026-11-01, title: �
     [
         (
             "effective_from: 2026-02-30\nservices: [{code: asp, deadline_days: 5}]\n",
-            "неверное значение в файле",
+            "столбец 17: неверная дата «2026-02-30»: такого дня нет в календаре",
         ),
         (
             "effective_from:\nservices: [{code: asp, deadline_days: 5}]\n",

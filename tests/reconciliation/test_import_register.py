@@ -98,3 +98,64 @@ def test_file_with_errors_applies_nothing_and_names_row_and_field(office, catalo
     assert "строка 5, поле «Мера»: неизвестный код меры «no-such»" in message
     assert "ничего не записано" in message
     assert not Applicant.objects.exists() and not Entitlement.objects.exists()
+
+
+def _row(**changes):
+    row = dict(zip(HEADER, ROWS[0], strict=True))
+    row.update(changes)
+    return [row[title] for title in HEADER]
+
+
+def test_snils_of_a_registered_person_with_another_name_and_birth_date_is_an_error(
+    office, catalogue, tmp_path, capsys
+):
+    call_command("import_register", str(write_csv(tmp_path / "a.csv", HEADER, ROWS)), "--office", office.code)  # fmt: skip
+    capsys.readouterr()
+    before = list(Applicant.objects.values_list("last_name", "first_name", "birth_date"))
+    history = Applicant.history.count()
+    other = _row(**{"Фамилия": "Иванова", "Имя": "Мария", "Отчество": "Сергеевна", "Дата рождения": "02.02.1985"})  # fmt: skip
+    path = write_csv(tmp_path / "b.csv", HEADER, [other])
+    for args in (["--dry-run"], []):
+        with pytest.raises(CommandError) as info:
+            call_command("import_register", str(path), "--office", office.code, *args)
+        message = str(info.value)
+        assert "строка 2, поле «СНИЛС»: СНИЛС 112-233-445 95 уже у заявителя Алексеева А.П., 01.05.1990 г. р." in message  # fmt: skip
+        assert "в файле — Иванова Мария Сергеевна, 02.02.1985" in message
+        assert "ничего не записано" in message
+    assert list(Applicant.objects.values_list("last_name", "first_name", "birth_date")) == before
+    assert Applicant.history.count() == history
+
+
+def test_the_same_snils_with_two_names_in_one_file_is_an_error(office, catalogue, tmp_path):
+    rows = [ROWS[0], _row(**{"Фамилия": "Иванова", "Мера": "child-allowance"})]
+    with pytest.raises(CommandError) as info:
+        call_command("import_register", str(write_csv(tmp_path / "c.csv", HEADER, rows)), "--office", office.code)  # fmt: skip
+    assert "строка 3, поле «Фамилия»: у этого СНИЛС в строке 2 — Алексеева Анна Петровна" in str(info.value)  # fmt: skip
+    assert not Applicant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        (
+            {"Фамилия": "Сидopова"},
+            "строка 2, поле «Фамилия»: латинские буквы «o», «p» среди русских в «Сидopова» — наберите русскими буквами",
+        ),
+        ({"Имя": "Anna"}, "строка 2, поле «Имя»: «Anna» набрано латинскими буквами"),
+        ({"Фамилия": "=HYPERLINK(1)"}, "строка 2, поле «Фамилия»: недопустимый символ «=»"),
+        ({"Фамилия": "Д" * 150}, "строка 2, поле «Фамилия»: не длиннее 100 знаков (здесь 150)"),
+        (
+            {"Адрес": "г. Волгоград, " + "у" * 600},
+            "строка 2, поле «Адрес»: не длиннее 500 знаков (здесь 614)",
+        ),
+        ({"Телефон": "8" * 60}, "строка 2, поле «Телефон»: не длиннее 50 знаков (здесь 60)"),
+    ],
+)
+def test_names_and_lengths_are_checked_like_the_counter_form(
+    office, catalogue, tmp_path, changes, message
+):
+    path = write_csv(tmp_path / "d.csv", HEADER, [_row(**changes)])
+    with pytest.raises(CommandError) as info:
+        call_command("import_register", str(path), "--office", office.code)
+    assert message in str(info.value)
+    assert not Applicant.objects.exists()

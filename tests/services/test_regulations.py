@@ -234,7 +234,7 @@ def test_every_error_of_a_file_is_listed_at_once(catalogue):
             "x.yaml",
             "строка 3, столбец 4: ошибка YAML:",
         ),
-        (b'{"services": [}', "x.json", "строка 1, столбец 15: ошибка JSON: Expecting value"),
+        (b'{"services": [}', "x.json", "строка 1, столбец 15: ошибка JSON: ожидается значение"),
         (
             b"- a\n- b\n",
             "x.yaml",

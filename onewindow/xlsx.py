@@ -1,0 +1,110 @@
+"""Spreadsheets the site gives out: one writer, so every export is safe the same way.
+
+Every text is written as a text cell, never as a formula: a surname «=HYPERLINK(…)» read from a
+register, or a free-text index, stays the text it was. openpyxl would otherwise store any string
+starting with «=» as a formula and «#N/A» as an error value. Texts starting with a character a
+spreadsheet reads as the start of a formula (= + - @, tab, CR, LF; OWASP «CSV injection») also
+get Excel's quote prefix, so editing the cell in Excel does not turn it into one either; the value
+itself is not changed. Numbers and dates stay typed (dates shown as ДД.ММ.ГГГГ).
+
+    return xlsx_response("journal.xlsx", "Журнал", rows, columns=[Column("№", 10), ...],
+                         caption="Журнал регистрации заявлений за …")
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+# openpyxl is imported where a workbook is built: the views importing this module stay light.
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+MAX_TEXT = 32767  # Excel's limit for one cell
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float | None = None
+
+
+def text_cell(sheet, value: str, *, bold: bool = False):
+    """A cell that is text whatever the text says."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+    cell = WriteOnlyCell(sheet)
+    cell.value = value  # inferred as a formula or an error for some texts: forced back below
+    cell.data_type = "s"
+    if value.startswith(FORMULA_START):
+        cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def cell_for(sheet, value):
+    """A typed cell: numbers and dates as such, anything else as text (`text_cell`)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or isinstance(value, bool | int | float | Decimal):
+        return WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return text_cell(sheet, str(value))
+
+
+def xlsx_bytes(
+    sheet_title: str,
+    rows: Iterable[Sequence],
+    *,
+    columns: Sequence[Column | str] = (),
+    caption: str = "",
+) -> bytes:
+    """One sheet: an optional caption line, a bold header of `columns`, then `rows`."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    columns = [c if isinstance(c, Column) else Column(c) for c in columns]
+    for index, column in enumerate(columns, start=1):
+        if column.width:
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+    if caption:
+        sheet.append([text_cell(sheet, caption)])
+    if columns:
+        sheet.append([text_cell(sheet, column.title, bold=True) for column in columns])
+    for row in rows:
+        sheet.append([cell_for(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(
+    filename: str, sheet_title: str, rows: Iterable[Sequence], **kwargs
+) -> HttpResponse:
+    """The workbook as a download; `filename` in ASCII (the browsers' common denominator)."""
+    response = HttpResponse(xlsx_bytes(sheet_title, rows, **kwargs), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
