@@ -40,6 +40,7 @@ from reconciliation.readers import ExtractError, column_map, csv_dialect, detect
 PG_ENCODINGS = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "cp1251": "WIN1251", "cp866": "WIN866"}
 UPPER = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯABCDEFGHIJKLMNOPQRSTUVWXYZё-"
 LOWER = "абвгдеежзийклмнопрстуфхцчшщъыьэюяabcdefghijklmnopqrstuvwxyzе "
+LOOKALIKE_LATIN, LOOKALIKE_CYRILLIC = "aebcohkmptxy", "аевсонкмртху"  # = identity.LOOKALIKES
 SNILS_CHARS = r"^[0-9 -]*$"
 # A regular record: СНИЛС of digits, spaces and hyphens; names of letters, spaces, hyphens,
 # apostrophes and dots; dates ДД.ММ.ГГГГ or ГГГГ-ММ-ДД or nothing (fields joined by «|»).
@@ -202,9 +203,15 @@ def _folder(cursor):
     may hold: `lower()` when the database's character type folds Cyrillic (C.UTF-8, ru_RU), else
     an explicit `translate` (slower, independent of the locale)."""
     cursor.execute("SELECT lower('ЁЯIЖ') = 'ёяiж'")
+    # then Latin look-alikes to Cyrillic, as `onewindow.identity.normalize_name` does
     if cursor.fetchone()[0]:
-        return lambda x: f"replace(replace(lower({x}), 'ё', 'е'), '-', ' ')"
-    return lambda x: f"translate({x}, '{UPPER}', '{LOWER}')"
+        return lambda x: (
+            f"translate(replace(replace(lower({x}), 'ё', 'е'), '-', ' '), "
+            f"'{LOOKALIKE_LATIN}', '{LOOKALIKE_CYRILLIC}')"
+        )
+    return lambda x: (
+        f"translate(translate({x}, '{UPPER}', '{LOWER}'), '{LOOKALIKE_LATIN}', '{LOOKALIKE_CYRILLIC}')"
+    )
 
 
 def _scope(run: ReconciliationRun) -> str:
