@@ -6,6 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "Приём граждан"
 
     def ready(self) -> None:
+        from cases import jobs  # noqa: F401  (registers the background renders)
         from onewindow import navigation, roles
 
         navigation.register(
