@@ -14,11 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from cases import journal as journal_list
 from cases import search as counter_search
@@ -74,18 +76,56 @@ def sees_full_identity(user) -> bool:
 @permission_required("cases.view_applicant", raise_exception=True)
 def counter(request):
     query = request.GET.get("q", "").strip()
-    hits = counter_search.search(query, request.user) if query else []
+    if code := counter_search.receipt_code(query):
+        opened = _open_receipt_code(request, *code)
+        if opened is not None:
+            return opened
+    hits = counter_search.search(query, request.user, limit=COUNTER_HITS + 1) if query else []
+    total = len(hits)
+    if total > COUNTER_HITS:
+        # more than fit: how many, read up to a cap (a common surname is not counted to the end)
+        total = len(counter_search.search(query, request.user, limit=COUNTER_COUNT_CAP + 1))
+        hits = hits[:COUNTER_HITS]
     if hits:
         # who looked for whom: one row per search that showed people
         log_access(
             request,
             event="search",
-            subject_repr=f"«{query[:60]}»: найдено {len(hits)}",
+            subject_repr=f"«{query[:60]}»: найдено {total}",
             detail=shown(hit.applicant for hit in hits),
         )
-    context = {"query": query, "hits": hits, "full_identity": sees_full_identity(request.user)}
+    context = {
+        "query": query,
+        "hits": hits,
+        "more": total > len(hits),
+        "total": total,
+        "capped": total > COUNTER_COUNT_CAP,
+        "cap": COUNTER_COUNT_CAP,
+        "full_identity": sees_full_identity(request.user),
+    }
     template = "cases/counter.html#results" if request.htmx else "cases/counter.html"
     return render(request, template, context)
+
+
+COUNTER_HITS = 10
+COUNTER_COUNT_CAP = 200
+
+
+def _open_receipt_code(request, office_code: str, number: int, year: int):
+    """The receipt's QR code scanned into the search box opens its application. Another
+    office's code finds nothing, and the attempt is logged as refused (as any cross-office
+    lookup is)."""
+    try:
+        application = get_for_user_or_404(
+            request, Application.objects.all(), event="view_application",
+            office__code=office_code, reg_number=number, reg_year=year,
+        )  # fmt: skip
+    except Http404:
+        return None
+    url = reverse("cases:application", args=[application.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 # --- Applicants -------------------------------------------------------------------------------
