@@ -162,3 +162,28 @@ def test_long_journal_pdf_goes_through_a_job_and_downloads(
     assert all(f"Фамилия{n:03d}" in text for n in range(25))
     assert text.index("Фамилия024") < text.index("Фамилия001")  # in the order asked
     assert "Всего заявлений: 25" in text
+
+
+def test_my_work_shows_counts_and_pages_each_kind(client, specialist, office, catalogue):
+    today = datetime.date(2026, 11, 24)
+    many_applications(
+        client, specialist, office, 65,
+        deadline=lambda n: today - datetime.timedelta(days=n) if n % 5 == 0 else today + datetime.timedelta(days=n),
+    )  # fmt: skip
+    html = client.get(reverse("my_work")).content.decode()
+    overview = html.split("<h2>Заявления")[1].split("<h2>")[0]
+    assert overview.count("<tr") == 1 + 10  # the head and the 10 most urgent
+    assert "Показать все: 65" in overview and "только просроченные (12)" in overview
+    html = client.get(reverse("my_work"), {"kind": "application"}).content.decode()
+    assert "Показаны 1–50 из 65" in html
+    html = client.get(
+        reverse("my_work"), {"kind": "application", "overdue": "1", "sort": "-due"}
+    ).content.decode()
+    assert "Показаны 1–12 из 12" in html and html.count("просрочено</span>") == 12
+    dues = [line for line in html.split("<tr") if "просрочено</span>" in line]
+    days = [
+        datetime.datetime.strptime(row.split("<td>")[2][:10], "%d.%m.%Y").date() for row in dues
+    ]
+    assert days == sorted(days, reverse=True)
+    for params in ({"kind": "nope"}, {"kind": "application", "sort": "x", "page": "zz"}):
+        assert client.get(reverse("my_work"), params).status_code == 200
