@@ -24,6 +24,7 @@ from cases.models import Entitlement
 from onewindow.audit import get_for_user_or_404
 from onewindow.errors import DomainError
 from onewindow.forms import DateInput
+from onewindow.lists import paginate_list
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import (
@@ -66,6 +67,13 @@ class UploadForm(forms.Form):
     )
 
 
+WORKLIST_SORTS = {
+    "applicant": "applicant__name_key", "kind": "kind", "match": "match", "event": "event_date",
+    "created": "created_at", "assignee": ("assigned_to__last_name", "assigned_to__first_name"),
+    "status": "status",
+}  # fmt: skip
+
+
 @login_required
 @permission_required("reconciliation.view_selection", raise_exception=True)
 def worklist(request):
@@ -85,6 +93,13 @@ def worklist(request):
         items = items.filter(assigned_to=request.user)
     elif whose == "queue":
         items = items.filter(assigned_to__isnull=True)
+    run = request.GET.get("run", "")
+    if run.isdigit():
+        items = items.filter(run_id=int(run))
+    older = request.GET.get("older", "")  # days: open longer than this (10 is overdue)
+    if older.isdigit() and int(older) <= 3650:
+        items = items.filter(created_at__lt=timezone.now() - datetime.timedelta(days=int(older)))
+    listing = paginate_list(request, items, sorts=WORKLIST_SORTS, default="-created", per_page=50)
     today = timezone.now()
     summary = (
         Selection.objects.for_user(request.user).open().values("kind")
@@ -103,8 +118,8 @@ def worklist(request):
     return render(
         request,
         "reconciliation/worklist.html",
-        {"items": items[:500], "summary": summary, "status": status, "kind": kind, "whose": whose,
-         "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous},
+        {"items": listing, "summary": summary, "status": status, "kind": kind, "whose": whose,
+         "run": run, "older": older, "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous},
     )  # fmt: skip
 
 
