@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from archive.models import (
@@ -483,16 +484,45 @@ _LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
 _CYRILLIC_TO_LATIN = str.maketrans("АВСЕНКМОРТХУ", "ABCEHKMOPTXY")
 
 
+# The case file's number as printed on it and on the counter's pages: «ЛД-000003»; typed also
+# «лд 3», «LD-3», or «KL-3» (the same keys in the Latin layout).
+CASE_FILE_NUMBER_RE = re.compile(r"^(?:лд|ld|kl)[\s\-№.]*0*(\d{1,9})$", re.IGNORECASE)
+_MAX_NUMBER_WIDTH = 8
+
+
+def case_file_number(text: str) -> int | None:
+    """The case file's number when `text` is it in its printed form («ЛД-000003»), else None."""
+    if m := CASE_FILE_NUMBER_RE.match((text or "").strip()):
+        return int(m.group(1))
+    return None
+
+
 def number_variants(number: str) -> list[str]:
     """The forms an archive number may be stored in, whatever the case and layout it was
-    typed in."""
+    typed in, with or without the leading zeros of its last digits («4», «004», «А-0004»)."""
     forms = [number]
     for text in (number.upper(), number.lower()):
         up = text.upper()
         for layout in (up.translate(_LATIN_TO_CYRILLIC), up.translate(_CYRILLIC_TO_LATIN)):
             forms += [layout, layout.lower()] if text.islower() else [layout]
         forms.append(text)
-    return list(dict.fromkeys(forms))
+    padded = []
+    for form in forms:
+        if m := re.fullmatch(r"(.*?)(\d+)", form):
+            prefix, digits = m.groups()
+            core = digits.lstrip("0") or "0"
+            widths = range(len(core), max(_MAX_NUMBER_WIDTH, len(digits)) + 1)
+            padded += [prefix + core.zfill(width) for width in widths]
+    return list(dict.fromkeys(forms + padded))
+
+
+def archive_number_q(text: str) -> Q:
+    """The files `text` names: by archive number in any of its forms, or by the case file's
+    printed number («ЛД-000003»)."""
+    query = Q(archive_number__in=number_variants(text))
+    if (number := case_file_number(text)) is not None:
+        query |= Q(case_file__number=number)
+    return query
 
 
 def scan(check: InventoryCheck, code: str, *, actor) -> tuple[str, str]:
@@ -501,16 +531,15 @@ def scan(check: InventoryCheck, code: str, *, actor) -> tuple[str, str]:
     number = SCAN_PREFIX.sub("", (code or "").strip())
     if not number:
         return "unknown", "Пустой код: отсканируйте ярлык ещё раз."
-    variants = number_variants(number)
     with transaction.atomic():
         check = InventoryCheck.objects.select_for_update().get(pk=check.pk)
         if check.status != InventoryCheck.Status.IN_PROGRESS:
             return "unknown", "Проверка уже завершена."
-        item = (
-            check.items.select_related("archived_file")
-            .filter(archived_file__archive_number__in=variants)
-            .first()
+        by_number = archive_number_q(number)
+        in_check = check.items.filter(
+            archived_file__in=ArchivedFile.objects.filter(office=check.office).filter(by_number)
         )
+        item = in_check.select_related("archived_file").first()
         if item is not None:
             if item.found:
                 return (
@@ -523,9 +552,7 @@ def scan(check: InventoryCheck, code: str, *, actor) -> tuple[str, str]:
                 "found",
                 f"№ {item.archived_file.archive_number} — найдено: {item.archived_file.title}",
             )
-        known = ArchivedFile.objects.filter(
-            office=check.office, archive_number__in=variants
-        ).first()
+        known = ArchivedFile.objects.filter(office=check.office).filter(by_number).first()
         _, created = InventoryCheckExtra.objects.get_or_create(
             inventory=check, scanned=number, defaults={"archived_file": known}
         )

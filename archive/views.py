@@ -155,7 +155,7 @@ def archive_list(request):
         )
         words = normalize_text(query)
         files = files.filter(
-            Q(archive_number__iexact=query) | Q(case_file__applicant__name_key__contains=words)
+            services.archive_number_q(query) | Q(case_file__applicant__name_key__contains=words)
             | (Q(location=box) if box else Q(pk__in=[]))
         )  # fmt: skip
     status = request.GET.get("status", "")

@@ -6,7 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Приём граждан"
 
     def ready(self) -> None:
-        from cases import erasure
+        from cases import (
+            erasure,
+            jobs,  # noqa: F401  (registers the background renders)
+        )
         from onewindow import navigation, roles
 
         erasure.register()

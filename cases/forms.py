@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from cases.models import Applicant, BenefitCategory, IdDocumentType, Sex
+from cases.models import Applicant, Application, BenefitCategory, IdDocumentType, Sex
 from cases.services import DocumentMark, Representative
 from onewindow.forms import DateInput
 from onewindow.identity import (
@@ -20,7 +20,8 @@ from onewindow.identity import (
     snils_error,
     validate_person_name,
 )
-from services.models import RequiredDocument
+from onewindow.models import User
+from services.models import RequiredDocument, Service
 
 MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
 
@@ -299,8 +300,48 @@ class TransitionForm(forms.Form):
 
 
 class JournalFilterForm(forms.Form):
+    """The journal's filters; the page, its XLSX and its PDF read the same ones from the URL."""
+
+    STATUS_CHOICES = [("", "любое"), ("open", "не решено"), *Application.Status.choices]
+
     date_from = forms.DateField(label="С", required=False, widget=DateInput())
     date_to = forms.DateField(label="по", required=False, widget=DateInput())
+    service = forms.ModelChoiceField(
+        label="Услуга", required=False, queryset=Service.objects.all(), empty_label="все",
+        error_messages={"invalid_choice": "Такой услуги нет в каталоге."},
+    )  # fmt: skip
+    status = forms.ChoiceField(label="Состояние", required=False, choices=STATUS_CHOICES)
+    specialist = forms.ModelChoiceField(
+        label="Исполнитель", required=False, queryset=User.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
+    )  # fmt: skip
+    overdue = forms.BooleanField(label="Только просроченные", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        if user is not None and not user.sees_all_offices:
+            staff = staff.filter(office_id=user.office_id)
+        self.fields["specialist"].queryset = staff
+        self.fields["specialist"].label_from_instance = lambda u: u.short_name or u.username
+
+    def filter(self, entries, today: datetime.date):
+        """`entries` narrowed by the cleaned filters (period, service, state, specialist)."""
+        data = self.cleaned_data
+        start = data.get("date_from") or today
+        end = data.get("date_to") or start
+        entries = entries.filter(registered_on__range=(start, end))
+        if data.get("service"):
+            entries = entries.filter(service=data["service"])
+        if data.get("status") == "open":
+            entries = entries.filter(status__in=Application.OPEN_STATUSES)
+        elif data.get("status"):
+            entries = entries.filter(status=data["status"])
+        if data.get("specialist"):
+            entries = entries.filter(specialist=data["specialist"])
+        if data.get("overdue"):
+            entries = entries.filter(status__in=Application.OPEN_STATUSES, deadline__lt=today)
+        return entries, start, end
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@ regions, and requests to other offices of this installation. Thin views over `ca
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from cases.forms import (
     OutgoingRequestForm,
 )
 from cases.models import (
+    Agency,
     Applicant,
     Application,
     CaseTransfer,
@@ -28,66 +30,184 @@ from cases.models import (
 )
 from cases.services import CounterError
 from onewindow.audit import get_for_user_or_404, log_access, shown
+from onewindow.forms import DateInput
+from onewindow.lists import paginate_list
+from onewindow.models import User
 from onewindow.pdf import pdf_response, render_pdf
+
+
+class RequestFilterForm(forms.Form):
+    """The filters of «Запросы»: they live in the URL, so a link opens exactly these requests."""
+
+    SHOW = [
+        ("open", "открытые"),
+        ("overdue", "просроченные"),
+        ("answered", "с ответом"),
+        ("all", "все"),
+    ]
+
+    show = forms.ChoiceField(label="Какие", choices=SHOW, required=False)
+    date_from = forms.DateField(label="Поступил (направлен) с", required=False, widget=DateInput())
+    date_to = forms.DateField(label="по", required=False, widget=DateInput())
+    agency = forms.ModelChoiceField(
+        label="Ведомство", required=False, queryset=Agency.objects.all(), empty_label="все",
+        error_messages={"invalid_choice": "Такого ведомства нет."},
+    )  # fmt: skip
+    specialist = forms.ModelChoiceField(
+        label="Исполнитель", required=False, queryset=User.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        if not user.sees_all_offices:
+            staff = staff.filter(office_id=user.office_id)
+        self.fields["specialist"].queryset = staff
+        self.fields["specialist"].label_from_instance = lambda u: u.short_name or u.username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "Дата окончания раньше даты начала.")
+        return data
+
+
+# (tab, title, sorts, default sort): one paginated table per kind of request
+REQUEST_TABS = {
+    "interagency": ("Межведомственные запросы", {
+        "document": "document__title", "agency": "agency__name", "application": ("application__reg_year", "application__reg_number"),
+        "sent": "sent_on", "due": "due_date", "result": "result", "specialist": ("handled_by__last_name", "handled_by__first_name"),
+    }, "due"),
+    "incoming": ("Из других районов и регионов", {
+        "sender": "sender", "received": "received_on", "subject": "subject_name", "due": "due_date",
+        "specialist": ("assigned_to__last_name", "assigned_to__first_name"), "answered": "answered_on",
+    }, "due"),
+    "outgoing": ("Наши запросы в другие учреждения", {
+        "number": ("out_year", "out_number"), "to": "to_office__name", "sent": "sent_on", "due": "due_date",
+        "answered": "answered_on",
+    }, "-sent"),
+    "transfers": ("Передача личных дел", {
+        "name": "stated_name", "from": "from_office__name", "to": "to_office__name",
+        "requested": "requested_at", "status": "status",
+    }, "-requested"),
+}  # fmt: skip
+REQUESTS_PAGE = 50
+
+
+def _request_querysets(user, data: dict, today) -> dict:
+    """Each tab's requests narrowed by the filters (`data`: the form's cleaned data)."""
+    show = data.get("show") or "open"
+    start, end = data.get("date_from"), data.get("date_to")
+    agency, specialist = data.get("agency"), data.get("specialist")
+    interagency = InteragencyRequest.objects.for_user(user).select_related(
+        "agency", "document", "application__applicant", "handled_by"
+    )
+    incoming = IncomingRequest.objects.for_user(user).select_related(
+        "kind", "assigned_to", "applicant"
+    )
+    outgoing = OutgoingRequest.objects.for_user(user).select_related(
+        "to_office", "applicant", "kind"
+    )
+    transfers = CaseTransfer.objects.for_user(user).select_related(
+        "from_office", "to_office", "requested_by"
+    )
+    # a request is awaited while its application is: one withdrawn or decided waits for nothing
+    awaited = Q(result="", application__status__in=Application.OPEN_STATUSES)
+    if show == "overdue":
+        interagency = interagency.filter(awaited, due_date__lt=today)
+        incoming = incoming.filter(answered_on__isnull=True, due_date__lt=today)
+        outgoing = outgoing.filter(answered_on__isnull=True, due_date__lt=today)
+        transfers = transfers.open()
+    elif show == "open":
+        interagency = interagency.filter(awaited)
+        incoming = incoming.filter(answered_on__isnull=True)
+        outgoing = outgoing.filter(answered_on__isnull=True)
+        transfers = transfers.open()
+    elif show == "answered":
+        interagency = interagency.exclude(result="")
+        incoming = incoming.filter(answered_on__isnull=False)
+        outgoing = outgoing.filter(answered_on__isnull=False)
+        transfers = transfers.exclude(status=CaseTransfer.Status.REQUESTED)
+    if start:
+        interagency = interagency.filter(sent_on__gte=start)
+        incoming = incoming.filter(received_on__gte=start)
+        outgoing = outgoing.filter(sent_on__gte=start)
+        transfers = transfers.filter(requested_at__date__gte=start)
+    if end:
+        interagency = interagency.filter(sent_on__lte=end)
+        incoming = incoming.filter(received_on__lte=end)
+        outgoing = outgoing.filter(sent_on__lte=end)
+        transfers = transfers.filter(requested_at__date__lte=end)
+    if agency:  # only interagency requests go to an agency
+        interagency = interagency.filter(agency=agency)
+        incoming, outgoing, transfers = incoming.none(), outgoing.none(), transfers.none()
+    if specialist:
+        interagency = interagency.filter(handled_by=specialist)
+        incoming = incoming.filter(assigned_to=specialist)
+        outgoing = outgoing.filter(handled_by=specialist)
+        transfers = transfers.filter(requested_by=specialist)
+    return {
+        "interagency": interagency,
+        "incoming": incoming,
+        "outgoing": outgoing,
+        "transfers": transfers,
+    }
 
 
 @login_required
 @permission_required("cases.view_incomingrequest", raise_exception=True)
 def request_list(request):
     today = timezone.localdate()
-    show = request.GET.get("show", "open")
-    interagency = InteragencyRequest.objects.for_user(request.user).select_related(
-        "agency", "document", "application__applicant", "handled_by"
+    form = RequestFilterForm(request.GET, user=request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    tab = request.GET.get("kind", "")
+    if tab not in REQUEST_TABS:
+        tab = "interagency"
+    querysets = _request_querysets(request.user, data, today)
+    if not form.is_valid():
+        querysets = {key: qs.none() for key, qs in querysets.items()}
+    title, sorts, default = REQUEST_TABS[tab]
+    listing = paginate_list(
+        request, querysets[tab], sorts=sorts, default=default, per_page=REQUESTS_PAGE
     )
-    incoming = IncomingRequest.objects.for_user(request.user).select_related(
-        "kind", "assigned_to", "applicant"
-    )
-    outgoing = OutgoingRequest.objects.for_user(request.user).select_related(
-        "to_office", "applicant", "kind"
-    )
-    transfers = CaseTransfer.objects.for_user(request.user).select_related(
-        "from_office", "to_office", "requested_by"
-    )
-    if show != "all":
-        transfers = transfers.open()
+    counts = {key: qs.count() for key, qs in querysets.items()}
+    tabs = []
+    for key, (tab_title, _, _) in REQUEST_TABS.items():
+        params = request.GET.copy()
+        for name in ("kind", "page", "sort"):
+            params.pop(name, None)
+        params["kind"] = key
+        tabs.append(
+            {"key": key, "title": tab_title, "count": counts[key], "query": params.urlencode()}
+        )
+    rows = listing.items
+    if tab == "interagency":
+        people = [item.application.applicant_id for item in rows]
+    elif tab in ("incoming", "outgoing"):
+        people = [item.applicant_id for item in rows if item.applicant_id]
     else:
-        transfers = transfers[:200]
-    # a request is awaited while its application is: one withdrawn or decided waits for nothing
-    awaited = Q(result="", application__status__in=Application.OPEN_STATUSES)
-    if show == "overdue":
-        interagency = interagency.filter(awaited, due_date__lt=today)
-        incoming = incoming.filter(answered_on__isnull=True, due_date__lt=today)
-        outgoing = outgoing.filter(answered_on__isnull=True)
-    elif show == "open":
-        interagency = interagency.filter(awaited)
-        incoming = incoming.filter(answered_on__isnull=True)
-        outgoing = outgoing.filter(answered_on__isnull=True)
-    else:
-        interagency = interagency.order_by("-sent_on")[:200]
-        incoming = incoming.order_by("-received_on")[:200]
-        outgoing = outgoing[:200]
-    interagency, incoming, outgoing, transfers = (
-        list(interagency),
-        list(incoming),
-        list(outgoing),
-        list(transfers),
-    )
-    people = [item.application.applicant_id for item in interagency]
-    people += [item.applicant_id for item in [*incoming, *outgoing] if item.applicant_id]
+        people = []
+    show = data.get("show") or "open"
     log_access(
         request,
         event="view_list",
-        subject_repr=f"Запросы ({show})",
+        subject_repr=f"Запросы ({show}"
+        + (f", {title.lower()}" if tab != "interagency" else "")
+        + (f", стр. {listing.page.number}" if listing.page.number > 1 else "")
+        + ")",
         detail=shown(dict.fromkeys(people)),
     )
+    template = "cases/requests.html#results" if request.htmx else "cases/requests.html"
     return render(
         request,
-        "cases/requests.html",
+        template,
         {
-            "interagency": interagency,
-            "incoming": incoming,
-            "outgoing": outgoing,
-            "transfers": transfers,
+            "form": form,
+            "tab": tab,
+            "tabs": tabs,
+            "title": title,
+            "rows": listing,
             "show": show,
             "today": today,
         },

@@ -1,6 +1,8 @@
 """The counter's one search box: it works out what was typed.
 
 - СНИЛС in any formatting (11 digits)            -> the applicant with that СНИЛС
+- part of a СНИЛС: its first 9 digits, or its last 5 and more -> the people it fits
+- the receipt's QR code «krasnooktyabrsky:1/2026»  -> that application (`receipt_code`)
 - «ЛД-123», «лд 123»                             -> the case file with that number
 - «123/2026»                                     -> the application with that journal number
 - a bare number «123»                            -> case file 123 and application 123 of this year
@@ -9,7 +11,8 @@
 - words «иван петр», «петров»                    -> surname prefix, then other name parts;
                                                     typo-tolerant surname when nothing matches
 
-Typo tolerance uses pg_trgm (GIN index on the normalised surname) on PostgreSQL and rapidfuzz
+Typo tolerance: two letters swapped count as one typo (OSA distance); the swapped spellings of
+the surname are looked up exactly among the distinct surnames, beside pg_trgm (GIN index on the normalised surname) on PostgreSQL and rapidfuzz
 over a narrowed candidate set on SQLite. Every query is scoped to the user's office.
 
 The exact lookups run at every keystroke, so they are written once as SQL (`_raw`) rather than
@@ -29,6 +32,7 @@ from django.db.models import QuerySet
 from django.db.models.base import ModelState
 from django.utils import timezone
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from cases.models import Applicant, Application, CaseFile, NameKey
 from onewindow.identity import normalize_name, snils_digits
@@ -43,6 +47,15 @@ FIO_DOTS_RE = re.compile(r"^([а-яё]{2,}(?: [а-яё]{2,})*) ([а-яё])\.\s*(
 FIO_PLAIN_RE = re.compile(r"^([а-яё]{2,}) ([а-яё])([а-яё])?$")
 TRIGRAM_THRESHOLD = 0.35
 FUZZY_MIN_RATIO = 80
+# «krasnooktyabrsky:1/2026»: what the receipt's QR code holds (office code, journal number)
+RECEIPT_CODE_RE = re.compile(r"^([a-z0-9_-]{2,50}):\s*(\d{1,7})\s*/\s*(\d{4})$")
+# A scanner types as a keyboard: with the Russian layout on, «krasno…:1/2026» arrives as
+# «лкфыts…Ж1.2026». The keys, read back in the Latin layout.
+_RU_KEYS = str.maketrans(
+    "йцукенгшщзхъфывапролджэячсмитьбю.ЖЙЦУКЕНГШЩЗФЫВАПРОЛДЯЧСМИТЬ",
+    "qwertyuiop[]asdfghjkl;'zxcvbnm,./:QWERTYUIOPASDFGHJKLZXCVBNM",
+)
+PARTIAL_SNILS_MIN = 5  # the last digits of a СНИЛС that still narrow an office to a few people
 
 
 @dataclass
@@ -135,9 +148,13 @@ def search(query: str, user, *, limit: int = 10) -> list[Hit]:
         return []
     text = normalize_name(raw).replace(",", " ").strip()
 
+    if receipt_code(raw):
+        return []  # the counter opens the application itself (or finds nothing)
     digits = snils_digits(raw)
     if SNILS_RE.match(raw) and len(digits) == 11:
         return [Hit(a, "по СНИЛС") for a in _raw(user, "a.snils = %s", [digits], limit=limit)]
+    if SNILS_RE.match(raw) and not NUMBER_RE.match(raw) and len(digits) >= PARTIAL_SNILS_MIN:
+        return _by_partial_snils(user, digits, limit)  # «445 95», «233-445 95»
 
     if m := CASEFILE_RE.match(text):
         return _by_case_file(user, int(m.group(1)), limit)
@@ -148,11 +165,8 @@ def search(query: str, user, *, limit: int = 10) -> list[Hit]:
         hits = _by_case_file(user, number, limit) + _by_application(
             user, number, timezone.localdate().year, limit
         )
-        if len(digits) >= 6 and not hits:
-            hits = [
-                Hit(a, "по части СНИЛС")
-                for a in _applicants(user).filter(snils__startswith=digits)[:limit]
-            ]
+        if len(digits) >= PARTIAL_SNILS_MIN and not hits:
+            hits = _by_partial_snils(user, digits, limit)
         return hits[:limit]
     if m := DATE_RE.match(raw):
         try:
@@ -178,6 +192,34 @@ def search(query: str, user, *, limit: int = 10) -> list[Hit]:
             for a in _similar_surname(user, surname, limit, initials=initials)
         ]
     return _by_words(user, text, limit)
+
+
+def receipt_code(query: str) -> tuple[str, int, int] | None:
+    """(office code, number, year) when `query` is the receipt's QR code, typed by a scanner in
+    either keyboard layout; None otherwise."""
+    text = (query or "").strip()
+    for candidate in (text, text.translate(_RU_KEYS)):
+        if m := RECEIPT_CODE_RE.match(candidate.lower()):
+            return m.group(1), int(m.group(2)), int(m.group(3))
+    return None
+
+
+def _by_partial_snils(user, digits: str, limit: int) -> list[Hit]:
+    """The first 9 digits (the number without its check digits) or the last 5 and more.
+    PostgreSQL reads the last digits through an index on the reversed СНИЛС (migration
+    0012): `reverse(snils) LIKE '59544%'` is a prefix search there."""
+    found: list[Applicant] = []
+    if len(digits) >= 9 and len(digits) < 11:
+        found = _raw(user, "a.snils LIKE %s ESCAPE '\\'", [_like_prefix(digits)],
+                     order="a.name_key", limit=limit)  # fmt: skip
+    if not found and len(digits) < 11:
+        if connection.vendor == "postgresql":
+            where = "reverse(a.snils) LIKE %s ESCAPE '\\'"
+            params = [_like_prefix(digits[::-1])]
+        else:
+            where, params = "a.snils LIKE %s ESCAPE '\\'", ["%" + digits]
+        found = _raw(user, where, params, order="a.name_key", limit=limit)
+    return [Hit(a, "по части СНИЛС") for a in found]
 
 
 def _by_case_file(user, number: int, limit: int) -> list[Hit]:
@@ -232,8 +274,20 @@ def _by_words(user, text: str, limit: int) -> list[Hit]:
     return [Hit(a, "похожая фамилия") for a in similar]
 
 
+def transpositions(word: str) -> list[str]:
+    """`word` with each pair of neighbouring letters swapped: «иавнов» -> «иванов», …"""
+    found = []
+    for i in range(len(word) - 1):
+        if word[i] != word[i + 1]:
+            found.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    return list(dict.fromkeys(found))
+
+
 def similar_surnames(surname: str, *, limit: int = 8) -> list[str]:
-    """Distinct surnames about one typo away from `surname`, closest first."""
+    """Distinct surnames about one typo away from `surname`, closest first. Two letters
+    swapped are one typo: trigrams see «иавнов» as far from «иванов» (3 of 11 trigrams shared),
+    so the swapped spellings are looked up exactly (a few unique-index reads), beside the
+    trigram (or rapidfuzz) candidates, and all are ranked by OSA distance."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -241,12 +295,20 @@ def similar_surnames(surname: str, *, limit: int = 8) -> list[str]:
                 "ORDER BY similarity(key, %s) DESC, key LIMIT %s",
                 [surname, surname, TRIGRAM_THRESHOLD, surname, limit],
             )
-            return [row[0] for row in cursor.fetchall()]
-    keys = NameKey.objects.filter(key__startswith=surname[0]).values_list("key", flat=True)
-    found = process.extract(
-        surname, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=limit
-    )
-    return [key for key, _, _ in found]
+            keys = [row[0] for row in cursor.fetchall()]
+    else:
+        candidates = NameKey.objects.filter(key__startswith=surname[0]).values_list(
+            "key", flat=True
+        )
+        found = process.extract(
+            surname, list(candidates), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=limit
+        )
+        keys = [key for key, _, _ in found]
+    swapped = NameKey.objects.filter(key__in=transpositions(surname)).values_list("key", flat=True)
+    keys += [key for key in swapped if key not in keys]
+    # stable: among equally distant surnames the trigram (or rapidfuzz) order stays
+    keys.sort(key=lambda key: OSA.distance(surname, key))
+    return keys[:limit]
 
 
 def _similar_surname(user, surname: str, limit: int, *, initials: str = "") -> list[Applicant]:

@@ -137,6 +137,6 @@ def home_notices(user) -> list[dict]:
     return [
         {
             "text": f"Запросы на передачу личных дел в другие учреждения ждут решения: {waiting}",
-            "url": reverse("cases:requests") + "#transfers",
+            "url": reverse("cases:requests") + "?kind=transfers",
         }
     ]

@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from cases import journal as journal_list
 from cases import search as counter_search
 from cases import services
 from cases.forms import (
     ApplicantForm,
     ApplicationForm,
     CategoryForm,
-    JournalFilterForm,
     TransitionForm,
 )
 from cases.models import (
@@ -38,9 +41,10 @@ from cases.models import (
 from onewindow import workdays
 from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.identity import snils_digits
+from onewindow.lists import paginate_list
 from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
-from onewindow.text import quoted
+from onewindow.text import plural, quoted
 from onewindow.xlsx import Column, xlsx_response
 from services.models import Service
 from services.services import search_services
@@ -72,18 +76,56 @@ def sees_full_identity(user) -> bool:
 @permission_required("cases.view_applicant", raise_exception=True)
 def counter(request):
     query = request.GET.get("q", "").strip()
-    hits = counter_search.search(query, request.user) if query else []
+    if code := counter_search.receipt_code(query):
+        opened = _open_receipt_code(request, *code)
+        if opened is not None:
+            return opened
+    hits = counter_search.search(query, request.user, limit=COUNTER_HITS + 1) if query else []
+    total = len(hits)
+    if total > COUNTER_HITS:
+        # more than fit: how many, read up to a cap (a common surname is not counted to the end)
+        total = len(counter_search.search(query, request.user, limit=COUNTER_COUNT_CAP + 1))
+        hits = hits[:COUNTER_HITS]
     if hits:
         # who looked for whom: one row per search that showed people
         log_access(
             request,
             event="search",
-            subject_repr=f"«{query[:60]}»: найдено {len(hits)}",
+            subject_repr=f"«{query[:60]}»: найдено {total}",
             detail=shown(hit.applicant for hit in hits),
         )
-    context = {"query": query, "hits": hits, "full_identity": sees_full_identity(request.user)}
+    context = {
+        "query": query,
+        "hits": hits,
+        "more": total > len(hits),
+        "total": total,
+        "capped": total > COUNTER_COUNT_CAP,
+        "cap": COUNTER_COUNT_CAP,
+        "full_identity": sees_full_identity(request.user),
+    }
     template = "cases/counter.html#results" if request.htmx else "cases/counter.html"
     return render(request, template, context)
+
+
+COUNTER_HITS = 10
+COUNTER_COUNT_CAP = 200
+
+
+def _open_receipt_code(request, office_code: str, number: int, year: int):
+    """The receipt's QR code scanned into the search box opens its application. Another
+    office's code finds nothing, and the attempt is logged as refused (as any cross-office
+    lookup is)."""
+    try:
+        application = get_for_user_or_404(
+            request, Application.objects.all(), event="view_application",
+            office__code=office_code, reg_number=number, reg_year=year,
+        )  # fmt: skip
+    except Http404:
+        return None
+    url = reverse("cases:application", args=[application.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 # --- Applicants -------------------------------------------------------------------------------
@@ -535,51 +577,66 @@ def casefile_detail(request, pk: int):
 @login_required
 @permission_required("cases.view_application", raise_exception=True)
 def journal(request):
-    today = timezone.localdate()
-    form = JournalFilterForm(request.GET or {"date_from": today, "date_to": today})
-    if form.is_valid():
-        start = form.cleaned_data.get("date_from") or today
-        end = form.cleaned_data.get("date_to") or start
-        entries = (
-            Application.objects.for_user(request.user)
-            .filter(registered_on__range=(start, end))
-            .select_related("applicant", "service", "specialist", "accepted_by")
-            .order_by("reg_year", "reg_number")
-        )
-    else:
-        start = end = today
-        entries = Application.objects.none()
+    form, entries, start, end = journal_list.journal_entries(request.user, request.GET)
+    period = f"журнал регистрации {start:%d.%m.%Y}–{end:%d.%m.%Y}"
     output = request.GET.get("format")
-    if output not in {"xlsx", "pdf"} and form.is_valid():
-        log_access(
-            request,
-            event="view_journal",
-            subject_repr=f"журнал регистрации {start:%d.%m.%Y}–{end:%d.%m.%Y}",
-        )
     if output in {"xlsx", "pdf"} and form.is_valid():
-        log_access(
-            request,
-            event="export",
-            subject_repr=f"журнал регистрации {start:%d.%m.%Y}–{end:%d.%m.%Y}",
-        )
+        log_access(request, event="export", subject_repr=period)
+        entries = journal_list.sorted_entries(entries, request.GET)
         if output == "xlsx":
             return _journal_xlsx(entries, start, end)
-        pdf = render_pdf(
-            "cases/journal_pdf.html",
-            {"entries": entries, "start": start, "end": end, "office": request.user.office},
-        )
-        return pdf_response(pdf, f"Журнал {start:%Y-%m-%d}_{end:%Y-%m-%d}.pdf")
+        return _journal_pdf(request, form, entries, start, end)
+    if form.is_valid():
+        log_access(request, event="view_journal", subject_repr=period)
+    listing = paginate_list(
+        request,
+        entries,
+        sorts=journal_list.SORTS,
+        default=journal_list.DEFAULT_SORT,
+        per_page=JOURNAL_PAGE,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    query["sort"] = listing.sort_value
+    template = "cases/journal.html#results" if request.htmx else "cases/journal.html"
     return render(
         request,
-        "cases/journal.html",
+        template,
         {
             "form": form,
-            "entries": entries,
+            "entries": listing,
             "start": start,
             "end": end,
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
         },
     )
+
+
+JOURNAL_PAGE = 50
+
+
+def _journal_pdf(request, form, entries, start, end):
+    """A short journal prints at once; a long one is rendered by a worker and downloaded from
+    the job's page (WeasyPrint lays a row out in about 15 ms: 400 rows would hold the page 6 s)."""
+    count = entries.count()
+    if count > settings.JOURNAL_PDF_BACKGROUND_ROWS:
+        from onewindow.jobs import enqueue_job
+
+        query = {key: request.GET.getlist(key) for key in request.GET if key != "format"}
+        job = enqueue_job("cases.render_journal", actor=request.user, params={"query": query})
+        messages.info(
+            request,
+            f"Журнал из {count} {plural(count, 'заявления,заявлений,заявлений')} формируется в "
+            "фоне; ссылка «Скачать» появится, когда он будет готов.",
+        )
+        return redirect("job_status", pk=job.pk)
+    pdf = journal_list.journal_pdf(
+        list(entries), start=start, end=end, office=request.user.office,
+        filters=journal_list.filters_text(form),
+    )  # fmt: skip
+    return pdf_response(pdf, f"Журнал {start:%Y-%m-%d}_{end:%Y-%m-%d}.pdf")
 
 
 JOURNAL_COLUMNS = [

@@ -340,3 +340,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Lists and long documents -----------------------------------------------------------------
+# a journal PDF of more rows than this is rendered by a background job (the page does not wait)
+JOURNAL_PDF_BACKGROUND_ROWS = env_int("JOURNAL_PDF_BACKGROUND_ROWS", 200)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,35 +17,84 @@ from onewindow import handover as svc
 from onewindow import work
 from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.forms import DateInput
+from onewindow.lists import paginate_list
 from onewindow.models import Handover, User
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import counted
 
+MY_WORK_PREVIEW = 10  # rows of each kind on the overview; the rest behind «Показать все»
+MY_WORK_PAGE = 50
+MY_WORK_SORTS = {"due": ("due_sort", "pk"), "title": "title"}
+
+
+def _work_rows(kind, objects, today) -> list[dict]:
+    rows = []
+    for obj in objects:
+        due = kind.due_of(obj)
+        rows.append(
+            {
+                "pk": obj.pk,
+                "title": getattr(obj, "work_title", None) or str(obj),
+                "url": reverse(kind.url_name, args=[obj.pk]) if kind.url_name else "",
+                "due": due,
+                "due_sort": due or datetime.date.max,
+                "overdue": bool(due and due < today),
+            }
+        )
+    return rows
+
 
 @login_required
 def my_work(request):
+    """The overview: each kind with its count, overdue count and its most urgent rows; with
+    `?kind=…` one kind, paginated, filtered (`overdue=1`) and sorted (`sort=due|-due|title`)."""
     today = timezone.localdate()
-    sections, shown_ids = [], []
-    for code, items in work.open_work(request.user).items():
+    open_work = work.open_work(request.user)
+    code = request.GET.get("kind", "")
+    if code in open_work:
         kind = work.KINDS[code]
-        rows, objects = [], list(items[:500])
-        for obj in objects:
-            due = kind.due_of(obj)
-            rows.append(
-                {
-                    "title": getattr(obj, "work_title", None) or str(obj),
-                    "url": reverse(kind.url_name, args=[obj.pk]) if kind.url_name else "",
-                    "due": due,
-                    "overdue": bool(due and due < today),
-                }
-            )
+        objects = list(open_work[code])
+        rows = _work_rows(kind, objects, today)
+        overdue_only = request.GET.get("overdue") == "1"
+        if overdue_only:
+            rows = [row for row in rows if row["overdue"]]
+        listing = paginate_list(
+            request, rows, sorts=MY_WORK_SORTS, default="due", per_page=MY_WORK_PAGE
+        )
+        shown_objects = [obj for obj in objects if obj.pk in {row["pk"] for row in listing}]
+        log_access(
+            request, event="view_list", subject_repr=f"Мои дела: {kind.title}",
+            detail=shown(shown_objects, limit=MY_WORK_PAGE),
+        )  # fmt: skip
+        return render(
+            request,
+            "onewindow/my_work_kind.html",
+            {"kind": kind, "code": code, "rows": listing, "overdue_only": overdue_only,
+             "total": len(objects), "today": today},
+        )  # fmt: skip
+    sections, shown_ids = [], []
+    for code, items in open_work.items():
+        kind = work.KINDS[code]
+        objects = list(items)
+        rows = _work_rows(kind, objects, today)
         # overdue first, then by due date
         rows.sort(key=lambda r: (not r["overdue"], r["due"] or today))
+        preview = rows[:MY_WORK_PREVIEW]
         sections.append(
-            {"title": kind.title, "rows": rows, "overdue": sum(r["overdue"] for r in rows)}
+            {
+                "code": code,
+                "title": kind.title,
+                "rows": preview,
+                "count": len(rows),
+                "more": len(rows) - len(preview),
+                "overdue": sum(r["overdue"] for r in rows),
+            }
         )
-        if objects:
-            shown_ids.append(f"{kind.title}: {shown(objects, limit=20)}")
+        if preview:
+            ids = {row["pk"] for row in preview}
+            shown_ids.append(
+                f"{kind.title}: {shown([o for o in objects if o.pk in ids], limit=20)}"
+            )
     handovers = Handover.objects.filter(
         to_user=request.user, status=Handover.Status.ACTIVE
     ).select_related("from_user")

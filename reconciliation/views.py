@@ -21,6 +21,7 @@ from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.errors import DomainError
 from onewindow.forms import DateInput
 from onewindow.http import safe_next
+from onewindow.lists import paginate_list
 from onewindow.xlsx import xlsx_response
 from reconciliation import services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
@@ -60,6 +61,13 @@ class UploadForm(forms.Form):
         self.fields["file"].help_text = f"Не более {settings.EXTRACT_MAX_MB} МБ."
 
 
+WORKLIST_SORTS = {
+    "applicant": "applicant__name_key", "kind": "kind", "match": "match", "event": "event_date",
+    "created": "created_at", "assignee": ("assigned_to__last_name", "assigned_to__first_name"),
+    "status": "status",
+}  # fmt: skip
+
+
 @login_required
 @permission_required("reconciliation.view_selection", raise_exception=True)
 def worklist(request):
@@ -79,6 +87,13 @@ def worklist(request):
         items = items.filter(assigned_to=request.user)
     elif whose == "queue":
         items = items.filter(assigned_to__isnull=True)
+    run = request.GET.get("run", "")
+    if run.isdigit():
+        items = items.filter(run_id=int(run))
+    older = request.GET.get("older", "")  # days: open longer than this (10 is overdue)
+    if older.isdigit() and int(older) <= 3650:
+        items = items.filter(created_at__lt=timezone.now() - datetime.timedelta(days=int(older)))
+    listing = paginate_list(request, items, sorts=WORKLIST_SORTS, default="-created", per_page=50)
     today = timezone.now()
     summary = (
         Selection.objects.for_user(request.user).open().values("kind")
@@ -94,14 +109,13 @@ def worklist(request):
         for row in summary
     ]
     ambiguous = AmbiguousRow.objects.for_user(request.user).filter(resolved=False).count()
-    items = list(items[:500])
     log_access(request, event="view_selections", subject_repr=f"селекции: {request.GET.urlencode() or 'в работе'}"[:300],
-               detail=shown_people(item.applicant_id for item in items))  # fmt: skip
+               detail=shown_people(item.applicant_id for item in listing))  # fmt: skip
     return render(
         request,
         "reconciliation/worklist.html",
-        {"items": items, "summary": summary, "status": status, "kind": kind, "whose": whose,
-         "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous,
+        {"items": listing, "summary": summary, "status": status, "kind": kind, "whose": whose,
+         "run": run, "older": older, "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous,
          "service_titles": dict(Service.objects.values_list("code", "short_title"))},
     )  # fmt: skip
 

@@ -93,3 +93,30 @@ def titles(codes, mapping) -> str:
     mapping does not know is left out: a code is never shown to a person)."""
     mapping = mapping or {}
     return ", ".join(mapping[code] for code in codes or () if code in mapping)
+
+
+@register.inclusion_tag("includes/sort_th.html")
+def sort_th(listing, key: str, title: str) -> dict:
+    """A column header that sorts the list (onewindow.lists.Listing) by `key`, then reverses."""
+    return {
+        "title": title,
+        "query": listing.sort_query(key),
+        "current": listing.sort == key,
+        "descending": listing.descending,
+    }
+
+
+@register.inclusion_tag("includes/pager.html")
+def pager(listing, label: str = "") -> dict:
+    """«Показаны 51–100 из 1485» and the links to the pages around."""
+    page = listing.page
+    return {
+        "label": label,
+        "total": listing.total,
+        "start": page.start_index(),
+        "end": page.end_index(),
+        "number": page.number,
+        "pages": page.paginator.num_pages,
+        "previous": listing.page_query(page.previous_page_number()) if page.has_previous() else "",
+        "next": listing.page_query(page.next_page_number()) if page.has_next() else "",
+    }

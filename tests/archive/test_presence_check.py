@@ -108,3 +108,46 @@ def test_a_number_typed_in_lower_case_or_the_latin_layout_is_the_same_file(
     assert services.scan(check, "A-2015-0006", actor=archivist)[0] == "found"  # Latin A
     assert services.scan(check, "a-2015-0006", actor=archivist)[0] == "again"
     assert not check.extras.exists()
+
+
+def _printed(case_file_number: int) -> str:
+    return f"ЛД-{case_file_number:06d}"  # as the case file and the counter print it
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda n: _printed(n),  # «ЛД-000003»
+        lambda n: f"ЛД-{n}",  # without the leading zeros
+        lambda n: f"лд {n}",
+        lambda n: f"LD-{n:06d}",  # Latin letters
+        lambda n: f"KL-{n:06d}",  # the same keys in the Latin layout
+        lambda n: "004",  # the archive number as stored
+        lambda n: "4",  # …without its leading zeros
+        lambda n: "0004",
+    ],
+)
+def test_scan_and_archive_search_accept_the_printed_numbers(
+    client, archivist, commission, archive_with_files, typed
+):
+    item = ArchivedFile.objects.get(archive_number="004")
+    query = typed(item.case_file.number)
+    html = client.get(reverse("archive:list"), {"q": query}).content.decode()
+    assert "Полкин004" in html and "Полкин001" not in html
+    check = services.start_check(
+        actor=archivist, order_number="7", order_date=datetime.date(2026, 11, 20),
+        commission=commission,
+    )  # fmt: skip
+    kind, message = services.scan(check, query, actor=archivist)
+    assert (kind, message.split(" — ")[0]) == ("found", "№ 004")
+
+
+def test_a_case_file_number_of_no_archived_file_is_unknown(
+    archivist, commission, archive_with_files
+):
+    check = services.start_check(
+        actor=archivist, order_number="8", order_date=datetime.date(2026, 11, 20),
+        commission=commission,
+    )  # fmt: skip
+    assert services.scan(check, "ЛД-009999", actor=archivist)[0] == "unknown"
+    assert services.scan(check, "0003", actor=archivist)[0] == "unknown"  # 003 is not there

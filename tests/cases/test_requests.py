@@ -140,7 +140,9 @@ def test_requests_of_a_withdrawn_application_are_not_listed_as_awaited(
     client.force_login(specialist)
     for show in ("open", "overdue"):
         html = client.get(reverse("cases:requests"), {"show": show}).content.decode()
-        section = html.split("<h2>Межведомственные запросы</h2>")[1].split("</table>")[0]
+        section = html.split('<h2 id="interagency">Межведомственные запросы</h2>')[1].split(
+            "</table>"
+        )[0]
         assert "Социальный фонд России" not in section, show
     html = client.get(reverse("cases:requests"), {"show": "all"}).content.decode()
     assert "Социальный фонд России" in html  # still in the full list

@@ -98,3 +98,117 @@ def test_nothing_found_offers_registration_with_the_query(client, people, specia
     assert reverse("cases:applicant_new") + "?q=%D0%9A" in html
     html = client.get(reverse("cases:applicant_new"), {"q": "Кузнецов Пётр"}).content.decode()
     assert 'value="Кузнецов"' in html and 'value="Пётр"' in html
+
+
+@pytest.fixture
+def swapped(office, catalogue):
+    return [
+        ApplicantFactory(office=office, snils="", last_name="Иванов", first_name="Пётр",
+                         middle_name="Сергеевич", birth_date=datetime.date(1961, 4, 4)),
+        ApplicantFactory(office=office, snils="", last_name="Попов", first_name="Алексей",
+                         middle_name="", birth_date=datetime.date(1970, 2, 2)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Иавнов П.С.", "Иванов Пётр Сергеевич"),  # two letters swapped, with initials
+        ("Иваонв П.С.", "Иванов Пётр Сергеевич"),
+        ("Вианов", "Иванов Пётр Сергеевич"),  # the first two letters swapped
+        ("Попво А.", "Попов Алексей"),
+        ("Поопв", "Попов Алексей"),
+        ("Ивонов П.", "Иванов Пётр Сергеевич"),  # one wrong letter still works
+        ("Ианов", "Иванов Пётр Сергеевич"),  # one missing letter still works
+    ],
+)
+def test_two_swapped_letters_count_as_one_typo(swapped, specialist, query, expected):
+    assert expected in names(query, specialist)
+
+
+def test_transposed_surnames_are_candidates(swapped):
+    assert "иванов" in search.transpositions("иавнов")
+    assert "иванов" in search.similar_surnames("иавнов")
+    assert "попов" in search.similar_surnames("попво")
+
+
+@pytest.fixture
+def receipt(client, specialist, people):
+    from cases.models import Application
+    from tests.cases.test_applications import register
+
+    client.force_login(specialist)
+    register(client, people["ivanova"])
+    return Application.objects.get()
+
+
+def _ru_layout(text: str) -> str:
+    """What a scanner types with the Russian keyboard layout on."""
+    return text.translate(
+        str.maketrans("qwertyuiopasdfghjkl;zxcvbnm,./:", "йцукенгшщзфывапролджячсмитьбю.Ж")
+    )
+
+
+@pytest.mark.parametrize("layout", ["latin", "russian"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_scanned_receipt_qr_opens_the_application(client, receipt, office, layout, htmx):
+    code = f"{office.code}:{receipt.number_display}"  # what the receipt's QR code holds
+    query = code if layout == "latin" else _ru_layout(code)
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(reverse("cases:counter"), {"q": query}, headers=headers)
+    url = reverse("cases:application", args=[receipt.pk])
+    if htmx:
+        assert response["HX-Redirect"] == url
+    else:
+        assert response.status_code == 302 and response["Location"] == url
+
+
+def test_another_offices_qr_finds_nothing_and_is_logged(
+    client, receipt, other_office, other_specialist
+):
+    from onewindow.models import AccessLog
+
+    client.force_login(other_specialist)
+    code = f"{receipt.office.code}:{receipt.number_display}"
+    response = client.get(reverse("cases:counter"), {"q": code})
+    assert response.status_code == 200
+    assert "Никого не найдено" in response.content.decode()
+    assert AccessLog.objects.filter(user=other_specialist, result="refused").count() == 1
+    # its own code with a number that is not there: nothing, and nothing refused
+    response = client.get(
+        reverse("cases:counter"), {"q": f"{other_office.code}:{receipt.number_display}"}
+    )
+    assert "Никого не найдено" in response.content.decode()
+    assert AccessLog.objects.filter(user=other_specialist, result="refused").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("445 95", True),  # the last 5 digits as printed
+        ("44595", True),
+        ("3344595", True),  # the last 7
+        ("233-445 95", True),
+        ("112233445", True),  # the first 9
+        ("112-233-445", True),
+        ("4595", False),  # 4 digits are not enough
+        ("99999", False),
+    ],
+)
+def test_partial_snils(people, specialist, other_specialist, query, found):
+    assert names(query, specialist) == (["Иванов Иван Иванович"] if found else [])
+    assert names(query, other_specialist) == []  # office-scoped
+
+
+def test_more_results_than_shown_are_counted(client, office, specialist, catalogue):
+    for n in range(37):
+        ApplicantFactory(office=office, snils="", last_name="Кузнецов", first_name="Анна",
+                         middle_name="", birth_date=datetime.date(1950, 1, 1) + datetime.timedelta(days=n))  # fmt: skip
+    client.force_login(specialist)
+    html = client.get(reverse("cases:counter"), {"q": "кузнецов"}).content.decode()
+    assert html.count('class="result-link"') == 10
+    assert (
+        "Показаны первые 10 из 37 — уточните запрос: добавьте инициалы или дату рождения." in html
+    )
+    html = client.get(reverse("cases:counter"), {"q": "01.01.1950"}).content.decode()
+    assert "Показаны первые" not in html

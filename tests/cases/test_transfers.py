@@ -91,7 +91,7 @@ def test_the_whole_transfer_from_request_to_a_new_case_file(
 
     # a specialist of the old office sees the request but cannot decide it
     client.force_login(specialist)
-    listing = client.get(reverse("cases:requests")).content.decode()
+    listing = client.get(reverse("cases:requests"), {"kind": "transfers"}).content.decode()
     assert listing.count('<h2 id="transfers">') == 1
     transfers_section = listing.split('<h2 id="transfers">')[1]
     assert "Переездова Нина Львовна" in transfers_section

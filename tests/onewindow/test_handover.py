@@ -210,7 +210,7 @@ def test_who_accepted_an_application_survives_a_handover(
 
     day = {"date_from": "2026-11-24"}
     html = client.get(reverse("cases:journal"), day).content.decode()
-    assert "<th>Принял</th><th>Исполнитель</th>" in html
+    assert '<th scope="col">Принял</th>' in html and ">Исполнитель</a></th>" in html
     assert "<td>Петрова\u00a0А.\u00a0С.</td><td>Заменова\u00a0О.\u00a0С.</td>" in html
     text = pdf_text(client.get(reverse("cases:journal"), {**day, "format": "pdf"}).content)
     assert "Петрова А. С." in text and "Заменова О. С." in text

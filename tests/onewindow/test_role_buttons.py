@@ -5,7 +5,7 @@ One request per kind of page and action keeps the walk short (the archive's own 
 tests/archive/test_role_buttons.py, follows every archive action in every state)."""
 
 import datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -36,7 +36,9 @@ def site_path(url: str) -> str | None:
 def walk_site(client, user) -> dict:
     def key(method, path, data, match):
         step = data.get("step", "") or data.get("action", "")
-        return (method, match.view_name, step, tuple(sorted(match.kwargs)))
+        # a list's tabs (`?kind=…`) are different lists: each is walked
+        tab = parse_qs(urlsplit(path).query).get("kind", [""])[0] if method == "GET" else ""
+        return (method, match.view_name, step, tuple(sorted(match.kwargs)), tab)
 
     result = walk_pages(client, user, keep=site_path, key=key)
     return {

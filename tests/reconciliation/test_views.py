@@ -129,3 +129,56 @@ def test_the_preview_says_which_columns_it_did_not_find(client, specialist, reci
     assert "01.05.1990" in html  # «ДатаРождения» is the birth date
     assert "Не найдены столбцы: Дата события." in html
     assert "при отработке её придётся указать вручную" in html
+
+
+def test_worklist_pages_filters_and_sorts(client, chief, recipients, tmp_path):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import ApplicantFactory
+
+    path = write_csv(tmp_path / "w.csv", HEADER, EMPLOYMENT_ROWS)
+    call_command("reconcile", str(path), "--source", "czn", "--kind", "employment",
+                 stdout=__import__("io").StringIO())  # fmt: skip
+    first = Selection.objects.order_by("pk").first()
+    copies = []
+    for n in range(60):
+        copy = Selection.objects.get(pk=first.pk)
+        copy.pk = None
+        copy.applicant = ApplicantFactory(office=first.office, last_name=f"Селекцина{n:02d}")
+        copies.append(copy)
+    Selection.objects.bulk_create(copies)
+    total = Selection.objects.count()
+    old = Selection.objects.order_by("pk")[:5]
+    Selection.objects.filter(pk__in=[s.pk for s in old]).update(
+        created_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    client.force_login(chief)
+    html = client.get(reverse("reconciliation:worklist"), {"whose": "all"}).content.decode()
+    assert f"Показаны 1–50 из {total}" in html
+    html = client.get(
+        reverse("reconciliation:worklist"), {"whose": "all", "page": 2}
+    ).content.decode()
+    assert f"Показаны 51–{total} из {total}" in html
+    html = client.get(
+        reverse("reconciliation:worklist"), {"whose": "all", "older": "10"}
+    ).content.decode()
+    assert "Показаны 1–5 из 5" in html
+    other_run = Selection.objects.exclude(run=first.run).count()
+    html = client.get(
+        reverse("reconciliation:worklist"), {"whose": "all", "run": first.run_id}
+    ).content.decode()
+    assert f"из {total - other_run}" in html
+    html = client.get(
+        reverse("reconciliation:worklist"), {"whose": "all", "sort": "-applicant"}
+    ).content.decode()
+    assert 'aria-sort="descending"' in html
+    for params in (
+        {"sort": "zzz"},
+        {"page": "abc"},
+        {"older": "x"},
+        {"run": "-1"},
+        {"older": "99999999"},
+    ):
+        assert client.get(reverse("reconciliation:worklist"), params).status_code == 200

@@ -1,0 +1,112 @@
+"""The registration journal: the rows the filters in the URL select, in the order asked, for the
+page, the XLSX and the PDF alike. A long PDF is a register (`onewindow.registers`), rendered by a
+background job above `settings.JOURNAL_PDF_BACKGROUND_ROWS` rows."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from cases.forms import JournalFilterForm
+from cases.models import Application
+from onewindow.lists import parse_sort
+from onewindow.registers import Column, Register, render_register
+
+SORTS = {
+    "number": ("reg_year", "reg_number"),
+    "date": ("registered_on", "reg_number"),
+    "applicant": "applicant__name_key",
+    "service": "service__short_title",
+    "deadline": "deadline",
+    "status": "status",
+    "specialist": ("specialist__last_name", "specialist__first_name"),
+}
+DEFAULT_SORT = "number"
+
+COLUMNS = [
+    Column("№", 16, "center"),
+    Column("Дата регистрации", 22, "center"),
+    Column("Заявитель"),
+    Column("Дата рождения", 22, "center"),
+    Column("Услуга"),
+    Column("Срок решения", 22, "center"),
+    Column("Состояние", 32),
+    Column("Принял", 28),
+    Column("Исполнитель", 28),
+]
+
+
+def journal_form(params: QueryDict, user) -> JournalFilterForm:
+    today = timezone.localdate()
+    # the page opens on today's journal; any parameter (a sort, a page) keeps the period asked
+    data = params if params else {"date_from": today, "date_to": today}
+    return JournalFilterForm(data, user=user)
+
+
+def journal_entries(user, params: QueryDict):
+    """(form, entries, start, end): the applications of the user's office that the filters in
+    `params` select, unsorted; none when the filters are wrong."""
+    today = timezone.localdate()
+    form = journal_form(params, user)
+    entries = Application.objects.for_user(user).select_related(
+        "applicant", "service", "specialist", "accepted_by"
+    )
+    if not form.is_valid():
+        return form, entries.none(), today, today
+    entries, start, end = form.filter(entries, today)
+    return form, entries, start, end
+
+
+def sorted_entries(entries, params: QueryDict):
+    from onewindow.lists import _order
+
+    key, descending = parse_sort(params.get("sort", ""), SORTS, DEFAULT_SORT)
+    return entries.order_by(*_order(SORTS[key], descending), "pk")
+
+
+def period_text(start: datetime.date, end: datetime.date) -> str:
+    return f"{start:%d.%m.%Y}" + (f" – {end:%d.%m.%Y}" if end != start else "")
+
+
+def journal_register(entries) -> Register:
+    return Register(
+        COLUMNS,
+        [
+            [
+                app.number_display,
+                f"{app.registered_on:%d.%m.%Y}",
+                app.applicant.full_name,
+                f"{app.applicant.birth_date:%d.%m.%Y}" if app.applicant.birth_date else "",
+                app.service.short_title,
+                f"{app.deadline:%d.%m.%Y}",
+                app.get_status_display(),
+                app.accepted_by.short_name,
+                app.specialist.short_name,
+            ]
+            for app in entries
+        ],
+        landscape=True,
+    )
+
+
+def journal_pdf(entries, *, start, end, office, filters: str = "", progress=None) -> bytes:
+    register = journal_register(entries)
+    context = {"start": start, "end": end, "office": office, "filters": filters}
+    return render_register("cases/journal_pdf.html", context, register, progress=progress)
+
+
+def filters_text(form: JournalFilterForm) -> str:
+    """What else narrows the journal, for the document's head: «услуга …; исполнитель …»."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    parts = []
+    if data.get("service"):
+        parts.append(f"услуга «{data['service'].short_title}»")
+    if data.get("status"):
+        parts.append(f"состояние: {dict(form.fields['status'].choices)[data['status']]}")
+    if data.get("specialist"):
+        parts.append(f"исполнитель {data['specialist'].short_name}")
+    if data.get("overdue"):
+        parts.append("только просроченные")
+    return "; ".join(parts)
