@@ -119,7 +119,7 @@ def test_snils_of_a_registered_person_with_another_name_and_birth_date_is_an_err
         with pytest.raises(CommandError) as info:
             call_command("import_register", str(path), "--office", office.code, *args)
         message = str(info.value)
-        assert "строка 2, поле «СНИЛС»: СНИЛС 112-233-445 95 уже у заявителя Алексеева А.П., 01.05.1990 г. р." in message  # fmt: skip
+        assert "строка 2, поле «СНИЛС»: СНИЛС 112-233-445 95 уже у заявителя Алексеева\u00a0А.\u00a0П., 01.05.1990 г. р." in message  # fmt: skip
         assert "в файле — Иванова Мария Сергеевна, 02.02.1985" in message
         assert "ничего не записано" in message
     assert list(Applicant.objects.values_list("last_name", "first_name", "birth_date")) == before
