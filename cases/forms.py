@@ -9,7 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import Applicant, BenefitCategory, IdDocumentType, Sex
+from cases.requests import ANSWERS_REQUESTS
 from cases.services import DocumentMark, Representative
+from onewindow import roles
 from onewindow.forms import DateInput
 from onewindow.identity import (
     PASSPORT_NUMBER_RE,
@@ -370,10 +372,11 @@ class IncomingRequestForm(forms.Form):
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         from cases.models import RequestKind
-        from onewindow.models import User
 
         self.fields["kind"].queryset = RequestKind.objects.all()
-        self.fields["assigned_to"].queryset = User.objects.filter(office=office, is_active=True)
+        # the same rule as the service's check: only who may answer requests
+        self.fields["assigned_to"].queryset = roles.may_take_work(ANSWERS_REQUESTS, office)
+        self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.username
 
     def clean_subject_snils(self):
         value = self.cleaned_data.get("subject_snils", "").strip()

@@ -22,9 +22,12 @@ from cases.models import (
     RequestKind,
 )
 from cases.services import CounterError, _save
-from onewindow import workdays
+from onewindow import roles, workdays
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
+
+# Who may be the executor of an incoming request: whoever may answer it.
+ANSWERS_REQUESTS = "cases.change_incomingrequest"
 
 DEFAULT_AGENCY = "Ведомство, в распоряжении которого находится документ"
 
@@ -144,9 +147,11 @@ def register_incoming_request(data: dict, *, actor, office=None) -> IncomingRequ
     if due < received_on:
         raise CounterError("Срок ответа раньше даты поступления запроса.", field="due_date")
     assignee = data.get("assigned_to") or actor
-    if assignee.office_id != office.pk or not assignee.is_active:
+    if not roles.can_take_work(assignee, ANSWERS_REQUESTS, office):
         raise CounterError(
-            "Исполнитель должен быть действующим сотрудником этого учреждения.", field="assigned_to"
+            f"{assignee.short_name} не может быть исполнителем: исполнитель — действующий "
+            "специалист этого учреждения, который отвечает на запросы.",
+            field="assigned_to",
         )
     with transaction.atomic():
         request = IncomingRequest(

@@ -11,10 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from onewindow import work
+from onewindow import roles, work
 from onewindow.errors import DomainError
 from onewindow.models import Handover, HandoverItem, User
 from onewindow.numbering import next_number
+
+# Who may receive handed-over work: whoever works with applications (specialists, chiefs).
+TAKES_WORK = "cases.change_application"
 
 
 class HandoverError(DomainError):
@@ -58,7 +61,7 @@ def hand_over(
             f"{to_user.short_name} — учётная запись отключена: ему нельзя передать дела.",
             field="to_user",
         )
-    if not to_user.has_perm("cases.change_application"):
+    if not roles.can_take_work(to_user, TAKES_WORK, from_user.office):
         raise HandoverError(
             f"{to_user.short_name} не работает с заявлениями (нет роли специалиста): ему нельзя передать дела.",
             field="to_user",
