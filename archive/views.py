@@ -23,7 +23,7 @@ from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import DateInput
 from onewindow.models import User
 from onewindow.pdf import pdf_response, render_pdf
-from onewindow.text import normalize_text
+from onewindow.text import normalize_text, plural
 
 
 class RegisterForm(forms.Form):
@@ -518,6 +518,11 @@ def checks(request):
             except services.ArchiveError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
+                messages.success(
+                    request,
+                    f"Начата проверка наличия по приказу № {check.order_number}: дел в списке "
+                    f"{check.items.count()}. Сканируйте ярлыки дел.",
+                )
                 return redirect("archive:check", pk=check.pk)
     return render(
         request,
@@ -559,18 +564,30 @@ def check_scan(request, pk: int):
 
 @login_required
 @permission_required("archive.change_archivedfile", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def check_finish(request, pk: int):
+    """Finishing marks every unscanned file «не найдено» at once: a page first says how many and
+    which, and only its «Да, завершить» (confirm=1) finishes. Works without JavaScript."""
     check = get_for_user_or_404(request, InventoryCheck.objects.all(), pk=pk)
-    try:
-        services.finish_check(check, actor=request.user)
-    except services.ArchiveError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Проверка завершена, дата проверки записана в дела. Распечатайте акт."
-        )
-    return redirect("archive:check", pk=pk)
+    if check.status != InventoryCheck.Status.IN_PROGRESS:
+        messages.error(request, "Проверка уже завершена.")
+        return redirect("archive:check", pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            result = services.finish_check(check, actor=request.user)
+        except services.ArchiveError as exc:
+            messages.error(request, exc.message)
+        else:
+            missing = len(result["not_found"])
+            messages.success(
+                request,
+                f"Проверка завершена: в наличии {len(result['present'])} из "
+                f"{len(result['listed'])}, не найдено {missing} "
+                f"{plural(missing, 'дело,дела,дел')}. Дата проверки записана в дела. "
+                "Распечатайте акт.",
+            )
+        return redirect("archive:check", pk=pk)
+    return render(request, "archive/check_finish.html", _check_context(check))
 
 
 @login_required
@@ -624,6 +641,11 @@ def act_detail(request, pk: int):
     )
     if request.method == "POST":
         step = request.POST.get("step")
+        done = {
+            "agree": f"Акт № {act.number} согласован экспертной комиссией.",
+            "approve": f"Акт № {act.number} утверждён.",
+            "execute": f"Уничтожение дел по акту № {act.number} отмечено, персональные данные удалены.",
+        }.get(step, "")
         try:
             if step == "agree":
                 protocol_date = forms.DateField(required=False).clean(
@@ -646,7 +668,7 @@ def act_detail(request, pk: int):
         except services.ArchiveError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Готово.")
+            messages.success(request, done)
         return redirect("archive:act", pk=pk)
     years = sorted({item.year for item in act.items.all()})
     return render(
