@@ -144,8 +144,22 @@ def _qr(text: str) -> str:
 @login_required
 @permission_required("archive.view_archivedfile", raise_exception=True)
 def archive_list(request):
+    files = _listed_files(request)
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    overdue = (
+        FileIssue.objects.for_user(request.user)
+        .filter(returned_on__isnull=True, due_back__lt=timezone.localdate())
+        .select_related("archived_file", "issued_to")
+    )
+    return render(request, "archive/list.html", {"files": files[:300], "query": query, "status": status,
+                                                  "statuses": ArchivedFile.Status.choices, "overdue": overdue})  # fmt: skip
+
+
+def _listed_files(request):
+    """The files of the archive list for its search (number, name or box) and state."""
     files = ArchivedFile.objects.for_user(request.user).select_related(
-        "location", "case_file__applicant", "retention_rule"
+        "location", "case_file__applicant", "retention_rule", "office"
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -162,13 +176,7 @@ def archive_list(request):
     status = request.GET.get("status", "")
     if status in ArchivedFile.Status.values:
         files = files.filter(status=status)
-    overdue = (
-        FileIssue.objects.for_user(request.user)
-        .filter(returned_on__isnull=True, due_back__lt=timezone.localdate())
-        .select_related("archived_file", "issued_to")
-    )
-    return render(request, "archive/list.html", {"files": files[:300], "query": query, "status": status,
-                                                  "statuses": ArchivedFile.Status.choices, "overdue": overdue})  # fmt: skip
+    return files
 
 
 @login_required
@@ -298,11 +306,31 @@ def file_label(request, pk: int):
     item = get_for_user_or_404(
         request, ArchivedFile.objects.select_related("office", "location", "retention_rule"), pk=pk
     )
-    pdf = render_pdf(
-        "archive/label_pdf.html",
-        {"item": item, "qr": _qr(f"ARCH:{item.office.code}:{item.archive_number}")},
-    )
-    return pdf_response(pdf, f"Ярлык {item.archive_number}.pdf")
+    return _labels_pdf([item], request, f"Ярлык {item.archive_number}.pdf")
+
+
+LABELS_PER_SHEET = 8
+
+
+def _labels_pdf(items, request, file_name: str) -> HttpResponse:
+    """Labels on A4 sheets of 8 (105 × 74 mm): `?start=N` begins at the N-th cell of a sheet
+    already partly used."""
+    start = request.GET.get("start", "1")
+    skip = int(start) - 1 if start.isdigit() and 1 <= int(start) <= LABELS_PER_SHEET else 0
+    labels = [
+        {"item": item, "qr": _qr(f"ARCH:{item.office.code}:{item.archive_number}")}
+        for item in items
+    ]
+    pdf = render_pdf("archive/label_pdf.html", {"labels": labels, "skip": range(skip)})
+    return pdf_response(pdf, file_name)
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def labels(request):
+    """Labels of the files the archive list shows (a box, a search), on A4 sheets."""
+    files = _listed_files(request)[: LABELS_PER_SHEET * 40]
+    return _labels_pdf(list(files), request, "Ярлыки дел.pdf")
 
 
 @login_required
@@ -392,7 +420,9 @@ def inventory(request):
     log_access(request, event="export", subject_repr=f"опись дел за {year} год {index}".strip())
     if request.GET.get("format") == "xlsx":
         return _inventory_xlsx(files, year, index)
-    pdf = documents.inventory_pdf(files, year=year, index=index, office=request.user.office)
+    pdf = documents.inventory_pdf(
+        files, year=year, index=index, office=request.user.office, compiler=request.user
+    )
     return pdf_response(pdf, f"Опись {year} {index}.pdf".strip())
 
 

@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -289,3 +290,26 @@ def test_incoming_request_service_refuses_an_executor_the_list_does_not_offer(
         assert info.value.field == "assigned_to"
         assert "не может быть исполнителем" in str(info.value)
     assert not IncomingRequest.objects.exists()
+
+
+def test_answer_letter_gives_the_addressee_half_the_width(client, specialist, applicant):
+    from pypdf import PdfReader
+
+    sender = "ГКУ «Центр социальной защиты населения по городу Волжскому Волгоградской области»"
+    client.force_login(specialist)
+    client.post(reverse("cases:incoming_new"), incoming_data(sender=sender))
+    item = IncomingRequest.objects.get()
+    client.post(reverse("cases:incoming", args=[item.pk]), {"answer": "Сведения прилагаются."})
+    pdf = client.get(reverse("cases:incoming_letter", args=[item.pk])).content
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    starts = []  # x of each text run that belongs to the addressee
+
+    def visit(text, cm, tm, font, size):
+        if "Волжскому" in text or "Волгоградской области»" in text:
+            starts.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    width = float(page.mediabox.width)
+    # the addressee's block starts near the middle of the page (about 80 mm wide), not squeezed
+    # into the last fifth (~15 characters a line)
+    assert starts and min(starts) < width * 0.6
