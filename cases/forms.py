@@ -50,6 +50,10 @@ class ApplicantForm(forms.ModelForm):
             "id_unit_code": forms.TextInput(attrs={"placeholder": "340-001"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "sex": forms.RadioSelect,
+            "birth_place": forms.TextInput(attrs={"class": "wide"}),
+            "id_issued_by": forms.TextInput(attrs={"class": "wide"}),
+            "reg_address": forms.TextInput(attrs={"class": "wide"}),
+            "actual_address": forms.TextInput(attrs={"class": "wide"}),
         }
         error_messages = {
             "last_name": {"required": "Укажите фамилию."},
@@ -205,13 +209,18 @@ class ApplicationForm(forms.Form):
                     ),
                 },
             )  # fmt: skip
+            # named by the column and the row's document: «Форма Паспорт…», «Листов Паспорт…»
+            title_id = f"doc-{rd.pk}-title"
             self.fields[f"doc_{rd.pk}_form"] = forms.ChoiceField(
-                label="форма", choices=FORM_CHOICES, initial=rd.form, required=False
-            )
+                label="форма", choices=FORM_CHOICES, initial=rd.form, required=False,
+                widget=forms.Select(attrs={"aria-labelledby": f"col-form {title_id}"}),
+            )  # fmt: skip
             self.fields[f"doc_{rd.pk}_sheets"] = forms.IntegerField(
                 label="листов", required=False,
                 error_messages={"invalid": "Число листов — целое число."},
-                widget=forms.NumberInput(attrs={"min": 1, "max": 999, "class": "sheets"}),
+                widget=forms.NumberInput(
+                    attrs={"min": 1, "max": 999, "class": "sheets", "aria-labelledby": f"col-sheets {title_id}"}
+                ),
             )  # fmt: skip
         if version.requires_consent:
             self.fields["consent_given"] = forms.BooleanField(
