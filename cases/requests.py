@@ -239,17 +239,13 @@ def send_request_to_office(
             due_date=workdays.add_working_days(today, kind.due_days),
         )
         _save(outgoing, actor)
-        from onewindow.models import User
-
-        assignee = (
-            User.objects.filter(
-                office=to_office, is_active=True, groups__name="Главный специалист"
-            ).first()
-            or User.objects.filter(office=to_office, is_active=True).order_by("pk").first()
-        )
+        # whoever may answer requests there (the same rule as the «Исполнитель» list), the chief first
+        takers = roles.may_take_work(ANSWERS_REQUESTS, to_office)
+        assignee = takers.filter(groups__name=roles.CHIEF).first() or takers.first()
         if assignee is None:
             raise CounterError(
-                f"В учреждении «{to_office}» нет действующих сотрудников.", field="to_office"
+                f"В учреждении «{to_office}» нет действующих сотрудников, которые отвечают на запросы.",
+                field="to_office",
             )
         register_incoming_request(
             {
