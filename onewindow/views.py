@@ -104,9 +104,6 @@ def access_log_export(request):
 def access_log_verify(request):
     """Check the whole chain in the background; the job page tells the result."""
     job = enqueue_job("audit.verify_chain", actor=request.user)
-    messages.info(
-        request, "Проверка цепочки журнала доступа запущена: результат — на этой странице."
-    )
     return redirect("job_status", pk=job.pk)
 
 
