@@ -86,7 +86,8 @@ def destruction_act_pdf(act, *, progress=None) -> bytes:
     )
 
 
-def inventory_pdf(files, *, year, index, office, progress=None) -> bytes:
+def inventory_pdf(files, *, year, index, office, compiler=None, progress=None) -> bytes:
+    """`compiler`: the user who draws the list up; signs it as «Составитель» with position."""
     register = inventory_register(files)
-    context = {"year": year, "index": index, "office": office}
+    context = {"year": year, "index": index, "office": office, "compiler": compiler}
     return render_register("archive/inventory_pdf.html", context, register, progress=progress)

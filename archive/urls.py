@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("files/<int:pk>/", views.file_detail, name="file"),
     path("files/<int:pk>/label.pdf", views.file_label, name="label"),
+    path("labels.pdf", views.labels, name="labels"),
     path("files/<int:pk>/issue/", views.file_issue, name="issue_file"),
     path("files/<int:pk>/move/", views.file_move, name="move_file"),
     path("files/<int:pk>/hold/", views.file_hold, name="hold_file"),

@@ -21,7 +21,7 @@ from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import DateInput
 from onewindow.models import User
 from onewindow.pdf import pdf_response, render_pdf
-from onewindow.text import counted, normalize_text
+from onewindow.text import counted, normalize_text, plural
 from onewindow.xlsx import xlsx_response
 
 
@@ -143,8 +143,27 @@ def _qr(text: str) -> str:
 @login_required
 @permission_required("archive.view_archivedfile", raise_exception=True)
 def archive_list(request):
+    files = _listed_files(request)
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    overdue = (
+        FileIssue.objects.for_user(request.user)
+        .filter(returned_on__isnull=True, due_back__lt=timezone.localdate())
+        .select_related("archived_file", "issued_to")
+    )
+    files = list(files[:300])
+    if query and files:
+        # who looked for whom: the files the search showed, by id
+        log_access(request, event="search", subject_repr=f"Архив: «{query[:60]}»: найдено {len(files)}",
+                   detail="дела в архиве: " + ", ".join(str(f.pk) for f in files))  # fmt: skip
+    return render(request, "archive/list.html", {"files": files, "query": query, "status": status,
+                                                  "statuses": ArchivedFile.Status.choices, "overdue": overdue})  # fmt: skip
+
+
+def _listed_files(request):
+    """The files of the archive list for its search (number, name or box) and state."""
     files = ArchivedFile.objects.for_user(request.user).select_related(
-        "location", "case_file__applicant", "retention_rule"
+        "location", "case_file__applicant", "retention_rule", "office"
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -161,18 +180,7 @@ def archive_list(request):
     status = request.GET.get("status", "")
     if status in ArchivedFile.Status.values:
         files = files.filter(status=status)
-    overdue = (
-        FileIssue.objects.for_user(request.user)
-        .filter(returned_on__isnull=True, due_back__lt=timezone.localdate())
-        .select_related("archived_file", "issued_to")
-    )
-    files = list(files[:300])
-    if query and files:
-        # who looked for whom: the files the search showed, by id
-        log_access(request, event="search", subject_repr=f"Архив: «{query[:60]}»: найдено {len(files)}",
-                   detail="дела в архиве: " + ", ".join(str(f.pk) for f in files))  # fmt: skip
-    return render(request, "archive/list.html", {"files": files, "query": query, "status": status,
-                                                  "statuses": ArchivedFile.Status.choices, "overdue": overdue})  # fmt: skip
+    return files
 
 
 @login_required
@@ -303,11 +311,33 @@ def file_label(request, pk: int):
         request, ArchivedFile.objects.select_related("office", "location", "retention_rule"), pk=pk
     )
     log_access(request, event="print_document", subject=item, detail="ярлык дела")
-    pdf = render_pdf(
-        "archive/label_pdf.html",
-        {"item": item, "qr": _qr(f"ARCH:{item.office.code}:{item.archive_number}")},
-    )
-    return pdf_response(pdf, f"Ярлык {item.archive_number}.pdf")
+    return _labels_pdf([item], request, f"Ярлык {item.archive_number}.pdf")
+
+
+LABELS_PER_SHEET = 8
+
+
+def _labels_pdf(items, request, file_name: str) -> HttpResponse:
+    """Labels on A4 sheets of 8 (105 × 74 mm): `?start=N` begins at the N-th cell of a sheet
+    already partly used."""
+    start = request.GET.get("start", "1")
+    skip = int(start) - 1 if start.isdigit() and 1 <= int(start) <= LABELS_PER_SHEET else 0
+    labels = [
+        {"item": item, "qr": _qr(f"ARCH:{item.office.code}:{item.archive_number}")}
+        for item in items
+    ]
+    pdf = render_pdf("archive/label_pdf.html", {"labels": labels, "skip": range(skip)})
+    return pdf_response(pdf, file_name)
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def labels(request):
+    """Labels of the files the archive list shows (a box, a search), on A4 sheets."""
+    files = list(_listed_files(request)[: LABELS_PER_SHEET * 40])
+    log_access(request, event="print_document", subject_repr=f"ярлыки дел: {len(files)}",
+               detail="дела в архиве: " + ", ".join(str(f.pk) for f in files))  # fmt: skip
+    return _labels_pdf(files, request, "Ярлыки дел.pdf")
 
 
 @login_required
@@ -400,7 +430,9 @@ def inventory(request):
     log_access(request, event="export", subject_repr=f"опись дел за {year} год {index}".strip())
     if request.GET.get("format") == "xlsx":
         return _inventory_xlsx(files, year, index)
-    pdf = documents.inventory_pdf(files, year=year, index=index, office=request.user.office)
+    pdf = documents.inventory_pdf(
+        files, year=year, index=index, office=request.user.office, compiler=request.user
+    )
     return pdf_response(pdf, f"Опись {year} {index}.pdf".strip())
 
 
@@ -519,6 +551,11 @@ def checks(request):
             except services.ArchiveError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
+                messages.success(
+                    request,
+                    f"Начата проверка наличия по приказу № {check.order_number}: дел в списке "
+                    f"{check.items.count()}. Сканируйте ярлыки дел.",
+                )
                 return redirect("archive:check", pk=check.pk)
     return render(
         request,
@@ -560,18 +597,30 @@ def check_scan(request, pk: int):
 
 @login_required
 @permission_required("archive.change_archivedfile", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def check_finish(request, pk: int):
+    """Finishing marks every unscanned file «не найдено» at once: a page first says how many and
+    which, and only its «Да, завершить» (confirm=1) finishes. Works without JavaScript."""
     check = get_for_user_or_404(request, InventoryCheck.objects.all(), pk=pk)
-    try:
-        services.finish_check(check, actor=request.user)
-    except services.ArchiveError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Проверка завершена, дата проверки записана в дела. Распечатайте акт."
-        )
-    return redirect("archive:check", pk=pk)
+    if check.status != InventoryCheck.Status.IN_PROGRESS:
+        messages.error(request, "Проверка уже завершена.")
+        return redirect("archive:check", pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            result = services.finish_check(check, actor=request.user)
+        except services.ArchiveError as exc:
+            messages.error(request, exc.message)
+        else:
+            missing = len(result["not_found"])
+            messages.success(
+                request,
+                f"Проверка завершена: в наличии {len(result['present'])} из "
+                f"{len(result['listed'])}, не найдено {missing} "
+                f"{plural(missing, 'дело,дела,дел')}. Дата проверки записана в дела. "
+                "Распечатайте акт.",
+            )
+        return redirect("archive:check", pk=pk)
+    return render(request, "archive/check_finish.html", _check_context(check))
 
 
 @login_required
@@ -627,6 +676,11 @@ def act_detail(request, pk: int):
     )
     if request.method == "POST":
         step = request.POST.get("step")
+        done = {
+            "agree": f"Акт № {act.number} согласован экспертной комиссией.",
+            "approve": f"Акт № {act.number} утверждён.",
+            "execute": f"Уничтожение дел по акту № {act.number} отмечено, персональные данные удалены.",
+        }.get(step, "")
         try:
             if step == "agree":
                 protocol_date = forms.DateField(required=False).clean(
@@ -649,7 +703,7 @@ def act_detail(request, pk: int):
         except services.ArchiveError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Готово.")
+            messages.success(request, done)
         return redirect("archive:act", pk=pk)
     years = sorted({item.year for item in act.items.all()})
     return render(

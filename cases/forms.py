@@ -9,7 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import Applicant, Application, BenefitCategory, IdDocumentType, Sex
+from cases.requests import ANSWERS_REQUESTS
 from cases.services import DocumentMark, Representative
+from onewindow import roles
 from onewindow.forms import DateInput
 from onewindow.identity import (
     PASSPORT_NUMBER_RE,
@@ -50,6 +52,10 @@ class ApplicantForm(forms.ModelForm):
             "id_unit_code": forms.TextInput(attrs={"placeholder": "340-001"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "sex": forms.RadioSelect,
+            "birth_place": forms.TextInput(attrs={"class": "wide"}),
+            "id_issued_by": forms.TextInput(attrs={"class": "wide"}),
+            "reg_address": forms.TextInput(attrs={"class": "wide"}),
+            "actual_address": forms.TextInput(attrs={"class": "wide"}),
         }
         error_messages = {
             "last_name": {"required": "Укажите фамилию."},
@@ -204,13 +210,18 @@ class ApplicationForm(forms.Form):
                     ),
                 },
             )  # fmt: skip
+            # named by the column and the row's document: «Форма Паспорт…», «Листов Паспорт…»
+            title_id = f"doc-{rd.pk}-title"
             self.fields[f"doc_{rd.pk}_form"] = forms.ChoiceField(
-                label="форма", choices=FORM_CHOICES, initial=rd.form, required=False
-            )
+                label="форма", choices=FORM_CHOICES, initial=rd.form, required=False,
+                widget=forms.Select(attrs={"aria-labelledby": f"col-form {title_id}"}),
+            )  # fmt: skip
             self.fields[f"doc_{rd.pk}_sheets"] = forms.IntegerField(
                 label="листов", required=False,
                 error_messages={"invalid": "Число листов — целое число."},
-                widget=forms.NumberInput(attrs={"min": 1, "max": 999, "class": "sheets"}),
+                widget=forms.NumberInput(
+                    attrs={"min": 1, "max": 999, "class": "sheets", "aria-labelledby": f"col-sheets {title_id}"}
+                ),
             )  # fmt: skip
         if version.requires_consent:
             self.fields["consent_given"] = forms.BooleanField(
@@ -411,10 +422,11 @@ class IncomingRequestForm(forms.Form):
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         from cases.models import RequestKind
-        from onewindow.models import User
 
         self.fields["kind"].queryset = RequestKind.objects.all()
-        self.fields["assigned_to"].queryset = User.objects.filter(office=office, is_active=True)
+        # the same rule as the service's check: only who may answer requests
+        self.fields["assigned_to"].queryset = roles.may_take_work(ANSWERS_REQUESTS, office)
+        self.fields["assigned_to"].label_from_instance = lambda u: u.full_name or u.username
 
     def clean_subject_snils(self):
         value = self.cleaned_data.get("subject_snils", "").strip()

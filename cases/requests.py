@@ -22,10 +22,13 @@ from cases.models import (
     RequestKind,
 )
 from cases.services import CounterError, _save
-from onewindow import workdays
+from onewindow import roles, workdays
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
 from onewindow.text import normalize_text
+
+# Who may be the executor of an incoming request: whoever may answer it.
+ANSWERS_REQUESTS = "cases.change_incomingrequest"
 
 DEFAULT_AGENCY = "Ведомство, в распоряжении которого находится документ"
 
@@ -150,9 +153,11 @@ def register_incoming_request(data: dict, *, actor, office=None) -> IncomingRequ
     if due < received_on:
         raise CounterError("Срок ответа раньше даты поступления запроса.", field="due_date")
     assignee = data.get("assigned_to") or actor
-    if assignee.office_id != office.pk or not assignee.is_active:
+    if not roles.can_take_work(assignee, ANSWERS_REQUESTS, office):
         raise CounterError(
-            "Исполнитель должен быть действующим сотрудником этого учреждения.", field="assigned_to"
+            f"{assignee.short_name} не может быть исполнителем: исполнитель — действующий "
+            "специалист этого учреждения, который отвечает на запросы.",
+            field="assigned_to",
         )
     with transaction.atomic():
         request = IncomingRequest(
@@ -240,17 +245,13 @@ def send_request_to_office(
             due_date=workdays.add_working_days(today, kind.due_days),
         )
         _save(outgoing, actor)
-        from onewindow.models import User
-
-        assignee = (
-            User.objects.filter(
-                office=to_office, is_active=True, groups__name="Главный специалист"
-            ).first()
-            or User.objects.filter(office=to_office, is_active=True).order_by("pk").first()
-        )
+        # whoever may answer requests there (the same rule as the «Исполнитель» list), the chief first
+        takers = roles.may_take_work(ANSWERS_REQUESTS, to_office)
+        assignee = takers.filter(groups__name=roles.CHIEF).first() or takers.first()
         if assignee is None:
             raise CounterError(
-                f"В учреждении «{to_office}» нет действующих сотрудников.", field="to_office"
+                f"В учреждении «{to_office}» нет действующих сотрудников, которые отвечают на запросы.",
+                field="to_office",
             )
         register_incoming_request(
             {

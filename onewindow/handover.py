@@ -11,11 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from onewindow import work
+from onewindow import roles, work
 from onewindow.errors import DomainError
 from onewindow.models import Handover, HandoverItem, User
 from onewindow.names import name_in
 from onewindow.numbering import next_number
+
+# Who may receive handed-over work: whoever works with applications (specialists, chiefs).
+TAKES_WORK = "cases.change_application"
 
 
 class HandoverError(DomainError):
@@ -59,7 +62,7 @@ def hand_over(
             f"{name_in(to_user, 'dative', short=True)} нельзя передать дела: учётная запись отключена.",
             field="to_user",
         )
-    if not to_user.has_perm("cases.change_application"):
+    if not roles.can_take_work(to_user, TAKES_WORK, from_user.office):
         raise HandoverError(
             f"{name_in(to_user, 'dative', short=True)} нельзя передать дела: "
             "нет роли специалиста (не работает с заявлениями).",

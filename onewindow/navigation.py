@@ -59,6 +59,10 @@ def register(item: NavItem) -> None:
     NAVIGATION.sort(key=lambda nav: nav.order)
 
 
+def _matches(url: str, current_path: str) -> bool:
+    return current_path == url or (url != "/" and current_path.startswith(url))
+
+
 def items_for(user, current_path: str = "") -> list[dict]:
     result = []
     for item in NAVIGATION:
@@ -68,15 +72,19 @@ def items_for(user, current_path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url or (url != "/" and current_path.startswith(url))
         badge = BADGES[item.badge](user) if item.badge in BADGES else 0
         result.append(
             {
                 "title": item.title,
                 "url": url,
-                "active": active,
+                "active": False,
                 "key": item.key,
                 "badge": badge or "",
             }
         )
+    # One section is current: the longest matching URL wins («Журнал» /cases/journal/ over
+    # «Приём» /cases/), so a page never highlights two items.
+    matching = [entry for entry in result if _matches(entry["url"], current_path)]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     return result

@@ -56,3 +56,28 @@ def sync_role_permissions(**kwargs) -> None:
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)
+
+
+def may_take_work(permission: str, office):
+    """The people work needing `permission` may go to: active users of `office` whose role (or
+    own grant) gives it. The one rule behind both the drop-downs («Кому», «Исполнитель») and the
+    services' checks, so a list never offers someone the service would then refuse."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    app_label, codename = permission.split(".", 1)
+    granted = Q(
+        groups__permissions__content_type__app_label=app_label,
+        groups__permissions__codename=codename,
+    ) | Q(
+        user_permissions__content_type__app_label=app_label,
+        user_permissions__codename=codename,
+    )
+    users = get_user_model().objects.filter(office=office, is_active=True)
+    return users.filter(pk__in=users.filter(granted).values("pk")).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def can_take_work(user, permission: str, office) -> bool:
+    return user is not None and may_take_work(permission, office).filter(pk=user.pk).exists()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onewindow import handover as svc
-from onewindow import work
+from onewindow import roles, work
 from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.forms import DateInput
 from onewindow.lists import paginate_list
@@ -131,9 +131,9 @@ class HandoverForm(forms.Form):
         else:
             self.fields["from_user"].queryset = colleagues.filter(pk=actor.pk)
             self.fields["from_user"].initial = actor.pk
-        # only whom the work may go to: active colleagues of the office (the service says why
+        # only whom the work may go to, by the rule the service applies (the service says why
         # anyone else is refused, for the API and the commands)
-        self.fields["to_user"].queryset = colleagues.filter(is_active=True)
+        self.fields["to_user"].queryset = roles.may_take_work(svc.TAKES_WORK, actor.office)
         self.fields["to_user"].error_messages["invalid_choice"] = (
             "Выберите действующего сотрудника вашего учреждения из списка."
         )

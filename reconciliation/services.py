@@ -893,14 +893,21 @@ def work_out(
     return item
 
 
-def work_out_many(items, outcome: str, *, actor, note: str = "") -> int:
-    """Bulk action: all or nothing."""
+@dataclass(frozen=True)
+class BulkWorkOut:
+    done: int
+    skipped_probable: int  # probable matches: confirmed one by one, never in bulk
+
+
+def work_out_many(items, outcome: str, *, actor, note: str = "") -> BulkWorkOut:
+    """Bulk action: all or nothing. A probable match is skipped: someone must compare the
+    person on the item's page before a measure changes."""
+    items = list(items)
+    sure = [item for item in items if not item.needs_confirmation]
     with transaction.atomic():
-        done = 0
-        for item in items:
+        for item in sure:
             work_out(item, outcome, actor=actor, note=note)
-            done += 1
-    return done
+    return BulkWorkOut(done=len(sure), skipped_probable=len(items) - len(sure))
 
 
 def resolve_ambiguous(row: AmbiguousRow, chosen: Applicant | None, *, actor) -> Selection | None:

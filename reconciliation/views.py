@@ -157,7 +157,16 @@ def bulk_work_out(request):
         except DomainError as exc:  # a refusal of the selection or of the measures it changes
             messages.error(request, f"Ничего не изменено: {exc.message}")
         else:
-            messages.success(request, f"Отработано селекций: {done}.")
+            skipped = ""
+            if done.skipped_probable:
+                skipped = (
+                    f"Пропущено {done.skipped_probable}: вероятные совпадения — "
+                    "подтвердите их по одному."
+                )
+            if done.done:
+                messages.success(request, f"Отработано селекций: {done.done}. {skipped}".strip())
+            else:
+                messages.warning(request, f"Ничего не отработано. {skipped}".strip())
     return redirect(safe_next(request, "reconciliation:worklist"))
 
 

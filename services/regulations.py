@@ -281,9 +281,15 @@ class _Checker:
         return value
 
 
-def parse_change(data: bytes, file_name: str = "") -> Change:
-    """Read and validate a change file as a whole; RegulationFileError lists every error."""
+def parse_change(
+    data: bytes, file_name: str = "", *, effective_from: datetime.date | None = None
+) -> Change:
+    """Read and validate a change file as a whole; RegulationFileError lists every error.
+    `effective_from` replaces the file's own date (not a service's own `effective_from`): the
+    admin's explicit choice, e.g. to try the documented example on any day."""
     document = read_document(data, file_name)
+    if effective_from is not None:
+        document = {**document, "effective_from": effective_from}
     return validate_change(document)
 
 
@@ -690,6 +696,12 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
     }
 
     if spec.action == "retire":
+        if current is None and later is None and service is not None:
+            # Already retired from this very day (the same file loaded again): nothing to do.
+            last = service.version_on(start - ONE_DAY)
+            if last is not None and last.effective_to == start - ONE_DAY:
+                plan.diff = {**skeleton, "status": "unchanged"}
+                return plan
         if current is None:
             errors.append(
                 f"{spec.path}: услуга «{spec.code}» не действует на {start:%d.%m.%Y}, выводить нечего"

@@ -118,6 +118,10 @@ def upload_regulation(request):
             if load is None:
                 messages.info(request, f"Файл «{upload.name}»: изменений нет, ничего не записано.")
                 return redirect("services:upload")
+            messages.info(
+                request,
+                f"Файл «{upload.name}» прочитан: проверьте изменения и нажмите «Применить».",
+            )
             return redirect("services:load", pk=load.pk)
     return render(request, "services/upload.html", {"form": form, "errors": errors})
 

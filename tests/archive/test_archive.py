@@ -11,7 +11,7 @@ from cases.models import CaseFile, Entitlement
 from cases.services import ensure_case_file
 from services.models import Service
 from tests.factories import ApplicantFactory
-from tests.pdf_utils import pdf_text
+from tests.pdf_utils import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -46,7 +46,7 @@ def test_archivist_takes_a_closed_file_in(client, archivist, closed_file, box):
     assert item.history.get().history_user == archivist
     text = pdf_text(client.get(reverse("archive:label", args=[item.pk])).content)
     assert (
-        "ДЕЛО № 2020-001" in text
+        "Дело № 2020-001" in text
         and "07-15" in text
         and "Крайние даты: 01.01.2018 – 30.06.2020" in text
     )
@@ -155,6 +155,8 @@ def test_inventory_pdf_and_xlsx_have_the_standard_columns(client, archivist, clo
     ):
         assert column in text
     assert "01.01.2018 – 30.06.2020" in text and "В опись внесено 1 дело." in text
+    # the compiler signs with position and name (the archivist who drew the list up)
+    assert f"Составитель: архивариус {archivist.full_name}" in text
     response = client.get(
         reverse("archive:inventory"), {"year": "2020", "index": "07-15", "format": "xlsx"}
     )
@@ -268,3 +270,33 @@ def test_legal_hold_needs_a_reason_blocks_destruction_and_can_be_lifted(
     item.refresh_from_db()
     assert not item.legal_hold and item.legal_hold_reason == ""
     assert item in services.eligible_files(item.office, datetime.date(2026, 11, 24))
+
+
+def test_labels_print_eight_to_an_a4_sheet(client, archivist, office, box, catalogue):
+    from pypdf import PdfReader
+
+    box.capacity = None
+    box.save()
+    client.force_login(archivist)
+    for n in range(9):
+        case_file = ensure_case_file(
+            ApplicantFactory(office=office, snils="", last_name=f"Ярлыков{'абвгдеёжз'[n]}"),
+            actor=archivist,
+            on=D(2018, 1, 1),
+        )
+        client.post(
+            reverse("archive:register"), form_data(case_file, box, archive_number=f"L-{n + 1}")
+        )
+    assert ArchivedFile.objects.count() == 9
+    pdf = client.get(reverse("archive:labels"), {"q": box.name}).content
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2  # 9 labels: a full sheet of 8 and one more
+    width, height = (round(float(v) / 72 * 25.4) for v in pages[0].mediabox[2:])
+    assert (width, height) == (210, 297)  # A4, not one label per page
+    first = pdf_pages(pdf)[0]
+    assert all(f"Дело № L-{n}" in first for n in range(1, 9)) and "L-9" not in first
+    # one file's label: the same sheet; ?start= skips the cells already used
+    item = ArchivedFile.objects.get(archive_number="L-1")
+    single = client.get(reverse("archive:label", args=[item.pk]), {"start": "3"}).content
+    assert len(PdfReader(io.BytesIO(single)).pages) == 1
+    assert "Дело № L-1" in pdf_text(single)

@@ -57,7 +57,10 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
         reverse("archive:act", args=[act.pk]), {"step": "execute"}, follow=True
     ).content.decode()
     assert "Подтвердите, что дела уничтожены" in html
-    client.post(reverse("archive:act", args=[act.pk]), {"step": "execute", "confirm": "1"})
+    html = client.post(
+        reverse("archive:act", args=[act.pk]), {"step": "execute", "confirm": "1"}, follow=True
+    ).content.decode()
+    assert f"Уничтожение дел по акту № {act.number} отмечено" in html
     act.refresh_from_db()
     assert act.status == "executed"
     old = ArchivedFile.objects.get(archive_number="Старов")

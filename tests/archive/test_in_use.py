@@ -299,7 +299,7 @@ def test_a_stopped_measure_of_an_archived_file_is_not_resumed(chief, archivist, 
 
 
 def test_another_offices_requests_about_the_person_do_not_keep_the_file(
-    archivist, other_specialist, other_office, closed_file
+    archivist, specialist, other_specialist, other_office, closed_file
 ):
     from cases.models import RequestKind
     from cases.requests import send_request_to_office
@@ -314,6 +314,8 @@ def test_another_offices_requests_about_the_person_do_not_keep_the_file(
     )  # fmt: skip
     type(request).objects.filter(pk=request.pk).update(applicant=person)
     IncomingRequest.objects.filter(outgoing=request).update(applicant=person)
+    # it went to who may answer requests there, never to the archivist
+    assert IncomingRequest.objects.get(outgoing=request).assigned_to == specialist
     work = " ".join(services.open_work(closed_file))
     # the request that reached this office is its work; the other office's own request is not
     assert f"№ {request.out_number}/{request.out_year} от" in work

@@ -47,8 +47,10 @@ def test_commission_of_fewer_than_three_is_refused(client, archivist, chief, arc
 
 
 def test_scan_results_and_the_act(client, archivist, commission, archive_with_files):
-    client.post(reverse("archive:checks"), {"order_number": "15", "order_date": "2026-11-20",
-                                            "commission": [m.pk for m in commission], "years": "2020"})  # fmt: skip
+    html = client.post(reverse("archive:checks"), {"order_number": "15", "order_date": "2026-11-20",
+                                                   "commission": [m.pk for m in commission], "years": "2020"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "Начата проверка наличия по приказу № 15: дел в списке 4." in html
     check = InventoryCheck.objects.get()
     assert check.items.count() == 4
     scan = reverse("archive:check_scan", args=[check.pk])
@@ -62,7 +64,16 @@ def test_scan_results_and_the_act(client, archivist, commission, archive_with_fi
     assert "№ 999 в архиве не числится" in html and 'data-beep="1"' in html
     client.post(scan, {"code": "002"})
     client.post(scan, {"code": "005а"})
-    client.post(reverse("archive:check_finish", args=[check.pk]))
+    finish = reverse("archive:check_finish", args=[check.pk])
+    # the first step only asks: how many files will be marked not found, and which
+    html = client.get(finish).content.decode()
+    assert "1 дело не отмечено и будет отмечено как «не найдено при проверке»" in html
+    assert "№ 004" in html and "Да, завершить: 1 дело не найдено" in html
+    client.post(finish)  # without the confirmation: nothing happens
+    assert ArchivedFile.objects.get(archive_number="004").status == "in_archive"
+    assert InventoryCheck.objects.get().status == "in_progress"
+    html = client.post(finish, {"confirm": "1"}, follow=True).content.decode()
+    assert "Проверка завершена: в наличии 3 из 4, не найдено 1 дело." in html
     missing = ArchivedFile.objects.get(archive_number="004")
     assert missing.status == "not_found" and missing.last_checked_on is not None
     assert ArchivedFile.objects.get(archive_number="001").last_checked_on is not None

@@ -111,7 +111,9 @@ def test_archivist_takes_in_issues_returns_checks_and_drafts_the_act(
     field.type("ARCH:krasnooktyabrsky:2020-001")
     field.press("Enter")
     expect(page.locator("#progress")).to_contain_text("Найдено 1 из 1")
-    page.get_by_role("button", name="Завершить проверку").click()
+    page.get_by_role("link", name="Завершить проверку…").click()
+    expect(page.get_by_text("Все дела, числящиеся в архиве, отмечены.")).to_be_visible()
+    page.get_by_role("button", name="Да, завершить проверку").click()
     expect(page.get_by_text("Проверка завершена")).to_be_visible()
 
     page.locator(".breadcrumbs").get_by_role("link", name="Проверки наличия").click()

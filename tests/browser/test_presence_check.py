@@ -50,7 +50,9 @@ def test_presence_check_with_the_scan_field(page, live_server, archivist, chief,
         expect(field).to_be_focused()
         expect(field).to_have_value("")
     expect(page.locator("#progress")).to_contain_text("Найдено 2 из 3")
-    page.get_by_role("button", name="Завершить проверку").click()
+    page.get_by_role("link", name="Завершить проверку…").click()
+    expect(page.get_by_text("1 дело не отмечено и будет отмечено")).to_be_visible()
+    page.get_by_role("button", name="Да, завершить: 1 дело не найдено").click()
     expect(page.get_by_text("Проверка завершена")).to_be_visible()
 
     check = InventoryCheck.objects.get()

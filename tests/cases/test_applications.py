@@ -401,9 +401,12 @@ def test_chief_stops_a_measure_with_a_reason_and_a_specialist_cannot(
     client.force_login(chief)
     html = client.post(url, {"status": "stopped", "reason": ""}, follow=True).content.decode()
     assert "Укажите основание изменения меры." in html
-    client.post(
-        url, {"status": "stopped", "reason": "снят с учёта по заявлению", "on": "2026-11-20"}
-    )
+    html = client.post(
+        url,
+        {"status": "stopped", "reason": "снят с учёта по заявлению", "on": "2026-11-20"},
+        follow=True,
+    ).content.decode()
+    assert "Мера «Адресное социальное пособие»: прекращена." in html  # the page says what it did
     measure.refresh_from_db()
     assert (measure.status, measure.end_date, measure.status_reason) == (
         "stopped",

@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -250,3 +251,67 @@ def test_request_to_the_own_office_is_refused(specialist, applicant):
             applicant=applicant,
             question="?",
         )
+
+
+@pytest.fixture
+def everyone(specialist, chief, archivist, reg_admin, director, other_specialist, office):
+    from onewindow import roles
+    from tests.factories import make_user
+
+    gone = make_user(roles.SPECIALIST, office, "gone", last_name="Уволенная", is_active=False)
+    return {
+        "may": {specialist, chief},
+        "may_not": {archivist, reg_admin, director, gone, other_specialist},
+    }
+
+
+def test_incoming_executor_list_offers_only_who_may_answer_requests(client, specialist, everyone):
+    from cases.forms import IncomingRequestForm
+
+    offered = set(IncomingRequestForm(office=specialist.office).fields["assigned_to"].queryset)
+    assert offered == everyone["may"]
+    client.force_login(specialist)
+    html = client.get(reverse("cases:incoming_new")).content.decode()
+    executors = html.split('name="assigned_to"', 1)[1].split("</select>", 1)[0]
+    for person in everyone["may_not"]:
+        assert f'value="{person.pk}"' not in executors
+    for person in everyone["may"]:
+        assert f'value="{person.pk}"' in executors
+
+
+def test_incoming_request_service_refuses_an_executor_the_list_does_not_offer(
+    specialist, everyone, catalogue
+):
+    data = incoming_data()
+    data["kind"] = RequestKind.objects.get(pk=data["kind"])
+    for field in ("sender_date", "received_on", "subject_birth_date"):
+        data[field] = D.fromisoformat(data[field])
+    for person in everyone["may_not"]:
+        with pytest.raises(CounterError) as info:
+            svc.register_incoming_request({**data, "assigned_to": person}, actor=specialist)
+        assert info.value.field == "assigned_to"
+        assert "не может быть исполнителем" in str(info.value)
+    assert not IncomingRequest.objects.exists()
+
+
+def test_answer_letter_gives_the_addressee_half_the_width(client, specialist, applicant):
+    from pypdf import PdfReader
+
+    sender = "ГКУ «Центр социальной защиты населения по городу Волжскому Волгоградской области»"
+    client.force_login(specialist)
+    client.post(reverse("cases:incoming_new"), incoming_data(sender=sender))
+    item = IncomingRequest.objects.get()
+    client.post(reverse("cases:incoming", args=[item.pk]), {"answer": "Сведения прилагаются."})
+    pdf = client.get(reverse("cases:incoming_letter", args=[item.pk])).content
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    starts = []  # x of each text run that belongs to the addressee
+
+    def visit(text, cm, tm, font, size):
+        if "Волжскому" in text or "Волгоградской области»" in text:
+            starts.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    width = float(page.mediabox.width)
+    # the addressee's block starts near the middle of the page (about 80 mm wide), not squeezed
+    # into the last fifth (~15 characters a line)
+    assert starts and min(starts) < width * 0.6

@@ -222,3 +222,24 @@ def test_who_accepted_an_application_survives_a_handover(
     assert rows[1][-2:] == ("Петрова\u00a0А.\u00a0С.", "Заменова\u00a0О.\u00a0С.")
     text = pdf_text(client.get(reverse("cases:receipt", args=[application.pk])).content)
     assert "Петрова Анна Сергеевна" in text and "Заменова" not in text
+
+
+def test_handover_to_list_offers_only_who_may_take_the_work(
+    client, chief, specialist, substitute, archivist, reg_admin, director, other_specialist
+):
+    from onewindow.work_views import HandoverForm
+
+    gone = make_user(roles.SPECIALIST, chief.office, "gone", last_name="Уволенная", is_active=False)
+    offered = set(HandoverForm(actor=chief).fields["to_user"].queryset)
+    assert offered == {chief, specialist, substitute}
+    client.force_login(chief)
+    html = client.get(reverse("handovers")).content.decode()
+    to_list = html.split('name="to_user"', 1)[1].split("</select>", 1)[0]
+    for person in (archivist, reg_admin, director, other_specialist, gone):
+        assert f'value="{person.pk}"' not in to_list
+    for person in (archivist, reg_admin, director, gone):
+        with pytest.raises(svc.HandoverError):
+            svc.hand_over(
+                actor=chief, from_user=specialist, to_user=person, reason="leave",
+                starts_on=datetime.date(2026, 11, 24), permanent=True,
+            )  # fmt: skip

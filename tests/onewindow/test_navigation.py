@@ -33,3 +33,21 @@ def test_user_box_shows_role_and_office(client, chief):
     html = client.get(reverse("home")).content.decode()
     assert "Главный специалист · ЦСЗН Краснооктябрьского района" in html
     assert "Смирнова\u00a0Е.\u00a0С." in html
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("cases:journal", "Журнал"),
+        ("cases:requests", "Запросы"),
+        ("cases:counter", "Приём"),
+        ("home", "Главная"),
+    ],
+)
+def test_exactly_one_section_is_current(client, specialist, path, title):
+    client.force_login(specialist)
+    html = client.get(reverse(path)).content.decode()
+    nav = html.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert nav.count('aria-current="page"') == 1
+    current = nav.split('aria-current="page"', 1)[1].split("</a>", 1)[0]
+    assert title in current

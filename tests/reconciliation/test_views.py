@@ -71,7 +71,23 @@ def test_worklist_item_and_bulk_actions(client, specialist, chief, recipients, t
     assert response.status_code == 302
     assert Entitlement.objects.get(applicant=recipients["a"]).status == "suspended"
     rest = list(Selection.objects.filter(status="open").values_list("pk", flat=True))
-    client.post(reverse("reconciliation:bulk"), {"items": rest, "outcome": "no_action"})
+    html = client.post(
+        reverse("reconciliation:bulk"), {"items": rest, "outcome": "no_action"}, follow=True
+    ).content.decode()
+    # the probable match is left for a person to confirm on its own page, and the page says so
+    probable = Selection.objects.get(needs_confirmation=True)
+    assert list(Selection.objects.filter(status="open")) == [probable]
+    assert (
+        f"Отработано селекций: {len(rest) - 1}. Пропущено 1: вероятные совпадения — "
+        "подтвердите их по одному." in html
+    )
+    html = client.post(
+        reverse("reconciliation:bulk"),
+        {"items": [probable.pk], "outcome": "no_action"},
+        follow=True,
+    ).content.decode()
+    assert "Ничего не отработано. Пропущено 1: вероятные совпадения" in html
+    client.post(reverse("reconciliation:item", args=[probable.pk]), {"outcome": "no_action"})
     assert not Selection.objects.filter(status="open").exists()
     html = client.post(
         reverse("reconciliation:bulk"), {"items": rest}, follow=True

@@ -493,3 +493,93 @@ def test_documented_example_loads_against_the_shipped_catalogue(catalogue, capsy
     call_command("load_regulations", str(example), "--dry-run", "--allow-past")
     out = capsys.readouterr().out
     assert "Услуга veteran-certificate" in out and "выводится" in out
+
+
+# --- The documented example: loads twice as «изменений нет», on any day ----------------------
+
+
+def example_path():
+    from django.conf import settings
+
+    return settings.BASE_DIR / "docs" / "examples" / "regulation-change.yaml"
+
+
+def test_documented_example_loaded_twice_says_no_changes_and_writes_nothing(catalogue, capsys):
+    call_command("load_regulations", str(example_path()))
+    assert "Применено" in capsys.readouterr().out
+    before = counts()
+    call_command("load_regulations", str(example_path()))
+    out = capsys.readouterr().out
+    assert "изменений нет: ничего не записано" in out
+    assert "не действует" not in out
+    assert counts() == before
+
+
+def test_a_retirement_loaded_again_is_unchanged(catalogue):
+    doc = change_doc(services=[{"code": "burial-service-refund", "action": "retire"}])
+    apply(doc)
+    before = counts()
+    plan = build_plan(parse_change(as_yaml(doc)))
+    assert not plan.has_changes
+    assert plan.diff["summary"]["unchanged"] == 1
+    assert counts() == before
+
+
+def accept_veteran_certificate(office, specialist):
+    from cases import services as case_services
+    from tests.factories import ApplicantFactory
+
+    version = Service.objects.get(code="veteran-certificate").version_on(today())
+    marks = [
+        case_services.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
+        for rd in version.documents.all()
+    ]
+    return case_services.register_application(
+        ApplicantFactory(office=office), version.service, actor=specialist, marks=marks
+    )
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 6, 1, 9, 0),
+        datetime.datetime(2026, 12, 1, 9, 0),  # the day the example's own date takes effect
+        datetime.datetime(2027, 3, 15, 9, 0),
+        datetime.datetime(2031, 9, 2, 9, 0),
+    ],
+)
+def test_documented_example_loads_on_a_fresh_installation_on_any_day(
+    catalogue, freeze_now, office, specialist, capsys, moment
+):
+    """The example's date is the act's; `--effective-from завтра` lets it load on any day, even
+    after an application was accepted that morning, without weakening the rule for real data."""
+    freeze_now(moment)
+    application = accept_veteran_certificate(office, specialist)
+    freeze_now(moment.replace(hour=12))
+    call_command("load_regulations", str(example_path()), "--effective-from", "завтра")
+    assert "Применено" in capsys.readouterr().out
+    tomorrow = today() + datetime.timedelta(days=1)
+    service = Service.objects.get(code="veteran-certificate")
+    assert service.version_on(tomorrow).deadline_days == 12
+    assert service.version_on(today()) == application.service_version
+    assert Service.objects.get(code="burial-service-refund").version_on(tomorrow) is None
+    call_command("load_regulations", str(example_path()), "--effective-from", "завтра")
+    assert "изменений нет" in capsys.readouterr().out
+
+
+def test_the_rule_still_refuses_a_change_from_a_day_applications_were_accepted(
+    catalogue, freeze_now, office, specialist
+):
+    freeze_now(datetime.datetime(2026, 12, 1, 9, 0))
+    accept_veteran_certificate(office, specialist)
+    freeze_now(datetime.datetime(2026, 12, 1, 12, 0))
+    before = counts()
+    with pytest.raises(CommandError) as info:
+        call_command("load_regulations", str(example_path()))
+    assert "уже приняты заявления, зарегистрированные 01.12.2026 или позже" in str(info.value)
+    assert counts() == before
+
+
+def test_effective_from_option_refuses_a_bad_date(catalogue):
+    with pytest.raises(CommandError, match=r"--effective-from: неверная дата «01\.13\.2026»"):
+        call_command("load_regulations", str(example_path()), "--effective-from", "01.13.2026")

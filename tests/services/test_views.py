@@ -111,6 +111,7 @@ def test_admin_uploads_previews_and_confirms_a_change(client, reg_admin, catalog
     assert load.status == "preview"
     html = client.get(response["Location"]).content.decode()
     assert "Предпросмотр изменений" in html
+    assert "прочитан: проверьте изменения и нажмите «Применить»." in html
     assert "изменяется" in html and "+ документ: Фотография размером 3×4 см" in html
     assert "срок принятия решения, рабочих дней" in html
     service = Service.objects.get(code="edv-veterans")
@@ -188,3 +189,22 @@ def test_chief_sees_a_preview_but_cannot_apply_it(client, reg_admin, chief, cata
     assert client.post(reverse("services:load", args=[load.pk])).status_code == 403
     load.refresh_from_db()
     assert load.status == "preview"
+
+
+def test_the_documented_example_uploaded_twice_says_no_changes(client, reg_admin, catalogue):
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    example = (settings.BASE_DIR / "docs" / "examples" / "regulation-change.yaml").read_bytes()
+    client.force_login(reg_admin)
+    client.post(reverse("services:upload"), {"file": SimpleUploadedFile("example.yaml", example)})
+    html = client.post(reverse("services:load", args=[web_loads().get().pk]), follow=True)
+    assert "Изменения применены." in html.content.decode()
+    html = client.post(
+        reverse("services:upload"),
+        {"file": SimpleUploadedFile("example.yaml", example)},
+        follow=True,
+    ).content.decode()
+    assert "Файл «example.yaml»: изменений нет, ничего не записано." in html
+    assert "не действует" not in html
+    assert web_loads().count() == 1

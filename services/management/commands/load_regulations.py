@@ -1,9 +1,11 @@
 """Load a regulation change file: print the difference, apply it unless --dry-run."""
 
+import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from services.regulations import (
     RegulationFileError,
@@ -28,9 +30,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="логин пользователя, от имени которого вносится изменение"
         )
+        parser.add_argument(
+            "--effective-from",
+            help="дата вступления в силу вместо указанной в файле: ГГГГ-ММ-ДД или «завтра»",
+        )
 
-    def handle(self, *args, file, dry_run=False, allow_past=False, user=None, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        dry_run=False,
+        allow_past=False,
+        user=None,
+        effective_from=None,
+        **options,
+    ):
         path = Path(file)
+        day = _day(effective_from) if effective_from else None
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -41,7 +57,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Пользователь «{user}» не найден или отключён")
         try:
-            plan = build_plan(parse_change(data, path.name))
+            plan = build_plan(parse_change(data, path.name, effective_from=day))
         except RegulationFileError as exc:
             raise CommandError(
                 f"Файл {path.name} не загружен, ошибок: {len(exc.errors)}\n" + "\n".join(exc.errors)
@@ -69,3 +85,14 @@ class Command(BaseCommand):
         except StalePreviewError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Применено: загрузка № {load.pk}"))
+
+
+def _day(value: str) -> datetime.date:
+    if value.strip().lower() in {"завтра", "tomorrow"}:
+        return timezone.localdate() + datetime.timedelta(days=1)
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(
+            f"--effective-from: неверная дата «{value}»: ожидается ГГГГ-ММ-ДД или «завтра»"
+        ) from None
