@@ -180,7 +180,7 @@ def test_chief_agrees_director_approves_archivist_marks_destroyed(
     assert "УТВЕРЖДАЮ Директор" in text and "Сергеева Ольга Викторовна 24.11.2026" in text
     assert "СОГЛАСОВАНО. Протокол ЭК от 20.11.2026 № 7" in text
     # executed: the act's line keeps the file, the personal-data act alone names the person
-    assert "Личное дело получателя мер социальной поддержки [обезличено]" in text
+    assert "Личное дело [обезличено]" in text
     assert "Старов" not in text
     href = page.get_by_role("link", name="Акт об уничтожении ПД (PDF)").get_attribute("href")
     assert "Старов" in pdf_text(page.request.get(f"{live_server.url}{href}").body())

@@ -27,6 +27,7 @@ def test_specialist_searches_pages_filters_and_sorts(
     login(page, live_server, "specialist", PASSWORD)
 
     page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Приём").click()
+    page.wait_for_load_state()  # the search box answers once the page's scripts have loaded
     page.get_by_role("searchbox", name="Поиск заявителя").fill("Иавнов П.С.")
     expect(page.locator("#results")).to_contain_text("Иванов Пётр Сергеевич")
     expect(page.locator("#results")).to_contain_text("похожая фамилия")
