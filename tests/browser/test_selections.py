@@ -88,6 +88,7 @@ def test_specialist_uploads_previews_starts_and_works_out_an_item(
     expect(worklist.get_by_role("row").filter(has_text="Фёдорова")).to_contain_text(
         "вероятное совпадение"
     )
+    page.screenshot(path="/tmp/lists-worklist.png", full_page=True)
 
     page.get_by_role("link", name="Алексеева Анна Петровна").click()
     expect(
