@@ -33,7 +33,7 @@ class ArchiveConfig(AppConfig):
         )  # fmt: skip
         archivist = [
             f"archive.{action}_{model}"
-            for model in ("archivedfile", "location", "fileissue")
+            for model in ("archivedfile", "location", "fileissue", "inventory")
             for action in ("add", "change", "view")
         ] + [
             "archive.view_retentionrule", "cases.view_entitlement", "archive.add_destructionact",
@@ -44,6 +44,7 @@ class ArchiveConfig(AppConfig):
             "archive.view_location",
             "archive.view_fileissue",
             "archive.view_retentionrule",
+            "archive.view_inventory",
             # the chief agrees and the director approves the destruction act: both must open it
             "archive.view_destructionact",
         ]

@@ -3,7 +3,25 @@
 
 from __future__ import annotations
 
+from onewindow.names import NBSP, initials, split_name
 from onewindow.registers import Column, Register, render_register
+
+
+def signature_name(person) -> str:
+    """«И.\u00a0О.\u00a0Фамилия», as a signature is typed under a document: a user or a free-text
+    «Фамилия Имя Отчество» (the office's director)."""
+    if not person:
+        return ""
+    if isinstance(person, str):
+        last, first, middle = split_name(person)
+    else:
+        last, first, middle = (
+            person.last_name,
+            person.first_name,
+            getattr(person, "middle_name", ""),
+        )
+    return NBSP.join(p for p in (initials(first, middle), last) if p)
+
 
 DESTRUCTION_COLUMNS = [
     Column("№ п/п", 12, "center"),
@@ -18,11 +36,13 @@ DESTRUCTION_COLUMNS = [
 
 INVENTORY_COLUMNS = [
     Column("№ п/п", 12, "center"),
-    Column("Индекс дела", 16),
+    Column("Индекс дела", 14),
+    Column("Архивный номер", 19),
     Column("Заголовок дела"),
-    Column("Крайние даты", 22),
-    Column("Количество листов", 21, "center"),
-    Column("Примечание", 22),
+    Column("Крайние даты", 21),
+    Column("Срок хранения, статья перечня", 20),
+    Column("Количество листов", 17, "center"),
+    Column("Примечание", 23),
 ]
 
 
@@ -37,21 +57,22 @@ def destruction_register(items) -> Register:
     )
 
 
-def inventory_register(files) -> Register:
-    from archive.models import ArchivedFile
-
+def inventory_register(items) -> Register:
+    """`items`: the inventory's rows with their `mark` (`archive.services.inventory_rows`)."""
     return Register(
         INVENTORY_COLUMNS,
         [
             [
-                str(n),
-                f.nomenclature_index,
-                f.title,
-                f.dates_display,
-                str(f.sheets),
-                f.get_status_display() if f.status != ArchivedFile.Status.IN_ARCHIVE else "",
+                str(i.position),
+                i.index,
+                i.archive_number,
+                i.title,
+                i.dates,
+                i.retention,
+                str(i.sheets),
+                i.mark,
             ]
-            for n, f in enumerate(files, start=1)
+            for i in items
         ],
     )
 
@@ -86,8 +107,24 @@ def destruction_act_pdf(act, *, progress=None) -> bytes:
     )
 
 
-def inventory_pdf(files, *, year, index, office, compiler=None, progress=None) -> bytes:
-    """`compiler`: the user who draws the list up; signs it as «Составитель» with position."""
-    register = inventory_register(files)
-    context = {"year": year, "index": index, "office": office, "compiler": compiler}
-    return render_register("archive/inventory_pdf.html", context, register, progress=progress)
+def inventory_context(inventory) -> dict:
+    from archive.services import inventory_closing, inventory_rows
+
+    items = inventory_rows(inventory)
+    return {
+        "inventory": inventory,
+        "office": inventory.office,
+        "compiler": inventory.compiled_by,
+        "compiler_sign": signature_name(inventory.compiled_by),
+        "director_sign": signature_name(inventory.office.director_name),
+        "closing": inventory_closing(items),
+        "register": inventory_register(items),
+    }
+
+
+def inventory_pdf(inventory, *, progress=None) -> bytes:
+    """The saved list with its approval block, closing entry and compiler."""
+    context = inventory_context(inventory)
+    return render_register(
+        "archive/inventory_pdf.html", context, context["register"], progress=progress
+    )

@@ -66,6 +66,16 @@ class RetentionRule(models.Model):
         article = re.search(r"ст\.\s*\d+[а-я]?", self.legal_basis)
         return f"{self.period_display}, {article.group(0) if article else self.legal_basis}"
 
+    @property
+    def list_reference(self) -> str:
+        """«ст. 900 (приказ Росархива от 20.12.2019 № 236)»: the article and the order that
+        approved the list, short enough for a label; the whole basis when it has no such parts."""
+        order = re.search(r"\(([^()]*приказ[^()]*)\)", self.legal_basis, flags=re.I)
+        article = re.search(r"ст\.\s*\d+[а-я]?", self.legal_basis)
+        if order and article:
+            return f"{article.group(0)} ({order.group(1).strip()})"
+        return self.legal_basis
+
     def eligible_from(self, event_date: datetime.date | None) -> datetime.date | None:
         """A file may be destroyed from 1 January of the year after its retention ends."""
         if self.permanent or event_date is None:
@@ -450,3 +460,83 @@ class PersonalDataDestruction(models.Model):
 
     def __str__(self) -> str:
         return f"Уничтожение ПД по акту № {self.act.number}"
+
+
+class Inventory(models.Model):
+    """Опись дел: a saved document, not a live query. Its rows are a snapshot taken when it was
+    compiled; a file destroyed later stays listed (marked with its act). One list per year and
+    retention group: files kept permanently, over 10 years and up to 10 years are never mixed."""
+
+    class Group(models.TextChoices):
+        PERMANENT = "permanent", "постоянного хранения"
+        LONG = "long", "временного (свыше 10 лет) хранения"
+        SHORT = "short", "временного (до 10 лет включительно) хранения"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField("номер")
+    year = models.PositiveSmallIntegerField("год дел")
+    group = models.CharField("срок хранения дел", max_length=16, choices=Group.choices)
+    index = models.CharField("индекс дела (пусто — все)", max_length=32, blank=True)
+    compiled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="составил",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    compiled_on = models.DateField("дата составления")
+
+    history = HistoricalRecords()
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "опись дел"
+        verbose_name_plural = "описи дел"
+        ordering = ["-compiled_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "compiled_on", "number"], name="inventory_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Опись № {self.number} от {self.compiled_on:%d.%m.%Y}"
+
+    @staticmethod
+    def group_of(rule: RetentionRule) -> str:
+        if rule.permanent:
+            return Inventory.Group.PERMANENT
+        return Inventory.Group.LONG if rule.years > 10 else Inventory.Group.SHORT
+
+    @property
+    def needs_approval(self) -> bool:
+        """Описи дел постоянного и временного (свыше 10 лет) хранения are approved by the head
+        after the expert commission; a list of short-term files is a simple list."""
+        return self.group != Inventory.Group.SHORT
+
+
+class InventoryItem(models.Model):
+    """A row of the inventory as it was compiled: outlives the file it describes."""
+
+    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField("№ п/п")
+    archived_file = models.ForeignKey(ArchivedFile, on_delete=models.PROTECT, related_name="+")
+    archive_number = models.CharField("архивный номер", max_length=32)
+    index = models.CharField("индекс дела", max_length=32)
+    title = models.CharField("заголовок дела", max_length=500)
+    dates = models.CharField("крайние даты", max_length=50)
+    sheets = models.PositiveIntegerField("количество листов")
+    retention = models.CharField("срок хранения и статья перечня", max_length=500)
+    note = models.CharField("примечание", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "дело в описи"
+        verbose_name_plural = "дела в описи"
+        ordering = ["inventory", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["inventory", "position"], name="inventory_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"

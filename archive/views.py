@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archive import documents, services
-from archive.models import ArchivedFile, FileIssue, Location, RetentionRule
+from archive.models import ArchivedFile, FileIssue, Inventory, Location, RetentionRule
 from cases.models import CaseFile
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import DateInput
@@ -304,28 +304,53 @@ def case_file_in_archive(request, pk: int):
     return redirect("archive:file", pk=item.pk)
 
 
+def _printable_file(request, pk: int):
+    return get_for_user_or_404(
+        request, ArchivedFile.objects.select_related("office", "location", "retention_rule"), pk=pk
+    )
+
+
 @login_required
 @permission_required("archive.view_archivedfile", raise_exception=True)
 def file_label(request, pk: int):
-    item = get_for_user_or_404(
-        request, ArchivedFile.objects.select_related("office", "location", "retention_rule"), pk=pk
-    )
+    item = _printable_file(request, pk)
+    try:
+        docs = services.file_documents([item])
+    except services.ArchiveError as exc:
+        messages.error(request, exc.message)
+        return redirect("archive:file", pk=pk)
     log_access(request, event="print_document", subject=item, detail="ярлык дела")
-    return _labels_pdf([item], request, f"Ярлык {item.archive_number}.pdf")
+    return _labels_pdf(docs, request, f"Ярлык {item.archive_number}.pdf")
+
+
+@login_required
+@permission_required("archive.view_archivedfile", raise_exception=True)
+def file_cover(request, pk: int):
+    """Обложка дела (A4): the organisation, the structural unit, the index, the title, the
+    dates, the sheets, the retention with the list's article and the archival cipher."""
+    item = _printable_file(request, pk)
+    try:
+        (doc,) = services.file_documents([item])
+    except services.ArchiveError as exc:
+        messages.error(request, exc.message)
+        return redirect("archive:file", pk=pk)
+    log_access(request, event="print_document", subject=item, detail="обложка дела")
+    pdf = render_pdf("archive/cover_pdf.html", {"doc": doc, "item": item})
+    return pdf_response(pdf, f"Обложка {item.archive_number}.pdf")
 
 
 LABELS_PER_SHEET = 8
 
 
-def _labels_pdf(items, request, file_name: str) -> HttpResponse:
-    """Labels on A4 sheets of 8 (105 × 74 mm): `?start=N` begins at the N-th cell of a sheet
-    already partly used."""
+def _labels_pdf(docs, request, file_name: str) -> HttpResponse:
+    """Labels on A4 sheets of 8 (105 × 74 mm) for the spine or the box: `?start=N` begins at
+    the N-th cell of a sheet already partly used."""
     start = request.GET.get("start", "1")
     skip = int(start) - 1 if start.isdigit() and 1 <= int(start) <= LABELS_PER_SHEET else 0
     labels = [
-        {"item": item, "qr": _qr(f"ARCH:{item.office.code}:{item.archive_number}")}
-        for item in items
-    ]
+        {"doc": doc, "item": doc.item, "qr": _qr(f"ARCH:{doc.item.office.code}:{doc.item.archive_number}")}
+        for doc in docs
+    ]  # fmt: skip
     pdf = render_pdf("archive/label_pdf.html", {"labels": labels, "skip": range(skip)})
     return pdf_response(pdf, file_name)
 
@@ -333,11 +358,24 @@ def _labels_pdf(items, request, file_name: str) -> HttpResponse:
 @login_required
 @permission_required("archive.view_archivedfile", raise_exception=True)
 def labels(request):
-    """Labels of the files the archive list shows (a box, a search), on A4 sheets."""
-    files = list(_listed_files(request)[: LABELS_PER_SHEET * 40])
+    """Labels of the files the archive list shows (a box, a search), on A4 sheets; a destroyed
+    file has none."""
+    files = list(
+        _listed_files(request)
+        .exclude(status=ArchivedFile.Status.DESTROYED)
+        .select_related("office", "location", "retention_rule")[: LABELS_PER_SHEET * 40]
+    )
+    if not files:
+        messages.error(
+            request,
+            "Ярлыки печатать не для чего: в списке нет дел (уничтоженным делам ярлык не печатают).",
+        )
+        return redirect(
+            reverse("archive:list") + ("?" + request.GET.urlencode() if request.GET else "")
+        )
     log_access(request, event="print_document", subject_repr=f"ярлыки дел: {len(files)}",
                detail="дела в архиве: " + ", ".join(str(f.pk) for f in files))  # fmt: skip
-    return _labels_pdf(files, request, "Ярлыки дел.pdf")
+    return _labels_pdf(services.file_documents(files), request, "Ярлыки дел.pdf")
 
 
 @login_required
@@ -399,65 +437,117 @@ def substitute_card(request, pk: int):
     log_access(
         request, event="print_document", subject=issue.archived_file, detail="карта-заместитель"
     )
+    (doc,) = services.file_documents([issue.archived_file], refuse_destroyed=False)
     pdf = render_pdf(
-        "archive/substitute_card_pdf.html", {"issue": issue, "item": issue.archived_file}
-    )
+        "archive/substitute_card_pdf.html",
+        {"issue": issue, "item": issue.archived_file, "doc": doc,
+         "issuer_sign": documents.signature_name(issue.issued_by)},
+    )  # fmt: skip
     return pdf_response(pdf, f"Карта-заместитель {issue.archived_file.archive_number}.pdf")
 
 
+class InventoryForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label="Год дел",
+        coerce=int,
+        choices=(),
+        error_messages={
+            "required": "Выберите год дел описи.",
+            "invalid_choice": "Дел за %(value)s год в архиве нет: выберите год из списка.",
+        },
+    )
+    group = forms.ChoiceField(
+        label="Срок хранения дел",
+        choices=Inventory.Group.choices,
+        error_messages={
+            "required": "Выберите срок хранения дел описи.",
+            "invalid_choice": "Выберите срок хранения дел описи из списка.",
+        },
+    )
+    index = forms.CharField(label="Индекс дела (пусто — все)", max_length=32, required=False,
+                            widget=forms.TextInput(attrs={"list": "indexes"}))  # fmt: skip
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]
+
+
 @login_required
-@permission_required("archive.view_archivedfile", raise_exception=True)
+@permission_required("archive.view_inventory", raise_exception=True)
+@require_http_methods(["GET", "POST"])
 def inventory(request):
-    year = request.GET.get("year", "")
-    index = request.GET.get("index", "").strip()
-    files = ArchivedFile.objects.for_user(request.user).exclude(
-        status=ArchivedFile.Status.DESTROYED
+    """The saved inventories (описи дел) and, for the archivist, compiling a new one."""
+    files = ArchivedFile.objects.for_user(request.user).filter(
+        status__in=services.INVENTORY_STATUSES
     )
-    if not year.isdigit():
-        years = files.values_list("year", flat=True).distinct().order_by("year")
-        return render(
-            request,
-            "archive/inventory.html",
-            {
-                "years": years,
-                "indexes": files.values_list("nomenclature_index", flat=True).distinct(),
-            },
-        )
-    files = files.filter(year=int(year))
-    if index:
-        files = files.filter(nomenclature_index=index)
-    files = files.order_by("nomenclature_index", "archive_number")
-    log_access(request, event="export", subject_repr=f"опись дел за {year} год {index}".strip())
-    if request.GET.get("format") == "xlsx":
-        return _inventory_xlsx(files, year, index)
-    pdf = documents.inventory_pdf(
-        files, year=year, index=index, office=request.user.office, compiler=request.user
+    years = list(files.values_list("year", flat=True).distinct().order_by("-year"))
+    form = InventoryForm(request.POST if request.method == "POST" else None, years=years)
+    if request.method == "POST":
+        if not request.user.has_perm("archive.add_inventory"):
+            raise PermissionDenied("Опись составляет архивариус")
+        if form.is_valid():
+            try:
+                made = services.compile_inventory(actor=request.user, **form.cleaned_data)
+            except services.ArchiveError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Составлена опись № {made.number} от {made.compiled_on:%d.%m.%Y}: "
+                    f"{counted(made.items.count(), 'дело,дела,дел')} {made.get_group_display()} "
+                    f"за {made.year} год.",
+                )
+                return redirect("archive:inventory")
+    inventories = (
+        Inventory.objects.for_user(request.user)
+        .select_related("compiled_by")
+        .annotate(files=Count("items"))[:100]
     )
-    return pdf_response(pdf, f"Опись {year} {index}.pdf".strip())
+    return render(request, "archive/inventory.html", {
+        "form": form, "inventories": inventories,
+        "indexes": files.values_list("nomenclature_index", flat=True).distinct().order_by("nomenclature_index"),
+    })  # fmt: skip
 
 
-def _inventory_xlsx(files, year, index) -> HttpResponse:
-    def rows():
-        for number, item in enumerate(files.iterator(), start=1):
-            in_archive = item.status == ArchivedFile.Status.IN_ARCHIVE
-            note = "" if in_archive else item.get_status_display()
-            yield [
-                number,
-                item.nomenclature_index,
-                item.title,
-                item.dates_display,
-                item.sheets,
-                note,
-            ]
+def _saved_inventory(request, pk: int) -> Inventory:
+    inv = get_for_user_or_404(
+        request, Inventory.objects.select_related("office", "compiled_by"), pk=pk
+    )
+    log_access(request, event="export", subject=inv, detail=f"опись дел за {inv.year} год")
+    return inv
 
+
+@login_required
+@permission_required("archive.view_inventory", raise_exception=True)
+def inventory_pdf(request, pk: int):
+    inv = _saved_inventory(request, pk)
+    return pdf_response(documents.inventory_pdf(inv), f"Опись {inv.number} за {inv.year}.pdf")
+
+
+@login_required
+@permission_required("archive.view_inventory", raise_exception=True)
+def inventory_xlsx(request, pk: int):
+    """The same list as the PDF, column for column, with the closing entry under it."""
+    inv = _saved_inventory(request, pk)
+    context = documents.inventory_context(inv)
+    closing = context["closing"]
+    rows = [[int(r[0]), *r[1:6], int(r[6]), r[7]] for r in context["register"].rows]
+    rows += [
+        [],
+        [f"В данный раздел описи внесено {closing['count_words']} с № {closing['first']} по № "
+         f"{closing['last']}, в том числе: литерные номера: {closing['letters']}; пропущенные "
+         f"номера: {closing['skipped']}."],
+        [f"Составитель: {context['compiler'].position or context['compiler'].role_display.lower()} "
+         f"{context['compiler_sign']}, {inv.compiled_on:%d.%m.%Y}"],
+    ]  # fmt: skip
     return xlsx_response(
-        f"inventory-{year}.xlsx",
+        f"inventory-{inv.number}-{inv.year}.xlsx",
         "Опись",
-        rows(),
-        columns=["№ п/п", "Индекс дела", "Заголовок дела", "Крайние даты", "Количество листов",
-                 "Примечание"],
-        caption=f"Опись дел за {year} год" + (f", индекс {index}" if index else ""),
-    )  # fmt: skip
+        rows,
+        columns=[c.title for c in documents.INVENTORY_COLUMNS],
+        caption=f"Опись № {inv.number} от {inv.compiled_on:%d.%m.%Y} дел {inv.get_group_display()} "
+        f"за {inv.year} год" + (f", индекс {inv.index}" if inv.index else ""),
+    )
 
 
 @login_required

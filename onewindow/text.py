@@ -82,3 +82,62 @@ def _balanced(text: str) -> bool:
 def _opens(before: list[str]) -> bool:
     """A straight " opens a quote at the start or after a space or an opening bracket."""
     return not before or before[-1] in " (\u00a0—-"
+
+
+_UNITS = {
+    "m": ["", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"],
+    "f": ["", "одна", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"],
+    "n": ["", "одно", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять"],
+}
+_TEENS = ["десять", "одиннадцать", "двенадцать", "тринадцать", "четырнадцать", "пятнадцать",
+          "шестнадцать", "семнадцать", "восемнадцать", "девятнадцать"]  # fmt: skip
+_TENS = ["", "", "двадцать", "тридцать", "сорок", "пятьдесят", "шестьдесят", "семьдесят",
+         "восемьдесят", "девяносто"]  # fmt: skip
+_HUNDREDS = ["", "сто", "двести", "триста", "четыреста", "пятьсот", "шестьсот", "семьсот",
+             "восемьсот", "девятьсот"]  # fmt: skip
+# each power of a thousand: its grammatical gender and its noun forms
+_SCALES = [("f", "тысяча,тысячи,тысяч"), ("m", "миллион,миллиона,миллионов"),
+           ("m", "миллиард,миллиарда,миллиардов")]  # fmt: skip
+
+
+def _triad(number: int, gender: str) -> list[str]:
+    words = [_HUNDREDS[number // 100]]
+    tens, units = divmod(number % 100, 10)
+    if tens == 1:
+        words.append(_TEENS[units])
+    else:
+        words += [_TENS[tens], _UNITS[gender][units]]
+    return [w for w in words if w]
+
+
+def number_in_words(number: int, gender: str = "m") -> str:
+    """A cardinal number in Russian words, as a closing entry writes it: number_in_words(12) ->
+    «двенадцать»; `gender` ("m", "f", "n") agrees one and two with the noun that follows:
+    number_in_words(21, "n") -> «двадцать одно» (дело), number_in_words(2, "f") -> «две»."""
+    number = int(number)
+    if number == 0:
+        return "ноль"
+    if number < 0:
+        return "минус " + number_in_words(-number, gender)
+    words: list[str] = []
+    triads = []
+    while number:
+        number, rest = divmod(number, 1000)
+        triads.append(rest)
+    if len(triads) > len(_SCALES) + 1:
+        raise ValueError("Слишком большое число")
+    for power in range(len(triads) - 1, -1, -1):
+        value = triads[power]
+        if not value:
+            continue
+        if power == 0:
+            words += _triad(value, gender)
+        else:
+            scale_gender, forms = _SCALES[power - 1]
+            words += [*_triad(value, scale_gender), plural(value, forms)]
+    return " ".join(words)
+
+
+def counted_in_words(number: int, forms: str, gender: str = "m") -> str:
+    """«12 (двенадцать) дел»: the number, then in words, then the agreeing noun."""
+    return f"{number} ({number_in_words(number, gender)}) {plural(number, forms)}"

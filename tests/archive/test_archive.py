@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from archive import services
-from archive.models import ArchivedFile, FileIssue, RetentionRule
+from archive.models import ArchivedFile, FileIssue, Inventory, RetentionRule
 from cases.models import CaseFile, Entitlement
 from cases.services import ensure_case_file
 from services.models import Service
@@ -40,7 +40,7 @@ def test_archivist_takes_a_closed_file_in(client, archivist, closed_file, box):
     item = ArchivedFile.objects.get()
     assert response["Location"] == reverse("archive:file", args=[item.pk])
     assert item.eligible_from == D(2026, 1, 1) and item.nomenclature_index == "07-15"
-    assert item.title == "Личное дело Архивова Ивана Ивановича"
+    assert item.title == "Личное дело получателя мер социальной поддержки Архивова Ивана Ивановича"
     closed_file.refresh_from_db()
     assert closed_file.status == CaseFile.Status.ARCHIVED
     assert item.history.get().history_user == archivist
@@ -141,35 +141,24 @@ def test_issue_return_overdue_and_no_double_issue(
 def test_inventory_pdf_and_xlsx_have_the_standard_columns(client, archivist, closed_file, box):
     client.force_login(archivist)
     client.post(reverse("archive:register"), form_data(closed_file, box))
-    text = pdf_text(
-        client.get(reverse("archive:inventory"), {"year": "2020", "format": "pdf"}).content
-    )
-    assert "ОПИСЬ ДЕЛ" in text and "за 2020 год" in text
-    for column in (
-        "№ п/п",
-        "Индекс дела",
-        "Заголовок дела",
-        "Крайние даты",
-        "Количество листов",
-        "Примечание",
-    ):
+    client.post(reverse("archive:inventory"), {"year": 2020, "group": "short", "index": "07-15"})
+    inventory = Inventory.objects.get()
+    text = pdf_text(client.get(reverse("archive:inventory_pdf", args=[inventory.pk])).content)
+    assert "ОПИСЬ № 1" in text and "за 2020 год, индекс 07-15" in text
+    for column in ("Индекс дела", "Заголовок дела", "Крайние даты", "Срок хранения, статья перечня",
+                   "Количество листов", "Примечание"):  # fmt: skip
         assert column in text
-    assert "01.01.2018 – 30.06.2020" in text and "В опись внесено 1 дело." in text
-    # the compiler signs with position and name (the archivist who drew the list up)
-    assert f"Составитель: архивариус {archivist.full_name}" in text
-    response = client.get(
-        reverse("archive:inventory"), {"year": "2020", "index": "07-15", "format": "xlsx"}
-    )
+    assert "01.01.2018 – 30.06.2020" in text
+    assert "В данный раздел описи внесено 1 (одно) дело с № 1 по № 1" in text
+    # the compiler signs with position, name and date (the archivist who drew the list up)
+    assert "Составитель: архивариус А. С. Волкова 24.11.2026" in text
+    response = client.get(reverse("archive:inventory_xlsx", args=[inventory.pk]))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1] == (
-        "№ п/п",
-        "Индекс дела",
-        "Заголовок дела",
-        "Крайние даты",
+    assert rows[1][:2] == ("№ п/п", "Индекс дела") and rows[1][-2:] == (
         "Количество листов",
         "Примечание",
     )
-    assert rows[2][:2] == (1, "07-15") and rows[2][4] == 48
+    assert rows[2][:3] == (1, "07-15", "2020-001") and rows[2][6] == 48
 
 
 def test_search_by_number_name_and_box(client, archivist, closed_file, box):

@@ -94,6 +94,7 @@ def archive_in_every_state(office, archivist, chief, director, specialist, catal
     issue = services.issue_file(issued, actor=archivist, to_user=specialist, purpose="проверка")
     FileIssue.objects.filter(pk=issue.pk).update(due_back=D(2026, 11, 20))  # overdue
     services.withdraw_file(archived("Вернулов", D(2024, 6, 1)), actor=archivist, reason="заявление")
+    services.compile_inventory(actor=archivist, year=2024, group="short")  # a saved опись
     members = [archivist, chief, make_user(roles.SPECIALIST, office, "member3")]
     services.start_check(
         actor=archivist, order_number="1", order_date=D(2026, 11, 2), commission=members
@@ -110,9 +111,12 @@ EXPECTED = {
     "archivist": {("GET", "acts", ""), ("POST", "acts", ""), ("POST", "act", "execute"),
                   ("POST", "issue_file", ""), ("POST", "issue", ""), ("POST", "withdraw_file", ""),
                   ("POST", "check_scan", ""), ("POST", "check_finish", ""), ("GET", "act_pdf", ""),
-                  ("GET", "pd_act_pdf", ""), ("POST", "register", ""), ("POST", "locations", "")},
+                  ("GET", "pd_act_pdf", ""), ("POST", "register", ""), ("POST", "locations", ""),
+                  ("POST", "inventory", ""), ("GET", "inventory_pdf", ""), ("GET", "inventory_xlsx", ""),
+                  ("GET", "cover", ""), ("GET", "label", ""), ("GET", "card", "")},
     "chief": {("GET", "acts", ""), ("GET", "act", ""), ("POST", "act", "agree"), ("GET", "act_pdf", ""),
-              ("GET", "inventory", ""), ("GET", "check_act", ""), ("GET", "issue", "")},
+              ("GET", "inventory", ""), ("GET", "inventory_pdf", ""), ("GET", "check_act", ""),
+              ("GET", "issue", "")},
     "director": {("GET", "acts", ""), ("GET", "act", ""), ("POST", "act", "approve"),
                  ("GET", "pd_act_pdf", ""), ("GET", "locations", "")},
     "specialist": {("GET", "issue", "")},  # the borrower opens the issue from «Мои дела»

@@ -123,7 +123,9 @@ def test_archivist_takes_in_issues_returns_checks_and_drafts_the_act(
     page.get_by_role("button", name="Составить проект акта").click()
     expect(page.get_by_text("Составлен проект акта № 1: 1 дело.")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Состояние: проект")
-    expect(page.locator("main table")).to_contain_text("Личное дело Архивова")
+    expect(page.locator("main table")).to_contain_text(
+        "Личное дело получателя мер социальной поддержки Архивова"
+    )
     item = ArchivedFile.objects.get(archive_number="2020-001")
     assert item.last_checked_on == D(2026, 11, 24) and item.status == "in_archive"
     assert item.issues.get().returned_on == D(2026, 11, 24)
@@ -215,3 +217,38 @@ def test_archivist_returns_an_archived_file_into_work(
     expect(page.get_by_role("button", name="Вернуть из архива")).to_have_count(0)
     case_file.refresh_from_db()
     assert case_file.status == CaseFile.Status.ACTIVE
+
+
+def test_archivist_compiles_an_inventory_and_downloads_it(
+    page, live_server, archivist, office, box, catalogue
+):
+    case_file = closed_case_file(office, archivist, "Описев")
+    archive_services.register_file(case_file, {
+        "archive_number": "2020-003", "start_date": D(2018, 1, 1), "end_date": D(2020, 6, 30), "sheets": 48,
+        "location": box, "retention_rule": RetentionRule.objects.get(code="benefit-recipient"),
+    }, actor=archivist)  # fmt: skip
+
+    login(page, live_server, "archivist", PASSWORD)
+    open_section(page, "Архив")
+    page.get_by_role("link", name="Опись дел").click()
+    expect(page.get_by_text("Описей ещё не составляли.")).to_be_visible()
+    page.get_by_label("Год дел").select_option("2020")
+    page.get_by_label("Срок хранения дел").select_option(
+        label="временного (до 10 лет включительно) хранения"
+    )
+    page.get_by_role("button", name="Составить опись").click()
+    expect(
+        page.get_by_text(
+            "Составлена опись № 1 от 24.11.2026: 1 дело временного (до 10 лет включительно) "
+            "хранения за 2020 год."
+        )
+    ).to_be_visible()
+    row = page.locator("main table tbody tr").first
+    expect(row).to_contain_text("№ 1 от 24.11.2026")
+    href = row.get_by_role("link", name="PDF").get_attribute("href")
+    text = pdf_text(page.request.get(f"{live_server.url}{href}").body())
+    assert "ОПИСЬ № 1" in text and "2020-003" in text
+    assert "В данный раздел описи внесено 1 (одно) дело с № 1 по № 1" in text
+    with page.expect_download() as download:
+        row.get_by_role("link", name="XLSX").click()
+    assert download.value.suggested_filename == "inventory-1-2020.xlsx"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from archive.models import ArchivedFile
+from archive.models import ArchivedFile, Inventory
 from onewindow.xlsx import xlsx_bytes
 from reconciliation.models import ReconciliationRun
 from tests.archive.conftest import box, closed_file  # noqa: F401 (fixtures)
@@ -76,7 +76,9 @@ def test_inventory_free_text_index_and_title_are_text(client, archivist, closed_
     client.force_login(archivist)
     client.post(reverse("archive:register"), form_data(closed_file, box))
     ArchivedFile.objects.update(nomenclature_index="@SUM(A1:A9)", title=LINK)
-    response = client.get(reverse("archive:inventory"), {"year": "2020", "format": "xlsx"})
+    client.post(reverse("archive:inventory"), {"year": "2020", "group": "short"})
+    inventory = Inventory.objects.get()
+    response = client.get(reverse("archive:inventory_xlsx", args=[inventory.pk]))
     assert_text(response.content, "@SUM(A1:A9)")
     assert_text(response.content, LINK)
     assert [c.value for c in cells(response.content) if c.data_type == "n"] == [1, 48]
