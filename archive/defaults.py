@@ -6,9 +6,7 @@ from archive.models import RetentionRule
 # header of a destruction act cites the list, each line its article: the admin corrects the
 # article in the admin site («Правила хранения») where the office's nomenclature cites another.
 PERECHEN_2019 = (
-    "Перечень типовых управленческих архивных документов, образующихся в процессе деятельности "
-    "государственных органов, органов местного самоуправления и организаций, с указанием сроков "
-    "их хранения (приказ Росархива от 20.12.2019 № 236)"
+    "Перечень типовых управленческих архивных документов (приказ Росархива от 20.12.2019 № 236)"
 )
 BENEFIT_RECIPIENT_BASIS = f"{PERECHEN_2019}, ст. 477"
 # What the rule said before: a data migration moves rules still equal to it to the 2019 list.

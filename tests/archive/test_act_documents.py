@@ -181,7 +181,7 @@ def test_destruction_acts_totals_record_of_destruction_and_pd_act_with_event_log
     save_png(pdf, "doc-destruction-act")
     text = pdf_text(pdf)
     assert "УТВЕРЖДАЮ" in text and f"АКТ № {act3.number}" in text
-    assert f"Основание: Перечень типовых управленческих архивных документов" in text
+    assert "Основание: Перечень типовых управленческих архивных документов" in text
     assert f"({PERECHEN})." in text and "558" not in text and "ст. 900" not in text
     assert text.count("5 лет, ст. 477") == 5
     assert "Итого 5 дел за 2018–2019 годы." in text
@@ -292,3 +292,23 @@ def test_presence_check_act_has_number_place_commission_condition_and_issued_fil
     assert "Римской-Корсаковой Анне Павловне, главный специалист 24.11.2026 27.11.2026" in text
     assert "Ким Анне, специалист 24.11.2026 30.11.2026" in text
     assert "Председатель комиссии: заместитель директора Иванов Пётр Сергеевич, 24.11.2026" in text
+
+
+def test_data_migration_moves_only_rules_still_citing_the_repealed_list(catalogue):
+    import importlib
+
+    from django.apps import apps
+
+    from archive.defaults import BENEFIT_RECIPIENT_BASIS, REPEALED_BENEFIT_RECIPIENT_BASIS
+
+    migration = importlib.import_module("archive.migrations.0007_retention_rules_cite_2019_list")
+    old = RetentionRule.objects.get(code="benefit-recipient")
+    old.legal_basis = REPEALED_BENEFIT_RECIPIENT_BASIS
+    old.save()
+    edited = RetentionRule.objects.create(code="regional", title="Региональные", years=3,
+                                          legal_basis="Областной перечень, ст. 12")  # fmt: skip
+    migration.forwards(apps, None)
+    old.refresh_from_db()
+    edited.refresh_from_db()
+    assert old.legal_basis == BENEFIT_RECIPIENT_BASIS
+    assert edited.legal_basis == "Областной перечень, ст. 12"
