@@ -108,7 +108,7 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
     assert "Волкова Анна Сергеевна, 24.11.2026" in text
     pd = pdf_text(client.get(reverse("archive:pd_act_pdf", args=[act.pk])).content)
     assert "ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ" in pd and "обезличено записей о гражданах: 1" in pd
-    assert "Выгрузка журнала событий" in pd and "хранится до" in pd
+    assert "Выгрузка из журнала регистрации событий" in pd and "хранится до" in pd
     # the act names the subject and its event log records the destruction itself, local time
     assert "Старов" in pd and "Уничтожение персональных данных" in pd and "24.11.2026 10:00" in pd
     assert "archivist" in pd and "specialist" not in pd
