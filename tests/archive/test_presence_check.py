@@ -79,7 +79,7 @@ def test_scan_results_and_the_act(client, archivist, commission, archive_with_fi
     assert missing.status == "not_found" and missing.last_checked_on is not None
     assert ArchivedFile.objects.get(archive_number="001").last_checked_on is not None
     text = pdf_text(client.get(reverse("archive:check_act", args=[check.pk])).content)
-    assert "АКТ ПРОВЕРКИ НАЛИЧИЯ ДЕЛ" in text and "приказ директора от 20.11.2026 № 15" in text
+    assert "АКТ № 1 ПРОВЕРКИ НАЛИЧИЯ ДЕЛ" in text and "приказ директора от 20.11.2026 № 15" in text
     assert (
         "Числится по описям (дел) 4" in text
         and "Имеется в наличии 3" in text
