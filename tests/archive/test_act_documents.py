@@ -30,14 +30,17 @@ def joined(text: str) -> str:
 
 
 def save_png(pdf: bytes, name: str) -> None:
-    """A render to look at (the brief asks for /tmp/doc-*.png); skipped without pdftoppm."""
+    """Renders to look at (the brief asks for /tmp/doc-*.png: the first page; the others as
+    /tmp/doc-*-N.png); skipped without pdftoppm."""
     path = f"/tmp/{name}"
     try:
         with open(f"{path}.pdf", "wb") as f:
             f.write(pdf)
-        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", f"{path}.pdf", path],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", f"{path}.pdf", path], check=True, capture_output=True
+        )
         os.unlink(f"{path}.pdf")
+        os.replace(f"{path}-1.png", f"{path}.png")
     except (OSError, subprocess.CalledProcessError):
         pass
 
