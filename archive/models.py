@@ -275,8 +275,18 @@ class InventoryCheck(models.Model):
     office = models.ForeignKey(
         Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
     )
+    number = models.PositiveIntegerField("номер акта", null=True, blank=True)
     order_number = models.CharField("номер приказа", max_length=50)
     order_date = models.DateField("дата приказа")
+    place = models.CharField("место проведения", max_length=500, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="председатель комиссии",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     commission = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="комиссия", related_name="+"
     )
@@ -289,6 +299,10 @@ class InventoryCheck(models.Model):
     )
     started_on = models.DateField("начата")
     finished_on = models.DateField("завершена", null=True, blank=True)
+    condition = models.CharField(
+        "физическое состояние дел", max_length=100, default="удовлетворительное"
+    )
+    condition_notes = models.TextField("замечания о состоянии дел", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="начал", on_delete=models.PROTECT, related_name="+"
     )
@@ -356,6 +370,11 @@ class DestructionAct(models.Model):
         APPROVED = "approved", "утверждён директором"
         EXECUTED = "executed", "дела уничтожены"
 
+    class Method(models.TextChoices):
+        SHREDDING = "shredding", "измельчение (шредирование)"
+        RECYCLING = "recycling", "передача на переработку (утилизацию)"
+        BURNING = "burning", "сжигание"
+
     office = models.ForeignKey(
         Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
     )
@@ -390,6 +409,14 @@ class DestructionAct(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     executed_on = models.DateField("дела уничтожены", null=True, blank=True)
+    # the record of destruction (Правила хранения, приказ Росархива № 77): how, how much, to whom
+    destruction_method = models.CharField(
+        "способ уничтожения", max_length=16, choices=Method.choices, blank=True
+    )
+    destruction_volume = models.CharField("масса или объём", max_length=50, blank=True)
+    recycler = models.CharField("кому переданы на переработку", max_length=300, blank=True)
+    handover_number = models.CharField("накладная №", max_length=50, blank=True)
+    handover_date = models.DateField("накладная от", null=True, blank=True)
 
     history = HistoricalRecords()
     objects = OfficeScopedQuerySet.as_manager()
@@ -447,9 +474,11 @@ class PersonalDataDestruction(models.Model):
     destroyed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    number = models.PositiveIntegerField("номер акта", null=True, blank=True)
     subjects = models.JSONField("субъекты", default=list)
     data_categories = models.TextField("уничтоженные персональные данные")
     media = models.CharField("носители", max_length=300)
+    method = models.CharField("способ уничтожения", max_length=500, blank=True)
     reason = models.CharField("причина", max_length=500)
     event_log = models.JSONField("выгрузка журнала событий", default=list)
     keep_until = models.DateField("хранить до")

@@ -31,7 +31,7 @@ from cases.models import (
 from onewindow import work, workdays
 from onewindow.errors import DomainError, save_with_actor
 from onewindow.names import name_in
-from onewindow.text import counted_in_words, plural, quoted
+from onewindow.text import counted, counted_in_words, plural, quoted
 
 DEFAULT_ISSUE_DAYS = 1
 
@@ -446,11 +446,24 @@ SCAN_PREFIX = re.compile(r"^ARCH:[^:]+:")
 
 
 def start_check(
-    *, actor, order_number: str, order_date, commission, locations=(), years=()
+    *,
+    actor,
+    order_number: str,
+    order_date,
+    commission,
+    locations=(),
+    years=(),
+    chair=None,
+    place: str = "",
 ) -> InventoryCheck:
+    """`chair`: the commission's chair, one of its members (the first member when not given);
+    `place`: where the check is held (the office's address and the archive's rooms when empty)."""
     members = list(commission)
     if len({m.pk for m in members}) < 3:
         raise ArchiveError("Комиссия — не меньше трёх человек.", field="commission")
+    if chair is not None and chair.pk not in {m.pk for m in members}:
+        raise ArchiveError("Председатель комиссии — один из её членов: отметьте его в составе.",
+                           field="chair")  # fmt: skip
     if any(m.office_id != actor.office_id or not m.is_active for m in members):
         raise ArchiveError(
             "В комиссию входят действующие сотрудники этого учреждения.", field="commission"
@@ -473,9 +486,13 @@ def start_check(
         raise ArchiveError(
             "В выбранных местах и годах нет дел: проверять нечего.", field="locations"
         )
+    place = (place or "").strip() or check_place(actor.office, locations, files)
     with transaction.atomic():
+        today = timezone.localdate()
         check = InventoryCheck(office=actor.office, order_number=order_number.strip(), order_date=order_date,
-                               years=sorted(set(years)), started_on=timezone.localdate(), created_by=actor)  # fmt: skip
+                               years=sorted(set(years)), started_on=today, created_by=actor,
+                               number=next_number(actor.office, "presence_check", today.year),
+                               chair=chair or members[0], place=place[:500])  # fmt: skip
         _save(check, actor)
         check.commission.set(members)
         check.locations.set(list(locations))
@@ -483,6 +500,27 @@ def start_check(
             [InventoryCheckItem(inventory=check, archived_file=f) for f in files]
         )
     return check
+
+
+def check_place(office, locations, files) -> str:
+    """«г. Волгоград, ул. …; архивное помещение 101»: the office's address and the rooms that
+    hold the checked files."""
+    rooms = []
+    boxes = Location.objects.filter(pk__in=files.values("location_id").distinct())
+    for box in boxes.select_related("parent__parent__parent"):
+        node = box
+        while node.parent_id is not None and node.kind != Location.Kind.ROOM:
+            node = node.parent
+        if node.kind == Location.Kind.ROOM and node.name not in rooms:
+            rooms.append(node.name)
+    room_text = (
+        f"архивное помещение {', '.join(sorted(rooms))}"
+        if len(rooms) == 1
+        else f"архивные помещения {', '.join(sorted(rooms))}"
+        if rooms
+        else "архив учреждения"
+    )
+    return "; ".join(part for part in (office.address, room_text) if part)
 
 
 # Letters that look alike in the Latin and Cyrillic alphabets: a number typed on the wrong
@@ -598,11 +636,17 @@ def technical_errors(numbers: list[str]) -> list[str]:
     return errors
 
 
-def finish_check(check: InventoryCheck, *, actor) -> dict:
+def finish_check(
+    check: InventoryCheck, *, actor, condition: str = "", condition_notes: str = ""
+) -> dict:
+    """`condition`: the physical condition of the checked files as the act records it
+    («удовлетворительное» when not given), `condition_notes`: which files need repair and why."""
     with transaction.atomic():
         check = InventoryCheck.objects.select_for_update().get(pk=check.pk)
         if check.status != InventoryCheck.Status.IN_PROGRESS:
             raise ArchiveError("Проверка уже завершена.")
+        check.condition = (condition or "").strip()[:100] or check.condition or "удовлетворительное"
+        check.condition_notes = (condition_notes or "").strip()
         today = timezone.localdate()
         for item in check.items.select_related("archived_file"):
             archived = item.archived_file
@@ -623,6 +667,15 @@ def check_result(check: InventoryCheck) -> dict:
     issued = [
         i for i in items if not i.found and i.archived_file.status == ArchivedFile.Status.ISSUED
     ]
+    # each issued-out file with its open issue: who holds it and until when
+    open_issues = {
+        issue.archived_file_id: issue
+        for issue in FileIssue.objects.filter(
+            archived_file_id__in=[i.archived_file_id for i in issued], returned_on__isnull=True
+        ).select_related("issued_to")
+    }
+    for i in issued:
+        i.issue = open_issues.get(i.archived_file_id)
     return {
         "listed": items,
         "present": [i for i in items if i.found],
@@ -753,20 +806,67 @@ def approve_act(act: DestructionAct, *, actor) -> DestructionAct:
     return act
 
 
-def execute_act(
-    act: DestructionAct, *, actor, destroyed_on: datetime.date | None = None
-) -> PersonalDataDestruction:
+def check_destruction_record(act: DestructionAct, record: dict) -> dict:
+    """The record of destruction the act carries (Правила хранения, приказ Росархива № 77): the
+    method, the weight or volume, and for paper handed to a recycler its waybill; the date is
+    neither before the approval nor in the future. Returns the cleaned record."""
+    today = timezone.localdate()
+    method = (record.get("method") or "").strip()
+    if method not in DestructionAct.Method.values:
+        raise ArchiveError("Выберите способ уничтожения дел.", field="method")
+    volume = (record.get("volume") or "").strip()
+    if not volume:
+        raise ArchiveError(
+            "Укажите массу или объём уничтоженных дел (например, «3,5 кг»).", field="volume"
+        )
+    destroyed_on = record.get("destroyed_on") or today
+    if destroyed_on > today:
+        raise ArchiveError(
+            f"Дата уничтожения ({destroyed_on:%d.%m.%Y}) позже сегодняшнего дня.",
+            field="destroyed_on",
+        )
+    if act.approved_on and destroyed_on < act.approved_on:
+        raise ArchiveError(
+            f"Дата уничтожения ({destroyed_on:%d.%m.%Y}) раньше утверждения акта "
+            f"({act.approved_on:%d.%m.%Y}).",
+            field="destroyed_on",
+        )
+    recycler = (record.get("recycler") or "").strip()
+    number = (record.get("handover_number") or "").strip()
+    handover_date = record.get("handover_date")
+    if method == DestructionAct.Method.RECYCLING:
+        if not recycler:
+            raise ArchiveError("Укажите организацию, которой дела переданы на переработку.",
+                               field="recycler")  # fmt: skip
+        if not number or handover_date is None:
+            raise ArchiveError("Укажите номер и дату накладной о передаче дел на переработку.",
+                               field="handover_number")  # fmt: skip
+        if handover_date > today:
+            raise ArchiveError(f"Дата накладной ({handover_date:%d.%m.%Y}) позже сегодняшнего дня.",
+                               field="handover_date")  # fmt: skip
+    return {"method": method, "volume": volume, "destroyed_on": destroyed_on, "recycler": recycler,
+            "handover_number": number, "handover_date": handover_date}  # fmt: skip
+
+
+# Information-system side of a personal-data destruction: what the erasers do (onewindow.erasure).
+IS_METHOD = (
+    "удаление записей и обезличивание сведений о субъекте в базе данных, включая историю изменений"
+)
+
+
+def execute_act(act: DestructionAct, *, actor, record: dict) -> PersonalDataDestruction:
     """The files were destroyed: erase what they held in every app (`onewindow.erasure`) — the
     documents, requests and notes of the file, its title in the archive and in the acts, the
     access log's mentions; a person with no other live file or measure is anonymised, history
     included. The personal-data destruction act alone names the subjects (приказ РКН № 179)."""
     if not actor.has_perm("archive.execute_destructionact"):
         raise PermissionDenied("Уничтожение отмечает архивариус")
-    destroyed_on = destroyed_on or timezone.localdate()
     with transaction.atomic():
         act = DestructionAct.objects.select_for_update().get(pk=act.pk)
         if act.status != DestructionAct.Status.APPROVED:
             raise ArchiveError("Уничтожить можно только по утверждённому директором акту.")
+        done = check_destruction_record(act, record)
+        destroyed_on = done["destroyed_on"]
         reason = f"истечение сроков хранения (акт о выделении к уничтожению № {act.number} от {act.act_date:%d.%m.%Y})"
         files_of: dict[int, list[ArchivedFile]] = {}
         for item in act.items.select_related("archived_file__case_file__applicant"):
@@ -797,6 +897,7 @@ def execute_act(
                 "birth_date": f"{applicant.birth_date:%d.%m.%Y}" if applicant.birth_date else "",
                 "snils": applicant.snils_masked,
                 "files": [f"№ {f.archive_number} ({f.case_file.number_display})" for f in archived_files],
+                "sheets": sum(f.sheets for f in archived_files),
                 "anonymised": subject.anonymise,
             })  # fmt: skip
             for archived in archived_files:
@@ -823,13 +924,25 @@ def execute_act(
             actor,
             destroyed_on,
         )
+        act.destruction_method, act.destruction_volume = done["method"], done["volume"]
+        act.recycler, act.handover_number, act.handover_date = (
+            done["recycler"], done["handover_number"], done["handover_date"],
+        )  # fmt: skip
         _save(act, actor)
         _forget_rendered_acts(act)
+        files = sum(len(r["files"]) for r in records)
+        sheets = sum(r["sheets"] for r in records)
+        paper = act.get_destruction_method_display()
+        if act.recycler:
+            paper += f" ({act.recycler}, накладная № {act.handover_number} от {act.handover_date:%d.%m.%Y})"
         pd = PersonalDataDestruction.objects.create(
             office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=records,
+            number=next_number(act.office, "pd_destruction", destroyed_on.year),
             data_categories="фамилия, имя, отчество; дата и место рождения; СНИЛС; реквизиты документа, удостоверяющего "
             "личность; адреса; телефон, электронная почта; сведения о льготных категориях; документы личного дела",
-            media="бумажные личные дела; записи информационной системы OneWindow",
+            media=f"бумажные личные дела: {counted(files, 'дело,дела,дел')}, {counted(sheets, 'лист,листа,листов')}; "
+            "информационная система «Одно окно» (база данных)",
+            method=f"бумажные носители — {paper}; информационная система — {IS_METHOD}",
             reason=reason,
             event_log=event_log, keep_until=datetime.date(destroyed_on.year + 3, destroyed_on.month, min(destroyed_on.day, 28)),
         )  # fmt: skip

@@ -26,6 +26,7 @@ urlpatterns = [
     path("acts/<int:pk>/", views.act_detail, name="act"),
     path("acts/<int:pk>/act.pdf", views.act_pdf, name="act_pdf"),
     path("acts/<int:pk>/personal-data.pdf", views.pd_act_pdf, name="pd_act_pdf"),
+    path("acts/<int:pk>/personal-data-log/", views.pd_event_log, name="pd_event_log"),
     path("checks/", views.checks, name="checks"),
     path("checks/<int:pk>/", views.check_detail, name="check"),
     path("checks/<int:pk>/scan/", views.check_scan, name="check_scan"),

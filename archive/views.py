@@ -604,13 +604,21 @@ class CheckForm(forms.Form):
         queryset=Location.objects.none(),
         required=False,
     )
+    chair = forms.ModelChoiceField(label="Председатель комиссии (один из членов)", queryset=User.objects.none(),
+                                   empty_label="выберите…", error_messages={"required": "Выберите председателя комиссии."})  # fmt: skip
     years = forms.CharField(
         label="Годы через запятую (пусто — все)", required=False, max_length=200
+    )
+    place = forms.CharField(
+        label="Место проведения (пусто — адрес учреждения и помещения архива)",
+        required=False,
+        max_length=500,
     )
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commission"].queryset = User.objects.filter(office=office, is_active=True)
+        self.fields["chair"].queryset = User.objects.filter(office=office, is_active=True)
         self.fields["locations"].queryset = Location.objects.filter(office=office)
         self.fields["locations"].label_from_instance = lambda loc: loc.path
 
@@ -697,7 +705,12 @@ def check_finish(request, pk: int):
         return redirect("archive:check", pk=pk)
     if request.method == "POST" and request.POST.get("confirm") == "1":
         try:
-            result = services.finish_check(check, actor=request.user)
+            result = services.finish_check(
+                check,
+                actor=request.user,
+                condition=request.POST.get("condition", "")[:100],
+                condition_notes=request.POST.get("condition_notes", "")[:2000],
+            )
         except services.ArchiveError as exc:
             messages.error(request, exc.message)
         else:
@@ -718,8 +731,10 @@ def check_finish(request, pk: int):
 def check_act(request, pk: int):
     check = get_for_user_or_404(request, InventoryCheck.objects.select_related("office"), pk=pk)
     log_access(request, event="print_document", subject=check, detail="акт проверки наличия")
+    members = list(check.commission.all())
+    members.sort(key=lambda m: (m.pk != check.chair_id, m.last_name, m.first_name, m.pk))
     pdf = render_pdf("archive/check_act_pdf.html", {**_check_context(check), "office": check.office,
-                                                    "commission": check.commission.all()})  # fmt: skip
+                                                    "commission": members})  # fmt: skip
     return pdf_response(pdf, f"Акт проверки наличия {check.order_number}.pdf")
 
 
@@ -753,6 +768,24 @@ def acts(request):
                                                  "eligible": eligible, "today": today})  # fmt: skip
 
 
+class ExecuteForm(forms.Form):
+    """The record of destruction (Правила хранения, приказ Росархива № 77), taken when the
+    archivist marks the files destroyed; the service checks what depends on the method."""
+
+    method = forms.ChoiceField(label="Способ уничтожения", choices=[("", "выберите…"), *DestructionAct.Method.choices],
+                               required=False)  # fmt: skip
+    volume = forms.CharField(
+        label="Масса или объём (например, 3,5 кг)", max_length=50, required=False
+    )
+    destroyed_on = forms.DateField(label="Дата уничтожения", widget=DateInput(), required=False,
+                                   error_messages={"invalid": "Дата уничтожения: неверная дата."})  # fmt: skip
+    recycler = forms.CharField(label="Организация-переработчик (при передаче на переработку)",
+                               max_length=300, required=False)  # fmt: skip
+    handover_number = forms.CharField(label="Накладная №", max_length=50, required=False)
+    handover_date = forms.DateField(label="Накладная от", widget=DateInput(), required=False,
+                                    error_messages={"invalid": "Дата накладной: неверная дата."})  # fmt: skip
+
+
 @login_required
 @permission_required("archive.view_destructionact", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -781,11 +814,16 @@ def act_detail(request, pk: int):
             elif step == "approve":
                 services.approve_act(act, actor=request.user)
             elif step == "execute":
+                form = ExecuteForm(request.POST)
+                if not form.is_valid():
+                    raise services.ArchiveError(
+                        "; ".join(e for errors in form.errors.values() for e in errors)
+                    )
                 if request.POST.get("confirm") != "1":
                     raise services.ArchiveError(
                         "Подтвердите, что дела уничтожены: действие необратимо."
                     )
-                services.execute_act(act, actor=request.user)
+                services.execute_act(act, actor=request.user, record=form.cleaned_data)
             else:
                 raise services.ArchiveError("Неизвестное действие.")
         except forms.ValidationError:
@@ -799,8 +837,9 @@ def act_detail(request, pk: int):
     return render(
         request,
         "archive/act.html",
-        {"act": act, "items": act.items.all()[:200], "count": act.items.count(), "years": years},
-    )
+        {"act": act, "items": act.items.all()[:200], "count": act.items.count(), "years": years,
+         "execute_form": ExecuteForm(initial={"destroyed_on": timezone.localdate()})},
+    )  # fmt: skip
 
 
 @login_required
@@ -838,12 +877,52 @@ def pd_act_pdf(request, pk: int):
     pd = act.pd_destruction
     log_access(request, event="print_document", subject=act,
                detail=f"акт об уничтожении персональных данных, субъектов: {len(pd.subjects)}")  # fmt: skip
-    anonymised = sum(1 for subject in pd.subjects if subject.get("anonymised"))
-    pdf = render_pdf(
-        "archive/pd_act_pdf.html",
-        {"act": act, "pd": pd, "office": act.office, "anonymised": anonymised},
-    )
+    pdf = render_pdf("archive/pd_act_pdf.html", _pd_context(act, pd))
     return pdf_response(pdf, f"Акт об уничтожении ПД {act.number}.pdf")
+
+
+def _pd_context(act, pd) -> dict:
+    from django.conf import settings
+
+    return {
+        "act": act, "pd": pd, "office": act.office, "destroyer": pd.destroyed_by,
+        "anonymised": sum(1 for subject in pd.subjects if subject.get("anonymised")),
+        "backup_days": settings.BACKUP_RETENTION_DAYS,
+    }  # fmt: skip
+
+
+PD_LOG_COLUMNS = ["№ п/п", "Дата и время (местное)", "Событие", "Субъект персональных данных",
+                  "Уничтоженные категории данных", "Кто уничтожил", "Учётная запись", "Причина"]  # fmt: skip
+
+
+@login_required
+@permission_required("archive.view_destructionact", raise_exception=True)
+def pd_event_log(request, pk: int):
+    """The event-log export attached to the personal-data destruction act (приказ РКН № 179):
+    its rows are the destruction events, one per subject, in local time. PDF, or XLSX with
+    ?format=xlsx."""
+    act = get_for_user_or_404(request, DestructionAct.objects.select_related("office"), pk=pk)
+    if not hasattr(act, "pd_destruction"):
+        messages.error(request, "Журнал событий уничтожения появляется после уничтожения дел.")
+        return redirect("archive:act", pk=pk)
+    pd = act.pd_destruction
+    log_access(request, event="export", subject=act,
+               detail=f"выгрузка журнала событий уничтожения ПД, записей: {len(pd.event_log)}")  # fmt: skip
+    if request.GET.get("format") == "xlsx":
+        rows = [
+            [n, e.get("at", ""), f"{e.get('event', '')}: {e.get('what', '')}".strip(": "),
+             ", ".join(p for p in (e.get("subject", ""), e.get("birth_date", ""), e.get("snils", "")) if p),
+             e.get("categories", ""), e.get("who", ""), e.get("username", ""), e.get("reason", "")]
+            for n, e in enumerate(pd.event_log, start=1)
+        ]  # fmt: skip
+        number = pd.number or act.number
+        return xlsx_response(
+            f"pd-event-log-{number}.xlsx", "Журнал событий", rows, columns=PD_LOG_COLUMNS,
+            caption=f"Выгрузка журнала событий к акту об уничтожении персональных данных № {number} "
+            f"от {pd.destroyed_on:%d.%m.%Y}, {act.office.name}",
+        )  # fmt: skip
+    pdf = render_pdf("archive/pd_event_log_pdf.html", _pd_context(act, pd))
+    return pdf_response(pdf, f"Журнал событий уничтожения ПД {act.number}.pdf")
 
 
 # (permission, state the act waits in, what the home page says)

@@ -310,6 +310,9 @@ CELERY_BEAT_SCHEDULE |= {
 # --- Access log (152-ФЗ; ФСТЭК Приказ № 21, РСБ) ---------------------------------------------
 # how long the events are kept, in days (3 years by default)
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 3 * 365)
+# How long the office keeps database backups (their rotation is outside the application): the
+# personal-data destruction act says the destroyed data leave the backups when this runs out.
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30)
 # seal each row into the hash chain when its transaction commits (else only the periodic task)
 ACCESS_LOG_SEAL_ON_COMMIT = env_bool("ACCESS_LOG_SEAL_ON_COMMIT", True)
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))

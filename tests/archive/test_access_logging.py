@@ -40,7 +40,7 @@ def test_label_substitute_card_and_acts_are_logged_as_prints(
     act = services.draft_act(actor=archivist, act_date=D(2026, 11, 24))
     services.agree_act(act, actor=chief, protocol_number="1", protocol_date=D(2026, 11, 20))
     services.approve_act(act, actor=director)
-    services.execute_act(act, actor=archivist)
+    services.execute_act(act, actor=archivist, record={"method": "shredding", "volume": "2 кг"})
     assert client.get(reverse("archive:pd_act_pdf", args=[act.pk])).status_code == 200
 
     prints = {

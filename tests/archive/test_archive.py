@@ -50,7 +50,7 @@ def test_archivist_takes_a_closed_file_in(client, archivist, closed_file, box):
         and "07-15" in text
         and "Крайние даты: 01.01.2018 – 30.06.2020" in text
     )
-    assert "уничтожить не ранее 01.01.2026" in text and "ст. 900" in text
+    assert "уничтожить не ранее 01.01.2026" in text and "ст. 477" in text
 
 
 def test_file_with_an_active_measure_is_refused(client, archivist, office, box, catalogue):

@@ -50,15 +50,19 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
         services.approve_act(act, actor=archivist)
     services.approve_act(act, actor=director)
     with pytest.raises(PermissionDenied):
-        services.execute_act(act, actor=chief)
+        services.execute_act(act, actor=chief, record={"method": "shredding", "volume": "2 кг"})
 
     client.force_login(archivist)
     html = client.post(
-        reverse("archive:act", args=[act.pk]), {"step": "execute"}, follow=True
+        reverse("archive:act", args=[act.pk]),
+        {"step": "execute", "method": "shredding", "volume": "2 кг"},
+        follow=True,
     ).content.decode()
     assert "Подтвердите, что дела уничтожены" in html
     html = client.post(
-        reverse("archive:act", args=[act.pk]), {"step": "execute", "confirm": "1"}, follow=True
+        reverse("archive:act", args=[act.pk]),
+        {"step": "execute", "confirm": "1", "method": "shredding", "volume": "2 кг"},
+        follow=True,
     ).content.decode()
     assert f"Уничтожение дел по акту № {act.number} отмечено" in html
     act.refresh_from_db()
@@ -96,17 +100,15 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
         "Личное дело [обезличено]" in text
         and "Старов" not in text
         and "Итого 1 дело за 2020 год." in text
-        and "5 лет, ст. 900" in text
+        and "5 лет, ст. 477" in text
     )
     assert "Протокол ЭК от 20.11.2026 № 3" in text
-    assert "Документы в количестве 1 дела уничтожены 24.11.2026." in text
-    assert "Изменения в учётные документы внесены." in text
+    assert "Документы в количестве 1 дела за 2020 год уничтожены 24.11.2026." in text
+    assert "Изменения в учетные документы внесены." in text
     assert "Волкова Анна Сергеевна, 24.11.2026" in text
     pd = pdf_text(client.get(reverse("archive:pd_act_pdf", args=[act.pk])).content)
-    assert (
-        "АКТ ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ" in pd and "обезличено записей о гражданах: 1" in pd
-    )
-    assert "Выгрузка журнала событий" in pd and "хранится до" in pd
+    assert "ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ" in pd and "обезличено записей о гражданах: 1" in pd
+    assert "Выгрузка из журнала регистрации событий" in pd and "хранится до" in pd
     # the act names the subject and its event log records the destruction itself, local time
     assert "Старов" in pd and "Уничтожение персональных данных" in pd and "24.11.2026 10:00" in pd
     assert "archivist" in pd and "specialist" not in pd

@@ -213,7 +213,8 @@ def _execute(client, archivist, chief, director):
     services.approve_act(act, actor=director)
     client.force_login(archivist)
     response = client.post(
-        reverse("archive:act", args=[act.pk]), {"step": "execute", "confirm": "1"}
+        reverse("archive:act", args=[act.pk]),
+        {"step": "execute", "confirm": "1", "method": "shredding", "volume": "2 кг"},
     )
     assert response.status_code == 302
     act.refresh_from_db()

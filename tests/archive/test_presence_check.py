@@ -41,14 +41,15 @@ def commission(office, archivist, chief):
 
 def test_commission_of_fewer_than_three_is_refused(client, archivist, chief, archive_with_files):
     html = client.post(reverse("archive:checks"), {"order_number": "15", "order_date": "2026-11-20",
-                                                   "commission": [archivist.pk, chief.pk]}).content.decode()  # fmt: skip
+                                                   "commission": [archivist.pk, chief.pk], "chair": chief.pk}).content.decode()  # fmt: skip
     assert "Комиссия — не меньше трёх человек." in html
     assert not InventoryCheck.objects.exists()
 
 
 def test_scan_results_and_the_act(client, archivist, commission, archive_with_files):
     html = client.post(reverse("archive:checks"), {"order_number": "15", "order_date": "2026-11-20",
-                                                   "commission": [m.pk for m in commission], "years": "2020"},
+                                                   "commission": [m.pk for m in commission], "years": "2020",
+                                                   "chair": commission[0].pk},
                        follow=True).content.decode()  # fmt: skip
     assert "Начата проверка наличия по приказу № 15: дел в списке 4." in html
     check = InventoryCheck.objects.get()
@@ -78,7 +79,7 @@ def test_scan_results_and_the_act(client, archivist, commission, archive_with_fi
     assert missing.status == "not_found" and missing.last_checked_on is not None
     assert ArchivedFile.objects.get(archive_number="001").last_checked_on is not None
     text = pdf_text(client.get(reverse("archive:check_act", args=[check.pk])).content)
-    assert "АКТ ПРОВЕРКИ НАЛИЧИЯ ДЕЛ" in text and "приказ директора от 20.11.2026 № 15" in text
+    assert "АКТ № 1 ПРОВЕРКИ НАЛИЧИЯ ДЕЛ" in text and "приказ директора от 20.11.2026 № 15" in text
     assert (
         "Числится по описям (дел) 4" in text
         and "Имеется в наличии 3" in text

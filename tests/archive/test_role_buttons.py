@@ -77,7 +77,9 @@ def archive_in_every_state(office, archivist, chief, director, specialist, catal
         if steps > 1:
             services.approve_act(made, actor=director)
         if steps > 2:
-            services.execute_act(made, actor=archivist)
+            services.execute_act(
+                made, actor=archivist, record={"method": "shredding", "volume": "2 кг"}
+            )
         return made
 
     # an act takes every eligible file at its drafting: files are added one act at a time

@@ -4,6 +4,7 @@ the expert commission's agreement, the director approves, the archivist marks th
 destroyed; a file still in work is refused, and an archived one is returned into work."""
 
 import datetime
+import io
 
 import pytest
 from playwright.sync_api import expect
@@ -106,6 +107,7 @@ def test_archivist_takes_in_issues_returns_checks_and_drafts_the_act(
     page.get_by_label("Дата приказа").fill("2026-11-20")
     for name in ("Волкова", "Смирнова", "Третьякова"):
         page.get_by_label(name, exact=False).check()
+    page.get_by_label("Председатель комиссии (один из членов)").select_option(label=str(archivist))
     page.get_by_role("button", name="Начать проверку").click()
     field = page.get_by_label("Отсканируйте ярлык или введите архивный номер и нажмите Enter")
     field.type("ARCH:krasnooktyabrsky:2020-001")
@@ -167,6 +169,12 @@ def test_chief_agrees_director_approves_archivist_marks_destroyed(
     open_section(page, "Архив")
     page.get_by_role("link", name="Уничтожение").click()
     page.get_by_role("link", name="№ 1 от 24.11.2026").click()
+    page.get_by_label("Способ уничтожения").select_option(label="измельчение (шредирование)")
+    page.get_by_label("Дела уничтожены.", exact=False).check()
+    page.get_by_role("button", name="Отметить уничтожение").click()
+    expect(page.locator(".message-error")).to_contain_text("Укажите массу или объём")
+    page.get_by_label("Способ уничтожения").select_option(label="измельчение (шредирование)")
+    page.get_by_label("Масса или объём", exact=False).fill("2,5 кг")
     page.get_by_label("Дела уничтожены.", exact=False).check()
     page.get_by_role("button", name="Отметить уничтожение").click()
     expect(page.locator("main")).to_contain_text("Состояние: дела уничтожены")
@@ -182,12 +190,13 @@ def test_chief_agrees_director_approves_archivist_marks_destroyed(
     assert "УТВЕРЖДАЮ Директор" in text and "Сергеева Ольга Викторовна 24.11.2026" in text
     assert "СОГЛАСОВАНО. Протокол ЭК от 20.11.2026 № 7" in text
     # executed: the act's line keeps the file, the personal-data act alone names the person
-    assert "Личное дело [обезличено]" in text
+    assert "Личное дело получателя мер социальной поддержки [обезличено]" in text
     assert "Старов" not in text
     href = page.get_by_role("link", name="Акт об уничтожении ПД (PDF)").get_attribute("href")
     assert "Старов" in pdf_text(page.request.get(f"{live_server.url}{href}").body())
     assert "Итого 1 дело за 2020 год." in text
-    assert "Документы в количестве 1 дела уничтожены 24.11.2026." in text
+    assert "Документы в количестве 1 дела за 2020 год уничтожены 24.11.2026." in text
+    assert "Способ уничтожения: измельчение (шредирование); масса (объём): 2,5 кг." in text
     assert ArchivedFile.objects.get(archive_number="2020-001").status == "destroyed"
 
 
@@ -252,3 +261,42 @@ def test_archivist_compiles_an_inventory_and_downloads_it(
     with page.expect_download() as download:
         row.get_by_role("link", name="XLSX").click()
     assert download.value.suggested_filename == "inventory-1-2020.xlsx"
+
+
+@pytest.mark.parametrize("role", ["archivist", "chief", "director"])
+def test_each_role_opens_the_pd_act_and_its_event_log_from_the_act(
+    page, live_server, archivist, chief, director, office, box, catalogue, role
+):
+    case_file = closed_case_file(office, archivist, "Старов")
+    archive_services.register_file(case_file, {
+        "archive_number": "2020-001", "start_date": D(2018, 1, 1), "end_date": D(2020, 6, 30), "sheets": 48,
+        "location": box, "retention_rule": RetentionRule.objects.get(code="benefit-recipient"),
+    }, actor=archivist)  # fmt: skip
+    act = archive_services.draft_act(actor=archivist, act_date=D(2026, 11, 24))
+    archive_services.agree_act(act, actor=chief, protocol_number="7", protocol_date=D(2026, 11, 20))
+    archive_services.approve_act(act, actor=director)
+    archive_services.execute_act(
+        act, actor=archivist, record={"method": "shredding", "volume": "2 кг"}
+    )
+
+    login(page, live_server, role, PASSWORD)
+    open_section(page, "Архив")
+    page.get_by_role("link", name="Уничтожение").click()
+    page.get_by_role("link", name="№ 1 от 24.11.2026").click()
+    for name, expected in [
+        ("Акт об уничтожении ПД (PDF)", "ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ"),
+        ("Журнал событий уничтожения (PDF)", "ВЫГРУЗКА ИЗ ЖУРНАЛА РЕГИСТРАЦИИ СОБЫТИЙ"),
+    ]:
+        with page.context.expect_page() as opened:
+            page.get_by_role("link", name=name).click()
+        url = opened.value.url
+        opened.value.close()
+        text = pdf_text(page.request.get(url).body())
+        assert expected in text and "Старов" in text and "24.11.2026 10:00" in text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Журнал событий уничтожения (XLSX)").click()
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert any(c.startswith("Старов") for c in cells) and "24.11.2026 10:00:00" in cells

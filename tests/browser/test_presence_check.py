@@ -39,6 +39,7 @@ def test_presence_check_with_the_scan_field(page, live_server, archivist, chief,
     page.get_by_label("Дата приказа").fill("2026-11-20")
     for name in ("Волкова", "Смирнова", "Третьякова"):
         page.get_by_label(name, exact=False).check()
+    page.get_by_label("Председатель комиссии (один из членов)").select_option(label=str(archivist))
     page.get_by_role("button", name="Начать проверку").click()
 
     field = page.get_by_label("Отсканируйте ярлык или введите архивный номер и нажмите Enter")
