@@ -91,7 +91,7 @@ def destroy(files, archivist, chief, director):
     assert {i.archived_file_id for i in act.items.all()} == {f.pk for f in files}
     services.agree_act(act, actor=chief, protocol_number="7", protocol_date=D(2026, 11, 20))
     services.approve_act(act, actor=director)
-    services.execute_act(act, actor=archivist)
+    services.execute_act(act, actor=archivist, record={"method": "shredding", "volume": "1 кг"})
     return act
 
 
