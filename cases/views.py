@@ -446,7 +446,8 @@ def application_transition(request, pk: int, action: str):
     if not form.is_valid():
         messages.error(
             request,
-            "Исправьте даты: " + "; ".join(e for errors in form.errors.values() for e in errors),
+            "Исправьте поля решения: "
+            + "; ".join(e for errors in form.errors.values() for e in errors),
         )
         return redirect("cases:application", pk=pk)
     try:
@@ -488,14 +489,26 @@ def _qr_data_uri(text: str) -> str:
 @permission_required("cases.view_application", raise_exception=True)
 def application_receipt(request, pk: int):
     application = _application(request, pk, event="print_document")
-    documents = list(application.documents.all())
+    documents = list(application.documents.select_related("required_document", "document_type"))
+    brought = [d for d in documents if d.status == "brought"]
+
+    def office_obtains(doc) -> bool:
+        # 210-ФЗ ст. 7: what the office requests itself is never «не представлен» by the
+        # applicant, however the line was marked (lines of older checklists included)
+        rd = doc.required_document
+        return doc.status in ("requested", "obtained") or (
+            doc.status == "missing"
+            and (doc.document_type.interagency or bool(rd and rd.interagency))
+        )
+
     context = {
         "application": application,
         "office": application.office,
-        "brought": [d for d in documents if d.status == "brought"],
-        "requested": [d for d in documents if d.status in ("requested", "obtained")],
+        "brought": brought,
+        "brought_copies": sum(d.copies for d in brought),
+        "requested": [d for d in documents if office_obtains(d)],
         "accepted_by": application.accepted_by,
-        "missing": [d for d in documents if d.status == "missing"],
+        "missing": [d for d in documents if d.status == "missing" and not office_obtains(d)],
         "qr": _qr_data_uri(f"{application.office.code}:{application.number_display}"),
         **_document_names(application),
     }
@@ -511,15 +524,17 @@ def application_notice(request, pk: int):
         messages.error(request, "Уведомление печатается после решения по заявлению.")
         return redirect("cases:application", pk=pk)
     numbered = services.number_notice(application, actor=request.user)
-    application.notice_number, application.notice_date = (
+    application.notice_number, application.notice_date, application.decision_number = (
         numbered.notice_number,
         numbered.notice_date,
+        numbered.decision_number,
     )
+    refused = bool(application.refusal_reason) or application.status == Application.Status.REFUSED
     context = {
         "application": application,
         "office": application.office,
-        "entitlement": application.entitlements.first(),
-        "today": timezone.localdate(),
+        "refused": refused,
+        "entitlement": None if refused else application.entitlements.order_by("pk").first(),
         **_document_names(application),
     }
     pdf = render_pdf("cases/notice_pdf.html", context)

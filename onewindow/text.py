@@ -82,3 +82,39 @@ def _balanced(text: str) -> bool:
 def _opens(before: list[str]) -> bool:
     """A straight " opens a quote at the start or after a space or an opening bracket."""
     return not before or before[-1] in " (\u00a0—-"
+
+
+NBSP = "\u00a0"
+
+# The head word of an organisation's name in the genitive: «приказ Комитета …», «постановление
+# Администрации …», «постановление Правительства …». An unknown head word gets no inflection
+# (the caller then writes the issuer apart: «(принят: …)»).
+_ORG_GENITIVE = (("ция", "ции"), ("ние", "ния"), ("ство", "ства"), ("тет", "тета"),
+                 ("ура", "уры"), ("тор", "тора"))  # fmt: skip
+
+
+def org_genitive(name: str) -> str | None:
+    """«Комитет социальной защиты …» → «Комитета социальной защиты …»; None when the head word
+    is not one whose ending we know."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    head, _, rest = name.partition(" ")
+    for ending, genitive in _ORG_GENITIVE:
+        if head.lower().endswith(ending):
+            return head[: len(head) - len(ending)] + genitive + (f" {rest}" if rest else "")
+    return None
+
+
+def rubles(amount) -> str:
+    """1234.5 → «1 234,50 руб.»: thousands apart by non-breaking spaces, kopecks always."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, kopecks = f"{value:.2f}".split(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{NBSP.join(groups)},{kopecks}{NBSP}руб."

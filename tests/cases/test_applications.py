@@ -226,9 +226,9 @@ def test_receipt_pdf_has_everything_the_applicant_needs(client, specialist, appl
     assert "Предоставление ежемесячной денежной выплаты ветеранам труда" in text
     for doc in application.documents.filter(status="brought"):
         assert doc.title in text
-    assert "Документы, которые учреждение запросит самостоятельно" in text
+    assert "Запрашиваются учреждением" in text
     assert f"до {application.deadline:%d.%m.%Y}" in text
-    assert "Петрова Анна Сергеевна" in text
+    assert "А. С. Петрова" in text  # the signature: initials first
     assert "Расписку получил: Иванов Иван Иванович" in text
     assert AccessLog.objects.filter(event="print_document", subject_id=str(application.pk)).exists()
 

@@ -83,7 +83,11 @@ def test_service_page_shows_checklist_deadline_basis_and_history(client, special
     assert "<strong>10 раб. дн.</strong> со дня регистрации заявления" in html
     assert "Паспорт гражданина Российской Федерации" in html
     assert "запрашивает учреждение" in html
-    assert "Приказ от 26.07.2011 № 905" in html
+    # the act cited with the body that issued it, «№» held to its number
+    assert (
+        "Приказ Управления социальной защиты населения Администрации Волгоградской области от 26.07.2011 №\u00a0905"
+        in html
+    )
     assert "История редакций" in html
 
 
