@@ -599,7 +599,7 @@ def journal(request):
         log_access(request, event="export", subject_repr=period)
         entries = journal_list.sorted_entries(entries, request.GET)
         if output == "xlsx":
-            return _journal_xlsx(entries, start, end)
+            return _journal_xlsx(entries, start, end, request.user.office)
         return _journal_pdf(request, form, entries, start, end)
     if form.is_valid():
         log_access(request, event="view_journal", subject_repr=period)
@@ -657,11 +657,12 @@ def _journal_pdf(request, form, entries, start, end):
 JOURNAL_COLUMNS = [
     Column("№", 10), Column("Дата регистрации", 16), Column("Заявитель", 36),
     Column("Дата рождения", 14), Column("Услуга", 50), Column("Срок решения", 14),
-    Column("Состояние", 22), Column("Принял", 22), Column("Исполнитель", 22),
+    Column("Состояние", 22), Column("Дата решения", 14), Column("Дата уведомления", 14),
+    Column("Принял", 22), Column("Исполнитель", 22),
 ]  # fmt: skip
 
 
-def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResponse:
+def _journal_xlsx(entries, start: datetime.date, end: datetime.date, office) -> HttpResponse:
     rows = (
         [
             app.number_display,
@@ -671,6 +672,8 @@ def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResp
             app.service.short_title,
             app.deadline,
             app.get_status_display(),
+            app.decision_date,
+            app.notified_on,
             app.accepted_by.short_name,
             app.specialist.short_name,
         ]
@@ -681,5 +684,9 @@ def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResp
         "Журнал",
         rows,
         columns=JOURNAL_COLUMNS,
-        caption=f"Журнал регистрации заявлений за {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        caption=[
+            office.name if office else "",
+            f"Журнал регистрации заявлений за {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        ],
+        landscape=True,
     )

@@ -219,7 +219,7 @@ def test_who_accepted_an_application_survives_a_handover(
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("cases:journal"), {**day, "format": "xlsx"}).content)
     ).active
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert rows[0][-2:] == ("Принял", "Исполнитель")
     assert rows[1][-2:] == ("Петрова\u00a0А.\u00a0С.", "Заменова\u00a0О.\u00a0С.")
     text = pdf_text(client.get(reverse("cases:receipt", args=[application.pk])).content)
