@@ -94,16 +94,17 @@ def xlsx_bytes(
     for index, column in enumerate(columns, start=1):
         if column.width:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
-    captions = [caption] if isinstance(caption, str) else list(caption)
-    captions = [line for line in captions if line]
-    for line in captions:
-        sheet.append([text_cell(sheet, line)])
+    # set before the first row: a write-only sheet writes its properties with the first row
     if landscape:
         sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = "9"  # A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    captions = [caption] if isinstance(caption, str) else list(caption)
+    captions = [line for line in captions if line]
+    for line in captions:
+        sheet.append([text_cell(sheet, line)])
     if columns:
         header_row = len(captions) + 1
         sheet.print_title_rows = f"{header_row}:{header_row}"
