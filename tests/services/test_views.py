@@ -100,7 +100,10 @@ def test_memo_pdf_lists_what_to_bring_and_what_the_office_requests(client, speci
     assert "Предоставление ежемесячной денежной выплаты ветеранам труда" in text
     assert "Какие документы принести" in text
     assert "Паспорт гражданина Российской Федерации" in text
-    assert "Учреждение запросит их само в других ведомствах (210-ФЗ, ст. 7)" in text
+    assert (
+        "Учреждение запросит их само в других ведомствах (статья 7 Федерального закона от 27.07.2010 № 210-ФЗ"
+        in text
+    )
     assert "в течение 10 рабочих дней со дня регистрации заявления" in text
     assert "по Краснооктябрьскому району Волгограда" in text  # the office's letterhead
 
