@@ -223,6 +223,21 @@ class ApplicationForm(forms.Form):
                     attrs={"min": 1, "max": 999, "class": "sheets", "aria-labelledby": f"col-sheets {title_id}"}
                 ),
             )  # fmt: skip
+            self.fields[f"doc_{rd.pk}_copies"] = forms.IntegerField(
+                label="экземпляров", required=False,
+                error_messages={"invalid": "Число экземпляров — целое число."},
+                # nothing is filled in advance: empty means as many as the checklist asks
+                widget=forms.NumberInput(
+                    attrs={"min": 1, "max": 99, "class": "copies", "placeholder": rd.copies,
+                           "aria-labelledby": f"col-copies {title_id}"}
+                ),
+            )  # fmt: skip
+            self.fields[f"doc_{rd.pk}_returned"] = forms.BooleanField(
+                label="подлинник возвращён", required=False,
+                widget=forms.CheckboxInput(
+                    attrs={"class": "returned", "aria-labelledby": f"col-returned {title_id}"}
+                ),
+            )  # fmt: skip
         if version.requires_consent:
             self.fields["consent_given"] = forms.BooleanField(
                 label="Согласие на обработку персональных данных подписано", required=False
@@ -235,6 +250,8 @@ class ApplicationForm(forms.Form):
                 "status": self[f"doc_{rd.pk}_status"],
                 "form": self[f"doc_{rd.pk}_form"],
                 "sheets": self[f"doc_{rd.pk}_sheets"],
+                "copies": self[f"doc_{rd.pk}_copies"],
+                "returned": self[f"doc_{rd.pk}_returned"],
             }
 
     def clean(self):
@@ -258,6 +275,9 @@ class ApplicationForm(forms.Form):
                     self.add_error(f"doc_{rd.pk}_sheets", "Число листов — целое число не меньше 1.")
                 elif sheets is not None and sheets > 999:
                     self.add_error(f"doc_{rd.pk}_sheets", "Число листов не больше 999.")
+                copies = data.get(f"doc_{rd.pk}_copies")
+                if copies is not None and not 1 <= copies <= 99:
+                    self.add_error(f"doc_{rd.pk}_copies", "Число экземпляров — от 1 до 99.")
             if status == "missing" and rd.required and not self.version.allow_incomplete:
                 self.add_error(
                     f"doc_{rd.pk}_status",
@@ -285,6 +305,8 @@ class ApplicationForm(forms.Form):
                 status=data[f"doc_{rd.pk}_status"],
                 form=data.get(f"doc_{rd.pk}_form") or rd.form,
                 sheets=data.get(f"doc_{rd.pk}_sheets"),
+                copies=data.get(f"doc_{rd.pk}_copies") or rd.copies,
+                original_returned=bool(data.get(f"doc_{rd.pk}_returned")),
             )
             for rd in self.lines
         ]
@@ -305,6 +327,16 @@ class TransitionForm(forms.Form):
     )
     start_date = forms.DateField(label="Мера назначена с", required=False, widget=DateInput())
     end_date = forms.DateField(label="по (пусто — бессрочно)", required=False, widget=DateInput())
+    amount = forms.DecimalField(
+        label="Размер выплаты, руб.", required=False, max_digits=12, decimal_places=2,
+        localize=True,
+        error_messages={
+            "invalid": "Размер выплаты — сумма в рублях, например 1250,50.",
+            "max_digits": "Размер выплаты слишком велик.",
+            "max_decimal_places": "В размере выплаты не больше двух знаков после запятой (копейки).",
+            "max_whole_digits": "Размер выплаты слишком велик.",
+        },
+    )  # fmt: skip
     override_reason = forms.CharField(
         label="Основание решения при открытых запросах", required=False
     )
@@ -387,6 +419,10 @@ class IncomingRequestForm(forms.Form):
         max_length=500,
         error_messages={"required": "Укажите отправителя."},
     )
+    sender_address = forms.CharField(
+        label="Почтовый адрес отправителя", max_length=500, required=False,
+        help_text="Для ответного письма: индекс, город, улица, дом",
+    )  # fmt: skip
     sender_number = forms.CharField(
         label="Исходящий номер отправителя",
         max_length=100,

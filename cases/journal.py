@@ -33,6 +33,8 @@ COLUMNS = [
     Column("Услуга"),
     Column("Срок решения", 22, "center"),
     Column("Состояние", 32),
+    Column("Дата решения", 22, "center"),
+    Column("Дата уведомления", 22, "center"),
     Column("Принял", 28),
     Column("Исполнитель", 28),
 ]
@@ -82,6 +84,8 @@ def journal_register(entries) -> Register:
                 app.service.short_title,
                 f"{app.deadline:%d.%m.%Y}",
                 app.get_status_display(),
+                f"{app.decision_date:%d.%m.%Y}" if app.decision_date else "",
+                f"{app.notified_on:%d.%m.%Y}" if app.notified_on else "",
                 app.accepted_by.short_name,
                 app.specialist.short_name,
             ]

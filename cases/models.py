@@ -352,6 +352,9 @@ class Application(models.Model):
         "документ о полномочиях", max_length=300, blank=True,
         help_text="Доверенность (номер, дата, кем удостоверена) или решение об опеке, свидетельство о рождении",
     )  # fmt: skip
+    # The decision's number in the office's register of decisions and its date: fixed when the
+    # decision is recorded, so every reprint of the notice says the same.
+    decision_number = models.PositiveIntegerField("№ решения", null=True, blank=True)
     decision_date = models.DateField("дата решения", null=True, blank=True)
     refusal_reason = models.TextField("причина отказа", blank=True)
     withdrawal_reason = models.TextField("причина отзыва", blank=True)
@@ -405,6 +408,12 @@ class Application(models.Model):
         return f"{self.notice_number}/{self.notice_date.year}" if self.notice_number else ""
 
     @property
+    def decision_number_display(self) -> str:
+        if not self.decision_number:
+            return ""
+        return f"{self.decision_number}/{self.decision_date.year}"
+
+    @property
     def work_title(self) -> str:
         title = f"Заявление № {self.number_display}: {self.applicant.short_name}, {self.service.short_title}"
         if self.status in self.TO_NOTIFY_STATUSES:
@@ -456,6 +465,8 @@ class ApplicationDocument(models.Model):
     copies = models.PositiveSmallIntegerField(
         "экземпляров", default=1, validators=[MinValueValidator(1)]
     )
+    # the original was shown, copied and handed back at the counter (the receipt says so)
+    original_returned = models.BooleanField("подлинник возвращён заявителю", default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -541,6 +552,10 @@ class Entitlement(models.Model):
     )
     start_date = models.DateField("назначена с")
     end_date = models.DateField("по", null=True, blank=True, help_text="Пусто — бессрочно")
+    amount = models.DecimalField(
+        "размер, руб.", max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text="Пусто — размер не устанавливается (документ, натуральная мера)",
+    )  # fmt: skip
     status = models.CharField(
         "состояние", max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
@@ -702,6 +717,7 @@ class IncomingRequest(models.Model):
         Office, verbose_name="учреждение-отправитель (в этой системе)", on_delete=models.PROTECT,
         null=True, blank=True, related_name="sent_requests",
     )  # fmt: skip
+    sender_address = models.CharField("адрес отправителя", max_length=500, blank=True)
     sender_number = models.CharField("исходящий номер отправителя", max_length=100)
     sender_date = models.DateField("дата запроса")
     received_on = models.DateField("поступил")

@@ -298,14 +298,18 @@ def incoming_detail(request, pk: int):
 def incoming_letter(request, pk: int):
     item = get_for_user_or_404(
         request,
-        IncomingRequest.objects.select_related("office", "answered_by"),
+        IncomingRequest.objects.select_related("office", "answered_by", "sender_office"),
         event="print_document",
         pk=pk,
     )
     if item.is_open:
         messages.error(request, "Письмо печатается после того, как ответ записан.")
         return redirect("cases:incoming", pk=pk)
-    pdf = render_pdf("cases/answer_letter_pdf.html", {"item": item, "office": item.office})
+    # an office of this installation: its address as it is now, if the request did not give one
+    address = item.sender_address or (item.sender_office.address if item.sender_office else "")
+    pdf = render_pdf(
+        "cases/answer_letter_pdf.html", {"item": item, "office": item.office, "address": address}
+    )
     return pdf_response(pdf, f"Ответ {item.out_number}-{item.out_year}.pdf")
 
 

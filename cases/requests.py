@@ -165,6 +165,8 @@ def register_incoming_request(data: dict, *, actor, office=None) -> IncomingRequ
             kind=kind,
             sender=data["sender"],
             sender_office=data.get("sender_office"),
+            sender_address=(data.get("sender_address") or "").strip()
+            or (data["sender_office"].address if data.get("sender_office") else ""),
             sender_number=data["sender_number"],
             sender_date=data["sender_date"],
             received_on=received_on,

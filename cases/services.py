@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -221,6 +222,8 @@ class DocumentMark:
     status: str  # ApplicationDocument.Status
     form: str = ""
     sheets: int | None = None
+    copies: int | None = None  # None: as many as the checklist asks
+    original_returned: bool = False
 
 
 @dataclass
@@ -326,6 +329,15 @@ def register_application(
                 f"{quoted(rd.document_type.title)}: число листов — целое число не меньше 1.",
                 field=f"doc_{pk}_sheets",
             )
+        if (
+            mark.status == ApplicationDocument.Status.BROUGHT
+            and mark.copies is not None
+            and not (1 <= mark.copies <= 99)
+        ):
+            raise CounterError(
+                f"{quoted(rd.document_type.title)}: число экземпляров — целое число от 1 до 99.",
+                field=f"doc_{pk}_copies",
+            )
         if mark.status == ApplicationDocument.Status.MISSING and rd.required:
             if not version.allow_incomplete:
                 raise CounterError(
@@ -417,7 +429,13 @@ def register_application(
                         sheets=mark.sheets
                         if mark.status == ApplicationDocument.Status.BROUGHT
                         else None,
-                        copies=rd.copies,
+                        copies=(mark.copies or rd.copies)
+                        if mark.status == ApplicationDocument.Status.BROUGHT
+                        else rd.copies,
+                        # only an original can be handed back
+                        original_returned=mark.original_returned
+                        and mark.status == ApplicationDocument.Status.BROUGHT
+                        and (mark.form or rd.form) != RequiredDocument.Form.COPY,
                         order=order,
                     )
                 )
@@ -502,17 +520,29 @@ def _number_notice(application: Application, day: datetime.date) -> None:
         application.notice_date = day
 
 
+def _number_decision(application: Application) -> None:
+    """The decision's number in the office's register of decisions, in the year of its date."""
+    if application.decision_number is None and application.decision_date is not None:
+        application.decision_number = next_number(
+            application.office, "decision", application.decision_date.year
+        )
+
+
 def number_notice(application: Application, *, actor) -> Application:
-    """The outgoing number of the decision's notice: given with the decision; a decision made
-    before notices were numbered gets one when its notice is first printed (once)."""
-    if application.notice_number is not None:
+    """The outgoing number of the decision's notice and the decision's own number: given with
+    the decision; a decision made before they were numbered gets them when its notice is first
+    printed (once: every reprint says the same)."""
+    if application.notice_number is not None and application.decision_number is not None:
         return application
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.notice_number is None:
+        if application.notice_number is None or (
+            application.decision_number is None and application.decision_date is not None
+        ):
             _number_notice(application, timezone.localdate())
+            _number_decision(application)
             application._history_user = actor
-            application.save(update_fields=["notice_number", "notice_date"])
+            application.save(update_fields=["notice_number", "notice_date", "decision_number"])
     return application
 
 
@@ -525,6 +555,7 @@ def transition(
     reason: str = "",
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
+    amount: Decimal | None = None,
     override_reason: str = "",
 ) -> Application:
     from django.core.exceptions import PermissionDenied
@@ -561,11 +592,20 @@ def transition(
         if name in {"grant", "refuse"}:
             application.decision_date = today
             application.notice_due = workdays.add_working_days(today, NOTICE_WORKING_DAYS)
+            _number_decision(application)
             _number_notice(application, today)
         if name == "grant":
             start = start_date or today
             if end_date and end_date < start:
                 raise CounterError("Дата окончания меры раньше даты начала.", field="end_date")
+            if amount is not None and amount <= 0:
+                raise CounterError("Размер выплаты — положительная сумма в рублях.", field="amount")
+            if application.service.issues_document and (amount is not None or end_date):
+                raise CounterError(
+                    "По этой услуге выдаётся документ (справка, удостоверение): размер и срок "
+                    "выплаты не указываются.",
+                    field="amount" if amount is not None else "end_date",
+                )
             applicant = application.applicant
             if applicant.death_date and not application.service_version.on_death:
                 raise CounterError(
@@ -580,6 +620,7 @@ def transition(
                 application=application,
                 start_date=start,
                 end_date=end_date,
+                amount=amount,
             )
         if name == "notify":
             application.notified_on = today

@@ -446,7 +446,8 @@ def application_transition(request, pk: int, action: str):
     if not form.is_valid():
         messages.error(
             request,
-            "Исправьте даты: " + "; ".join(e for errors in form.errors.values() for e in errors),
+            "Исправьте поля решения: "
+            + "; ".join(e for errors in form.errors.values() for e in errors),
         )
         return redirect("cases:application", pk=pk)
     try:
@@ -488,14 +489,26 @@ def _qr_data_uri(text: str) -> str:
 @permission_required("cases.view_application", raise_exception=True)
 def application_receipt(request, pk: int):
     application = _application(request, pk, event="print_document")
-    documents = list(application.documents.all())
+    documents = list(application.documents.select_related("required_document", "document_type"))
+    brought = [d for d in documents if d.status == "brought"]
+
+    def office_obtains(doc) -> bool:
+        # 210-ФЗ ст. 7: what the office requests itself is never «не представлен» by the
+        # applicant, however the line was marked (lines of older checklists included)
+        rd = doc.required_document
+        return doc.status in ("requested", "obtained") or (
+            doc.status == "missing"
+            and (doc.document_type.interagency or bool(rd and rd.interagency))
+        )
+
     context = {
         "application": application,
         "office": application.office,
-        "brought": [d for d in documents if d.status == "brought"],
-        "requested": [d for d in documents if d.status in ("requested", "obtained")],
+        "brought": brought,
+        "brought_copies": sum(d.copies for d in brought),
+        "requested": [d for d in documents if office_obtains(d)],
         "accepted_by": application.accepted_by,
-        "missing": [d for d in documents if d.status == "missing"],
+        "missing": [d for d in documents if d.status == "missing" and not office_obtains(d)],
         "qr": _qr_data_uri(f"{application.office.code}:{application.number_display}"),
         **_document_names(application),
     }
@@ -511,15 +524,17 @@ def application_notice(request, pk: int):
         messages.error(request, "Уведомление печатается после решения по заявлению.")
         return redirect("cases:application", pk=pk)
     numbered = services.number_notice(application, actor=request.user)
-    application.notice_number, application.notice_date = (
+    application.notice_number, application.notice_date, application.decision_number = (
         numbered.notice_number,
         numbered.notice_date,
+        numbered.decision_number,
     )
+    refused = bool(application.refusal_reason) or application.status == Application.Status.REFUSED
     context = {
         "application": application,
         "office": application.office,
-        "entitlement": application.entitlements.first(),
-        "today": timezone.localdate(),
+        "refused": refused,
+        "entitlement": None if refused else application.entitlements.order_by("pk").first(),
         **_document_names(application),
     }
     pdf = render_pdf("cases/notice_pdf.html", context)
@@ -584,7 +599,7 @@ def journal(request):
         log_access(request, event="export", subject_repr=period)
         entries = journal_list.sorted_entries(entries, request.GET)
         if output == "xlsx":
-            return _journal_xlsx(entries, start, end)
+            return _journal_xlsx(entries, start, end, request.user.office)
         return _journal_pdf(request, form, entries, start, end)
     if form.is_valid():
         log_access(request, event="view_journal", subject_repr=period)
@@ -642,11 +657,12 @@ def _journal_pdf(request, form, entries, start, end):
 JOURNAL_COLUMNS = [
     Column("№", 10), Column("Дата регистрации", 16), Column("Заявитель", 36),
     Column("Дата рождения", 14), Column("Услуга", 50), Column("Срок решения", 14),
-    Column("Состояние", 22), Column("Принял", 22), Column("Исполнитель", 22),
+    Column("Состояние", 22), Column("Дата решения", 14), Column("Дата уведомления", 14),
+    Column("Принял", 22), Column("Исполнитель", 22),
 ]  # fmt: skip
 
 
-def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResponse:
+def _journal_xlsx(entries, start: datetime.date, end: datetime.date, office) -> HttpResponse:
     rows = (
         [
             app.number_display,
@@ -656,6 +672,8 @@ def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResp
             app.service.short_title,
             app.deadline,
             app.get_status_display(),
+            app.decision_date,
+            app.notified_on,
             app.accepted_by.short_name,
             app.specialist.short_name,
         ]
@@ -666,5 +684,9 @@ def _journal_xlsx(entries, start: datetime.date, end: datetime.date) -> HttpResp
         "Журнал",
         rows,
         columns=JOURNAL_COLUMNS,
-        caption=f"Журнал регистрации заявлений за {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        caption=[
+            office.name if office else "",
+            f"Журнал регистрации заявлений за {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        ],
+        landscape=True,
     )

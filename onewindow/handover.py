@@ -14,7 +14,7 @@ from django.utils import timezone
 from onewindow import roles, work
 from onewindow.errors import DomainError
 from onewindow.models import Handover, HandoverItem, User
-from onewindow.names import name_in
+from onewindow.names import name_in, signature_name
 from onewindow.numbering import next_number
 
 # Who may receive handed-over work: whoever works with applications (specialists, chiefs).
@@ -46,6 +46,8 @@ def hand_over(
     ends_on: datetime.date | None = None,
     permanent: bool = False,
     note: str = "",
+    order_number: str = "",
+    order_date: datetime.date | None = None,
 ) -> Handover:
     if not may_hand_over(actor, from_user):
         raise PermissionDenied("Передать дела может главный специалист или сам специалист")
@@ -70,6 +72,11 @@ def hand_over(
         )
     if reason not in Handover.Reason.values:
         raise HandoverError("Укажите основание передачи.", field="reason")
+    order_number = (order_number or "").strip()
+    if order_number and order_date is None:
+        raise HandoverError("Укажите дату приказа.", field="order_date")
+    if order_date is not None and not order_number:
+        raise HandoverError("Укажите номер приказа.", field="order_number")
     if permanent:
         ends_on = None
     elif ends_on is None:
@@ -109,6 +116,8 @@ def hand_over(
             from_user=from_user,
             to_user=to_user,
             reason=reason,
+            order_number=order_number,
+            order_date=order_date,
             permanent=permanent,
             starts_on=starts_on,
             ends_on=ends_on,
@@ -195,6 +204,36 @@ def _still_open(kind: work.WorkKind, user, pk: int):
         if obj is not None:
             return obj, candidate
     return None, kind
+
+
+# Reasons that always follow the director's order (an illness follows a sick note instead).
+ORDER_REASONS = {Handover.Reason.LEAVE, Handover.Reason.TRIP, Handover.Reason.DISMISSAL}
+
+
+def approver(handover: Handover) -> tuple[str, str]:
+    """(position, «И. О. Фамилия») of who approves the act. The rule: the chief specialist,
+    unless the chief is a party to the handover (hands over or receives the work) — then the
+    director. Nobody approves their own handover, so one person is never the receiver and the
+    approver at once."""
+    parties = {handover.from_user_id, handover.to_user_id}
+    office = handover.office
+    chief = (
+        User.objects.filter(office=office, groups__name=roles.CHIEF, is_active=True)
+        .exclude(pk__in=parties)
+        .order_by("pk")
+        .first()
+    )
+    if chief is not None:
+        return chief.position or "Главный специалист", signature_name(chief)
+    director = (
+        User.objects.filter(office=office, groups__name=roles.DIRECTOR, is_active=True)
+        .exclude(pk__in=parties)
+        .order_by("pk")
+        .first()
+    )
+    if director is not None:
+        return "Директор", signature_name(director)
+    return "Директор", signature_name(office.director_name)
 
 
 def deactivation_blockers(user) -> list[str]:

@@ -27,6 +27,14 @@ class Office(models.Model):
     director_name = models.CharField("ФИО директора", max_length=200, blank=True)
     phone = models.CharField("телефон", max_length=100, blank=True)
     email = models.EmailField("электронная почта", blank=True)
+    ogrn = models.CharField("ОГРН", max_length=13, blank=True)
+    inn = models.CharField("ИНН", max_length=10, blank=True)
+    kpp = models.CharField("КПП", max_length=9, blank=True)
+    # where a refusal is appealed above the director (the notice of decision names it)
+    superior_body = models.CharField(
+        "вышестоящий орган", max_length=500, blank=True,
+        help_text="Орган исполнительной власти субъекта в сфере социальной защиты: в него обжалуются решения директора.",
+    )  # fmt: skip
     is_active = models.BooleanField("действует", default=True)
 
     history = HistoricalRecords()
@@ -389,6 +397,9 @@ class Handover(models.Model):
         related_name="handovers_taken",
     )
     reason = models.CharField("основание", max_length=16, choices=Reason.choices)
+    # the director's order the handover follows (leave, trip, dismissal are made by an order)
+    order_number = models.CharField("№ приказа", max_length=50, blank=True)
+    order_date = models.DateField("дата приказа", null=True, blank=True)
     permanent = models.BooleanField("окончательно (без возврата)", default=False)
     starts_on = models.DateField("с")
     ends_on = models.DateField("по", null=True, blank=True)

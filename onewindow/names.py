@@ -101,6 +101,15 @@ def short_name(last: str, first: str, middle: str = "") -> str:
     return NBSP.join(p for p in (last, initials(first, middle)) if p)
 
 
+def signature_name(person) -> str:
+    """«П. С. Иванов»: how a signature is spelt out under the line (initials first, non-breaking
+    spaces); a person object or a free-text «Фамилия Имя Отчество»."""
+    if person is None or person == "":
+        return ""
+    last, first, middle, _ = _parts(person)
+    return NBSP.join(p for p in (initials(first, middle), last) if p)
+
+
 def short_decline(last: str, first: str, middle: str, sex: str, case: str) -> str:
     """«Иванову П. С.»: the surname in a case with the initials."""
     if case == "nominative":

@@ -141,3 +141,39 @@ def number_in_words(number: int, gender: str = "m") -> str:
 def counted_in_words(number: int, forms: str, gender: str = "m") -> str:
     """«12 (двенадцать) дел»: the number, then in words, then the agreeing noun."""
     return f"{number} ({number_in_words(number, gender)}) {plural(number, forms)}"
+
+
+NBSP = "\u00a0"
+
+# The head word of an organisation's name in the genitive: «приказ Комитета …», «постановление
+# Администрации …», «постановление Правительства …». An unknown head word gets no inflection
+# (the caller then writes the issuer apart: «(принят: …)»).
+_ORG_GENITIVE = (("ция", "ции"), ("ние", "ния"), ("ство", "ства"), ("тет", "тета"),
+                 ("ура", "уры"), ("тор", "тора"))  # fmt: skip
+
+
+def org_genitive(name: str) -> str | None:
+    """«Комитет социальной защиты …» → «Комитета социальной защиты …»; None when the head word
+    is not one whose ending we know."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    head, _, rest = name.partition(" ")
+    for ending, genitive in _ORG_GENITIVE:
+        if head.lower().endswith(ending):
+            return head[: len(head) - len(ending)] + genitive + (f" {rest}" if rest else "")
+    return None
+
+
+def rubles(amount) -> str:
+    """1234.5 → «1 234,50 руб.»: thousands apart by non-breaking spaces, kopecks always."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, kopecks = f"{value:.2f}".split(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{NBSP.join(groups)},{kopecks}{NBSP}руб."

@@ -112,6 +112,14 @@ class HandoverForm(forms.Form):
     to_user = forms.ModelChoiceField(label="Кому", queryset=User.objects.none(), empty_label="выберите…",
                                      error_messages={"required": "Выберите, кому передаются дела."})  # fmt: skip
     reason = forms.ChoiceField(label="Основание", choices=Handover.Reason.choices)
+    order_number = forms.CharField(
+        label="№ приказа", max_length=50, required=False,
+        help_text="Отпуск, командировка, увольнение оформляются приказом директора",
+    )  # fmt: skip
+    order_date = forms.DateField(
+        label="Дата приказа", widget=DateInput(), required=False,
+        error_messages={"invalid": "Неверная дата приказа."},
+    )  # fmt: skip
     permanent = forms.BooleanField(
         label="Окончательно (увольнение, перевод) — без возврата", required=False
     )
@@ -138,6 +146,18 @@ class HandoverForm(forms.Form):
             "Выберите действующего сотрудника вашего учреждения из списка."
         )
         self.fields["to_user"].label_from_instance = lambda u: u.full_name or u.username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") in svc.ORDER_REASONS:
+            reason = Handover.Reason(data["reason"]).label
+            if not (data.get("order_number") or "").strip():
+                self.add_error(
+                    "order_number", f"Укажите номер приказа ({reason} оформляется приказом)."
+                )
+            if not data.get("order_date") and "order_date" not in self.errors:
+                self.add_error("order_date", "Укажите дату приказа.")
+        return data
 
 
 @login_required
@@ -223,11 +243,8 @@ def handover_act(request, pk: int, which: str = "handover"):
             messages.error(request, "Акт возврата печатается после возврата дел.")
             return redirect("handover", pk=pk)
         items = [item for item in items if item.returned]
-    from onewindow.models import User as UserModel
-
-    chief = UserModel.objects.filter(
-        office=handover.office, groups__name="Главный специалист", is_active=True
-    ).first()
+    approver_position, approver_name = svc.approver(handover)
+    returned_on = timezone.localdate(handover.returned_at) if handover.returned_at else None
     pdf = render_pdf(
         "onewindow/handover_act_pdf.html",
         {
@@ -235,7 +252,11 @@ def handover_act(request, pk: int, which: str = "handover"):
             "items": items,
             "which": which,
             "office": handover.office,
-            "chief": chief,
+            "approver_position": approver_position,
+            "approver_name": approver_name,
+            # the act of return is dated the day the work went back, whenever it is printed
+            "returned_on": returned_on,
+            "early": bool(returned_on and handover.ends_on and returned_on < handover.ends_on),
         },
     )
     log_access(request, event="print_document", subject=handover, subject_repr=str(handover))

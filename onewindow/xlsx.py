@@ -78,9 +78,13 @@ def xlsx_bytes(
     rows: Iterable[Sequence],
     *,
     columns: Sequence[Column | str] = (),
-    caption: str = "",
+    caption: str | Sequence[str] = "",
+    landscape: bool = False,
 ) -> bytes:
-    """One sheet: an optional caption line, a bold header of `columns`, then `rows`."""
+    """One sheet: optional caption lines, a bold header of `columns`, then `rows`.
+
+    Printed, the header row repeats on every page and the columns fit the page's width (any
+    number of pages down); `landscape` turns the page for wide registers."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -90,9 +94,20 @@ def xlsx_bytes(
     for index, column in enumerate(columns, start=1):
         if column.width:
             sheet.column_dimensions[get_column_letter(index)].width = column.width
-    if caption:
-        sheet.append([text_cell(sheet, caption)])
+    # set before the first row: a write-only sheet writes its properties with the first row
+    if landscape:
+        sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    captions = [caption] if isinstance(caption, str) else list(caption)
+    captions = [line for line in captions if line]
+    for line in captions:
+        sheet.append([text_cell(sheet, line)])
     if columns:
+        header_row = len(captions) + 1
+        sheet.print_title_rows = f"{header_row}:{header_row}"
         sheet.append([text_cell(sheet, column.title, bold=True) for column in columns])
     for row in rows:
         sheet.append([cell_for(sheet, value) for value in row])

@@ -46,9 +46,18 @@ class Regulation(models.Model):
 
     @property
     def citation(self) -> str:
-        from onewindow.text import quoted
+        """«Приказ Комитета социальной защиты населения Волгоградской области от 18.04.2013
+        № 2035 «…»»: the act with the body that issued it, as documents cite it."""
+        from onewindow.text import org_genitive, quoted
 
-        return f"{self} {quoted(self.title)}"
+        kind = self.get_kind_display().capitalize()
+        tail = f"от {self.date:%d.%m.%Y} №\u00a0{self.number} {quoted(self.title)}"
+        if not self.issued_by:
+            return f"{kind} {tail}"
+        issuer = org_genitive(self.issued_by)
+        if issuer:
+            return f"{kind} {issuer} {tail}"
+        return f"{kind} {tail} (принят: {self.issued_by})"
 
 
 class DocumentType(models.Model):
@@ -85,6 +94,13 @@ class Service(models.Model):
     title = models.CharField("полное наименование", max_length=1000)
     short_title = models.CharField("краткое наименование", max_length=200)
     department = models.CharField("отдел, принимающий решение", max_length=300, blank=True)
+    # A certificate-type service (справка, удостоверение, ходатайство) issues a document, not a
+    # payment: its notice of decision names the document, never a period «с … бессрочно».
+    issues_document = models.BooleanField(
+        "результат — документ (справка, удостоверение)",
+        default=False,
+        help_text="Услуга выдаёт документ, а не назначает выплату.",
+    )
     is_active = models.BooleanField("предоставляется", default=True)
     # normalize_text(code, short and full title): search on both databases
     search_text = models.TextField(editable=False, blank=True)

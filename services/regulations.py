@@ -40,7 +40,7 @@ ONE_DAY = datetime.timedelta(days=1)
 REGULATION_KEYS = {"kind", "number", "date", "title", "issued_by"}
 DOCUMENT_TYPE_KEYS = {"code", "title", "issuing_agency", "interagency"}
 SERVICE_KEYS = {
-    "code", "action", "title", "short_title", "department", "deadline_days", "allow_incomplete",
+    "code", "action", "title", "short_title", "department", "issues_document", "deadline_days", "allow_incomplete",
     "requires_consent", "on_death", "applicant_categories", "notes", "effective_from", "effective_to",
     "documents", "add_documents", "remove_documents",
 }  # fmt: skip
@@ -63,6 +63,7 @@ SERVICE_FIELDS = {
     "title": "полное наименование",
     "short_title": "краткое наименование",
     "department": "отдел, принимающий решение",
+    "issues_document": "результат — документ (справка, удостоверение)",
 }
 DOCUMENT_FIELDS = {
     "required": "обязательность",
@@ -417,7 +418,7 @@ def _validate_service(check, raw, path, known_types, known_services) -> ServiceS
         fields["deadline_days"] = deadline
     elif action == "add" and "deadline_days" not in raw:
         check.error(f"{path}.deadline_days", "обязательное поле для новой услуги")
-    for key in ("allow_incomplete", "requires_consent", "on_death"):
+    for key in ("allow_incomplete", "requires_consent", "on_death", "issues_document"):
         value = check.boolean(raw, key, path)
         if value is not None:
             fields[key] = value
@@ -772,6 +773,7 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
             "title": title,
             "short_title": spec.fields.get("short_title") or title[:200],
             "department": spec.fields.get("department", ""),
+            "issues_document": spec.fields.get("issues_document", False),
         }
     else:
         for key in SERVICE_FIELDS:

@@ -18,6 +18,11 @@ class OfficeFactory(factory.django.DjangoModelFactory):
     address = "400105, г. Волгоград, ул. Богунская, д. 4"
     director_name = "Сергеева Ольга Викторовна"
     phone = "(8442) 71-00-00"
+    email = "cszn@example.ru"
+    ogrn = "1023403123457"
+    inn = "3443010010"
+    kpp = "344301001"
+    superior_body = "Комитет социальной защиты населения Волгоградской области"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -70,6 +70,22 @@ def short_name_case(person, case: str = "genitive") -> str:
 
 
 @register.filter
+def signature_name(person) -> str:
+    """{{ office.director_name|signature_name }}: «О. В. Сергеева», as under a signature."""
+    from onewindow.names import signature_name as spelt
+
+    return spelt(person)
+
+
+@register.filter
+def rubles(amount) -> str:
+    """{{ 1234.5|rubles }}: «1 234,50 руб.» (non-breaking spaces between the thousands)."""
+    from onewindow.text import rubles as spelt
+
+    return spelt(amount)
+
+
+@register.filter
 def about(text) -> str:
     """{{ applicant|short_name_case:"prepositional"|about }}: «об Иванове П. С.»."""
     from onewindow.names import about as preposition

@@ -71,6 +71,13 @@ def test_specialist_registers_an_applicant_and_prints_the_receipt(
     passport = rows.filter(has_text="Паспорт гражданина Российской Федерации")
     passport.get_by_label("представлен", exact=True).check()
     passport.locator("input.sheets").fill("2")
+    # copies and the returned original, each control named by its column and its document
+    passport.get_by_role("spinbutton", name="Экз. Паспорт гражданина Российской Федерации").fill(
+        "2"
+    )
+    passport.get_by_role(
+        "checkbox", name="Подлинник возвращён Паспорт гражданина Российской Федерации"
+    ).check()
     veteran = rows.filter(has_text="Удостоверение ветерана")
     veteran.get_by_label("представлен", exact=True).check()
     veteran.locator("input.sheets").fill("1")
@@ -93,5 +100,9 @@ def test_specialist_registers_an_applicant_and_prints_the_receipt(
     assert "от Иванова Ивана Ивановича" in text
     for title in ("Паспорт гражданина Российской Федерации", "Удостоверение ветерана"):
         assert title in text
-    assert "учреждение запросит самостоятельно" in text and "Не представлены" not in text
+    assert "Запрашиваются учреждением" in text and "Не представлены" not in text
+    assert (
+        "Паспорт гражданина Российской Федерации (иной документ, удостоверяющий личность) подлинник и копия 2 2 да"
+        in text
+    )
     assert f"до {application.deadline:%d.%m.%Y}" in text

@@ -34,6 +34,8 @@ def test_chief_hands_over_for_a_week_and_the_substitute_sees_it(
     page.get_by_label("Кто передаёт дела").select_option(label="Петрова Анна Сергеевна")
     page.get_by_label("Кому").select_option(label="Заменова Ольга Сергеевна")
     page.get_by_label("Основание").select_option(label="отпуск")
+    page.get_by_label("№ приказа").fill("45-о")
+    page.get_by_label("Дата приказа").fill("2026-11-20")
     page.get_by_label("С", exact=True).fill("2026-11-24")
     page.get_by_label("По", exact=True).fill("2026-11-30")
     page.get_by_role("button", name="Передать дела").click()

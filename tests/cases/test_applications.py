@@ -226,9 +226,9 @@ def test_receipt_pdf_has_everything_the_applicant_needs(client, specialist, appl
     assert "Предоставление ежемесячной денежной выплаты ветеранам труда" in text
     for doc in application.documents.filter(status="brought"):
         assert doc.title in text
-    assert "Документы, которые учреждение запросит самостоятельно" in text
+    assert "Запрашиваются учреждением" in text
     assert f"до {application.deadline:%d.%m.%Y}" in text
-    assert "Петрова Анна Сергеевна" in text
+    assert "А. С. Петрова" in text  # the signature: initials first
     assert "Расписку получил: Иванов Иван Иванович" in text
     assert AccessLog.objects.filter(event="print_document", subject_id=str(application.pk)).exists()
 
@@ -341,8 +341,9 @@ def test_journal_lists_the_day_and_exports_xlsx(client, specialist, applicant):
     )
     sheet = load_workbook(__import__("io").BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][:3] == ("№", "Дата регистрации", "Заявитель")
-    assert rows[2][0] == f"1/{today.year}" and rows[2][2] == "Иванов Иван Иванович"
+    assert rows[0][0] == specialist.office.name  # the office first, then the caption
+    assert rows[2][:3] == ("№", "Дата регистрации", "Заявитель")
+    assert rows[3][0] == f"1/{today.year}" and rows[3][2] == "Иванов Иван Иванович"
     text = pdf_text(
         client.get(
             reverse("cases:journal"), {"date_from": today.isoformat(), "format": "pdf"}

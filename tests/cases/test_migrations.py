@@ -25,7 +25,9 @@ def _latest():
 
 
 def test_existing_applications_and_requests_are_filled_in(catalogue):
-    old = _migrate(BEFORE)
+    # only the cases migrations go back: the apps it depends on keep their current schema (and
+    # the state that describes it, or their newer NOT NULL columns would refuse the old rows)
+    old = _migrate(BEFORE + [n for n in _latest() if n[0] in ("onewindow", "services")])
     try:
         Office = old.get_model("onewindow", "Office")
         User = old.get_model("onewindow", "User")

@@ -176,7 +176,7 @@ def test_incoming_request_due_date_links_the_applicant_and_answer_letter(
     assert item.answered_on == timezone.localdate() and item.out_number == 1
     text = pdf_text(client.get(reverse("cases:incoming_letter", args=[item.pk])).content)
     assert f"Исх. № 1/{item.out_year}" in text
-    assert "на № 12-345 от 16.11.2026" in text
+    assert "На № 12-345 от 16.11.2026" in text
     assert "ЕДВ назначена с 01.01.2020, выплачивается." in text and "Копия решения — 1 л." in text
     assert "ЦСЗН Краснооктябрьского района" in text or "Краснооктябрьскому району" in text
     html = client.post(

@@ -41,6 +41,7 @@ def test_temporary_handover_moves_everything_and_returns_what_is_open(
     response = client.post(
         reverse("handovers"),
         {"from_user": specialist.pk, "to_user": substitute.pk, "reason": "leave",
+         "order_number": "45-о", "order_date": "2026-11-20",
          "starts_on": "2026-11-24", "ends_on": "2026-11-30"},
     )  # fmt: skip
     handover = Handover.objects.get()
@@ -56,7 +57,7 @@ def test_temporary_handover_moves_everything_and_returns_what_is_open(
     assert "АКТ ПРИЁМА-ПЕРЕДАЧИ ДЕЛ" in text and f"№ {handover.number}" in text
     assert "Петрова Анна Сергеевна" in text and "Заменова Ольга" in text
     assert "Передаева" in text and "Передаевб" in text
-    assert "Согласовано, главный специалист" in text and "отпуск" in text
+    assert "Основание: приказ от 20.11.2026 № 45-о (отпуск)" in text
 
     # one application was finished meanwhile: it stays with the substitute
     finished = Application.objects.filter(specialist=substitute).first()
@@ -106,6 +107,7 @@ def test_bad_handovers_are_refused_and_nothing_moves(
         substitute.is_active = False
         substitute.save()
     data = {"from_user": specialist.pk, "to_user": to_user.pk, "reason": "trip", "starts_on": "2026-11-24",
+            "order_number": "46-к", "order_date": "2026-11-20",
             "ends_on": "2026-11-20" if case == "backwards" else ("" if case == "no_end" else "2026-11-30")}  # fmt: skip
     client.force_login(chief)
     if case in {"other_office", "inactive"}:
@@ -217,11 +219,11 @@ def test_who_accepted_an_application_survives_a_handover(
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("cases:journal"), {**day, "format": "xlsx"}).content)
     ).active
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert rows[0][-2:] == ("Принял", "Исполнитель")
     assert rows[1][-2:] == ("Петрова\u00a0А.\u00a0С.", "Заменова\u00a0О.\u00a0С.")
     text = pdf_text(client.get(reverse("cases:receipt", args=[application.pk])).content)
-    assert "Петрова Анна Сергеевна" in text and "Заменова" not in text
+    assert "А. С. Петрова" in text and "Заменова" not in text
 
 
 def test_handover_to_list_offers_only_who_may_take_the_work(

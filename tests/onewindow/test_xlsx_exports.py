@@ -67,7 +67,7 @@ def test_journal_surname_formula_is_text(client, specialist, office, catalogue):
          "date_to": (day + datetime.timedelta(days=7)).isoformat(), "format": "xlsx"},
     )  # fmt: skip
     assert_text(response.content, f"{LINK} Иван Иванович")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=4))
     assert rows[0][1].data_type == "d" and rows[0][3].data_type == "d"
     assert rows[0][1].number_format == "DD.MM.YYYY"
 

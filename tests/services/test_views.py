@@ -83,7 +83,11 @@ def test_service_page_shows_checklist_deadline_basis_and_history(client, special
     assert "<strong>10 раб. дн.</strong> со дня регистрации заявления" in html
     assert "Паспорт гражданина Российской Федерации" in html
     assert "запрашивает учреждение" in html
-    assert "Приказ от 26.07.2011 № 905" in html
+    # the act cited with the body that issued it, «№» held to its number
+    assert (
+        "Приказ Управления социальной защиты населения Администрации Волгоградской области от 26.07.2011 №\u00a0905"
+        in html
+    )
     assert "История редакций" in html
 
 
@@ -96,7 +100,10 @@ def test_memo_pdf_lists_what_to_bring_and_what_the_office_requests(client, speci
     assert "Предоставление ежемесячной денежной выплаты ветеранам труда" in text
     assert "Какие документы принести" in text
     assert "Паспорт гражданина Российской Федерации" in text
-    assert "Учреждение запросит их само в других ведомствах (210-ФЗ, ст. 7)" in text
+    assert (
+        "Учреждение запросит их само в других ведомствах (статья 7 Федерального закона от 27.07.2010 № 210-ФЗ"
+        in text
+    )
     assert "в течение 10 рабочих дней со дня регистрации заявления" in text
     assert "по Краснооктябрьскому району Волгограда" in text  # the office's letterhead
 
