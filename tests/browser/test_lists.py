@@ -34,9 +34,11 @@ def test_specialist_searches_pages_filters_and_sorts(
     page.screenshot(path="/tmp/lists-counter.png", full_page=True)
 
     page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Журнал").click()
+    page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Журнал регистрации заявлений")).to_be_visible()
     page.get_by_label("С", exact=True).fill(day.isoformat())
     page.get_by_role("button", name="Показать").click()
+    page.wait_for_load_state()
     expect(page.locator("#results")).to_contain_text("Показаны 1–50 из 73")
     page.get_by_label("Услуга").select_option(
         label=Service.objects.get(code="edv-veterans").short_title
@@ -60,6 +62,7 @@ def test_specialist_searches_pages_filters_and_sorts(
     expect(page.locator("#results")).to_contain_text("Показаны 1–50 из 60")
     page.get_by_role("link", name="Вперёд →").click()
     expect(page.locator("#results")).to_contain_text("Показаны 51–60 из 60")
+    page.wait_for_load_state()  # the filters answer once the page's scripts have loaded
     page.get_by_label("Какие").select_option(label="все")
     expect(page.locator("#results")).to_contain_text("Показаны 1–50 из 60")
     assert "kind=incoming" in page.url and "show=all" in page.url
