@@ -6,6 +6,7 @@ message and the form field they belong to."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -438,7 +439,6 @@ def set_legal_hold(item: ArchivedFile, *, hold: bool, reason: str = "", actor) -
 
 # --- Presence checks ------------------------------------------------------------------------------
 
-import re  # noqa: E402
 
 from archive.models import InventoryCheck, InventoryCheckExtra, InventoryCheckItem  # noqa: E402
 
@@ -994,6 +994,14 @@ INVENTORY_STATUSES = [
 ]
 
 
+def natural_key(number: str) -> tuple:
+    """«А-2» before «А-10»; «2018-0004» before «2018-0004а»: digits compare as numbers."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.findall(r"\d+|\D+", number or "")
+    )
+
+
 def inventory_files(office, year: int, group: str, index: str = ""):
     """The files a list of `year` and retention `group` takes: every file of the archive of that
     year (a file issued out, not found or destroyed included; a file returned into work is not
@@ -1033,7 +1041,10 @@ def compile_inventory(*, actor, year, group: str, index: str = "") -> Inventory:
     index = (index or "").strip()
     today = timezone.localdate()
     with transaction.atomic():
-        files = list(inventory_files(actor.office, year, group, index))
+        files = sorted(
+            inventory_files(actor.office, year, group, index),
+            key=lambda f: (f.nomenclature_index, natural_key(f.archive_number)),
+        )
         if not files:
             raise ArchiveError(
                 f"Нет дел {Inventory.Group(group).label} за {year} год"

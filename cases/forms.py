@@ -321,13 +321,23 @@ class ApplicationForm(forms.Form):
         )
 
 
+class RublesField(forms.DecimalField):
+    """A sum as people type it: «1 234,56», «1 234,56 руб.», «1234.56»."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+            value = value.removesuffix("руб.").removesuffix("р.").strip()
+        return super().to_python(value)
+
+
 class TransitionForm(forms.Form):
     reason = forms.CharField(
         label="Причина / основание", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     start_date = forms.DateField(label="Мера назначена с", required=False, widget=DateInput())
     end_date = forms.DateField(label="по (пусто — бессрочно)", required=False, widget=DateInput())
-    amount = forms.DecimalField(
+    amount = RublesField(
         label="Размер выплаты, руб.", required=False, max_digits=12, decimal_places=2,
         localize=True,
         error_messages={

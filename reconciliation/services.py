@@ -69,7 +69,8 @@ class AlreadyProcessed(Exception):
         when = timezone.localtime(run.created_at).strftime("%d.%m.%Y %H:%M")
         super().__init__(
             f"Этот файл уже обработан: сверка № {run.pk} от {when} ({run.state_display}). "
-            "Повторная обработка — только с отметкой «обработать повторно» (--force)."
+            "Повторная обработка — только с отметкой «Обработать повторно, если этот файл уже "
+            "обрабатывался»."
         )
 
 

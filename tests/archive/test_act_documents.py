@@ -196,7 +196,7 @@ def test_destruction_acts_totals_record_of_destruction_and_pd_act_with_event_log
     )
     assert "Кому переданы: ООО «Вторресурс», накладная № 17 от 24.11.2026." in text
     assert "Уничтожение произвела: архивариус" in text
-    assert "Изменения в учетные документы внесены." in text
+    assert "Изменения в учётные документы внесены." in text
     assert text.count("Волкова Ирина Павловна, 24.11.2026") == 3  # compiler, destroyed, records
 
     pdf = client.get(reverse("archive:pd_act_pdf", args=[act3.pk])).content

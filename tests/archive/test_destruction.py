@@ -104,7 +104,7 @@ def test_workflow_roles_erasure_and_the_acts(client, files, archivist, chief, di
     )
     assert "Протокол ЭК от 20.11.2026 № 3" in text
     assert "Документы в количестве 1 дела за 2020 год уничтожены 24.11.2026." in text
-    assert "Изменения в учетные документы внесены." in text
+    assert "Изменения в учётные документы внесены." in text
     assert "Волкова Анна Сергеевна, 24.11.2026" in text
     pd = pdf_text(client.get(reverse("archive:pd_act_pdf", args=[act.pk])).content)
     assert "ОБ УНИЧТОЖЕНИИ ПЕРСОНАЛЬНЫХ ДАННЫХ" in pd and "обезличено записей о гражданах: 1" in pd

@@ -268,3 +268,12 @@ def test_substitute_card_has_sheets_cipher_and_the_issuers_signature(
     assert "Выдал: архивариус" in text and "24.11.2026" in text
     sign = f"{archivist.first_name[0]}. {archivist.middle_name[0]}. Волкова"
     assert f"Выдал: архивариус {sign} 24.11.2026" in text.replace(NBSP, " ")
+
+
+def test_archive_numbers_are_ordered_as_numbers():
+    from archive.services import natural_key
+
+    numbers = ["А-10", "А-2", "2018-0004а", "А-6", "2018-0004", "2018-0010"]
+    assert sorted(numbers, key=natural_key) == [
+        "2018-0004", "2018-0004а", "2018-0010", "А-2", "А-6", "А-10",
+    ]  # fmt: skip

@@ -389,8 +389,8 @@ def test_return_act_is_dated_the_day_of_return_whenever_printed(
     text = pdf_text(client.get(reverse("handover_return_act", args=[handover.pk])).content)
     assert "№ 1-в от 27.11.2026" in text and "от 08.12.2026" not in text
     assert (
-        "До окончания периода 27.11.2026 Волкова Ирина Павловна, специалист сектора «Одно окно», возвратила"
-        in text
+        "27.11.2026, до окончания периода (по 30.11.2026), Волкова Ирина Павловна, специалист "
+        "сектора «Одно окно», возвратила" in text
     )
     assert "Петрова Анна Сергеевна" in text and "приняла" in text
     assert (
@@ -450,3 +450,13 @@ def test_every_shipped_regulation_names_its_issuer(catalogue):
 
     assert Regulation.objects.exists()
     assert not Regulation.objects.filter(issued_by="").exists()
+
+
+@pytest.mark.parametrize("typed", ["1 234,56", "1\u00a0234,56 руб.", "1234.56", "1234,56"])
+def test_the_amount_is_read_as_people_type_it(typed):
+    from decimal import Decimal
+
+    from cases.forms import RublesField
+
+    field = RublesField(required=False, max_digits=12, decimal_places=2, localize=True)
+    assert field.clean(typed) == Decimal("1234.56")

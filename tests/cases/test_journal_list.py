@@ -88,7 +88,7 @@ def test_unknown_sort_page_or_filter_never_fails(client, specialist, office, cat
     html = response.content.decode()
     assert "заявлени" in html
     if "specialist" in params or "service" in params or "status" in params:
-        assert "Исправьте условия отбора." in html
+        assert "Исправьте условия отбора:" in html
 
 
 def test_journal_filters_by_service_state_specialist_and_overdue(

@@ -83,7 +83,7 @@ def test_wrong_parameters_never_fail(client, specialist, office, catalogue, para
     html = response.content.decode()
     assert "Межведомственные запросы" in html
     if {"show", "specialist", "agency", "date_from"} & set(params):
-        assert "Исправьте условия отбора." in html
+        assert "Исправьте условия отбора:" in html
 
 
 def test_requests_list_queries_do_not_grow_with_the_rows(client, specialist, office, catalogue):

@@ -287,3 +287,14 @@ def test_a_session_ends_hours_after_login_however_active(client, specialist, set
     assert "с момента входа прошло более 12 ч" in page
     assert client.get(reverse("cases:counter")).status_code == 302  # signed out
     assert events(user=specialist)[-2:] == ["session_expired", "logout"]
+
+
+def test_a_wrong_filter_says_which_field_even_in_the_htmx_partial(client, chief):
+    client.force_login(chief)
+    html = client.get(
+        reverse("access_log"),
+        {"date_from": "2026-12-01", "date_to": "2026-11-01"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Исправьте условия отбора:" in html
+    assert "по: Дата окончания раньше даты начала." in html

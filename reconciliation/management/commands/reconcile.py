@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 path, profile=chosen, force=force, origin="cli", encoding=encoding or ""
             )
         except services.AlreadyProcessed as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(f"{exc} В командной строке: --force.") from None
         if getattr(run, "resumed", False):
             self.stdout.write(
                 f"Этот файл уже обрабатывается: сверка № {run.pk} ({run.state_display})."
