@@ -21,6 +21,7 @@ Templates: `{% include "includes/pager.html" with listing=... %}` under the tabl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -149,8 +150,19 @@ def _sort_list(items: list, spec: SortSpec, descending: bool) -> list:
         attr = name.lstrip("-")
         present = [i for i in items if _value(i, attr) is not None]
         missing = [i for i in items if _value(i, attr) is None]
-        items = sorted(present, key=lambda i, a=attr: _value(i, a), reverse=reverse) + missing
+        items = sorted(present, key=lambda i, a=attr: _natural(_value(i, a)), reverse=reverse)
+        items += missing
     return items
+
+
+def _natural(value):
+    """Texts with numbers sort as people read them: «№ 2/2026» before «№ 10/2026»."""
+    if not isinstance(value, str):
+        return value
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.findall(r"\d+|\D+", value)
+    )
 
 
 def _value(item, name: str):

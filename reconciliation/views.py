@@ -267,6 +267,7 @@ def _staged(request):
     token = request.POST.get("staged", "")
     if request.POST.get("discard"):
         services.discard_staged(token=token, actor=request.user)
+        messages.info(request, "Загрузка отменена: файл удалён, сверка не запускалась.")
         return redirect("reconciliation:runs")
     encoding = request.POST.get("encoding", "")
     if encoding and encoding not in ENCODING_CHOICES:
