@@ -191,3 +191,13 @@ def test_my_work_shows_counts_and_pages_each_kind(client, specialist, office, ca
     assert days == sorted(days, reverse=True)
     for params in ({"kind": "nope"}, {"kind": "application", "sort": "x", "page": "zz"}):
         assert client.get(reverse("my_work"), params).status_code == 200
+
+
+def test_a_python_list_sorts_numbers_in_texts_as_numbers():
+    from onewindow.lists import _sort_list
+
+    rows = [{"title": f"Заявление № {n}/2026"} for n in (10, 2, 1, 19, 11)]
+    assert [r["title"] for r in _sort_list(rows, "title", False)] == [
+        f"Заявление № {n}/2026" for n in (1, 2, 10, 11, 19)
+    ]
+    assert _sort_list(rows, "title", True)[0]["title"] == "Заявление № 19/2026"
