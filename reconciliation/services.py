@@ -206,6 +206,19 @@ def stage_extract(upload, *, profile: ExtractProfile, actor, force: bool = False
                 check_extract_size(size, name)
                 digest.update(chunk)
                 out.write(chunk)
+        if not force:
+            # said at once, before the preview: the start would refuse it anyway
+            office = getattr(actor, "office", None)
+            scope = Q(office__isnull=True) | (Q(office=office) if office is not None else Q())
+            earlier = (
+                ReconciliationRun.objects.filter(
+                    scope, sha256=digest.hexdigest(), status=ReconciliationRun.Status.DONE
+                )
+                .order_by("-pk")
+                .first()
+            )
+            if earlier is not None:
+                raise AlreadyProcessed(earlier)
         try:
             file_format = detect_format(path, profile.file_format)
         except ExtractError:

@@ -230,7 +230,7 @@ def runs(request):
                     form.cleaned_data["file"], profile=form.cleaned_data["profile"],
                     actor=request.user, force=form.cleaned_data["force"],
                 )  # fmt: skip
-            except (ExtractError, DomainError) as exc:
+            except (ExtractError, DomainError, services.AlreadyProcessed) as exc:
                 form.add_error("file", getattr(exc, "message", None) or str(exc))
             else:
                 preview_data = _with_upload(request, preview_data, staged)

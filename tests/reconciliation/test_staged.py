@@ -193,7 +193,22 @@ def test_the_same_extract_in_two_offices(
     assert first.status == second.status == "done" and first.sha256 == second.sha256
     assert second.counts["selections"] == 0  # office 2 has none of these people
     assert Selection.objects.filter(run=first).count() == 3
-    html = message_after(client, start(client, stage(client, other_specialist, extract)))
+    # the repeat is refused at the upload, before a preview, naming only the office's own run
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    html = client.post(
+        reverse("reconciliation:runs"),
+        {"profile": profile.pk, "file": SimpleUploadedFile("again.csv", extract)},
+    ).content.decode()
+    assert "Предпросмотр" not in html
     assert f"Этот файл уже обработан: сверка № {second.pk} " in html
+    assert "«Обработать повторно, если этот файл уже обрабатывался»" in html
+    assert "--force" not in html
     assert f"№ {first.pk} " not in html
-    assert not StagedExtract.objects.filter(state="staged").exists()  # the refused upload is gone
+    assert not StagedExtract.objects.filter(state="staged").exists()  # nothing kept
+    assert not any(services.staging_dir().iterdir())  # and no file left behind
+    # ticked, it is previewed and runs again
+    html = client.post(
+        reverse("reconciliation:runs"),
+        {"profile": profile.pk, "file": SimpleUploadedFile("again.csv", extract), "force": "on"},
+    ).content.decode()
+    assert "Предпросмотр: again.csv" in html
