@@ -41,6 +41,7 @@ def test_presence_check_with_the_scan_field(page, live_server, archivist, chief,
         page.get_by_label(name, exact=False).check()
     page.get_by_label("Председатель комиссии (один из членов)").select_option(label=str(archivist))
     page.get_by_role("button", name="Начать проверку").click()
+    page.wait_for_load_state()  # the scan field answers in place once the page's scripts loaded
 
     field = page.get_by_label("Отсканируйте ярлык или введите архивный номер и нажмите Enter")
     expect(field).to_be_focused()
