@@ -32,7 +32,7 @@ from cases.models import (
 from onewindow import work, workdays
 from onewindow.errors import DomainError, save_with_actor
 from onewindow.names import name_in
-from onewindow.text import counted, counted_in_words, plural, quoted
+from onewindow.text import counted, counted_in_words, natural_key, plural, quoted
 
 DEFAULT_ISSUE_DAYS = 1
 
@@ -992,14 +992,6 @@ INVENTORY_STATUSES = [
     ArchivedFile.Status.NOT_FOUND,
     ArchivedFile.Status.DESTROYED,
 ]
-
-
-def natural_key(number: str) -> tuple:
-    """«А-2» before «А-10»; «2018-0004» before «2018-0004а»: digits compare as numbers."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-        for part in re.findall(r"\d+|\D+", number or "")
-    )
 
 
 def inventory_files(office, year: int, group: str, index: str = ""):

@@ -21,13 +21,14 @@ Templates: `{% include "includes/pager.html" with listing=... %}` under the tabl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 from django.http import QueryDict
+
+from onewindow.text import natural_key
 
 SortSpec = str | Sequence[str]
 
@@ -157,12 +158,7 @@ def _sort_list(items: list, spec: SortSpec, descending: bool) -> list:
 
 def _natural(value):
     """Texts with numbers sort as people read them: «№ 2/2026» before «№ 10/2026»."""
-    if not isinstance(value, str):
-        return value
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-        for part in re.findall(r"\d+|\D+", value)
-    )
+    return natural_key(value) if isinstance(value, str) else value
 
 
 def _value(item, name: str):

@@ -177,3 +177,12 @@ def rubles(amount) -> str:
         whole = whole[:-3]
     groups.insert(0, whole)
     return f"{NBSP.join(groups)},{kopecks}{NBSP}руб."
+
+
+def natural_key(text: str | None) -> tuple:
+    """Sort key reading numbers as numbers: «А-2» before «А-10», «№ 2/2026» before «№ 10/2026»,
+    «2018-0004» before «2018-0004а»."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+        for part in re.findall(r"\d+|\D+", text or "")
+    )

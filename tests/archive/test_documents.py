@@ -271,7 +271,7 @@ def test_substitute_card_has_sheets_cipher_and_the_issuers_signature(
 
 
 def test_archive_numbers_are_ordered_as_numbers():
-    from archive.services import natural_key
+    from onewindow.text import natural_key
 
     numbers = ["А-10", "А-2", "2018-0004а", "А-6", "2018-0004", "2018-0010"]
     assert sorted(numbers, key=natural_key) == [
