@@ -120,7 +120,7 @@ def test_admin_uploads_previews_and_confirms_a_change(client, reg_admin, catalog
     assert "Предпросмотр изменений" in html
     assert "прочитан: проверьте изменения и нажмите «Применить»." in html
     assert "изменяется" in html and "+ документ: Фотография размером 3×4 см" in html
-    assert "срок принятия решения, рабочих дней" in html
+    assert "срок принятия решения" in html and "7 рабочих дней" in html
     service = Service.objects.get(code="edv-veterans")
     assert service.version_on(in_a_week()).deadline_days == 10  # nothing applied yet
 
