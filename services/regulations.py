@@ -1234,7 +1234,11 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
     return plan
 
 
-PERIODS = {"deadline_days": "deadline_kind", "notice_days": "notice_kind", "payment_days": "payment_kind"}
+PERIODS = {
+    "deadline_days": "deadline_kind",
+    "notice_days": "notice_kind",
+    "payment_days": "payment_kind",
+}
 
 
 def _content_value(content: dict, key: str) -> str:

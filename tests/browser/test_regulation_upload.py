@@ -58,5 +58,5 @@ def test_admin_loads_a_change_and_the_service_page_shows_it_from_its_date(
     page.get_by_label("Правила на дату").fill(effective.isoformat())
     page.get_by_role("button", name="Показать").click()
     expect(page.locator("dl.facts")).to_contain_text(f"с {effective:%d.%m.%Y}")
-    expect(page.locator("dl.facts")).to_contain_text("8 раб. дн.")
+    expect(page.locator("dl.facts")).to_contain_text("8 рабочих дней")
     expect(page.locator("table.table").first).to_contain_text("Фотография размером 3×4 см")

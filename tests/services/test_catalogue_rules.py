@@ -304,3 +304,75 @@ def test_requirement_display_names_who_needs_the_document(catalogue):
     assert shown["power-of-attorney"] == "обязательно, если обращается представитель"
     assert shown["birth-certificate"] == "обязательно, на каждого ребёнка"
     assert shown["student-certificate"] == "обязательно, для категорий: студенческие семьи"
+
+
+# --- The catalogue's pages follow the rules ---------------------------------------------------
+
+
+def test_service_page_and_memo_show_groups_grounds_window_and_result(client, specialist, catalogue):
+    from django.urls import reverse
+
+    from tests.pdf_utils import pdf_text
+
+    load(new_service_doc(**RICH))
+    client.force_login(specialist)
+    day = (today() + datetime.timedelta(days=7)).isoformat()
+    html = client.get(reverse("services:detail", args=["birth-test"]), {"date": day})
+    html = html.content.decode()
+    assert "Один из документов: документ, удостоверяющий личность" in html
+    assert "30 календарных дней со дня поступления последнего ответа" in html
+    assert "в течение 6 месяцев со дня рождения ребёнка" in html
+    assert "решение о назначении пособия (уведомление по форме приложения 2 к регламенту)" in html
+    assert "Реквизиты требуют проверки:" in html and "номер приказа об изменениях" in html
+    assert "п. 2.9.2" in html and "представление недостоверных сведений" in html
+    assert "Отказ в приёме документов" in html
+    assert "среднедушевой доход семьи ниже прожиточного минимума" in html
+    assert "обязательно, если обращается представитель" in html
+
+    response = client.get(reverse("services:memo", args=["birth-test"]), {"date": day})
+    text = " ".join(pdf_text(response.content).split())
+    assert "Один из документов (документ, удостоверяющий личность)" in text
+    assert "или Фотография" in text
+    assert "Срок обращения: в течение 6 месяцев со дня рождения ребёнка" in text
+    assert "заявление подано ненадлежащим лицом (п. 2.8 регламента)" in text
+    assert "отсутствие права на пособие (п. 2.9.1 регламента)" in text
+    assert "Выплата производится в течение 30 календарных дней" in text
+    assert "Результат: решение о назначении пособия" in text
+
+
+def test_the_admin_lists_services_whose_requisites_need_checking(
+    client, reg_admin, specialist, catalogue
+):
+    from django.urls import reverse
+
+    doc = new_service_doc(**RICH)
+    doc["effective_from"] = today().isoformat()
+    plan = build_plan(parse_change(as_yaml(doc)))
+    apply_plan(plan, source="cli", allow_past=True)
+    client.force_login(reg_admin)
+    html = client.get(reverse("services:list")).content.decode()
+    assert "Требуют проверки (" in html
+    listed = client.get(reverse("services:list"), {"check": "1"}).content.decode()
+    assert "Пособие при рождении (проверка)" in listed
+    assert "Требует проверки:</strong> номер приказа об изменениях 2016 года" in listed
+    unverified = [
+        s.code for s in Service.objects.all() if (v := s.version_on(today())) and v.unverified
+    ]
+    assert listed.count('class="result-link"') == len(unverified)
+    client.force_login(specialist)
+    assert "Требуют проверки (" not in client.get(reverse("services:list")).content.decode()
+
+
+def test_a_retired_service_page_says_since_when_and_why(client, specialist, catalogue):
+    from django.urls import reverse
+
+    service = Service.objects.get(code="osago-disabled")
+    last = service.versions.order_by("-effective_from").first()
+    if last.effective_to is None:
+        last.effective_to = today() - datetime.timedelta(days=1)
+        last.end_reason = "выплату производит Социальный фонд России"
+        last.save()
+    client.force_login(specialist)
+    html = client.get(reverse("services:detail", args=["osago-disabled"])).content.decode()
+    assert "услуга не действует" in html
+    assert f"действовала по {last.effective_to:%d.%m.%Y}: {last.end_reason}" in html

@@ -267,9 +267,11 @@ def test_diff_lists_changed_fields_and_documents(catalogue):
     assert plan.has_changes and not plan.backdated
     [item] = plan.diff["services"]
     assert item["status"] == "changed"
-    assert {"field": "срок принятия решения", "old": "10 рабочих дней", "new": "7 рабочих дней"} in item[
-        "changes"
-    ]
+    assert {
+        "field": "срок принятия решения",
+        "old": "10 рабочих дней",
+        "new": "7 рабочих дней",
+    } in item["changes"]
     assert [d["code"] for d in item["documents"]["added"]] == ["photo-3x4"]
     assert item["documents"]["added"][0]["detail"] == "подлинник, обязательно"
     assert (

@@ -80,7 +80,7 @@ def test_service_page_shows_checklist_deadline_basis_and_history(client, special
     client.force_login(specialist)
     html = client.get(reverse("services:detail", args=["edv-veterans"])).content.decode()
     assert "Ежемесячная денежная выплата ветеранам" in html
-    assert "<strong>10 раб. дн.</strong> со дня регистрации заявления" in html
+    assert "<strong>10 рабочих дней</strong> со дня регистрации заявления" in html
     assert "Паспорт гражданина Российской Федерации" in html
     assert "запрашивает учреждение" in html
     # the act cited with the body that issued it, «№» held to its number
