@@ -61,10 +61,8 @@ def regulation_genitive(regulation) -> str:
 
 def ground_citation(ground: dict, regulation) -> str:
     """«пункт 2.9.1 административного регламента, утверждённого приказом …: «отсутствие права …»»."""
-    return (
-        f"{clause_words(ground.get('clause', ''))} {regulation_genitive(regulation)}: "
-        f"{quoted(ground.get('text', ''))}"
-    )
+    act = ground.get("act") or regulation_genitive(regulation)
+    return f"{clause_words(ground.get('clause', ''))} {act}: {quoted(ground.get('text', ''))}"
 
 
 def clauses_display(grounds: list[dict]) -> str:

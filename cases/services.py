@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from cases.decisions import clauses_display
+from cases.decisions import clauses_display, regulation_genitive
 from cases.models import (
     Applicant,
     Application,
@@ -582,7 +582,11 @@ def transition(
         picked: list[Ground] = []
         if name == "refuse":
             picked = _refusal_grounds(version, grounds or [], reason)
-            application.refusal_grounds = [{"clause": g.clause, "text": g.text} for g in picked]
+            # the act as cited on the day of the decision: a reprint says the same
+            act = regulation_genitive(version.regulation)
+            application.refusal_grounds = [
+                {"clause": g.clause, "text": g.text, "act": act} for g in picked
+            ]
             application.refusal_reason = reason.strip()
         if name == "withdraw":
             if not reason.strip():

@@ -116,9 +116,9 @@ def test_a_refusal_picks_grounds_and_the_notice_prints_each_with_its_clause_and_
     application.refresh_from_db()
     assert application.status == "refused"
     # copied in the regulation's order, with the explanation kept apart
-    assert application.refusal_grounds == [
-        {"clause": "п. 2.9.1", "text": "отсутствие права на пособие"},
-        {"clause": "п. 2.9.2", "text": "представление недостоверных сведений"},
+    assert [(g["clause"], g["text"]) for g in application.refusal_grounds] == [
+        ("п. 2.9.1", "отсутствие права на пособие"),
+        ("п. 2.9.2", "представление недостоверных сведений"),
     ]
     assert application.refusal_reason == "доход семьи превышает величину прожиточного минимума"
     event = application.events.order_by("pk").last()
@@ -137,6 +137,13 @@ def test_a_refusal_picks_grounds_and_the_notice_prints_each_with_its_clause_and_
     page = client.get(reverse("cases:application", args=[application.pk])).content.decode()
     assert "Основания отказа" in page and "п. 2.9.2 — представление недостоверных сведений" in page
     assert "Пояснение к отказу" in page
+
+    # the act is cited as it was on the day of the decision: a later edition of the act does
+    # not change a reprint of the notice
+    regulation = application.service_version.regulation
+    regulation.amendments = [*regulation.amendments, "от 01.02.2027 № 99"]
+    regulation.save()
+    assert "№ 99" not in _notice(client, specialist, application)
 
 
 def test_one_ground_is_cited_in_one_sentence_and_the_journal_names_its_clause(
