@@ -82,9 +82,12 @@ def open_work(user) -> dict[str, QuerySet]:
     return {code: kind.open_items(user) for code, kind in KINDS.items()}
 
 
-def open_counts(user, today: datetime.date | None = None) -> dict[str, tuple[int, int]]:
+def open_counts(
+    user, today: datetime.date | None = None, *, overdue: bool = True
+) -> dict[str, tuple[int, int]]:
     """{code: (open, overdue)} of every kind of a person's work, in one query whatever the
-    number of kinds (the counter's strip and the navigation's badge read it on every page)."""
+    number of kinds (the counter's strip; the navigation's badge on every page, which needs no
+    overdue figures: `overdue=False` counts them as 0 and leaves the calendar alone)."""
     from django.contrib.auth import get_user_model
 
     if user is None or user.pk is None or not KINDS:
@@ -96,12 +99,14 @@ def open_counts(user, today: datetime.date | None = None) -> dict[str, tuple[int
             kind.open_filter, **{kind.user_field: OuterRef("pk")}
         )
         annotations[f"open_{index}"] = _count(items, kind.user_field)
-        annotations[f"overdue_{index}"] = _count(
-            items.filter(kind.overdue_q(today)), kind.user_field
-        )
+        if overdue:
+            annotations[f"overdue_{index}"] = _count(
+                items.filter(kind.overdue_q(today)), kind.user_field
+            )
     row = (
         get_user_model()
         ._base_manager.filter(pk=user.pk)
+        .order_by()
         .annotate(**annotations)
         .values(*annotations)
         .first()
@@ -118,4 +123,4 @@ def _count(items: QuerySet, user_field: str):
 
 
 def open_work_count(user) -> int:
-    return sum(open_ for open_, _ in open_counts(user).values())
+    return sum(open_ for open_, _ in open_counts(user, overdue=False).values())
