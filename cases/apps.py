@@ -81,6 +81,22 @@ class CasesConfig(AppConfig):
                 select_related=("to_office", "applicant"),
             )
         )  # fmt: skip
+        from cases.models import Applicant
+        from onewindow import assignments
+
+        # what the chief's assignments may concern («Дать поручение» on these pages)
+        assignments.register_target(
+            Applicant, url_name="cases:applicant",
+            describe=lambda a: f"заявитель {a.full_name}, {a.birth_date:%d.%m.%Y}",
+        )  # fmt: skip
+        assignments.register_target(
+            Application, url_name="cases:application", select_related=("applicant", "service")
+        )
+        assignments.register_target(
+            InteragencyRequest, url_name="cases:interagency",
+            select_related=("agency", "document", "application__applicant"),
+        )  # fmt: skip
+        assignments.register_target(IncomingRequest, url_name="cases:incoming")
         from cases.transfer_views import home_notices
 
         if home_notices not in navigation.NOTICES:

@@ -658,14 +658,20 @@ class JournalFilterForm(forms.Form):
         error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
     )  # fmt: skip
     overdue = forms.BooleanField(label="Только просроченные", required=False)
+    # who accepted the documents at the counter (the counter's «Сегодня принято мной»)
+    accepted_by = forms.ModelChoiceField(
+        label="Принял", required=False, queryset=User.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
+    )  # fmt: skip
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
         if user is not None and not user.sees_all_offices:
             staff = staff.filter(office_id=user.office_id)
-        self.fields["specialist"].queryset = staff
-        self.fields["specialist"].label_from_instance = lambda u: u.short_name or u.username
+        for name in ("specialist", "accepted_by"):
+            self.fields[name].queryset = staff
+            self.fields[name].label_from_instance = lambda u: u.short_name or u.username
 
     def filter(self, entries, today: datetime.date):
         """`entries` narrowed by the cleaned filters (period, service, state, specialist)."""
@@ -681,6 +687,8 @@ class JournalFilterForm(forms.Form):
             entries = entries.filter(status=data["status"])
         if data.get("specialist"):
             entries = entries.filter(specialist=data["specialist"])
+        if data.get("accepted_by"):
+            entries = entries.filter(accepted_by=data["accepted_by"])
         if data.get("overdue"):
             entries = entries.filter(status__in=Application.OPEN_STATUSES, deadline__lt=today)
         return entries, start, end

@@ -111,6 +111,8 @@ def filters_text(form: JournalFilterForm) -> str:
         parts.append(f"состояние: {dict(form.fields['status'].choices)[data['status']]}")
     if data.get("specialist"):
         parts.append(f"исполнитель {data['specialist'].short_name}")
+    if data.get("accepted_by"):
+        parts.append(f"принял {data['accepted_by'].short_name}")
     if data.get("overdue"):
         parts.append("только просроченные")
     return "; ".join(parts)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,6 +38,7 @@ from cases.models import (
     CaseTransfer,
     Entitlement,
 )
+from onewindow import work
 from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.identity import snils_digits
 from onewindow.lists import paginate_list
@@ -102,8 +103,44 @@ def counter(request):
         "cap": COUNTER_COUNT_CAP,
         "full_identity": sees_full_identity(request.user),
     }
-    template = "cases/counter.html#results" if request.htmx else "cases/counter.html"
-    return render(request, template, context)
+    if request.htmx:  # the search box's partial: the strip stays as the page drew it
+        return render(request, "cases/counter.html#results", context)
+    context["strip"] = my_strip(request.user)
+    return render(request, "cases/counter.html", context)
+
+
+def my_strip(user) -> list[dict]:
+    """The specialist's own figures over the counter, each with the list behind it: today's
+    intake, what is overdue, open selection items, assignments. Two queries whatever the data:
+    the intake, and every kind of work's open and overdue counts in one (`work.open_counts`)."""
+    today = timezone.localdate()
+    counts = work.open_counts(user, today)
+    intake = (
+        Application.objects.for_user(user).filter(accepted_by=user, registered_on=today).count()
+    )
+    day = today.isoformat()
+    journal = reverse("cases:journal") + f"?date_from={day}&date_to={day}&accepted_by={user.pk}"
+    my_work = reverse("my_work")
+    strip = [
+        {"title": "Сегодня принято мной", "count": intake, "url": journal},
+        {"title": "Мои просроченные", "count": sum(late for _, late in counts.values()),
+         "url": f"{my_work}?overdue=1", "alarm": True},
+    ]  # fmt: skip
+    if "selection" in counts:
+        try:
+            selections = reverse("reconciliation:worklist") + "?status=open&whose=mine"
+        except NoReverseMatch:
+            selections = f"{my_work}?kind=selection"
+        strip.append(
+            {"title": "Мои открытые селекции", "count": counts["selection"][0], "url": selections}
+        )
+    if "assignment" in counts:
+        open_, late = counts["assignment"]
+        strip.append(
+            {"title": "Поручения", "count": open_, "url": f"{my_work}?kind=assignment",
+             "late": late, "late_url": f"{my_work}?kind=assignment&overdue=1"}
+        )  # fmt: skip
+    return strip
 
 
 COUNTER_HITS = 10

@@ -22,6 +22,19 @@ class OneWindowConfig(AppConfig):
 
         navigation.BADGES["my_work_count"] = work.open_work_count
 
+        from django.db.models import Q
+
+        from onewindow import assignments  # noqa: F401  (registers its eraser)
+        from onewindow.models import Assignment
+
+        work.register(
+            work.WorkKind(
+                "assignment", "Поручения", Assignment, "assignee",
+                open_filter=Q(status=Assignment.Status.OPEN), due_field="due_date",
+                url_name="assignment", select_related=("given_by",),
+            )
+        )  # fmt: skip
+
         from django.contrib.auth import signals as auth_signals
 
         from onewindow import audit

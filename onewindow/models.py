@@ -8,6 +8,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -453,3 +454,121 @@ class HandoverItem(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class AssignmentQuerySet(OfficeScopedQuerySet):
+    def open(self):
+        return self.filter(status=Assignment.Status.OPEN)
+
+    def overdue(self, today: datetime.date):
+        return self.open().filter(due_date__lt=today)
+
+
+class Assignment(models.Model):
+    """Поручение: the chief's instruction to a specialist, with a due date in working days and,
+    optionally, the record it concerns (an applicant, an application, a request, a selection
+    item: any model an app registers with `onewindow.assignments.register_target`, linked
+    generically so that this layer imports no app)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "на исполнении"
+        DONE = "done", "выполнено"
+        CANCELLED = "cancelled", "отменено"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField("номер")
+    year = models.PositiveIntegerField("год")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто дал поручение",
+        on_delete=models.PROTECT,
+        related_name="assignments_given",
+    )
+    given_at = models.DateTimeField("дано", default=timezone.now)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="исполнитель",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    text = models.TextField("поручение")
+    due_date = models.DateField("срок исполнения")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name="вид записи, которой касается",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField("запись, которой касается", null=True, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    done_at = models.DateTimeField("выполнено", null=True, blank=True)
+    done_note = models.TextField("что сделано", blank=True)
+    cancelled_at = models.DateTimeField("отменено", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто отменил",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_reason = models.CharField("причина отмены", max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "поручение"
+        verbose_name_plural = "поручения"
+        ordering = ["due_date", "id"]
+        permissions = [("give_assignment", "Даёт поручения специалистам")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "number"], name="assignment_number_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["office", "status", "due_date"], name="assignment_office_open"),
+            models.Index(fields=["assignee", "status", "due_date"], name="assignment_assignee"),
+            models.Index(fields=["content_type", "object_id"], name="assignment_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Поручение № {self.number_display}"
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.number}/{self.year}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def work_title(self) -> str:
+        text = " ".join(self.text.split())
+        if len(text) > 120:
+            text = text[:119].rstrip() + "…"
+        return f"Поручение № {self.number_display} ({self.given_by.short_name}): {text}"
+
+    def overdue_days(self, today: datetime.date) -> int:
+        """Working days past the due date: open and late (up to today), or done late (up to the
+        day it was done); 0 when on time."""
+        from onewindow import workdays
+
+        if self.status == self.Status.OPEN:
+            end = today
+        elif self.status == self.Status.DONE and self.done_at:
+            end = timezone.localdate(self.done_at)
+        else:
+            return 0
+        if end <= self.due_date:
+            return 0
+        return workdays.working_days_between(self.due_date, end)

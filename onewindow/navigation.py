@@ -28,6 +28,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Главная", "home", order=0),
+    NavItem("Поручения", "assignments", permission="onewindow.view_assignment", order=70),
     NavItem("Передача дел", "handovers", permission="onewindow.view_handover", order=80),
     NavItem(
         "Журнал доступа",

@@ -22,12 +22,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CHIEF: [
         "onewindow.view_accesslog",
         "onewindow.view_office_reports",
+        "onewindow.give_assignment",
+        "onewindow.view_assignment",
     ],
     ARCHIVIST: [],
     ADMIN: [],
     DIRECTOR: [
         "onewindow.view_accesslog",
         "onewindow.view_office_reports",
+        "onewindow.view_assignment",
     ],
 }
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from onewindow import health, views, work_views
+from onewindow import assignment_views, health, views, work_views
 
 admin.site.site_header = "OneWindow: администрирование"
 admin.site.site_title = "OneWindow"
@@ -36,6 +36,18 @@ urlpatterns = [
         work_views.handover_act,
         {"which": "return"},
         name="handover_return_act",
+    ),
+    path("assignments/", assignment_views.assignment_list, name="assignments"),
+    path("assignments/new/", assignment_views.assignment_new, name="assignment_new"),
+    path("assignments/<int:pk>/", assignment_views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/done/", assignment_views.assignment_done, name="assignment_done"),
+    path(
+        "assignments/<int:pk>/cancel/", assignment_views.assignment_cancel, name="assignment_cancel"
+    ),
+    path(
+        "assignments/<int:pk>/reassign/",
+        assignment_views.assignment_reassign,
+        name="assignment_reassign",
     ),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onewindow import handover as svc
-from onewindow import roles, work
+from onewindow import roles, work, workdays
 from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.forms import DateInput
 from onewindow.lists import paginate_list
@@ -31,6 +31,7 @@ def _work_rows(kind, objects, today) -> list[dict]:
     rows = []
     for obj in objects:
         due = kind.due_of(obj)
+        overdue = bool(due and due < today)
         rows.append(
             {
                 "pk": obj.pk,
@@ -38,7 +39,9 @@ def _work_rows(kind, objects, today) -> list[dict]:
                 "url": reverse(kind.url_name, args=[obj.pk]) if kind.url_name else "",
                 "due": due,
                 "due_sort": due or datetime.date.max,
-                "overdue": bool(due and due < today),
+                "overdue": overdue,
+                # in working days of the production calendar, as deadlines are counted
+                "overdue_days": workdays.working_days_between(due, today) if overdue else 0,
             }
         )
     return rows
@@ -72,11 +75,15 @@ def my_work(request):
             {"kind": kind, "code": code, "rows": listing, "overdue_only": overdue_only,
              "total": len(objects), "today": today},
         )  # fmt: skip
+    # `?overdue=1`: only what is overdue, every kind (the counter's «Мои просроченные»)
+    overdue_only = request.GET.get("overdue") == "1"
     sections, shown_ids = [], []
     for code, items in open_work.items():
         kind = work.KINDS[code]
         objects = list(items)
         rows = _work_rows(kind, objects, today)
+        if overdue_only:
+            rows = [row for row in rows if row["overdue"]]
         # overdue first, then by due date
         rows.sort(key=lambda r: (not r["overdue"], r["due"] or today))
         preview = rows[:MY_WORK_PREVIEW]
@@ -102,7 +109,12 @@ def my_work(request):
     return render(
         request,
         "onewindow/my_work.html",
-        {"sections": sections, "today": today, "handovers": handovers},
+        {
+            "sections": sections,
+            "today": today,
+            "handovers": handovers,
+            "overdue_only": overdue_only,
+        },
     )
 
 

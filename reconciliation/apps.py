@@ -34,6 +34,11 @@ class ReconciliationConfig(AppConfig):
                 url_name="reconciliation:item", select_related=("applicant",),
             )
         )  # fmt: skip
+        from onewindow import assignments
+
+        assignments.register_target(
+            Selection, url_name="reconciliation:item", select_related=("applicant",)
+        )
         from cases import transfers
 
         def open_selections(applicant, office) -> list[str]:

@@ -136,3 +136,22 @@ def pager(listing, label: str = "") -> dict:
         "previous": listing.page_query(page.previous_page_number()) if page.has_previous() else "",
         "next": listing.page_query(page.next_page_number()) if page.has_next() else "",
     }
+
+
+@register.simple_tag(takes_context=True)
+def give_assignment_button(context, obj, wrap: bool = False) -> str:
+    """«Дать поручение» about `obj` (its page's record), for whoever may give assignments;
+    `wrap`: in a line of its own (a page without a row of actions)."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    from onewindow import assignments
+
+    user = context.get("user")
+    if obj is None or user is None or not assignments.may_give(user):
+        return ""
+    url = f"{reverse('assignment_new')}?about={quote(assignments.about_key(obj))}"
+    button = format_html('<a class="button" href="{}">Дать поручение</a>', url)
+    return format_html('<p class="actions">{}</p>', button) if wrap else button

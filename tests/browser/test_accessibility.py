@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 from cases import requests as case_requests
 from cases import services as counter
 from cases.models import Applicant, Application, IncomingRequest, RequestKind
+from onewindow.assignments import give_assignment
+from onewindow.models import Assignment
 from reconciliation.models import Selection
 from services.models import Service
 from tests.archive.test_role_buttons import archive_in_every_state  # noqa: F401
@@ -47,7 +49,11 @@ def realistic_data(specialist, chief, recipients, archive_in_every_state, tmp_pa
         counter.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
         for rd in version.documents.all()
     ]
-    counter.register_application(applicant, version.service, actor=specialist, marks=marks)
+    application = counter.register_application(
+        applicant, version.service, actor=specialist, marks=marks
+    )
+    give_assignment(actor=chief, assignee=specialist, text="Запросить справку о доходах",
+                    days=3, about=application)  # fmt: skip
     kind = RequestKind.objects.get(code="benefit-info")
     case_requests.register_incoming_request(
         {
@@ -88,6 +94,7 @@ def pages_of(role: str, data: dict) -> list[str]:
         reverse("reconciliation:worklist") + "?whose=all",
         reverse("reconciliation:item", args=[item.pk]),
         reverse("handovers"),
+        reverse("assignment", args=[Assignment.objects.order_by("pk").first().pk]),
     ]
     archive_pages = [
         reverse("home"),
@@ -104,7 +111,13 @@ def pages_of(role: str, data: dict) -> list[str]:
     ]
     return {
         "specialist": counter_pages,
-        "chief": [*counter_pages, reverse("access_log"), reverse("archive:acts")],
+        "chief": [
+            *counter_pages,
+            reverse("access_log"),
+            reverse("archive:acts"),
+            reverse("assignments"),
+            f"{reverse('assignment_new')}?about=cases.application:{application.pk}",
+        ],
         "archivist": archive_pages,
         "reg_admin": [
             reverse("home"),

@@ -183,8 +183,9 @@ def test_my_work_shows_counts_and_pages_each_kind(client, specialist, office, ca
     html = client.get(
         reverse("my_work"), {"kind": "application", "overdue": "1", "sort": "-due"}
     ).content.decode()
-    assert "Показаны 1–12 из 12" in html and html.count("просрочено</span>") == 12
-    dues = [line for line in html.split("<tr") if "просрочено</span>" in line]
+    # «просрочено на N рабочих дней»
+    assert "Показаны 1–12 из 12" in html and html.count('status-off">просрочено') == 12
+    dues = [line for line in html.split("<tr") if 'status-off">просрочено' in line]
     days = [
         datetime.datetime.strptime(row.split("<td>")[2][:10], "%d.%m.%Y").date() for row in dues
     ]

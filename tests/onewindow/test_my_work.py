@@ -92,6 +92,15 @@ def _outgoing(user, office, other_office, last_name):
     )  # fmt: skip
 
 
+def _assignment(chief, user, last_name, **kwargs):
+    from onewindow.assignments import give_assignment
+
+    kwargs.setdefault("days", 3)
+    return give_assignment(
+        actor=chief, assignee=user, text=f"Позвонить {last_name} И. П. о справке", **kwargs
+    )
+
+
 def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
     client, specialist, chief, archivist, office, other_office, other_specialist, catalogue
 ):
@@ -103,6 +112,7 @@ def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
         "outgoing": lambda: _outgoing(specialist, office, other_office, "Исходящева"),
         "selection": lambda: _selection(specialist, office, "Селекцова"),
         "archive_issue": lambda: _archive_issue(specialist, archivist, office, "Архивова"),
+        "assignment": lambda: _assignment(chief, specialist, "Поручениевой"),
     }
     missing = set(work.KINDS) - set(makers)
     assert not missing, f"a kind of work without an example here: {missing} — add one"
@@ -110,6 +120,8 @@ def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
         make()
     counts = {code: items.count() for code, items in work.open_work(specialist).items()}
     assert all(counts.values()), counts
+    # the one-query counts agree with the lists, kind by kind
+    assert {code: n for code, (n, _) in work.open_counts(specialist).items()} == counts
 
     client.force_login(specialist)
     response = client.get(reverse("my_work"))
@@ -125,6 +137,7 @@ def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
         "об Исходящеве",
         "Селекцова",
         "Архивова",
+        "Поручениевой",
     ):
         assert name in html
     assert "уведомить заявителя" in html

@@ -12,6 +12,7 @@ import pytest
 from cases import services as counter
 from cases import transfers
 from cases.models import Application
+from onewindow.assignments import give_assignment
 from reconciliation.models import AmbiguousRow, ExtractProfile, ReconciliationRun
 from tests.archive.test_role_buttons import archive_in_every_state  # noqa: F401
 from tests.browser.test_work_and_decisions import _registered
@@ -61,6 +62,8 @@ def office_at_work(
     application to notify, requests in and out, selection items and an ambiguous row, a
     case-file transfer asked of this office, and the archive in every state."""
     accepted = _registered(specialist, office, "Принятова")
+    give_assignment(actor=chief, assignee=specialist, text="Проверить комплект документов",
+                    days=3, about=accepted)  # fmt: skip
     decided = _registered(specialist, office, "Решенова")
     for step in ("transfer", "review"):
         counter.transition(decided, step, actor=specialist)
@@ -87,10 +90,14 @@ def office_at_work(
 # What each role must at least reach, so the walk cannot pass by reaching nothing.
 EXPECTED = {
     "specialist": {("GET", "cases:counter"), ("GET", "cases:application"), ("GET", "cases:interagency"),
-                   ("GET", "reconciliation:item"), ("GET", "cases:requests"), ("GET", "cases:journal")},
+                   ("GET", "reconciliation:item"), ("GET", "cases:requests"), ("GET", "cases:journal"),
+                   ("GET", "assignment"), ("POST", "assignment_done")},
     "chief": {("GET", "cases:transfer"), ("POST", "cases:transfer_decide"), ("GET", "access_log"),
-              ("GET", "reconciliation:worklist"), ("GET", "archive:acts")},
-    "director": {("GET", "cases:journal"), ("GET", "archive:acts"), ("GET", "access_log")},
+              ("GET", "reconciliation:worklist"), ("GET", "archive:acts"), ("GET", "assignments"),
+              ("GET", "assignment_new"), ("POST", "assignment_new"), ("GET", "assignment"),
+              ("POST", "assignment_reassign"), ("POST", "assignment_cancel")},
+    "director": {("GET", "cases:journal"), ("GET", "archive:acts"), ("GET", "access_log"),
+                 ("GET", "assignments"), ("GET", "assignment")},
     "archivist": {("GET", "archive:list"), ("GET", "archive:acts")},
     "reg_admin": {("GET", "services:list")},
 }  # fmt: skip
