@@ -22,6 +22,11 @@ class OneWindowConfig(AppConfig):
 
         navigation.BADGES["my_work_count"] = work.open_work_count
 
+        from onewindow import reports
+
+        if reports.latest_monthly_notice not in navigation.NOTICES:
+            navigation.NOTICES.append(reports.latest_monthly_notice)
+
         from django.contrib.auth import signals as auth_signals
 
         from onewindow import audit

@@ -30,6 +30,14 @@ NAVIGATION: list[NavItem] = [
     NavItem("Главная", "home", order=0),
     NavItem("Передача дел", "handovers", permission="onewindow.view_handover", order=80),
     NavItem(
+        "Отчёты",
+        "reports",
+        roles=(roles.CHIEF, roles.DIRECTOR),
+        permission="onewindow.view_report",
+        key="o",
+        order=85,
+    ),
+    NavItem(
         "Журнал доступа",
         "access_log",
         roles=(roles.CHIEF, roles.DIRECTOR),

@@ -22,12 +22,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CHIEF: [
         "onewindow.view_accesslog",
         "onewindow.view_office_reports",
+        "onewindow.view_report",
+        "onewindow.form_report",
     ],
     ARCHIVIST: [],
     ADMIN: [],
     DIRECTOR: [
         "onewindow.view_accesslog",
         "onewindow.view_office_reports",
+        "onewindow.view_report",
+        "onewindow.form_report",
     ],
 }
 
