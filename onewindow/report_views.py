@@ -146,9 +146,8 @@ def report_list(request):
             except reports.ReportError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(
-                    request, f"Сформирован {report.title[:1].lower()}{report.title[1:]}."
-                )
+                title = report.title[:1].lower() + report.title[1:]
+                messages.success(request, f"Сформирован {title}".rstrip(".") + ".")
                 return redirect("report", pk=report.pk)
     listing = Report.objects.for_user(user).select_related("office", "formed_by")[:100]
     return render(
