@@ -331,6 +331,24 @@ class RublesField(forms.DecimalField):
         return super().to_python(value)
 
 
+class IdListField(forms.Field):
+    """Ticked checkboxes carrying record ids: a list of ints (empty when none is ticked)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            return [int(item) for item in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                "Отмечено неизвестное основание отказа: обновите страницу.", code="invalid"
+            ) from None
+
+
 class TransitionForm(forms.Form):
     reason = forms.CharField(
         label="Причина / основание", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -350,6 +368,8 @@ class TransitionForm(forms.Form):
     override_reason = forms.CharField(
         label="Основание решения при открытых запросах", required=False
     )
+    # Ids of the version's refuse grounds; the service checks they are this version's.
+    grounds = IdListField(label="Основания отказа", required=False)
 
 
 class JournalFilterForm(forms.Form):

@@ -32,7 +32,7 @@ COLUMNS = [
     Column("Дата рождения", 22, "center"),
     Column("Услуга"),
     Column("Срок решения", 22, "center"),
-    Column("Состояние", 32),
+    Column("Состояние, результат", 32),
     Column("Дата решения", 22, "center"),
     Column("Дата уведомления", 22, "center"),
     Column("Принял", 28),
@@ -53,7 +53,7 @@ def journal_entries(user, params: QueryDict):
     today = timezone.localdate()
     form = journal_form(params, user)
     entries = Application.objects.for_user(user).select_related(
-        "applicant", "service", "specialist", "accepted_by"
+        "applicant", "service", "service_version", "specialist", "accepted_by"
     )
     if not form.is_valid():
         return form, entries.none(), today, today
@@ -83,7 +83,7 @@ def journal_register(entries) -> Register:
                 f"{app.applicant.birth_date:%d.%m.%Y}" if app.applicant.birth_date else "",
                 app.service.short_title,
                 f"{app.deadline:%d.%m.%Y}",
-                app.get_status_display(),
+                app.state_display,
                 f"{app.decision_date:%d.%m.%Y}" if app.decision_date else "",
                 f"{app.notified_on:%d.%m.%Y}" if app.notified_on else "",
                 app.accepted_by.short_name,

@@ -505,6 +505,44 @@ class Application(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         return self.is_open and self.deadline < today
 
+    # --- the decision in words (the page, the notice, the journal) ------------------------------
+
+    @property
+    def was_refused(self) -> bool:
+        """Refused, the applicant notified or not yet."""
+        return self.status == self.Status.REFUSED or bool(
+            self.refusal_grounds or self.refusal_reason
+        )
+
+    @property
+    def refusal_clauses(self) -> str:
+        """«п. 2.9.1, п. 2.9.2»: the clauses of the grounds picked at the refusal."""
+        from cases.decisions import clauses_display
+
+        return clauses_display(self.refusal_grounds or [])
+
+    @property
+    def decision_display(self) -> str:
+        """«отказано (п. 2.9.1)», «назначено — удостоверение многодетной семьи», or nothing
+        before a decision."""
+        if self.status not in self.DECIDED_STATUSES:
+            return ""
+        if self.was_refused:
+            clauses = self.refusal_clauses
+            return "отказано" + (f" ({clauses})" if clauses else "")
+        result = self.service_version.result
+        return "назначено" + (f" — {result}" if result else "")
+
+    @property
+    def state_display(self) -> str:
+        """The journal's «Состояние, результат»: the state with the decision it holds."""
+        decision = self.decision_display
+        if self.status == self.Status.NOTIFIED and decision:
+            return f"{self.get_status_display()}; {decision}"
+        if decision:
+            return f"решение: {decision}"
+        return self.get_status_display()
+
 
 class ApplicationDocument(models.Model):
     """One line of the checklist as the specialist marked it at the counter."""

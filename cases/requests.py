@@ -16,6 +16,7 @@ from cases.models import (
     Applicant,
     Application,
     ApplicationDocument,
+    ApplicationEvent,
     IncomingRequest,
     InteragencyRequest,
     OutgoingRequest,
@@ -83,6 +84,13 @@ def record_interagency_response(
             "Выберите результат: документ получен, отказ или ответ не поступил.", field="result"
         )
     with transaction.atomic():
+        # The application first, then the request: the order a handover locks them in (the
+        # answer may move the application's deadline).
+        list(
+            Application.objects.select_for_update()
+            .filter(pk=request.application_id)
+            .values_list("pk", flat=True)
+        )
         request = (
             InteragencyRequest.objects.select_for_update()
             .select_related("document")
@@ -105,7 +113,47 @@ def record_interagency_response(
             document = request.document
             document.status = ApplicationDocument.Status.OBTAINED
             _save(document, actor)
+        recount_deadline_from_last_answer(request.application_id, actor=actor)
     return request
+
+
+def recount_deadline_from_last_answer(application_id: int, *, actor) -> Application | None:
+    """Where the regulation counts the decision's deadline from the last interagency answer,
+    the answer to the last open request moves the deadline there (never earlier than it was),
+    with an event saying so. Returns the application when its deadline moved."""
+    application = (
+        Application.objects.select_for_update()
+        .select_related("service_version")
+        .get(pk=application_id)
+    )
+    version = application.service_version
+    if not version.counts_from_last_answer or not application.is_open:
+        return None
+    requests = list(application.interagency_requests.all())
+    if any(r.is_open for r in requests):
+        return None
+    answered = [
+        r.response_on
+        for r in requests
+        if r.response_on
+        and r.result in (InteragencyRequest.Result.RECEIVED, InteragencyRequest.Result.REFUSED)
+    ]
+    if not answered:
+        return None  # no agency answered: nothing to count from
+    deadline = version.decision_deadline(max(answered))
+    if deadline <= application.deadline:
+        return None
+    application.deadline = deadline
+    _save(application, actor)
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        note="срок принятия решения пересчитан от даты последнего ответа на межведомственный "
+        f"запрос: до {deadline:%d.%m.%Y}",
+    )
+    return application
 
 
 def open_requests_guard(

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from cases.decisions import clauses_display, regulation_genitive
 from cases.models import (
     Applicant,
     Application,
@@ -30,7 +31,7 @@ from onewindow.errors import DomainError, save_with_actor
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
 from onewindow.text import quoted
-from services.models import RequiredDocument, Service, ServiceVersion
+from services.models import Ground, RequiredDocument, Service, ServiceVersion
 
 
 class CounterError(DomainError):
@@ -557,7 +558,12 @@ def transition(
     end_date: datetime.date | None = None,
     amount: Decimal | None = None,
     override_reason: str = "",
+    grounds: list[int] | None = None,
 ) -> Application:
+    """Move the application one step of its lifecycle. A refusal names the grounds of the
+    application's version that it rests on (`grounds`: ids of its `refuse` grounds; at least one
+    when the version has any), `reason` explaining it; a version without grounds (an older
+    one) is refused with the reason alone."""
     from django.core.exceptions import PermissionDenied
 
     spec = TRANSITIONS.get(name)
@@ -572,9 +578,15 @@ def transition(
                 f"Действие «{spec['title']}» невозможно: заявление в состоянии «{application.get_status_display()}»."
             )
         today = timezone.localdate()
+        version = application.service_version
+        picked: list[Ground] = []
         if name == "refuse":
-            if not reason.strip():
-                raise CounterError("Укажите причину отказа.", field="reason")
+            picked = _refusal_grounds(version, grounds or [], reason)
+            # the act as cited on the day of the decision: a reprint says the same
+            act = regulation_genitive(version.regulation)
+            application.refusal_grounds = [
+                {"clause": g.clause, "text": g.text, "act": act} for g in picked
+            ]
             application.refusal_reason = reason.strip()
         if name == "withdraw":
             if not reason.strip():
@@ -591,7 +603,7 @@ def transition(
                     raise CounterError(message, field="override_reason")
         if name in {"grant", "refuse"}:
             application.decision_date = today
-            application.notice_due = workdays.add_working_days(today, NOTICE_WORKING_DAYS)
+            application.notice_due = version.notice_deadline(today, NOTICE_WORKING_DAYS)
             _number_decision(application)
             _number_notice(application, today)
         if name == "grant":
@@ -612,6 +624,9 @@ def transition(
                     f"{applicant.full_name} {applicant.died_word} {applicant.death_date:%d.%m.%Y}: меру назначить нельзя. "
                     "Примите решение об отказе.",
                 )
+            application.payment_due = (
+                None if application.service.issues_document else version.payment_deadline(today)
+            )
             Entitlement.objects.create(
                 office=application.office,
                 applicant=application.applicant,
@@ -636,6 +651,7 @@ def transition(
                 part
                 for part in (
                     note,
+                    picked and f"основания отказа: {clauses_display(application.refusal_grounds)}",
                     reason,
                     override_reason and f"решение при открытых запросах: {override_reason}",
                 )
@@ -643,6 +659,33 @@ def transition(
             ),
         )
     return application
+
+
+def _refusal_grounds(version: ServiceVersion, ids: list, reason: str) -> list[Ground]:
+    """The version's refuse grounds the refusal picked, in the regulation's order. A ground of
+    another version (a page opened before a regulation change, a forged form) is refused; so is
+    a refusal without a ground when the version has grounds, or without a reason when it has
+    none."""
+    available = {g.pk: g for g in version.grounds_of(Ground.Kind.REFUSE)}
+    try:
+        wanted = {int(i) for i in ids}
+    except (TypeError, ValueError):
+        wanted = {None}
+    if wanted - set(available):
+        raise CounterError(
+            "Выбрано основание отказа, которого нет в регламенте редакции услуги этого заявления "
+            f"({version.period_display}): обновите страницу и отметьте основания из списка.",
+            field="grounds",
+        )
+    if available and not wanted:
+        raise CounterError(
+            "Отметьте хотя бы одно основание отказа из регламента услуги (пункт и текст "
+            "основания); пояснение пишется дополнительно.",
+            field="grounds",
+        )
+    if not available and not reason.strip():
+        raise CounterError("Укажите причину отказа.", field="reason")
+    return [g for pk, g in available.items() if pk in wanted]
 
 
 def change_entitlement_status(

@@ -21,9 +21,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from cases import decisions, services
 from cases import journal as journal_list
 from cases import search as counter_search
-from cases import services
 from cases.forms import (
     ApplicantForm,
     ApplicationForm,
@@ -46,7 +46,7 @@ from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import plural, quoted
 from onewindow.xlsx import Column, xlsx_response
-from services.models import Service
+from services.models import Ground, Service
 from services.services import search_services
 
 # Links a refusal may carry, with the permission that opens them and their text.
@@ -414,16 +414,28 @@ def _application(request, pk: int, event: str | None = "view_application") -> Ap
 @permission_required("cases.view_application", raise_exception=True)
 def application_detail(request, pk: int):
     application = _application(request, pk)
+    transitions = services.available_transitions(application, request.user)
+    version = application.service_version
+    today = timezone.localdate()
     return render(
         request,
         "cases/application_detail.html",
         {
             "application": application,
+            "version": version,
+            # an application keeps the version it was accepted under, ended or not
+            "version_ended": version.effective_to is not None and version.effective_to < today,
+            "version_end": version.effective_to + datetime.timedelta(days=1)
+            if version.effective_to
+            else None,
+            "refuse_grounds": version.grounds_of(Ground.Kind.REFUSE)
+            if any(name == "refuse" for name, _ in transitions)
+            else [],
             "documents": application.documents.all(),
             "events": application.events.select_related("actor"),
-            "transitions": services.available_transitions(application, request.user),
+            "transitions": transitions,
             "form": TransitionForm(),
-            "today": timezone.localdate(),
+            "today": today,
             "full_identity": sees_full_identity(request.user),
             "entitlements": application.entitlements.all(),
             "interagency": application.interagency_requests.select_related("agency", "document"),
@@ -529,11 +541,17 @@ def application_notice(request, pk: int):
         numbered.notice_date,
         numbered.decision_number,
     )
-    refused = bool(application.refusal_reason) or application.status == Application.Status.REFUSED
+    refused = application.was_refused
+    regulation = application.service_version.regulation
     context = {
         "application": application,
         "office": application.office,
         "refused": refused,
+        "version": application.service_version,
+        "grounds": [
+            decisions.ground_citation(ground, regulation)
+            for ground in (application.refusal_grounds if refused else [])
+        ],
         "entitlement": None if refused else application.entitlements.order_by("pk").first(),
         **_document_names(application),
     }
@@ -657,7 +675,7 @@ def _journal_pdf(request, form, entries, start, end):
 JOURNAL_COLUMNS = [
     Column("№", 10), Column("Дата регистрации", 16), Column("Заявитель", 36),
     Column("Дата рождения", 14), Column("Услуга", 50), Column("Срок решения", 14),
-    Column("Состояние", 22), Column("Дата решения", 14), Column("Дата уведомления", 14),
+    Column("Состояние, результат", 36), Column("Дата решения", 14), Column("Дата уведомления", 14),
     Column("Принял", 22), Column("Исполнитель", 22),
 ]  # fmt: skip
 
@@ -671,7 +689,7 @@ def _journal_xlsx(entries, start: datetime.date, end: datetime.date, office) -> 
             app.applicant.birth_date,
             app.service.short_title,
             app.deadline,
-            app.get_status_display(),
+            app.state_display,
             app.decision_date,
             app.notified_on,
             app.accepted_by.short_name,

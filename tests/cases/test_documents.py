@@ -411,14 +411,16 @@ def test_journal_shows_decision_and_notice_dates_and_the_xlsx_prints_properly(
     day = {"date_from": "2026-11-24", "date_to": "2026-11-24"}
     text = pdf_text(client.get(reverse("cases:journal"), {**day, "format": "pdf"}).content)
     assert "Дата решения" in text and "Дата уведомления" in text
-    assert "заявитель уведомлён 24.11.2026 24.11.2026" in text
+    # the state names the decision it holds (a notified applicant was granted or refused)
+    assert "заявитель уведомлён; назначено 24.11.2026 24.11.2026" in text
     sheet = load_workbook(
         io.BytesIO(client.get(reverse("cases:journal"), {**day, "format": "xlsx"}).content)
     ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == office.name
     header = list(rows[2])
-    status = header.index("Состояние")
+    status = header.index("Состояние, результат")
+    assert rows[3][status] == "заявитель уведомлён; назначено"
     assert header[status + 1 : status + 3] == ["Дата решения", "Дата уведомления"]
     assert rows[3][status + 1] == datetime.datetime(2026, 11, 24)
     assert rows[3][status + 2] == datetime.datetime(2026, 11, 24)
