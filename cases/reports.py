@@ -39,8 +39,9 @@ def _decisions(period: Period):
     return Application.objects.filter(period.office_q(), period.dates("decision_date"))
 
 
-# a refusal always has its reason (cases.services.transition requires it); a grant never has one
-REFUSED = ~Q(refusal_reason="")
+# A decision is a refusal when the lifecycle went to «отказано» (a refusal may rest on the
+# regulation's grounds alone, without a free-text reason; a notified one no longer says which).
+REFUSED = Exists(ApplicationEvent.objects.filter(application=OuterRef("pk"), to_status=S.REFUSED))
 LATE = Q(decision_date__gt=F("deadline"))
 
 

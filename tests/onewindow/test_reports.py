@@ -31,7 +31,7 @@ from cases.models import Agency, IncomingRequest, InteragencyRequest, RequestKin
 from onewindow import reports, roles, workdays
 from onewindow.models import AccessLog, Report
 from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
-from services.models import Service
+from services.models import Ground, Service
 from tests.conftest import FROZEN_AT
 from tests.factories import ApplicantFactory, make_user
 from tests.pdf_utils import pdf_text
@@ -75,7 +75,12 @@ class Desk:
     def decide(self, application, name: str, at: datetime.datetime):
         self.freeze_now(at)
         services.transition(application, "transfer", actor=self.chief)
-        extra = {"reason": "Нет права на меру"} if name == "refuse" else {}
+        extra = {}
+        if name == "refuse":
+            # on the regulation's first ground alone (no free-text reason), as the counter
+            # refuses when the version has grounds
+            grounds = application.service_version.grounds_of("refuse")
+            extra = {"grounds": [grounds[0].pk]} if grounds else {"reason": "Нет права на меру"}
         return services.transition(application, name, actor=self.chief, **extra)
 
     def withdraw(self, application, at: datetime.datetime):
@@ -124,6 +129,11 @@ def october(office, other_office, specialist, colleague, chief, other_specialist
         ),
     }
     desk.decide(apps["a1"], "grant", oct_(5))
+    # the regulation gives a refusal ground: the refusal rests on it alone
+    Ground.objects.create(
+        version=apps["a2"].service_version, kind=Ground.Kind.REFUSE, clause="пункт 2.8.1",
+        text="отсутствие у заявителя права на меру социальной поддержки",
+    )  # fmt: skip
     desk.decide(apps["a2"], "refuse", oct_(30))
     desk.withdraw(apps["a3"], oct_(6))
     desk.decide(apps["a5"], "grant", oct_(2))
@@ -260,6 +270,9 @@ def october_report(office, kind=reports.SUMMARY) -> dict:
 
 
 def test_services_figures_of_a_known_month(october, office):
+    refused = october["a2"]
+    refused.refresh_from_db()
+    assert refused.refusal_grounds and not refused.refusal_reason  # a ground alone: refused
     rows = as_dicts(table(october_report(office), "services"))
     edv = Service.objects.get(code="edv-veterans").short_title
     food = Service.objects.get(code="food-subsidy").short_title
