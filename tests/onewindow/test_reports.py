@@ -693,3 +693,29 @@ def test_every_part_is_registered_by_its_app():
         "services", "specialists", "selections", "requests", "archive",
     ]  # fmt: skip
     assert set(reports.PERSON_FIGURES) == {"cases", "selections"}
+
+
+def test_a_registered_chart_is_drawn_on_the_page_and_in_the_pdf(client, chief, office, catalogue):
+    """The hook the charts module (pygal SVG) plugs into: a chart source registered with
+    `reports.register_chart` is shown above the tables on the page and inside the PDF."""
+
+    def intake_chart(data):
+        total = table(data, "services")["total"][1]
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120">'
+            f'<rect x="10" y="10" width="{20 + total * 10}" height="40" fill="#1f4e8c"/>'
+            f'<text x="10" y="90" font-size="16">Принято заявлений: {total}</text></svg>'
+        )
+        return [{"title": "Приём заявлений", "svg": svg}]
+
+    reports.register_chart(intake_chart)
+    try:
+        client.force_login(chief)
+        response = form_post(client, office=str(office.pk))
+        page = client.get(response["Location"]).content.decode()
+        assert 'alt="Приём заявлений"' in page and "data:image/svg+xml;base64," in page
+        report = Report.objects.get()
+        text = pdf_text(client.get(reverse("report_pdf", args=[report.pk])).content)
+        assert "Принято заявлений: 0" in text and "Приём заявлений" in text
+    finally:
+        reports.CHARTS.remove(intake_chart)
