@@ -595,6 +595,20 @@ class ApplicationDocument(models.Model):
         return f"{self.title}: {self.get_status_display()}"
 
     @property
+    def notes_display(self) -> str:
+        """What the receipt and the page say beside the title: «один из документов: документ,
+        удостоверяющий личность; 3 шт. (на каждого ребёнка); дата выдачи 01.10.2026»."""
+        rd = self.required_document
+        parts = []
+        if rd is not None and rd.group is not None:
+            parts.append("один из документов" + (f": {rd.group_title}" if rd.group_title else ""))
+        if rd is not None and rd.per_member and self.status != self.Status.NOT_REQUIRED:
+            parts.append(f"{self.quantity}\u00a0шт. ({rd.get_per_member_display()})")
+        if self.issued_on:
+            parts.append(f"дата выдачи {self.issued_on:%d.%m.%Y}")
+        return "; ".join(parts)
+
+    @property
     def form_display(self) -> str:
         from services.models import RequiredDocument
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from cases import intake as intake_rules
 from cases.decisions import clauses_display, regulation_genitive
 from cases.models import (
     Applicant,
@@ -25,6 +26,7 @@ from cases.models import (
     ApplicationEvent,
     CaseFile,
     Entitlement,
+    Organisation,
 )
 from onewindow import workdays
 from onewindow.errors import DomainError, save_with_actor
@@ -225,6 +227,7 @@ class DocumentMark:
     sheets: int | None = None
     copies: int | None = None  # None: as many as the checklist asks
     original_returned: bool = False
+    issued_on: datetime.date | None = None  # asked of documents with a validity period
 
 
 @dataclass
@@ -233,6 +236,31 @@ class Representative:
     name: str = ""
     document: str = ""
     authority: str = ""
+
+
+@dataclass
+class OrganisationDetails:
+    """An organisation that applies: found by its ИНН, registered when new."""
+
+    inn: str
+    ogrn: str = ""
+    name: str = ""
+    address: str = ""
+
+
+@dataclass
+class Intake:
+    """What the counter learnt besides the marks; the version's rules say which of it is needed."""
+
+    applicant_category: str = ""
+    family_children: int | None = None
+    family_adults: int | None = None  # adult members, the applicant included
+    event_date: datetime.date | None = None  # the window to apply runs from it
+    confirmed_conditions: frozenset[int] = frozenset()  # EligibilityCondition pks ticked
+    organisation: OrganisationDetails | None = None
+
+
+MAX_FAMILY = 99
 
 
 def version_for_registration(
@@ -251,6 +279,140 @@ def version_for_registration(
     return registered_on, version
 
 
+def family_kinds(lines) -> set[str]:
+    """Which counts of the family the checklist needs: {"children", "adults"}."""
+    kinds: set[str] = set()
+    for rd in lines:
+        if rd.per_member in (RequiredDocument.PerMember.CHILD, RequiredDocument.PerMember.MEMBER):
+            kinds.add("children")
+        if rd.per_member in (RequiredDocument.PerMember.ADULT, RequiredDocument.PerMember.MEMBER):
+            kinds.add("adults")
+    return kinds
+
+
+def intake_facts(
+    version: ServiceVersion,
+    lines: list[RequiredDocument],
+    intake: Intake,
+    representative: Representative,
+    applied_on: datetime.date,
+) -> intake_rules.Facts:
+    """The facts the checklist depends on, checked against the version's rules; the first
+    wrong one refuses (CounterError at its field)."""
+    organisation = intake.organisation
+    if organisation is not None and not version.accepts_organisations:
+        raise CounterError(
+            f"По услуге {quoted(version.service.short_title)} заявления от организаций не "
+            "принимаются.",
+            field="is_organisation",
+        )
+    if organisation is None and not version.accepts_citizens:
+        raise CounterError(
+            f"По услуге {quoted(version.service.short_title)} заявление подаёт организация: "
+            "укажите её ИНН и наименование.",
+            field="is_organisation",
+        )
+    if organisation is not None:
+        for name, problem in (
+            ("org_inn", intake_rules.inn_problem(organisation.inn)),
+            ("org_ogrn", intake_rules.ogrn_problem(organisation.ogrn)),
+        ):
+            if problem:
+                raise CounterError(problem, field=name)
+        if not representative.name.strip():
+            raise CounterError(
+                "Организация обращается через представителя: укажите его ФИО.",
+                field="representative_name",
+            )
+        if not representative.authority.strip():
+            raise CounterError(
+                "Укажите документ, подтверждающий полномочия представителя организации "
+                "(доверенность, приказ о назначении руководителя).",
+                field="representative_authority",
+            )
+    category = intake.applicant_category.strip()
+    if category and category not in (version.applicant_categories or []):
+        raise CounterError(
+            f"Категории {quoted(category)} нет среди категорий заявителей услуги: выберите из списка.",
+            field="applicant_category",
+        )
+    if not category and any(rd.for_categories for rd in lines):
+        raise CounterError(
+            "Выберите категорию заявителя: от неё зависит перечень документов.",
+            field="applicant_category",
+        )
+    needed = family_kinds(lines)
+    for kind, value, what in (
+        ("children", intake.family_children, "Число детей в семье"),
+        ("adults", intake.family_adults, "Число совершеннолетних членов семьи"),
+    ):
+        if kind in needed and value is None:
+            raise CounterError(
+                f"Укажите {what[:1].lower()}{what[1:]}: по нему считаются документы.",
+                field=f"family_{kind}",
+            )
+        if value is not None and not 0 <= value <= MAX_FAMILY:
+            raise CounterError(
+                f"{what} — целое число от 0 до {MAX_FAMILY}.", field=f"family_{kind}"
+            )
+    problem = intake_rules.event_date_problem(version, intake.event_date, applied_on)
+    if problem:
+        raise CounterError(problem, field="event_date")
+    return intake_rules.Facts(
+        representative=bool(representative.kind) or organisation is not None,
+        organisation=organisation is not None,
+        category=category or None,
+        children=intake.family_children,
+        adults=intake.family_adults,
+    )
+
+
+def find_or_register_organisation(details: OrganisationDetails, *, actor) -> Organisation:
+    """The organisation with this ИНН, its name, ОГРН and address brought up to date from
+    what is given (history keeps the old ones); registered when there is none."""
+    inn = details.inn.strip()
+    for name, problem in (
+        ("org_inn", intake_rules.inn_problem(inn)),
+        ("org_ogrn", intake_rules.ogrn_problem(details.ogrn)),
+    ):
+        if problem:
+            raise CounterError(problem, field=name)
+    given = {
+        "name": " ".join(details.name.split()),
+        "ogrn": details.ogrn.strip(),
+        "address": " ".join(details.address.split()),
+    }
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(inn=inn).first()
+        if organisation is None:
+            if not given["name"]:
+                raise CounterError(
+                    f"Организации с ИНН {inn} в системе нет: укажите её полное наименование.",
+                    field="org_name",
+                )
+            organisation = Organisation(inn=inn, **given)
+            try:
+                with transaction.atomic():
+                    _save(organisation, actor)
+            except IntegrityError:  # registered at another counter meanwhile
+                organisation = Organisation.objects.select_for_update().get(inn=inn)
+            else:
+                return organisation
+        if given["ogrn"] and organisation.ogrn and given["ogrn"] != organisation.ogrn:
+            raise CounterError(
+                f"ИНН {inn} в системе принадлежит организации {organisation.name} с ОГРН "
+                f"{organisation.ogrn}, а указан ОГРН {given['ogrn']}: сверьте ИНН и ОГРН с "
+                "выпиской из ЕГРЮЛ.",
+                field="org_ogrn",
+            )
+        changed = [k for k, v in given.items() if v and getattr(organisation, k) != v]
+        for key in changed:
+            setattr(organisation, key, given[key])
+        if changed:
+            _save(organisation, actor)
+    return organisation
+
+
 def register_application(
     applicant: Applicant,
     service: Service,
@@ -262,6 +424,7 @@ def register_application(
     representative: Representative | None = None,
     consent_given: bool = False,
     note: str = "",
+    intake: Intake | None = None,
 ) -> Application:
     """Accept and register an application in the journal.
 
@@ -269,10 +432,12 @@ def register_application(
     already registered instead of a second one — to its author only: the key is looked up
     among the applications this actor registered in the applicant's office, so a key copied
     from someone else is an ordinary fresh key and reveals nothing. The checklist comes from the version of the
-    service in force on the registration date; the deadline counts the version's working days
-    from that date through the production calendar."""
+    service in force on the registration date, with its rules (cases.intake): who needs which
+    line, «one of» groups, per-member counts, how recent a document must be, the window to
+    apply. The deadline is the version's (working, calendar or same-day) from that date."""
     received_at = received_at or timezone.now()
     representative = representative or Representative()
+    intake = intake or Intake()
     key = uuid.UUID(str(idempotency_key)) if idempotency_key else uuid.uuid4()
 
     own_key = Application.objects.filter(
@@ -283,70 +448,55 @@ def register_application(
         return existing
 
     registered_on, version = version_for_registration(service, received_at)
+    # The day the person came: time limits count to it (it is the registration date unless
+    # the office received them on a day off).
+    applied_on = timezone.localdate(received_at)
+    if intake.organisation is not None and not representative.kind:
+        # an organisation acts through a person: by power of attorney unless said otherwise
+        representative = Representative(
+            Application.RepresentativeKind.PROXY,
+            representative.name,
+            representative.document,
+            representative.authority,
+        )
     _refuse_for_deceased(applicant, version, representative)
-    checklist = {rd.pk: rd for rd in version.documents.select_related("document_type")}
+    lines = list(version.documents.select_related("document_type").order_by("order", "id"))
+    checklist = {rd.pk: rd for rd in lines}
     marked = {m.required_document.pk: m for m in marks}
     unknown = set(marked) - set(checklist)
     if unknown:
         raise CounterError(
             "Отмечены документы не из перечня действующей редакции услуги: обновите страницу."
         )
-    missing_lines = [rd for pk, rd in checklist.items() if pk not in marked]
-    if missing_lines:
-        raise CounterError(f"Не отмечен документ «{missing_lines[0].document_type.title}».")
+    facts = intake_facts(version, lines, intake, representative, applied_on)
+    resolution = intake_rules.resolve(
+        version, lines, {pk: m.status for pk, m in marked.items()}, facts
+    )
+    if resolution.unmarked:
+        raise CounterError(f"Не отмечен документ «{resolution.unmarked[0].title}».")
+    if resolution.problems:
+        problem = resolution.problems[0]
+        raise CounterError(problem.message, field=problem.field)
+    incomplete = resolution.incomplete
 
-    incomplete = False
     Mark = ApplicationDocument.Status
     for pk, rd in checklist.items():
-        mark = marked[pk]
-        office_obtains = rd.interagency or rd.document_type.interagency
-        if mark.status not in {Mark.BROUGHT, Mark.REQUESTED, Mark.MISSING, Mark.NOT_REQUIRED}:
-            raise CounterError(
-                f"{quoted(rd.document_type.title)}: отметьте, представлен ли документ.",
-                field=f"doc_{pk}_status",
-            )
-        if mark.status == Mark.REQUESTED and not office_obtains:
-            raise CounterError(
-                f"{quoted(rd.document_type.title)}: этот документ учреждение не запрашивает, его представляет заявитель.",
-                field=f"doc_{pk}_status",
-            )
-        if mark.status == Mark.MISSING and office_obtains:
-            # 210-ФЗ ст. 7: what another agency holds is requested by the office, never
-            # demanded of the applicant.
-            raise CounterError(
-                f"{quoted(rd.document_type.title)}: этот документ учреждение получает по межведомственному "
-                "запросу — отметьте «запрашивает учреждение» (или «представлен», если заявитель принёс его сам).",
-                field=f"doc_{pk}_status",
-            )
-        if mark.status == Mark.NOT_REQUIRED and rd.required:
-            raise CounterError(
-                f"{quoted(rd.document_type.title)} — обязательный документ: «не требуется» к нему не относится.",
-                field=f"doc_{pk}_status",
-            )
-        if mark.status == ApplicationDocument.Status.BROUGHT and (
-            mark.sheets is None or mark.sheets < 1
-        ):
+        mark = marked.get(pk)
+        if resolution.lines[pk].status != Mark.BROUGHT:
+            continue
+        if mark.sheets is None or mark.sheets < 1:
             raise CounterError(
                 f"{quoted(rd.document_type.title)}: число листов — целое число не меньше 1.",
                 field=f"doc_{pk}_sheets",
             )
-        if (
-            mark.status == ApplicationDocument.Status.BROUGHT
-            and mark.copies is not None
-            and not (1 <= mark.copies <= 99)
-        ):
+        if mark.copies is not None and not (1 <= mark.copies <= 99):
             raise CounterError(
                 f"{quoted(rd.document_type.title)}: число экземпляров — целое число от 1 до 99.",
                 field=f"doc_{pk}_copies",
             )
-        if mark.status == ApplicationDocument.Status.MISSING and rd.required:
-            if not version.allow_incomplete:
-                raise CounterError(
-                    f"{quoted(rd.document_type.title)} — обязательный документ. Регламент не допускает приём "
-                    "при неполном комплекте: примите заявление, когда документ будет представлен.",
-                    field=f"doc_{pk}_status",
-                )
-            incomplete = True
+        problem = intake_rules.issue_date_problem(rd, mark.issued_on, applied_on)
+        if problem:
+            raise CounterError(problem, field=f"doc_{pk}_issued_on")
     if version.requires_consent and not consent_given:
         raise CounterError(
             "Для этой услуги нужно согласие на обработку персональных данных: отметьте, что оно подписано.",
@@ -360,6 +510,11 @@ def register_application(
                 "Укажите документ, подтверждающий полномочия представителя.",
                 field="representative_authority",
             )
+    eligibility = [
+        {"text": c.text, "clause": c.clause, "confirmed": c.pk in intake.confirmed_conditions}
+        for c in version.conditions.all()
+    ]
+    asks_family = family_kinds(lines)
 
     try:
         with transaction.atomic():
@@ -387,6 +542,11 @@ def register_application(
             archived = archived_case_file(applicant)
             if archived is not None:
                 raise archived_refusal(archived, "новое заявление по нему не принимается")
+            organisation = (
+                find_or_register_organisation(intake.organisation, actor=actor)
+                if intake.organisation is not None
+                else None
+            )
             case_file = ensure_case_file(applicant, actor=actor, on=registered_on)
             office = applicant.office
             application = Application(
@@ -400,7 +560,7 @@ def register_application(
                 registered_at=timezone.now(),
                 reg_year=registered_on.year,
                 reg_number=next_number(office, "application", registered_on.year),
-                deadline=workdays.add_working_days(registered_on, version.deadline_days),
+                deadline=version.decision_deadline(registered_on),
                 accepted_by=actor,
                 specialist=actor,
                 incomplete=incomplete,
@@ -409,13 +569,22 @@ def register_application(
                 representative_name=representative.name.strip(),
                 representative_document=representative.document.strip(),
                 representative_authority=representative.authority.strip(),
+                organisation=organisation,
+                applicant_category=facts.category or "",
+                family_children=intake.family_children if "children" in asks_family else None,
+                family_adults=intake.family_adults if "adults" in asks_family else None,
+                event_date=intake.event_date if version.has_window else None,
+                eligibility=eligibility,
                 idempotency_key=key,
                 note=note,
             )
             _save(application, actor)
             documents = []
             for order, (pk, rd) in enumerate(checklist.items(), start=1):
-                mark = marked[pk]
+                mark = marked.get(pk) or DocumentMark(rd, Mark.NOT_REQUIRED)
+                line = resolution.lines[pk]
+                brought = line.status == Mark.BROUGHT
+                form = mark.form or rd.form
                 documents.append(
                     ApplicationDocument(
                         application=application,
@@ -423,20 +592,16 @@ def register_application(
                         document_type=rd.document_type,
                         title=rd.document_type.title,
                         required=rd.required,
-                        status=mark.status,
-                        form=(mark.form or rd.form)
-                        if mark.status == ApplicationDocument.Status.BROUGHT
-                        else "",
-                        sheets=mark.sheets
-                        if mark.status == ApplicationDocument.Status.BROUGHT
-                        else None,
-                        copies=(mark.copies or rd.copies)
-                        if mark.status == ApplicationDocument.Status.BROUGHT
-                        else rd.copies,
+                        status=line.status,
+                        form=form if brought else "",
+                        sheets=mark.sheets if brought else None,
+                        copies=(mark.copies or rd.copies) if brought else rd.copies,
+                        quantity=line.quantity if line.status != Mark.NOT_REQUIRED else 1,
+                        issued_on=mark.issued_on if brought and rd.valid_months else None,
                         # only an original can be handed back
                         original_returned=mark.original_returned
-                        and mark.status == ApplicationDocument.Status.BROUGHT
-                        and (mark.form or rd.form) != RequiredDocument.Form.COPY,
+                        and brought
+                        and form != RequiredDocument.Form.COPY,
                         order=order,
                     )
                 )

@@ -38,7 +38,6 @@ from cases.models import (
     CaseTransfer,
     Entitlement,
 )
-from onewindow import workdays
 from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.identity import snils_digits
 from onewindow.lists import paginate_list
@@ -46,7 +45,7 @@ from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import plural, quoted
 from onewindow.xlsx import Column, xlsx_response
-from services.models import Ground, Service
+from services.models import Ground, Service, days_display
 from services.services import search_services
 
 # Links a refusal may carry, with the permission that opens them and their text.
@@ -356,7 +355,11 @@ def apply_form(request, pk: int, code: str):
             "принять нельзя.",
         )
         return redirect("cases:apply", pk=applicant.pk)
-    form = ApplicationForm(request.POST if request.method == "POST" else None, version=version)
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None,
+        version=version,
+        applied_on=timezone.localdate(now),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application = services.register_application(
@@ -369,6 +372,7 @@ def apply_form(request, pk: int, code: str):
                 representative=form.representative(),
                 consent_given=form.cleaned_data.get("consent_given", False),
                 note=form.cleaned_data.get("note", ""),
+                intake=form.intake(),
             )
         except services.CounterError as exc:
             form.add_error(
@@ -381,7 +385,6 @@ def apply_form(request, pk: int, code: str):
                 f"{application.deadline:%d.%m.%Y}. Распечатайте расписку.",
             )
             return redirect("cases:application", pk=application.pk)
-    deadline = workdays.add_working_days(registered_on, version.deadline_days)
     return render(
         request,
         "cases/apply_form.html",
@@ -391,7 +394,8 @@ def apply_form(request, pk: int, code: str):
             "version": version,
             "form": form,
             "registered_on": registered_on,
-            "deadline": deadline,
+            "deadline": version.decision_deadline(registered_on),
+            "refuse_acceptance": version.grounds_of("refuse_acceptance"),
             "off_day": registered_on != timezone.localdate(now),
         },
     )
@@ -406,6 +410,7 @@ def _application(request, pk: int, event: str | None = "view_application") -> Ap
         "accepted_by",
         "case_file",
         "office",
+        "organisation",
     )
     return get_for_user_or_404(request, queryset, event=event, pk=pk)
 
@@ -431,7 +436,7 @@ def application_detail(request, pk: int):
             "refuse_grounds": version.grounds_of(Ground.Kind.REFUSE)
             if any(name == "refuse" for name, _ in transitions)
             else [],
-            "documents": application.documents.all(),
+            "documents": application.documents.select_related("required_document"),
             "events": application.events.select_related("actor"),
             "transitions": transitions,
             "form": TransitionForm(),
@@ -497,6 +502,43 @@ def _qr_data_uri(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=3, border=1)
 
 
+def _missing_lines(missing: list) -> list[dict]:
+    """What was not brought, a «one of» group as one line: «Один из документов (документ,
+    удостоверяющий личность): «…» или «…»»."""
+    lines: list[dict] = []
+    groups: dict[int, dict] = {}
+    for doc in missing:
+        rd = doc.required_document
+        if rd is None or rd.group is None:
+            lines.append({"title": doc.title, "required": doc.required})
+        elif rd.group in groups:
+            groups[rd.group]["members"].append(doc.title)
+        else:
+            groups[rd.group] = {"members": [doc.title], "required": doc.required,
+                                "group_title": rd.group_title}  # fmt: skip
+            lines.append(groups[rd.group])
+    for group in groups.values():
+        label = "Один из документов" + (
+            f" ({group['group_title']})" if group["group_title"] else ""
+        )
+        group["title"] = f"{label}: " + " или ".join(quoted(t) for t in group["members"])
+    return lines
+
+
+def _deadline_text(application: Application, requests_sent: bool) -> str:
+    """The decision's deadline as the receipt states it: «до 08.12.2026 (10 рабочих дней со дня
+    регистрации заявления)», «в день обращения», or counted from the last interagency answer."""
+    version = application.service_version
+    if version.deadline_kind == "same_day":
+        return f"в день обращения — {application.deadline:%d.%m.%Y}"
+    if version.counts_from_last_answer and requests_sent:
+        return version.deadline_display
+    return (
+        f"до {application.deadline:%d.%m.%Y} "
+        f"({days_display(version.deadline_days, version.deadline_kind)} со дня регистрации заявления)"
+    )
+
+
 @login_required
 @permission_required("cases.view_application", raise_exception=True)
 def application_receipt(request, pk: int):
@@ -517,10 +559,15 @@ def application_receipt(request, pk: int):
         "application": application,
         "office": application.office,
         "brought": brought,
-        "brought_copies": sum(d.copies for d in brought),
+        # a per-member line counts its documents (one per child, adult member, …)
+        "brought_count": sum(d.quantity for d in brought),
+        "brought_copies": sum(d.copies * d.quantity for d in brought),
+        "deadline_text": _deadline_text(application, any(office_obtains(d) for d in documents)),
         "requested": [d for d in documents if office_obtains(d)],
         "accepted_by": application.accepted_by,
-        "missing": [d for d in documents if d.status == "missing" and not office_obtains(d)],
+        "missing": _missing_lines(
+            [d for d in documents if d.status == "missing" and not office_obtains(d)]
+        ),
         "qr": _qr_data_uri(f"{application.office.code}:{application.number_display}"),
         **_document_names(application),
     }

@@ -34,6 +34,105 @@
       if (hot.tagName === "A" || hot.tagName === "BUTTON") hot.click(); else hot.focus();
     }
   });
+  // The checklist follows what the counter says of who applies (cases/intake.py decides the
+  // same on the server): a line that does not apply is greyed and marked «не требуется», a
+  // per-member line counts the family, and in a «one of» group one document brought or
+  // requested makes the others «не требуется». What the specialist marked is never overridden
+  // except on a line that does not apply.
+  function plural(n, one, few, many) {
+    var m10 = n % 10, m100 = n % 100;
+    if (m10 === 1 && m100 !== 11) return one;
+    if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+    return many;
+  }
+  function setupChecklist(form) {
+    var cells = Array.prototype.slice.call(form.querySelectorAll("td.line"));
+    if (!cells.length) return;
+    function count(name) {
+      var field = form.elements[name];
+      if (!field || field.value.trim() === "") return null;
+      var n = parseInt(field.value, 10);
+      return isNaN(n) || n < 0 ? null : n;
+    }
+    function facts() {
+      var org = form.elements.is_organisation, kind = form.elements.representative_kind;
+      var category = form.elements.applicant_category;
+      var organisation = !!(org && org.checked);
+      return {
+        organisation: organisation,
+        representative: organisation || !!(kind && kind.value),
+        category: category ? category.value : "",
+        children: count("family_children"),
+        adults: count("family_adults")
+      };
+    }
+    function need(d, f) {
+      if ((d.appliesTo === "representative" && !f.representative) ||
+          (d.appliesTo === "organisation" && !f.organisation) ||
+          (d.appliesTo === "citizen" && f.organisation)) return { needed: false, reason: d.offApplies };
+      if (d.categories) {
+        if (!f.category) return { needed: null, reason: "выберите категорию заявителя" };
+        if (d.categories.split("|").indexOf(f.category) < 0) return { needed: false, reason: d.offCategory };
+      }
+      if (d.perMember) {
+        var n = d.perMember === "child" ? f.children : d.perMember === "adult" ? f.adults :
+          (f.children === null || f.adults === null ? null : f.children + f.adults);
+        if (n === null) return { needed: null, reason: d.askMembers };
+        if (n === 0) return { needed: false, reason: d.offMembers };
+        return { needed: true, quantity: "на каждого " + d.memberNoun + ": " + n + " " +
+          plural(n, "документ", "документа", "документов") };
+      }
+      return { needed: true };
+    }
+    function notRequired(row) { return row.querySelector('input[type=radio][value="not_required"]'); }
+    function checked(row) { return row.querySelector("input[type=radio]:checked"); }
+    function setAuto(radio) { radio.checked = true; radio.dataset.auto = "1"; }
+    function clearAuto(radio) {
+      if (radio && radio.checked && radio.dataset.auto === "1") radio.checked = false;
+      if (radio) delete radio.dataset.auto;
+    }
+    function update() {
+      var f = facts();
+      cells.forEach(function (cell) {
+        var row = cell.closest("tr"), n = need(cell.dataset, f), none = notRequired(row);
+        row.classList.toggle("not-needed", n.needed === false);
+        row.dataset.needed = n.needed === false ? "0" : "1";
+        cell.querySelector(".need-reason").textContent =
+          n.needed === false ? "не требуется: " + n.reason : (n.needed === null ? n.reason : "");
+        cell.querySelector(".quantity").textContent = n.quantity || "";
+        if (n.needed === false && none && !none.checked) setAuto(none);
+        else if (n.needed !== false && !row.closest("tbody.group")) clearAuto(none);
+      });
+      form.querySelectorAll("tbody.group").forEach(function (group) {
+        var rows = Array.prototype.filter.call(group.querySelectorAll("tr"), function (r) {
+          return r.querySelector("td.line") && r.dataset.needed !== "0";
+        });
+        var satisfied = rows.some(function (r) {
+          var c = checked(r);
+          return c && (c.value === "brought" || c.value === "requested");
+        });
+        rows.forEach(function (r) {
+          var none = notRequired(r);
+          if (satisfied && !checked(r) && none) setAuto(none);
+          else if (!satisfied) clearAuto(none);
+        });
+      });
+      var org = form.elements.is_organisation, box = form.querySelector("[data-org-fields]");
+      if (box) box.hidden = !(org && org.checked);
+      if (org && org.checked) form.querySelector("details.representative").open = true;
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "radio") delete event.target.dataset.auto;
+      update();
+    });
+    form.addEventListener("input", function (event) {
+      if (/^family_/.test(event.target.name || "")) update();
+    });
+    update();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-checklist]").forEach(setupChecklist);
+  });
   // After a refused submit, the cursor goes to the first field with an error.
   document.addEventListener("DOMContentLoaded", function () {
     var wrong = document.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
