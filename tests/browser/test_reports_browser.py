@@ -69,6 +69,7 @@ def test_director_forms_a_report_opens_it_and_downloads_xlsx_and_pdf(
     page.wait_for_load_state()
     listing = page.locator("table.reports-list")
     expect(listing).to_contain_text("Сводный отчёт за октябрь 2026 г.")
+    page.screenshot(path=str(tmp_path / "reports.png"), full_page=True)
     page.get_by_role("link", name="Сводный отчёт за октябрь 2026 г.: страница").click()
     page.wait_for_load_state()
 
