@@ -13,6 +13,9 @@ class CasesConfig(AppConfig):
         from onewindow import navigation, roles
 
         erasure.register()
+        from cases import reports as case_reports
+
+        case_reports.register()
 
         navigation.register(
             navigation.NavItem(

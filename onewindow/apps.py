@@ -34,6 +34,10 @@ class OneWindowConfig(AppConfig):
                 url_name="assignment", select_related=("given_by",),
             )
         )  # fmt: skip
+        from onewindow import reports
+
+        if reports.latest_monthly_notice not in navigation.NOTICES:
+            navigation.NOTICES.append(reports.latest_monthly_notice)
 
         from django.contrib.auth import signals as auth_signals
 

@@ -110,6 +110,8 @@ def log_access(
         subject_type = subject._meta.label_lower
         subject_id = str(subject.pk)
         subject_office_id = getattr(subject, "office_id", None)
+        if subject_office_id is None and subject._meta.label_lower == "onewindow.office":
+            subject_office_id = subject.pk  # an attempt on an office's reports is its business
         if not subject_repr:
             subject_repr = str(subject)
     entry = AccessLog.objects.create(

@@ -408,5 +408,8 @@ no_personal_data(
         "onewindow.calendaroverride": "производственный календарь",
         "onewindow.sequence": "счётчики номеров",
         "onewindow.accesslogchain": "голова цепочки хешей журнала: номер и хеш",
+        # the rows of a report are services, staff, agencies, kinds, offices and acts: numbers
+        # about them, never a citizen
+        "onewindow.report": "отчёты: сводные числа по услугам, сотрудникам и учреждениям",
     }
 )

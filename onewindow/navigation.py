@@ -31,6 +31,14 @@ NAVIGATION: list[NavItem] = [
     NavItem("Поручения", "assignments", permission="onewindow.view_assignment", order=70),
     NavItem("Передача дел", "handovers", permission="onewindow.view_handover", order=80),
     NavItem(
+        "Отчёты",
+        "reports",
+        roles=(roles.CHIEF, roles.DIRECTOR),
+        permission="onewindow.view_report",
+        key="o",
+        order=85,
+    ),
+    NavItem(
         "Журнал доступа",
         "access_log",
         roles=(roles.CHIEF, roles.DIRECTOR),

@@ -24,6 +24,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "onewindow.view_office_reports",
         "onewindow.give_assignment",
         "onewindow.view_assignment",
+        "onewindow.view_report",
+        "onewindow.form_report",
     ],
     ARCHIVIST: [],
     ADMIN: [],
@@ -31,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "onewindow.view_accesslog",
         "onewindow.view_office_reports",
         "onewindow.view_assignment",
+        "onewindow.view_report",
+        "onewindow.form_report",
     ],
 }
 

@@ -301,6 +301,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 CELERY_BEAT_SCHEDULE |= {
     # the access log's hash chain: rows are sealed as they are written; this catches any left
     "access-log-seal": {"task": "onewindow.seal_access_log", "schedule": crontab(minute="*")},
+    # the director's monthly report: the task runs daily and forms the reports of the month
+    # before only on the first working day of a month (the production calendar decides)
+    "monthly-reports": {
+        "task": "onewindow.form_monthly_reports",
+        "schedule": crontab(hour=env_int("MONTHLY_REPORTS_HOUR", 6), minute=15),
+    },
     # rows older than the retention period leave the log (the chain keeps verifying)
     "access-log-purge": {
         "task": "onewindow.purge_access_log",

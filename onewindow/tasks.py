@@ -30,6 +30,15 @@ def seal_access_log() -> int:
     return sealed
 
 
+@shared_task(name="onewindow.form_monthly_reports")
+def form_monthly_reports() -> int:
+    # Daily; acts only on the first working day of a month. Idempotent (unique constraints and
+    # get_or_create): a second run, or a second beat, forms nothing more.
+    from onewindow import reports
+
+    return len(reports.form_monthly_reports())
+
+
 @shared_task(name="onewindow.purge_access_log")
 def purge_access_log() -> int:
     from onewindow import audit

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from onewindow import assignment_views, health, views, work_views
+from onewindow import assignment_views, health, report_views, views, work_views
 
 admin.site.site_header = "OneWindow: администрирование"
 admin.site.site_title = "OneWindow"
@@ -49,6 +49,10 @@ urlpatterns = [
         assignment_views.assignment_reassign,
         name="assignment_reassign",
     ),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/report.xlsx", report_views.report_xlsx, name="report_xlsx"),
+    path("reports/<int:pk>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("calendar/", views.calendar_year, name="calendar"),

@@ -209,7 +209,11 @@ def permission_denied(request, exception=None):
             subject_repr=request.path[:300],
             detail=str(exception or "")[:500],
         )
-    return render(request, "403.html", status=403)
+    # the service's own Russian reason is shown; a library's English one is not
+    reason = str(exception or "")
+    if not any("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in reason):
+        reason = ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 @requires_csrf_token

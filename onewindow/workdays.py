@@ -116,3 +116,28 @@ def month_days(year: int, month: int) -> list[dict]:
         days.append({"date": current, "working": working, "reason": reason, "override": override})
         current += datetime.timedelta(days=1)
     return days
+
+
+class WorkdayIndex:
+    """Working days between many pairs of dates at the cost of one pass over the span: reports
+    count working days to a decision for every decision of a period (`between` is two lookups,
+    not a walk through the calendar for each pair). Dates outside the span are walked as
+    `working_days_between` does."""
+
+    def __init__(self, start: datetime.date, end: datetime.date):
+        self.start = start
+        self.end = end
+        self._count: dict[datetime.date, int] = {}
+        count = 0
+        current = start
+        while current <= end:
+            if current != start and is_working_day(current):
+                count += 1
+            self._count[current] = count
+            current += datetime.timedelta(days=1)
+
+    def between(self, start: datetime.date, end: datetime.date) -> int:
+        """As `working_days_between(start, end)`."""
+        if start in self._count and end in self._count:
+            return self._count[end] - self._count[start]
+        return working_days_between(start, end)

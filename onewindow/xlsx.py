@@ -85,32 +85,79 @@ def xlsx_bytes(
 
     Printed, the header row repeats on every page and the columns fit the page's width (any
     number of pages down); `landscape` turns the page for wide registers."""
+    return workbook_bytes(
+        [Sheet(sheet_title, rows, columns=columns, caption=caption, landscape=landscape)]
+    )
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook (`workbook_bytes`). `total` is a last row in bold (a report's
+    «Итого»); `freeze_header` keeps the captions and the header row in view while scrolling."""
+
+    title: str
+    rows: Iterable[Sequence]
+    columns: Sequence[Column | str] = ()
+    caption: str | Sequence[str] = ""
+    landscape: bool = False
+    total: Sequence | None = None
+    freeze_header: bool = False
+
+
+INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
+    base = " ".join(title.translate(INVALID_SHEET_CHARS).split())[:31] or "Лист"
+    name, number = base, 2
+    while name.casefold() in used:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(name.casefold())
+    return name
+
+
+def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    columns = [c if isinstance(c, Column) else Column(c) for c in columns]
-    for index, column in enumerate(columns, start=1):
-        if column.width:
-            sheet.column_dimensions[get_column_letter(index)].width = column.width
-    # set before the first row: a write-only sheet writes its properties with the first row
-    if landscape:
-        sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    captions = [caption] if isinstance(caption, str) else list(caption)
-    captions = [line for line in captions if line]
-    for line in captions:
-        sheet.append([text_cell(sheet, line)])
-    if columns:
-        header_row = len(captions) + 1
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        sheet.append([text_cell(sheet, column.title, bold=True) for column in columns])
-    for row in rows:
-        sheet.append([cell_for(sheet, value) for value in row])
+    used: set[str] = set()
+    for spec in sheets:
+        sheet = workbook.create_sheet(sheet_title(spec.title, used))
+        columns = [c if isinstance(c, Column) else Column(c) for c in spec.columns]
+        for index, column in enumerate(columns, start=1):
+            if column.width:
+                sheet.column_dimensions[get_column_letter(index)].width = column.width
+        # set before the first row: a write-only sheet writes its properties with the first row
+        if spec.landscape:
+            sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = "9"  # A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        captions = [spec.caption] if isinstance(spec.caption, str) else list(spec.caption)
+        captions = [line for line in captions if line]
+        if columns:
+            header_row = len(captions) + 1
+            sheet.print_title_rows = f"{header_row}:{header_row}"
+            if spec.freeze_header:
+                sheet.freeze_panes = f"A{header_row + 1}"
+        for line in captions:
+            sheet.append([text_cell(sheet, line)])
+        if columns:
+            sheet.append([text_cell(sheet, column.title, bold=True) for column in columns])
+        for row in spec.rows:
+            sheet.append([cell_for(sheet, value) for value in row])
+        if spec.total is not None:
+            cells = [cell_for(sheet, value) for value in spec.total]
+            for cell in cells:
+                cell.font = Font(bold=True)
+            sheet.append(cells)
+    if not used:  # a workbook has at least one sheet
+        workbook.create_sheet("Лист")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -9,6 +9,9 @@ class ReconciliationConfig(AppConfig):
         from reconciliation import erasure
 
         erasure.register()
+        from reconciliation import reports as selection_reports
+
+        selection_reports.register()
         from django.conf import settings
         from django.db.models import Q
 

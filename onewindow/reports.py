@@ -1,0 +1,599 @@
+"""Reports for a period and an office: the registry of their parts, forming and storing them,
+and the monthly report of the director.
+
+`onewindow` imports no app: each app computes its own part with aggregate queries and registers
+it from its AppConfig.ready, as apps register their kinds of work in `onewindow.work`:
+
+    reports.register(reports.ReportPart("services", "Предоставление государственных услуг",
+                                         compute_services, order=10))
+    reports.register_person_figures(reports.PersonFigures("cases", columns, per_person, order=10))
+
+A part's `compute(period)` returns `Table`s: a label column and figures (numbers, never texts
+of numbers). The part «Работа специалистов» is put together here from every app's
+`PersonFigures` (a mapping user id -> figures), so one row per person spans the apps.
+
+A formed report keeps its figures as JSON (`Report.data`); the page, the XLSX and the PDF are
+drawn from them (`onewindow/report_views.py`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from onewindow.errors import DomainError
+
+SUMMARY = "summary"
+SUMMARY_TITLE = "Сводный отчёт"
+MAX_PERIOD_YEARS = 5
+EARLIEST = datetime.date(2000, 1, 1)
+DATA_VERSION = 1
+
+MONTHS_GENITIVE = [
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+]  # fmt: skip
+MONTHS_NOMINATIVE = [
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+]  # fmt: skip
+
+
+class ReportError(DomainError):
+    """A refused report (a wrong period, an unknown kind)."""
+
+
+# --- What a part returns ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: float = 14  # in the XLSX, characters
+    kind: str = "number"  # "number", "text" or "date" (kept in JSON as ДД.ММ.ГГГГ's ISO form)
+    summed: bool = True  # added up in the total row (a median is not)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind == "number"
+
+
+@dataclass
+class Table:
+    """One table of a report: rows of [label, figure, figure, …] under `columns` (the first
+    column is the label's)."""
+
+    code: str
+    title: str
+    columns: list[Column]
+    rows: list[list]
+    sheet: str = ""  # the XLSX sheet's name (31 characters at most)
+    total: list | None = None  # filled by `with_total` unless the part gives its own
+    note: str = ""
+    has_total: bool = True
+
+    def with_total(self) -> Table:
+        if self.has_total and self.total is None:
+            self.total = total_row(self.columns, self.rows)
+        return self
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "sheet": self.sheet or self.title[:31],
+            "columns": [
+                {"key": c.key, "title": c.title, "width": c.width, "kind": c.kind}
+                for c in self.columns
+            ],
+            "rows": self.rows,
+            "total": self.total if self.has_total else None,
+            "note": self.note,
+        }
+
+
+def total_row(columns: Sequence[Column], rows: Iterable[Sequence]) -> list:
+    rows = list(rows)
+    total: list = ["Итого"]
+    for index, column in enumerate(columns[1:], start=1):
+        if column.numeric and column.summed:
+            total.append(sum(row[index] or 0 for row in rows))
+        else:
+            total.append(None)
+    return total
+
+
+def median(weighted: Iterable[tuple[float, int]]) -> float | None:
+    """The median of values given with their counts ((value, how many times)); None for none.
+    An even count gives the mean of the two middle values."""
+    pairs = sorted((value, count) for value, count in weighted if count)
+    size = sum(count for _, count in pairs)
+    if not size:
+        return None
+    wanted = [(size - 1) // 2, size // 2]  # the middle position(s), 0-based
+    found: list[float] = []
+    seen = 0
+    for value, count in pairs:
+        while wanted and wanted[0] < seen + count:
+            found.append(value)
+            wanted.pop(0)
+        seen += count
+    return round(sum(found) / len(found), 1)
+
+
+# --- The period and the office a part counts --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    office_id: int | None = None  # None: every office of the installation
+
+    def office_q(self, field: str = "office") -> Q:
+        """The records of the report's office (`field` names the office, e.g.
+        "application__office"); every record for a report of all offices."""
+        return Q() if self.office_id is None else Q(**{field: self.office_id})
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        """The first moment of the period in the office's time zone."""
+        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        """The first moment after the period (moments are compared with `<`)."""
+        day_after = self.end + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+    def dates(self, field: str) -> Q:
+        """A date field within the period."""
+        return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
+
+    def moments(self, field: str) -> Q:
+        """A date-and-time field within the period."""
+        return Q(**{f"{field}__gte": self.start_at, f"{field}__lt": self.end_before})
+
+
+# --- The registry -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    code: str
+    title: str
+    compute: Callable[[Period], list[Table]]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class PersonFigures:
+    """An app's columns of «Работа специалистов»: `compute(period)` gives
+    {user id: {column key: figure}}; a person without figures here gets zeros."""
+
+    code: str
+    columns: list[Column]
+    compute: Callable[[Period], dict[int, dict]]
+    order: int = 50
+
+
+PARTS: dict[str, ReportPart] = {}
+PERSON_FIGURES: dict[str, PersonFigures] = {}
+
+# function(report data) -> [{"title": …, "svg": …}]: charts drawn from a report's figures. The
+# charts module (onewindow/charts.py, pygal) registers its own here; the page and the PDF show
+# every chart above the tables, each chart's figures being the tables themselves.
+CHARTS: list[Callable[[dict], list[dict]]] = []
+
+
+def register(part: ReportPart) -> None:
+    PARTS[part.code] = part
+
+
+def register_person_figures(figures: PersonFigures) -> None:
+    PERSON_FIGURES[figures.code] = figures
+
+
+def register_chart(source: Callable[[dict], list[dict]]) -> None:
+    if source not in CHARTS:
+        CHARTS.append(source)
+
+
+def charts_for(data: dict) -> list[dict]:
+    """The charts of a report, each with its SVG as a data: URI (the page's CSP and the PDF's
+    fetcher both allow data: images, nothing else from outside)."""
+    import base64
+
+    charts = []
+    for source in CHARTS:
+        for chart in source(data):
+            svg = chart["svg"].encode("utf-8")
+            uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+            charts.append({**chart, "uri": uri})
+    return charts
+
+
+def parts() -> list[ReportPart]:
+    return sorted(PARTS.values(), key=lambda part: (part.order, part.code))
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(SUMMARY, f"{SUMMARY_TITLE} (все разделы)")] + [(p.code, p.title) for p in parts()]
+
+
+def kind_title(kind: str) -> str:
+    if kind == SUMMARY:
+        return SUMMARY_TITLE
+    part = PARTS.get(kind)
+    return f"Отчёт «{part.title}»" if part else "Отчёт"
+
+
+def period_phrase(start: datetime.date, end: datetime.date) -> str:
+    """«за октябрь 2026 г.» for a whole month, «за 2026 г.» for a year, else «за период с … по …»."""
+    month_end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(
+        day=1
+    ) - datetime.timedelta(days=1)
+    if start.day == 1 and end == month_end:
+        return f"за {MONTHS_NOMINATIVE[start.month - 1]} {start.year} г."
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return f"за {start.year} г."
+    if start == end:
+        return f"за {start:%d.%m.%Y}"
+    return f"за период с {start:%d.%m.%Y} по {end:%d.%m.%Y}"
+
+
+def report_title(kind: str, start: datetime.date, end: datetime.date) -> str:
+    return f"{kind_title(kind)} {period_phrase(start, end)}"
+
+
+# --- «Работа специалистов»: every app's figures per person --------------------------------------
+
+
+def _specialists(period: Period) -> list[Table]:
+    from onewindow.models import User
+
+    sources = sorted(PERSON_FIGURES.values(), key=lambda f: (f.order, f.code))
+    columns = [Column("person", "Сотрудник", 32, kind="text")]
+    per_person: dict[int, dict] = {}
+    for source in sources:
+        columns += source.columns
+        for user_id, figures in source.compute(period).items():
+            if user_id is not None:
+                per_person.setdefault(user_id, {}).update(figures)
+    people = User.objects.filter(pk__in=per_person).only(
+        "last_name", "first_name", "middle_name", "username", "position"
+    )
+    people = sorted(people, key=lambda u: (u.last_name, u.first_name, u.middle_name, u.pk))
+    rows = []
+    for person in people:
+        figures = per_person[person.pk]
+        row = [person.full_name or person.username]
+        for column in columns[1:]:
+            value = figures.get(column.key)
+            row.append(value if value is not None or not column.summed else 0)
+        rows.append(row)
+    return [
+        Table(
+            "specialists",
+            "Нагрузка и соблюдение сроков по специалистам",
+            columns,
+            rows,
+            sheet="Специалисты",
+            note="«В работе» и «просрочено» — на конец периода; заявления считаются за "
+            "ответственным специалистом (после передачи дел — за тем, кому переданы).",
+        )
+    ]
+
+
+register(ReportPart("specialists", "Работа специалистов", _specialists, order=20))
+
+
+# --- Computing and forming ----------------------------------------------------------------------
+
+
+def compute_figures(kind: str, period: Period) -> dict:
+    """The figures of a report as JSON: its sections, each with its tables and totals."""
+    chosen = parts() if kind == SUMMARY else [PARTS[kind]]
+    sections = [
+        {
+            "code": part.code,
+            "title": part.title,
+            "tables": [table.with_total().as_json() for table in part.compute(period)],
+        }
+        for part in chosen
+    ]
+    return {"version": DATA_VERSION, "sections": sections}
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def validate_period(start: datetime.date, end: datetime.date) -> None:
+    """A period a report can be formed for; refuses with a message at the field."""
+    today = timezone.localdate()
+    if start < EARLIEST:
+        raise ReportError(
+            f"Дата начала периода раньше {EARLIEST:%d.%m.%Y}: за это время данных в системе нет.",
+            field="period_start",
+        )
+    if end < start:
+        raise ReportError(
+            f"Дата окончания периода ({end:%d.%m.%Y}) раньше даты начала ({start:%d.%m.%Y}).",
+            field="period_end",
+        )
+    if end >= add_years(start, MAX_PERIOD_YEARS):
+        raise ReportError(
+            "Период длиннее пяти лет: сформируйте отчёт за период не длиннее пяти лет "
+            f"(с {start:%d.%m.%Y} — не позже {add_years(start, MAX_PERIOD_YEARS) - datetime.timedelta(days=1):%d.%m.%Y}).",
+            field="period_end",
+        )
+    if end > today:
+        raise ReportError(
+            f"Дата окончания периода позже сегодняшнего дня ({today:%d.%m.%Y}): за будущие дни "
+            "данных ещё нет.",
+            field="period_end",
+        )
+
+
+def visible_offices(user):
+    """The offices whose reports a user may form and read: every office for a user who sees
+    all (the director of the installation), else their own."""
+    from onewindow.models import Office
+
+    if user is None or not user.is_authenticated:
+        return Office.objects.none()
+    if user.sees_all_offices:
+        return Office.objects.all()
+    return Office.objects.filter(pk=user.office_id)
+
+
+def may_report_on(user, office) -> bool:
+    """`office` None: every office (only for a user who sees all)."""
+    if office is None:
+        return user.sees_all_offices
+    return visible_offices(user).filter(pk=office.pk).exists()
+
+
+def form_report(
+    kind: str,
+    *,
+    office,
+    start: datetime.date,
+    end: datetime.date,
+    actor,
+):
+    """Form a report by hand and keep it (with history)."""
+    from onewindow.models import Report
+
+    if not actor.has_perm("onewindow.form_report"):
+        raise PermissionDenied("Отчёты формируют главный специалист и директор.")
+    if kind != SUMMARY and kind not in PARTS:
+        raise ReportError("Выберите вид отчёта из списка.", field="kind")
+    if not may_report_on(actor, office):
+        raise PermissionDenied("Отчёт по этому учреждению вам недоступен.")
+    validate_period(start, end)
+    data = compute_figures(kind, Period(start, end, office.pk if office else None))
+    report = Report(
+        kind=kind, office=office, period_start=start, period_end=end, formed_by=actor, data=data
+    )
+    report._history_user = actor
+    with transaction.atomic():
+        report.save()
+    return report
+
+
+# --- The monthly report of the director --------------------------------------------------------
+
+
+def first_working_day_of_month(day: datetime.date) -> datetime.date:
+    from onewindow import workdays
+
+    return workdays.next_working_day(day.replace(day=1))
+
+
+def previous_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    end = day.replace(day=1) - datetime.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def form_monthly_reports(today: datetime.date | None = None) -> list:
+    """On the first working day of a month (the production calendar's), the summary report of
+    the month before for every office and for all offices; any other day nothing. Run twice, it
+    forms each report once: the unique constraints and `get_or_create` hold even against a
+    second process running at the same moment. Returns the reports formed by this call."""
+    from onewindow.models import Office, Report
+
+    today = today or timezone.localdate()
+    if today != first_working_day_of_month(today):
+        return []
+    start, end = previous_month(today)
+    formed = []
+    for office in [None, *Office.objects.filter(is_active=True).order_by("pk")]:
+        lookup = {
+            "kind": SUMMARY,
+            "office": office,
+            "period_start": start,
+            "period_end": end,
+            "automatic": True,
+        }
+        if Report.objects.filter(**lookup).exists():
+            continue  # formed already: the figures are not computed again
+        data = compute_figures(SUMMARY, Period(start, end, office.pk if office else None))
+        with transaction.atomic():
+            report, created = Report.objects.get_or_create(**lookup, defaults={"data": data})
+        if created:
+            formed.append(report)
+    return formed
+
+
+def latest_monthly_notice(user) -> list[dict]:
+    """Home page notice: this month's monthly report waits for the director and the chief."""
+    from django.urls import reverse
+
+    from onewindow.models import Report
+
+    if not user.is_authenticated or not user.has_perm("onewindow.view_report"):
+        return []
+    today = timezone.localdate()
+    start, end = previous_month(today)
+    reports = Report.objects.for_user(user).filter(
+        automatic=True, period_start=start, period_end=end
+    )
+    # the director of the installation is shown the report of all offices, a chief their own
+    if user.sees_all_offices:
+        reports = reports.filter(office__isnull=True)
+    else:
+        reports = reports.filter(office_id=user.office_id)
+    report = reports.order_by("-pk").first()
+    if report is None:
+        return []
+    return [
+        {
+            "text": f"Сформирован ежемесячный отчёт {period_phrase(start, end)}: откройте «Отчёты».",
+            "url": reverse("report", args=[report.pk]),
+        }
+    ]
+
+
+# --- What the page, the XLSX and the PDF show --------------------------------------------------
+
+
+@dataclass
+class Signatory:
+    position: str
+    name: str = ""
+
+
+@dataclass
+class ReportView:
+    """A stored report ready to be drawn: the figures and what its head and foot say."""
+
+    report: object
+    title: str
+    scope: str
+    period: str
+    formed: str
+    header_office: object | None
+    signatories: list[Signatory] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)
+
+
+def signatories(office) -> list[Signatory]:
+    """The chief specialist and the director of the office, for the signature lines (blank names
+    when the report covers every office and nobody's office heads it)."""
+    from onewindow import roles
+    from onewindow.models import User
+    from onewindow.names import signature_name
+
+    if office is None:
+        return [Signatory("Главный специалист"), Signatory("Директор")]
+    staff = list(
+        User.objects.filter(
+            office=office, is_active=True, groups__name__in=[roles.CHIEF, roles.DIRECTOR]
+        )
+        .order_by("pk")
+        .values("pk", "last_name", "first_name", "middle_name", "position", "groups__name")
+    )
+
+    def first(role: str):
+        for person in staff:
+            if person["groups__name"] == role:
+                return person
+        return None
+
+    chief = first(roles.CHIEF)
+    director = first(roles.DIRECTOR)
+
+    def name_of(person) -> str:
+        if person is None:
+            return ""
+        full = " ".join(
+            p for p in (person["last_name"], person["first_name"], person["middle_name"]) if p
+        )
+        return signature_name(full)
+
+    return [
+        Signatory((chief or {}).get("position") or "Главный специалист", name_of(chief)),
+        Signatory(
+            "Директор",
+            signature_name(office.director_name) if office.director_name else name_of(director),
+        ),
+    ]
+
+
+def view_of(report) -> ReportView:
+    header_office = report.office or (report.formed_by.office if report.formed_by else None)
+    formed_at = timezone.localtime(report.formed_at)
+    data = report.data or {}
+    return ReportView(
+        report=report,
+        title=report.title,
+        scope=report.office.name if report.office_id else "По всем учреждениям",
+        period=f"с {report.period_start:%d.%m.%Y} по {report.period_end:%d.%m.%Y}",
+        formed=f"{formed_at:%d.%m.%Y %H:%M}"
+        + (
+            f", {report.formed_by.short_name}"
+            if report.formed_by
+            else ", автоматически (ежемесячный отчёт)"
+        ),
+        header_office=header_office,
+        signatories=signatories(header_office),
+        sections=data.get("sections", []),
+        charts=charts_for(data),
+    )
+
+
+def typed_rows(table: dict, rows: Iterable[Sequence]) -> list[list]:
+    """Rows of a stored table with its dates as dates again (JSON keeps them as ISO text)."""
+    dates = [i for i, c in enumerate(table["columns"]) if c.get("kind") == "date"]
+    result = []
+    for row in rows:
+        row = list(row)
+        for i in dates:
+            if isinstance(row[i], str) and row[i]:
+                row[i] = datetime.date.fromisoformat(row[i])
+        result.append(row)
+    return result
+
+
+def xlsx_of(view: ReportView) -> bytes:
+    """Every table on its own sheet: captions, a frozen header row, set widths, the figures as
+    numbers and the total row in bold."""
+    from onewindow.xlsx import Column as XColumn
+    from onewindow.xlsx import Sheet, workbook_bytes
+
+    sheets = []
+    for section in view.sections:
+        for table in section["tables"]:
+            columns = [XColumn(c["title"], c.get("width")) for c in table["columns"]]
+            caption = [
+                view.title,
+                view.scope,
+                f"Период: {view.period}",
+                f"Сформирован: {view.formed}",
+                f"{section['title']}: {table['title']}",
+            ]
+            sheets.append(
+                Sheet(
+                    table.get("sheet") or table["title"],
+                    typed_rows(table, table["rows"]),
+                    columns=columns,
+                    caption=caption,
+                    total=typed_rows(table, [table["total"]])[0] if table.get("total") else None,
+                    landscape=len(columns) > 6,
+                    freeze_header=True,
+                )
+            )
+    return workbook_bytes(sheets)
