@@ -174,5 +174,6 @@ def register() -> None:
             "cases.benefitcategory": "справочник категорий",
             "cases.agency": "справочник ведомств",
             "cases.requestkind": "справочник видов запросов",
+            "cases.organisation": "организации-заявители (юридические лица: ИНН, ОГРН, адрес)",
         }
     )

@@ -11,6 +11,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -272,6 +273,53 @@ class CaseFile(models.Model):
         return f"ЛД-{self.number:06d}"
 
 
+def validate_inn(value: str) -> None:
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.ru import inn
+
+    try:
+        inn.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            "ИНН — 10 цифр (организация) или 12 цифр (индивидуальный предприниматель) с верными "
+            "контрольными цифрами.",
+            code="inn",
+        ) from None
+
+
+def validate_ogrn(value: str) -> None:
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.ru import ogrn
+
+    try:
+        ogrn.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            "ОГРН — 13 цифр (ОГРНИП — 15) с верной контрольной цифрой.", code="ogrn"
+        ) from None
+
+
+class Organisation(models.Model):
+    """An organisation that applies for a service (a specialised funeral service, a lawyers'
+    office): no СНИЛС, an ИНН and an ОГРН. Its applications sit in the case file of the person
+    they concern; the person who hands them in is its representative."""
+
+    name = models.CharField("полное наименование", max_length=500)
+    inn = models.CharField("ИНН", max_length=12, unique=True, validators=[validate_inn])
+    ogrn = models.CharField("ОГРН", max_length=15, blank=True, validators=[validate_ogrn])
+    address = models.CharField("адрес", max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "организация-заявитель"
+        verbose_name_plural = "организации-заявители"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (ИНН {self.inn})"
+
+
 class ApplicationQuerySet(OfficeScopedQuerySet):
     def open(self):
         return self.filter(status__in=Application.OPEN_STATUSES)
@@ -357,8 +405,32 @@ class Application(models.Model):
     decision_number = models.PositiveIntegerField("№ решения", null=True, blank=True)
     decision_date = models.DateField("дата решения", null=True, blank=True)
     refusal_reason = models.TextField("причина отказа", blank=True)
+    # The grounds picked at the refusal, copied from the version: [{"clause", "text"}].
+    refusal_grounds = models.JSONField("основания отказа", default=list, blank=True)
     withdrawal_reason = models.TextField("причина отзыва", blank=True)
     notice_due = models.DateField("срок уведомления о решении", null=True, blank=True)
+    payment_due = models.DateField("срок выплаты", null=True, blank=True)
+    # Who applies when it is an organisation (the person in the card is whom it concerns).
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="организация-заявитель",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    applicant_category = models.CharField("категория заявителя", max_length=500, blank=True)
+    family_children = models.PositiveSmallIntegerField("детей в семье", null=True, blank=True)
+    family_adults = models.PositiveSmallIntegerField(
+        "совершеннолетних членов семьи (с заявителем)", null=True, blank=True
+    )
+    event_date = models.DateField(
+        "дата события", null=True, blank=True,
+        help_text="От неё отсчитывается срок обращения (рождение ребёнка, смерть).",
+    )  # fmt: skip
+    # The conditions shown at the counter and what the specialist confirmed:
+    # [{"text", "clause", "confirmed"}].
+    eligibility = models.JSONField("условия предоставления", default=list, blank=True)
     notified_on = models.DateField("дата уведомления", null=True, blank=True)
     # The notice of the decision is an outgoing letter: it carries the office's outgoing number.
     notice_number = models.PositiveIntegerField("исх. № уведомления", null=True, blank=True)
@@ -465,6 +537,11 @@ class ApplicationDocument(models.Model):
     copies = models.PositiveSmallIntegerField(
         "экземпляров", default=1, validators=[MinValueValidator(1)]
     )
+    # A per-member document is one line for all its documents: one per child, adult, member.
+    quantity = models.PositiveSmallIntegerField(
+        "количество документов", default=1, validators=[MinValueValidator(1)]
+    )
+    issued_on = models.DateField("дата выдачи", null=True, blank=True)
     # the original was shown, copied and handed back at the counter (the receipt says so)
     original_returned = models.BooleanField("подлинник возвращён заявителю", default=False)
     order = models.PositiveSmallIntegerField(default=0)

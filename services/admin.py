@@ -7,6 +7,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from services.models import (
     DocumentType,
+    EligibilityCondition,
+    Ground,
     Regulation,
     RegulationLoad,
     RequiredDocument,
@@ -29,6 +31,7 @@ class ReadOnlyMixin:
 @admin.register(Regulation)
 class RegulationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "title", "issued_by"]
+    fields = ["kind", "number", "date", "title", "issued_by", "amendments"]
     search_fields = ["number", "title"]
     list_filter = ["kind"]
 
@@ -56,16 +59,32 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 class RequiredDocumentInline(ReadOnlyMixin, admin.TabularInline):
     model = RequiredDocument
-    fields = ["order", "document_type", "required", "condition", "form", "copies", "interagency"]
+    fields = ["order", "document_type", "required", "condition", "form", "copies", "interagency",
+              "group", "group_title", "valid_months", "for_categories", "per_member", "applies_to"]  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+
+
+class GroundInline(ReadOnlyMixin, admin.TabularInline):
+    model = Ground
+    fields = ["order", "kind", "clause", "text"]
+    readonly_fields = fields
+    extra = 0
+
+
+class EligibilityConditionInline(ReadOnlyMixin, admin.TabularInline):
+    model = EligibilityCondition
+    fields = ["order", "text", "clause"]
     readonly_fields = fields
     extra = 0
 
 
 @admin.register(ServiceVersion)
 class ServiceVersionAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    list_display = ["service", "effective_from", "effective_to", "deadline_days", "regulation"]
-    list_filter = ["service"]
-    inlines = [RequiredDocumentInline]
+    list_display = ["service", "effective_from", "effective_to", "deadline_days", "deadline_kind",
+                    "regulation"]  # fmt: skip
+    list_filter = ["service", "deadline_kind"]
+    inlines = [RequiredDocumentInline, GroundInline, EligibilityConditionInline]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("services.view_serviceversion")

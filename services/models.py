@@ -6,6 +6,7 @@ a regulation change adds a version and never rewrites one that applications refe
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.conf import settings
@@ -14,7 +15,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from onewindow.text import normalize_text
+from onewindow import workdays
+from onewindow.text import counted, normalize_text, quoted
 
 
 class Regulation(models.Model):
@@ -30,6 +32,8 @@ class Regulation(models.Model):
     date = models.DateField("дата")
     title = models.CharField("наименование", max_length=1000)
     issued_by = models.CharField("кем принят", max_length=500, blank=True)
+    # The editions found, oldest first, as cited: «от 22.11.2013 № 1170».
+    amendments = models.JSONField("в редакции актов", default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -56,8 +60,15 @@ class Regulation(models.Model):
             return f"{kind} {tail}"
         issuer = org_genitive(self.issued_by)
         if issuer:
-            return f"{kind} {issuer} {tail}"
-        return f"{kind} {tail} (принят: {self.issued_by})"
+            return f"{kind} {issuer} {tail}{self.editions_display}"
+        return f"{kind} {tail} (принят: {self.issued_by}){self.editions_display}"
+
+    @property
+    def editions_display(self) -> str:
+        """« (в ред. от 22.11.2013 № 1170, от 20.08.2015 № 1233)» or nothing."""
+        if not self.amendments:
+            return ""
+        return f" (в ред. {', '.join(self.amendments)})"
 
 
 class DocumentType(models.Model):
@@ -129,6 +140,57 @@ class Service(models.Model):
         )
 
 
+class DayKind(models.TextChoices):
+    WORKING = "working", "рабочие дни"
+    CALENDAR = "calendar", "календарные дни"
+    SAME_DAY = "same_day", "в день обращения"
+
+
+class DeadlineStart(models.TextChoices):
+    REGISTRATION = "registration", "со дня регистрации заявления"
+    LAST_ANSWER = "last_answer", "со дня поступления последнего ответа на межведомственный запрос"
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", "гражданин"
+    ORGANISATION = "organisation", "организация"
+
+
+def default_applicants() -> list[str]:
+    return [ApplicantKind.CITIZEN.value]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (earlier when negative); the month's last day when it has
+    no such day (ГК РФ ст. 192: 31.08 + 6 months = 28.02 or 29.02)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+def count_days(start: datetime.date, days: int, kind: str) -> datetime.date:
+    """The last day of a period of `days` of `kind` counted from `start` (the day of the
+    event is not counted). A calendar period ending on a day off ends on the next working
+    day (ГК РФ ст. 193); «в день обращения» is `start` itself."""
+    if kind == DayKind.SAME_DAY:
+        return start
+    if kind == DayKind.CALENDAR:
+        return workdays.next_working_day(start + datetime.timedelta(days=days))
+    return workdays.add_working_days(start, days)
+
+
+def days_display(days: int | None, kind: str) -> str:
+    """«10 рабочих дней», «30 календарных дней», «в день обращения»."""
+    if kind == DayKind.SAME_DAY:
+        return "в день обращения"
+    noun = "рабочий день,рабочих дня,рабочих дней"
+    if kind == DayKind.CALENDAR:
+        noun = "календарный день,календарных дня,календарных дней"
+    return counted(days or 0, noun)
+
+
 class ServiceVersion(models.Model):
     service = models.ForeignKey(
         Service, verbose_name="услуга", on_delete=models.PROTECT, related_name="versions"
@@ -142,8 +204,55 @@ class ServiceVersion(models.Model):
         related_name="service_versions",
     )
     deadline_days = models.PositiveSmallIntegerField(
-        "срок принятия решения, рабочих дней", validators=[MinValueValidator(1)]
+        "срок принятия решения, дней",
+        help_text="0 — решение принимается в день обращения.",
     )
+    deadline_kind = models.CharField(
+        "срок исчисляется", max_length=16, choices=DayKind.choices, default=DayKind.WORKING
+    )
+    deadline_from = models.CharField(
+        "срок отсчитывается", max_length=16, choices=DeadlineStart.choices,
+        default=DeadlineStart.REGISTRATION,
+    )  # fmt: skip
+    notice_days = models.PositiveSmallIntegerField(
+        "срок уведомления о решении, дней", null=True, blank=True,
+        help_text="Пусто — общий срок уведомления (5 рабочих дней).",
+    )  # fmt: skip
+    notice_kind = models.CharField(
+        "срок уведомления исчисляется", max_length=16, choices=DayKind.choices[:2],
+        default=DayKind.WORKING,
+    )  # fmt: skip
+    payment_days = models.PositiveSmallIntegerField(
+        "срок выплаты со дня решения, дней", null=True, blank=True
+    )
+    payment_kind = models.CharField(
+        "срок выплаты исчисляется", max_length=16, choices=DayKind.choices[:2],
+        default=DayKind.WORKING,
+    )  # fmt: skip
+    apply_within_months = models.PositiveSmallIntegerField(
+        "обратиться в течение, месяцев", null=True, blank=True
+    )
+    apply_within_days = models.PositiveSmallIntegerField(
+        "обратиться в течение, дней", null=True, blank=True
+    )
+    apply_event = models.CharField(
+        "со дня (события)", max_length=200, blank=True,
+        help_text="В родительном падеже: «рождения ребёнка», «смерти».",
+    )  # fmt: skip
+    applicants = models.JSONField(
+        "кто может обратиться", default=default_applicants, blank=True,
+        help_text="citizen — гражданин, organisation — организация.",
+    )  # fmt: skip
+    result = models.CharField("результат услуги", max_length=500, blank=True)
+    result_form = models.CharField("форма результата", max_length=500, blank=True)
+    end_reason = models.TextField(
+        "причина окончания действия", blank=True,
+        help_text="Почему услуга больше не предоставляется по этой редакции (передана другому органу, …).",
+    )  # fmt: skip
+    unverified = models.TextField(
+        "требует проверки", blank=True,
+        help_text="Что не удалось подтвердить по опубликованным актам.",
+    )  # fmt: skip
     allow_incomplete = models.BooleanField(
         "можно принять при неполном комплекте документов", default=False
     )
@@ -183,7 +292,8 @@ class ServiceVersion(models.Model):
                 name="service_version_period_valid",
             ),
             models.CheckConstraint(
-                condition=Q(deadline_days__gte=1), name="service_version_deadline_positive"
+                condition=Q(deadline_days__gte=1) | Q(deadline_kind="same_day"),
+                name="service_version_deadline_positive",
             ),
         ]
 
@@ -200,6 +310,95 @@ class ServiceVersion(models.Model):
             self.effective_to is None or date <= self.effective_to
         )
 
+    # --- the rules as the counter and the decision apply them -------------------------------
+
+    def decision_deadline(self, start: datetime.date) -> datetime.date:
+        """The decision's deadline counted from `start` (the registration date, or the day
+        the last interagency answer came when the regulation counts from it)."""
+        return count_days(start, self.deadline_days, self.deadline_kind)
+
+    @property
+    def deadline_display(self) -> str:
+        """«10 рабочих дней», «30 календарных дней со дня поступления последнего ответа …»."""
+        text = days_display(self.deadline_days, self.deadline_kind)
+        if (
+            self.deadline_from == DeadlineStart.LAST_ANSWER
+            and self.deadline_kind != DayKind.SAME_DAY
+        ):
+            text += " " + DeadlineStart.LAST_ANSWER.label
+        return text
+
+    @property
+    def counts_from_last_answer(self) -> bool:
+        return (
+            self.deadline_from == DeadlineStart.LAST_ANSWER
+            and self.deadline_kind != DayKind.SAME_DAY
+        )
+
+    def notice_deadline(
+        self, decided_on: datetime.date, default_working_days: int
+    ) -> datetime.date:
+        if self.notice_days is None:
+            return workdays.add_working_days(decided_on, default_working_days)
+        return count_days(decided_on, self.notice_days, self.notice_kind)
+
+    @property
+    def notice_display(self) -> str:
+        return days_display(self.notice_days, self.notice_kind) if self.notice_days else ""
+
+    def payment_deadline(self, decided_on: datetime.date) -> datetime.date | None:
+        if self.payment_days is None:
+            return None
+        return count_days(decided_on, self.payment_days, self.payment_kind)
+
+    @property
+    def payment_display(self) -> str:
+        return days_display(self.payment_days, self.payment_kind) if self.payment_days else ""
+
+    @property
+    def has_window(self) -> bool:
+        return bool(self.apply_within_months or self.apply_within_days)
+
+    def last_day_to_apply(self, event_date: datetime.date) -> datetime.date | None:
+        if self.apply_within_months:
+            return add_months(event_date, self.apply_within_months)
+        if self.apply_within_days:
+            return event_date + datetime.timedelta(days=self.apply_within_days)
+        return None
+
+    @property
+    def window_display(self) -> str:
+        """«в течение 6 месяцев со дня рождения ребёнка»."""
+        if self.apply_within_months:
+            span = counted(self.apply_within_months, "месяца,месяцев,месяцев")
+        elif self.apply_within_days:
+            span = counted(self.apply_within_days, "дня,дней,дней")
+        else:
+            return ""
+        return f"в течение {span}" + (f" со дня {self.apply_event}" if self.apply_event else "")
+
+    @property
+    def event_label(self) -> str:
+        """The counter's field for the event the window runs from: «Дата рождения ребёнка»."""
+        return f"Дата {self.apply_event}" if self.apply_event else "Дата события"
+
+    @property
+    def accepts_citizens(self) -> bool:
+        return ApplicantKind.CITIZEN in (self.applicants or default_applicants())
+
+    @property
+    def accepts_organisations(self) -> bool:
+        return ApplicantKind.ORGANISATION in (self.applicants or [])
+
+    @property
+    def result_display(self) -> str:
+        if not self.result:
+            return ""
+        return self.result + (f" ({self.result_form})" if self.result_form else "")
+
+    def grounds_of(self, kind: str) -> list[Ground]:
+        return [g for g in self.grounds.all() if g.kind == kind]
+
     def is_referenced(self) -> bool:
         """Whether anything outside the catalogue (applications, …) points at this version.
 
@@ -214,11 +413,80 @@ class ServiceVersion(models.Model):
         return False
 
 
+class Ground(models.Model):
+    """A ground the regulation gives to refuse the documents, the service, or to suspend it."""
+
+    class Kind(models.TextChoices):
+        REFUSE_ACCEPTANCE = "refuse_acceptance", "отказ в приёме документов"
+        REFUSE = "refuse", "отказ в предоставлении услуги"
+        SUSPEND = "suspend", "приостановление предоставления услуги"
+
+    version = models.ForeignKey(
+        ServiceVersion, verbose_name="редакция", on_delete=models.CASCADE, related_name="grounds"
+    )
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices)
+    clause = models.CharField("пункт регламента", max_length=100)
+    text = models.TextField("основание")
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "основание отказа или приостановления"
+        verbose_name_plural = "основания отказа и приостановления"
+        ordering = ["version", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.clause}: {self.text}"
+
+    @property
+    def citation(self) -> str:
+        """«пункт 2.9.1 административного регламента: «отсутствие права …»»."""
+        return f"{self.clause} регламента: {quoted(self.text)}"
+
+
+class EligibilityCondition(models.Model):
+    """A condition of the right to the service that the counter shows and the specialist
+    confirms (an age limit, an income threshold, an ownership share): shown, not decided."""
+
+    version = models.ForeignKey(
+        ServiceVersion,
+        verbose_name="редакция",
+        on_delete=models.CASCADE,
+        related_name="conditions",
+    )
+    text = models.TextField("условие")
+    clause = models.CharField("пункт регламента", max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "условие предоставления"
+        verbose_name_plural = "условия предоставления"
+        ordering = ["version", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class RequiredDocument(models.Model):
     class Form(models.TextChoices):
         ORIGINAL = "original", "подлинник"
         COPY = "copy", "копия"
         BOTH = "both", "подлинник и копия"
+
+    class PerMember(models.TextChoices):
+        NONE = "", "один на заявление"
+        CHILD = "child", "на каждого ребёнка"
+        ADULT = "adult", "на каждого совершеннолетнего члена семьи"
+        MEMBER = "member", "на каждого члена семьи"
+
+    class AppliesTo(models.TextChoices):
+        ALL = "", "всегда"
+        REPRESENTATIVE = "representative", "если обращается представитель"
+        ORGANISATION = "organisation", "если обращается организация"
+        CITIZEN = "citizen", "если обращается гражданин"
 
     version = models.ForeignKey(
         ServiceVersion, verbose_name="редакция", on_delete=models.CASCADE, related_name="documents"
@@ -236,6 +504,24 @@ class RequiredDocument(models.Model):
         "запрашивается учреждением (межведомственный запрос)",
         default=False,
         help_text="Учреждение получает документ само, если заявитель не представил его по собственной инициативе.",
+    )
+    # Documents of one version with the same group number form a «one of» group: any one
+    # member satisfies it; the group's requirement and conditions are copied onto each.
+    group = models.PositiveSmallIntegerField("группа «один из»", null=True, blank=True)
+    group_title = models.CharField("наименование группы", max_length=300, blank=True)
+    valid_months = models.PositiveSmallIntegerField(
+        "действителен, месяцев со дня выдачи", null=True, blank=True,
+        help_text="Документ выдан не ранее чем за столько месяцев до обращения.",
+    )  # fmt: skip
+    for_categories = models.JSONField(
+        "только для категорий", default=list, blank=True,
+        help_text="Пусто — для всех категорий заявителей редакции.",
+    )  # fmt: skip
+    per_member = models.CharField(
+        "количество", max_length=16, choices=PerMember.choices, blank=True, default=""
+    )
+    applies_to = models.CharField(
+        "когда нужен", max_length=16, choices=AppliesTo.choices, blank=True, default=""
     )
     order = models.PositiveSmallIntegerField("порядок", default=0)
 
@@ -257,8 +543,34 @@ class RequiredDocument(models.Model):
     @property
     def requirement_display(self) -> str:
         if self.required:
-            return "обязательно"
-        return self.condition or "при наличии"
+            text = "обязательно"
+        else:
+            text = self.condition or "при наличии"
+        extra = [
+            label
+            for label in (
+                self.AppliesTo(self.applies_to).label if self.applies_to else "",
+                "для категорий: " + "; ".join(self.for_categories) if self.for_categories else "",
+                self.PerMember(self.per_member).label if self.per_member else "",
+                self.validity_display,
+            )
+            if label
+        ]
+        return ", ".join([text, *extra])
+
+    @property
+    def validity_display(self) -> str:
+        """«выдан не ранее чем за 3 месяца до обращения»."""
+        if not self.valid_months:
+            return ""
+        months = counted(self.valid_months, "месяц,месяца,месяцев")
+        return f"выдан не ранее чем за {months} до обращения"
+
+    def oldest_valid_issue(self, applied_on: datetime.date) -> datetime.date | None:
+        """The earliest issue date the document may carry for an application of that day."""
+        if not self.valid_months:
+            return None
+        return add_months(applied_on, -self.valid_months)
 
 
 class RegulationLoad(models.Model):

@@ -25,39 +25,74 @@ from simple_history.utils import bulk_create_with_history
 
 from services import file_errors
 from services.models import (
+    ApplicantKind,
+    DayKind,
+    DeadlineStart,
     DocumentType,
+    EligibilityCondition,
+    Ground,
     Regulation,
     RegulationLoad,
     RequiredDocument,
     Service,
     ServiceVersion,
+    days_display,
 )
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ONE_DAY = datetime.timedelta(days=1)
 
-REGULATION_KEYS = {"kind", "number", "date", "title", "issued_by"}
+REGULATION_KEYS = {"kind", "number", "date", "title", "issued_by", "amendments"}
 DOCUMENT_TYPE_KEYS = {"code", "title", "issuing_agency", "interagency"}
 SERVICE_KEYS = {
     "code", "action", "title", "short_title", "department", "issues_document", "deadline_days", "allow_incomplete",
     "requires_consent", "on_death", "applicant_categories", "notes", "effective_from", "effective_to",
     "documents", "add_documents", "remove_documents",
+    "deadline_kind", "deadline_from", "notice_days", "notice_kind", "payment_days", "payment_kind",
+    "apply_within", "applicants", "result", "result_form", "eligibility", "grounds", "unverified",
+    "reason",
 }  # fmt: skip
-DOCUMENT_KEYS = {"code", "required", "condition", "form", "copies", "interagency"}
+# Keys of one document, and those a «one of» group sets for all its members.
+MEMBER_KEYS = {"code", "form", "copies", "interagency"}
+GROUP_KEYS = {"required", "condition", "valid_months", "for_categories", "per_member", "applies_to"}
+DOCUMENT_KEYS = MEMBER_KEYS | GROUP_KEYS
+ONE_OF_KEYS = {"one_of", "title"} | GROUP_KEYS
 TOP_KEYS = {"regulation", "effective_from", "document_types", "services"}
 ACTIONS = {"add", "change", "retire"}
 FORMS = {choice.value for choice in RequiredDocument.Form}
 KINDS = {choice.value for choice in Regulation.Kind}
+DAY_KINDS = {choice.value for choice in DayKind}
+PERIOD_KINDS = {DayKind.WORKING.value, DayKind.CALENDAR.value}
+DEADLINE_STARTS = {choice.value for choice in DeadlineStart}
+APPLICANT_KINDS = {choice.value for choice in ApplicantKind}
+PER_MEMBER = {choice.value for choice in RequiredDocument.PerMember if choice.value}
+APPLIES_TO = {choice.value for choice in RequiredDocument.AppliesTo if choice.value}
+GROUND_KINDS = {choice.value: choice.label for choice in Ground.Kind}
 
 # Versioned fields of a service with their Russian names, in display order.
 VERSION_FIELDS = {
-    "deadline_days": "срок принятия решения, рабочих дней",
+    "deadline_days": "срок принятия решения",
+    "deadline_kind": "срок исчисляется",
+    "deadline_from": "срок отсчитывается",
+    "notice_days": "срок уведомления о решении",
+    "notice_kind": "срок уведомления исчисляется",
+    "payment_days": "срок выплаты",
+    "payment_kind": "срок выплаты исчисляется",
+    "apply_within_months": "обратиться в течение, месяцев",
+    "apply_within_days": "обратиться в течение, дней",
+    "apply_event": "срок обращения — со дня",
+    "applicants": "кто может обратиться",
     "allow_incomplete": "приём при неполном комплекте",
     "requires_consent": "согласие на обработку персональных данных",
     "on_death": "услуга в связи со смертью получателя",
     "applicant_categories": "категории заявителей",
+    "result": "результат услуги",
+    "result_form": "форма результата",
+    "eligibility": "условия предоставления",
+    "grounds": "основания отказа и приостановления",
     "notes": "примечания",
+    "unverified": "требует проверки",
 }
 SERVICE_FIELDS = {
     "title": "полное наименование",
@@ -71,7 +106,32 @@ DOCUMENT_FIELDS = {
     "form": "форма",
     "copies": "экземпляров",
     "interagency": "межведомственный запрос",
+    "group": "группа «один из»",
+    "group_title": "наименование группы",
+    "valid_months": "срок действия, месяцев",
+    "for_categories": "только для категорий",
+    "per_member": "количество",
+    "applies_to": "когда нужен",
 }
+# Display of coded values in the difference.
+CODE_LABELS = {
+    "deadline_kind": dict(DayKind.choices),
+    "notice_kind": dict(DayKind.choices),
+    "payment_kind": dict(DayKind.choices),
+    "deadline_from": dict(DeadlineStart.choices),
+    "applicants": dict(ApplicantKind.choices),
+    "per_member": dict(RequiredDocument.PerMember.choices),
+    "applies_to": dict(RequiredDocument.AppliesTo.choices),
+}
+EMPTY_VERSION = {
+    "deadline_days": None, "deadline_kind": DayKind.WORKING.value,
+    "deadline_from": DeadlineStart.REGISTRATION.value, "notice_days": None,
+    "notice_kind": DayKind.WORKING.value, "payment_days": None, "payment_kind": DayKind.WORKING.value,
+    "apply_within_months": None, "apply_within_days": None, "apply_event": "",
+    "applicants": [ApplicantKind.CITIZEN.value], "allow_incomplete": False, "requires_consent": False,
+    "on_death": False, "applicant_categories": [], "result": "", "result_form": "", "eligibility": [],
+    "grounds": [], "notes": "", "unverified": "",
+}  # fmt: skip
 
 
 class RegulationFileError(Exception):
@@ -161,12 +221,40 @@ class DocSpec:
     form: str = RequiredDocument.Form.BOTH
     copies: int = 1
     interagency: bool | None = None  # None: the document type's flag
+    group: int | None = None  # members of one «one of» group share the number
+    group_title: str = ""
+    valid_months: int | None = None
+    for_categories: list[str] = field(default_factory=list)
+    per_member: str = ""
+    applies_to: str = ""
 
     def as_tuple(self, types: dict[str, dict]) -> tuple:
         interagency = self.interagency
         if interagency is None:
             interagency = types.get(self.code, {}).get("interagency", False)
-        return (self.code, self.required, self.condition, self.form, self.copies, interagency)
+        return (
+            self.code, self.required, self.condition, self.form, self.copies, interagency,
+            self.group, self.group_title, self.valid_months, tuple(self.for_categories),
+            self.per_member, self.applies_to,
+        )  # fmt: skip
+
+
+def _number_groups(checklist: list[DocSpec]) -> list[DocSpec]:
+    """Groups numbered 1, 2, … in order of appearance; a group left with one member (the
+    others removed) is an ordinary document."""
+    sizes: dict[int, int] = {}
+    for doc in checklist:
+        if doc.group is not None:
+            sizes[doc.group] = sizes.get(doc.group, 0) + 1
+    numbers: dict[int, int] = {}
+    for doc in checklist:
+        if doc.group is None:
+            continue
+        if sizes[doc.group] < 2:
+            doc.group, doc.group_title = None, ""
+            continue
+        doc.group = numbers.setdefault(doc.group, len(numbers) + 1)
+    return checklist
 
 
 @dataclass
@@ -180,6 +268,7 @@ class ServiceSpec:
     documents: list[DocSpec] | None = None
     add_documents: list[DocSpec] = field(default_factory=list)
     remove_documents: list[tuple[str, str]] = field(default_factory=list)  # (path, code)
+    reason: str = ""  # why a service is retired
 
 
 @dataclass
@@ -268,6 +357,37 @@ class _Checker:
             return None
         return value
 
+    def texts(self, data, key, path, *, max_length=1000) -> list[str]:
+        """A list of non-empty texts (a single text is taken as a list of one)."""
+        value = data.get(key)
+        full = f"{path}.{key}" if path else key
+        if isinstance(value, str):
+            value = [value]
+        cleaned = []
+        for i, item in enumerate(self.listing(value, full)):
+            if not isinstance(item, str | int) or isinstance(item, bool) or not str(item).strip():
+                self.error(f"{full}[{i}]", "ожидается текст")
+            elif len(str(item).strip()) > max_length:
+                self.error(f"{full}[{i}]", f"слишком длинный текст (не более {max_length} знаков)")
+            else:
+                cleaned.append(str(item).strip())
+        return cleaned
+
+    def choice(
+        self, data, key, path, allowed: set[str], *, default: str | None = None
+    ) -> str | None:
+        if key not in data or data[key] is None:
+            return default
+        value = data[key]
+        if not isinstance(value, str) or value not in allowed:
+            shown = value if not isinstance(value, dict | list) else _kind_of(value)
+            self.error(
+                f"{path}.{key}",
+                f"недопустимое значение «{shown}»: допустимо {', '.join(sorted(allowed))}",
+            )
+            return None
+        return value
+
     def positive_int(self, data, key, path, message, maximum: int = 365) -> int | None:
         if key not in data or data[key] is None:
             return None
@@ -314,6 +434,7 @@ def validate_change(document: dict) -> Change:
                 "date": check.date(raw, "date", "regulation", required=True),
                 "title": check.text(raw, "title", "regulation", required=True),
                 "issued_by": check.text(raw, "issued_by", "regulation", max_length=500),
+                "amendments": check.texts(raw, "amendments", "regulation", max_length=300),
             }
     effective_from = check.date(document, "effective_from", "")
 
@@ -411,13 +532,55 @@ def _validate_service(check, raw, path, known_types, known_services) -> ServiceS
                            max_length={"title": 1000, "short_title": 200}.get(key, 300))  # fmt: skip
         if key in raw and value:
             fields[key] = value
-    deadline = check.positive_int(
-        raw, "deadline_days", path, "срок должен быть целым положительным числом рабочих дней"
-    )
-    if deadline is not None:
-        fields["deadline_days"] = deadline
-    elif action == "add" and "deadline_days" not in raw:
-        check.error(f"{path}.deadline_days", "обязательное поле для новой услуги")
+    deadline_kind = check.choice(raw, "deadline_kind", path, DAY_KINDS)
+    if deadline_kind is not None:
+        fields["deadline_kind"] = deadline_kind
+    if deadline_kind == DayKind.SAME_DAY and raw.get("deadline_days") in (None, 0):
+        fields["deadline_days"] = 0
+    else:
+        deadline = check.positive_int(
+            raw, "deadline_days", path, "срок должен быть целым положительным числом дней"
+        )
+        if deadline is not None:
+            fields["deadline_days"] = deadline
+        elif action == "add" and "deadline_days" not in raw:
+            check.error(f"{path}.deadline_days", "обязательное поле для новой услуги")
+    for key, allowed in (("deadline_from", DEADLINE_STARTS), ("notice_kind", PERIOD_KINDS),
+                         ("payment_kind", PERIOD_KINDS)):  # fmt: skip
+        value = check.choice(raw, key, path, allowed)
+        if value is not None:
+            fields[key] = value
+    for key in ("notice_days", "payment_days"):
+        if key in raw:  # null removes the service's own period
+            fields[key] = check.positive_int(
+                raw, key, path, "срок должен быть целым положительным числом дней"
+            )
+    if "apply_within" in raw:
+        fields.update(_validate_window(check, raw["apply_within"], f"{path}.apply_within"))
+    if "applicants" in raw:
+        kinds = []
+        for i, item in enumerate(check.listing(raw["applicants"], f"{path}.applicants")):
+            if item not in APPLICANT_KINDS:
+                check.error(
+                    f"{path}.applicants[{i}]",
+                    f"недопустимое значение {_kind_of(item)}: допустимо citizen, organisation",
+                )
+            elif item not in kinds:
+                kinds.append(item)
+        if not kinds and isinstance(raw["applicants"], list):
+            check.error(
+                f"{path}.applicants", "укажите, кто может обратиться: citizen, organisation"
+            )
+        fields["applicants"] = [k for k in APPLICANT_ORDER if k in kinds]
+    for key, limit in (("result", 500), ("result_form", 500), ("unverified", 2000)):
+        if key in raw:
+            fields[key] = check.text(raw, key, path, max_length=limit)
+    if "eligibility" in raw:
+        fields["eligibility"] = _validate_conditions(
+            check, raw["eligibility"], f"{path}.eligibility"
+        )
+    if "grounds" in raw:
+        fields["grounds"] = _validate_grounds(check, raw["grounds"], f"{path}.grounds")
     for key in ("allow_incomplete", "requires_consent", "on_death", "issues_document"):
         value = check.boolean(raw, key, path)
         if value is not None:
@@ -443,12 +606,16 @@ def _validate_service(check, raw, path, known_types, known_services) -> ServiceS
         effective_to=check.date(raw, "effective_to", path),
     )
     if action == "retire":
-        extra = set(raw) - {"code", "action", "effective_from"}
+        extra = set(raw) - {"code", "action", "effective_from", "reason"}
         for key in sorted(extra):
             check.error(
-                f"{path}.{key}", "для action: retire указываются только code и effective_from"
+                f"{path}.{key}",
+                "для action: retire указываются только code, effective_from и reason",
             )
+        spec.reason = check.text(raw, "reason", path, max_length=2000)
         return spec
+    if "reason" in raw:
+        check.error(f"{path}.reason", "причина указывается только для action: retire")
 
     has_full = "documents" in raw
     has_delta = "add_documents" in raw or "remove_documents" in raw
@@ -479,50 +646,160 @@ def _validate_service(check, raw, path, known_types, known_services) -> ServiceS
     return spec
 
 
+APPLICANT_ORDER = [ApplicantKind.CITIZEN.value, ApplicantKind.ORGANISATION.value]
+
+
+def _validate_window(check, raw, path) -> dict:
+    """`apply_within: {months: 6, event: "рождения ребёнка"}` (or days); null removes it."""
+    empty = {"apply_within_months": None, "apply_within_days": None, "apply_event": ""}
+    if raw is None:
+        return empty
+    if check.mapping(raw, path, {"months", "days", "event"}) is None:
+        return empty
+    months = check.positive_int(raw, "months", path, "число месяцев — целое положительное", 120)
+    days = check.positive_int(raw, "days", path, "число дней — целое положительное", 3650)
+    if months and days:
+        check.error(path, "укажите months или days, не оба")
+    elif not months and not days and "months" not in raw and "days" not in raw:
+        check.error(path, "укажите срок обращения: months или days")
+    return {
+        "apply_within_months": months,
+        "apply_within_days": None if months else days,
+        "apply_event": check.text(raw, "event", path, required=True, max_length=200),
+    }
+
+
+def _validate_conditions(check, raw_list, path) -> list[list[str]]:
+    """Eligibility conditions: texts, or {text, clause}. Kept as [text, clause] pairs."""
+    conditions = []
+    for i, raw in enumerate(check.listing(raw_list, path)):
+        item_path = f"{path}[{i}]"
+        if isinstance(raw, str):
+            raw = {"text": raw}
+        if check.mapping(raw, item_path, {"text", "clause"}) is None:
+            continue
+        text = check.text(raw, "text", item_path, required=True, max_length=2000)
+        clause = check.text(raw, "clause", item_path, max_length=100)
+        if text:
+            conditions.append([text, clause])
+    return conditions
+
+
+def _validate_grounds(check, raw, path) -> list[list[str]]:
+    """Grounds by kind, each with its clause: kept as [kind, clause, text] triples."""
+    grounds = []
+    if raw is None:
+        return grounds
+    if check.mapping(raw, path, set(GROUND_KINDS)) is None:
+        return grounds
+    for kind in GROUND_KINDS:  # a fixed order: acceptance, refusal, suspension
+        for i, item in enumerate(check.listing(raw.get(kind), f"{path}.{kind}")):
+            item_path = f"{path}.{kind}[{i}]"
+            if check.mapping(item, item_path, {"clause", "text"}) is None:
+                continue
+            clause = check.text(item, "clause", item_path, required=True, max_length=100)
+            text = check.text(item, "text", item_path, required=True, max_length=2000)
+            if clause and text:
+                grounds.append([kind, clause, text])
+    return grounds
+
+
 def _validate_documents(check, raw_list, path, known_types) -> list[DocSpec]:
     docs: list[DocSpec] = []
     seen: dict[str, str] = {}
+    group = 0
     for index, raw in enumerate(check.listing(raw_list, path)):
         item_path = f"{path}[{index}]"
         if isinstance(raw, str):  # a bare code: a required document with defaults
             raw = {"code": raw}
+        if isinstance(raw, dict) and "one_of" in raw:
+            if check.mapping(raw, item_path, ONE_OF_KEYS) is None:
+                continue
+            group += 1
+            shared = _group_keys(check, raw, item_path)
+            title = check.text(raw, "title", item_path, max_length=300)
+            members = check.listing(raw["one_of"], f"{item_path}.one_of")
+            if len(members) < 2 and isinstance(raw["one_of"], list):
+                check.error(
+                    f"{item_path}.one_of", "в группе «один из» нужно не меньше двух документов"
+                )
+            for j, member in enumerate(members):
+                member_path = f"{item_path}.one_of[{j}]"
+                if isinstance(member, str):
+                    member = {"code": member}
+                if not isinstance(member, dict):
+                    check.error(member_path, f"ожидается документ, получено: {_kind_of(member)}")
+                    continue
+                for key in sorted(set(member) & (GROUP_KEYS | {"one_of"})):
+                    check.error(
+                        f"{member_path}.{key}",
+                        "в группе «один из» это поле указывается для группы, а не для документа",
+                    )
+                if (
+                    check.mapping(member, member_path, MEMBER_KEYS | GROUP_KEYS | {"one_of"})
+                    is None
+                ):
+                    continue
+                doc = _member(check, member, member_path, known_types, seen)
+                doc.group, doc.group_title = group, title
+                for key, value in shared.items():
+                    setattr(doc, key, value)
+                docs.append(doc)
+            continue
         if check.mapping(raw, item_path, DOCUMENT_KEYS) is None:
             continue
-        code = check.code(raw, "code", item_path)
-        if code and code not in known_types:
-            check.error(f"{item_path}.code", f"неизвестный тип документа «{code}»")
-        if code in seen:
-            check.error(f"{item_path}.code", f"документ «{code}» указан дважды (см. {seen[code]})")
-        elif code:
-            seen[code] = item_path
-        condition = check.text(raw, "condition", item_path, max_length=500)
-        required = check.boolean(raw, "required", item_path)
-        if required is True and condition:
-            check.error(item_path, "обязательный документ не может иметь условие (condition)")
-        form = check.text(raw, "form", item_path, max_length=16) or RequiredDocument.Form.BOTH
-        if form not in FORMS:
-            check.error(
-                f"{item_path}.form", f"неизвестная форма «{form}»: допустимо original, copy, both"
-            )
-        copies = check.positive_int(
-            raw,
-            "copies",
-            item_path,
-            "число экземпляров должно быть целым числом не меньше 1",
-            maximum=99,
-        )
-        docs.append(
-            DocSpec(
-                path=item_path,
-                code=code,
-                required=(not condition) if required is None else required,
-                condition=condition,
-                form=form,
-                copies=copies or 1,
-                interagency=check.boolean(raw, "interagency", item_path),
-            )
-        )
+        doc = _member(check, raw, item_path, known_types, seen)
+        for key, value in _group_keys(check, raw, item_path).items():
+            setattr(doc, key, value)
+        docs.append(doc)
     return docs
+
+
+def _member(check, raw, item_path, known_types, seen) -> DocSpec:
+    code = check.code(raw, "code", item_path)
+    if code and code not in known_types:
+        check.error(f"{item_path}.code", f"неизвестный тип документа «{code}»")
+    if code in seen:
+        check.error(f"{item_path}.code", f"документ «{code}» указан дважды (см. {seen[code]})")
+    elif code:
+        seen[code] = item_path
+    form = check.text(raw, "form", item_path, max_length=16) or RequiredDocument.Form.BOTH
+    if form not in FORMS:
+        check.error(
+            f"{item_path}.form", f"неизвестная форма «{form}»: допустимо original, copy, both"
+        )
+    copies = check.positive_int(
+        raw,
+        "copies",
+        item_path,
+        "число экземпляров должно быть целым числом не меньше 1",
+        maximum=99,
+    )
+    return DocSpec(
+        path=item_path,
+        code=code,
+        form=form,
+        copies=copies or 1,
+        interagency=check.boolean(raw, "interagency", item_path),
+    )
+
+
+def _group_keys(check, raw, item_path) -> dict:
+    """Requirement, condition and applicability of a document or of a whole «one of» group."""
+    condition = check.text(raw, "condition", item_path, max_length=500)
+    required = check.boolean(raw, "required", item_path)
+    if required is True and condition:
+        check.error(item_path, "обязательный документ не может иметь условие (condition)")
+    return {
+        "required": (not condition) if required is None else required,
+        "condition": condition,
+        "valid_months": check.positive_int(
+            raw, "valid_months", item_path, "срок действия — целое положительное число месяцев", 120
+        ),
+        "for_categories": check.texts(raw, "for_categories", item_path, max_length=500),
+        "per_member": check.choice(raw, "per_member", item_path, PER_MEMBER, default="") or "",
+        "applies_to": check.choice(raw, "applies_to", item_path, APPLIES_TO, default="") or "",
+    }
 
 
 # --- Planning: the difference against the catalogue -----------------------------------------
@@ -557,14 +834,12 @@ class Plan:
 
 
 def _version_content(version: ServiceVersion) -> dict:
-    return {
-        "deadline_days": version.deadline_days,
-        "allow_incomplete": version.allow_incomplete,
-        "requires_consent": version.requires_consent,
-        "on_death": version.on_death,
-        "applicant_categories": list(version.applicant_categories or []),
-        "notes": version.notes,
-    }
+    content = {key: getattr(version, key) for key in VERSION_FIELDS if hasattr(version, key)}
+    content["applicant_categories"] = list(version.applicant_categories or [])
+    content["applicants"] = list(version.applicants or [ApplicantKind.CITIZEN.value])
+    content["eligibility"] = [[c.text, c.clause] for c in version.conditions.all()]
+    content["grounds"] = [[g.kind, g.clause, g.text] for g in version.grounds.all()]
+    return content
 
 
 def _version_checklist(version: ServiceVersion) -> list[DocSpec]:
@@ -577,16 +852,34 @@ def _version_checklist(version: ServiceVersion) -> list[DocSpec]:
             form=doc.form,
             copies=doc.copies,
             interagency=doc.interagency,
+            group=doc.group,
+            group_title=doc.group_title,
+            valid_months=doc.valid_months,
+            for_categories=list(doc.for_categories or []),
+            per_member=doc.per_member,
+            applies_to=doc.applies_to,
         )
         for doc in version.documents.select_related("document_type").order_by("order", "id")
     ]
 
 
-def _display(value: Any) -> str:
+def _display(value: Any, key: str = "") -> str:
     if isinstance(value, bool):
         return "да" if value else "нет"
+    if key == "grounds":
+        return (
+            "; ".join(f"{GROUND_KINDS[kind]} — {clause}: «{text}»" for kind, clause, text in value)
+            or "—"
+        )
+    if key == "eligibility":
+        return "; ".join(f"{text} ({clause})" if clause else text for text, clause in value) or "—"
+    labels = CODE_LABELS.get(key)
+    if labels is not None:
+        if isinstance(value, list):
+            return "; ".join(labels.get(v, v) for v in value) or "—"
+        return labels.get(value, value) if value else "—"
     if isinstance(value, list):
-        return "; ".join(value) or "—"
+        return "; ".join(str(v) for v in value) or "—"
     if value in (None, ""):
         return "—"
     return str(value)
@@ -629,12 +922,25 @@ def build_plan(change: Change, *, today: datetime.date | None = None) -> Plan:
 
     regulation = None
     regulation_status = None
+    regulation_changes = []
     if change.regulation:
         r = change.regulation
         regulation = Regulation.objects.filter(
             kind=r["kind"], number=r["number"], date=r["date"]
         ).first()
         regulation_status = "existing" if regulation else "new"
+        if regulation is not None:
+            regulation_changes = [
+                {"field": label, "old": _display(getattr(regulation, key)), "new": _display(r[key])}
+                for key, label in (
+                    ("title", "наименование"),
+                    ("issued_by", "кем принят"),
+                    ("amendments", "в редакции актов"),
+                )
+                if getattr(regulation, key) != r[key]
+            ]
+            if regulation_changes:
+                regulation_status = "changed"
 
     plans: list[ServicePlan] = []
     backdated = False
@@ -653,14 +959,22 @@ def build_plan(change: Change, *, today: datetime.date | None = None) -> Plan:
         key: sum(1 for p in plans if p.status == key)
         for key in ("added", "changed", "retired", "unchanged")
     }
-    has_changes = bool(type_diff) or any(p.status != "unchanged" for p in plans)
+    has_changes = (
+        bool(type_diff) or bool(regulation_changes) or any(p.status != "unchanged" for p in plans)
+    )
     reg_display = None
     if change.regulation:
         r = change.regulation
         kind = r["kind"].capitalize()
         reg_display = f"{kind} от {r['date']:%d.%m.%Y} № {r['number']} «{r['title']}»"
+        if r["amendments"]:
+            reg_display += f" (в ред. {', '.join(r['amendments'])})"
     diff = {
-        "regulation": {"status": regulation_status, "display": reg_display}
+        "regulation": {
+            "status": regulation_status,
+            "display": reg_display,
+            "changes": regulation_changes,
+        }
         if reg_display
         else None,
         "effective_from": change.effective_from.isoformat() if change.effective_from else None,
@@ -720,7 +1034,12 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
             )
             return None
         plan.status = "retired"
-        plan.diff = {**skeleton, "status": "retired", "last_day": (start - ONE_DAY).isoformat()}
+        plan.diff = {
+            **skeleton,
+            "status": "retired",
+            "last_day": (start - ONE_DAY).isoformat(),
+            "reason": spec.reason,
+        }
         return plan
 
     # The new version = the version in force the day before (the base) + the file's changes.
@@ -729,16 +1048,15 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
     base = current
     if current is not None and current.effective_from == start:
         base = service.version_on(start - ONE_DAY)
-    empty = {
-        "deadline_days": None, "allow_incomplete": False, "requires_consent": False, "on_death": False,
-        "applicant_categories": [], "notes": "",
-    }  # fmt: skip
-    content = _version_content(current) if current else dict(empty)
-    base_content = _version_content(base) if base else dict(empty)
+    content = _version_content(current) if current else dict(EMPTY_VERSION)
+    base_content = _version_content(base) if base else dict(EMPTY_VERSION)
     new_content = {**base_content, **{k: v for k, v in spec.fields.items() if k in VERSION_FIELDS}}
-    if new_content["deadline_days"] is None:
+    if new_content["deadline_kind"] == DayKind.SAME_DAY:
+        new_content["deadline_days"] = 0
+    elif not new_content["deadline_days"]:
         errors.append(
-            f"{spec.path}.deadline_days: обязательное поле (у услуги нет действующей редакции)"
+            f"{spec.path}.deadline_days: укажите срок в днях"
+            + (" (у услуги нет действующей редакции)" if base is None else "")
         )
         return None
     old_checklist = _version_checklist(current) if current else []
@@ -763,9 +1081,22 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
         if not checklist:
             errors.append(f"{spec.path}: перечень документов не может стать пустым")
             return None
+    checklist = _number_groups(checklist)
+    categories = set(new_content["applicant_categories"])
     for doc in checklist:  # resolve the default interagency flag now, for comparison and writing
         if doc.interagency is None:
             doc.interagency = type_info.get(doc.code, {}).get("interagency", False)
+        for category in doc.for_categories:
+            if category not in categories:
+                errors.append(
+                    f"{doc.path or spec.path}.for_categories: категории «{category}» нет среди "
+                    f"категорий заявителей услуги «{spec.code}» (applicant_categories)"
+                )
+        if doc.applies_to == "organisation" and "organisation" not in new_content["applicants"]:
+            errors.append(
+                f"{doc.path or spec.path}.applies_to: услуга «{spec.code}» не принимает "
+                "заявлений от организаций (applicants)"
+            )
 
     service_fields = {}
     if service is None:
@@ -848,13 +1179,15 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
     for key, label in VERSION_FIELDS.items():
         if current is None or content[key] != new_content[key]:
             if current is None and plan.status == "added":
-                changes.append({"field": label, "old": "", "new": _display(new_content[key])})
+                if new_content[key] == EMPTY_VERSION[key] and key not in spec.fields:
+                    continue  # a new service: only what the file says
+                changes.append({"field": label, "old": "", "new": _content_value(new_content, key)})
             else:
                 changes.append(
                     {
                         "field": label,
-                        "old": _display(content[key]) if current else "—",
-                        "new": _display(new_content[key]),
+                        "old": _content_value(content, key) if current else "—",
+                        "new": _content_value(new_content, key),
                     }
                 )
     old_by_code = {d.code: d for d in old_checklist}
@@ -901,6 +1234,20 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
     return plan
 
 
+PERIODS = {
+    "deadline_days": "deadline_kind",
+    "notice_days": "notice_kind",
+    "payment_days": "payment_kind",
+}
+
+
+def _content_value(content: dict, key: str) -> str:
+    """A version's field as the difference shows it: periods with their kind of days."""
+    if key in PERIODS and (content[key] or content[PERIODS[key]] == DayKind.SAME_DAY):
+        return days_display(content[key], content[PERIODS[key]])
+    return _display(content[key], key)
+
+
 def _used_on_or_after(version: ServiceVersion, day: datetime.date) -> bool:
     for relation in version._meta.related_objects:
         model = relation.related_model
@@ -920,7 +1267,9 @@ def _doc_value(doc: DocSpec, key: str) -> str:
         return RequiredDocument.Form(doc.form).label
     if key == "required":
         return "обязательно" if doc.required else "по условию"
-    return _display(getattr(doc, key))
+    if key == "group":
+        return f"группа {doc.group}" if doc.group else "—"
+    return _display(getattr(doc, key), key)
 
 
 def _doc_detail(doc: DocSpec) -> str:
@@ -928,6 +1277,18 @@ def _doc_detail(doc: DocSpec) -> str:
     if doc.copies != 1:
         parts.append(f"{doc.copies} экз.")
     parts.append("обязательно" if doc.required else (doc.condition or "по условию"))
+    if doc.group:
+        parts.append(
+            f"один из группы {doc.group}" + (f" «{doc.group_title}»" if doc.group_title else "")
+        )
+    if doc.per_member:
+        parts.append(CODE_LABELS["per_member"][doc.per_member])
+    if doc.applies_to:
+        parts.append(CODE_LABELS["applies_to"][doc.applies_to])
+    if doc.for_categories:
+        parts.append("для категорий: " + "; ".join(doc.for_categories))
+    if doc.valid_months:
+        parts.append(f"действителен {doc.valid_months} мес.")
     if doc.interagency:
         parts.append("запрашивает учреждение")
     return ", ".join(parts)
@@ -1003,12 +1364,13 @@ def _write_regulation(plan: Plan) -> Regulation | None:
     r = plan.change.regulation
     if not r:
         return None
+    values = {key: r[key] for key in ("title", "issued_by", "amendments")}
     regulation, created = Regulation.objects.get_or_create(
-        kind=r["kind"], number=r["number"], date=r["date"],
-        defaults={"title": r["title"], "issued_by": r["issued_by"]},
-    )  # fmt: skip
-    if not created and (regulation.title, regulation.issued_by) != (r["title"], r["issued_by"]):
-        regulation.title, regulation.issued_by = r["title"], r["issued_by"]
+        kind=r["kind"], number=r["number"], date=r["date"], defaults=values
+    )
+    if not created and any(getattr(regulation, k) != v for k, v in values.items()):
+        for key, value in values.items():
+            setattr(regulation, key, value)
         regulation.save()
     return regulation
 
@@ -1044,7 +1406,11 @@ def _write_service(plan: ServicePlan, regulation: Regulation | None, load: Regul
             current.delete()
         else:
             current.effective_to = start - ONE_DAY
-            current.save(update_fields=["effective_to"])
+            reason = spec.reason
+            if regulation is not None:
+                reason = f"{reason} ({regulation.citation})" if reason else regulation.citation
+            current.end_reason = reason
+            current.save(update_fields=["effective_to", "end_reason"])
         return
 
     if current is not None:
@@ -1053,13 +1419,32 @@ def _write_service(plan: ServicePlan, regulation: Regulation | None, load: Regul
         else:
             current.effective_to = start - ONE_DAY
             current.save(update_fields=["effective_to"])
+    fields = dict(plan.new_fields)
+    grounds = fields.pop("grounds")
+    conditions = fields.pop("eligibility")
     version = ServiceVersion.objects.create(
         service=service,
         effective_from=start,
         effective_to=plan.effective_to,
         regulation=regulation,
         load=load,
-        **plan.new_fields,
+        **fields,
+    )
+    bulk_create_with_history(
+        [
+            Ground(version=version, kind=kind, clause=clause, text=text, order=index)
+            for index, (kind, clause, text) in enumerate(grounds, start=1)
+        ],
+        Ground,
+        default_user=load.applied_by,
+    )
+    bulk_create_with_history(
+        [
+            EligibilityCondition(version=version, text=text, clause=clause, order=index)
+            for index, (text, clause) in enumerate(conditions, start=1)
+        ],
+        EligibilityCondition,
+        default_user=load.applied_by,
     )
     types = {
         t.code: t for t in DocumentType.objects.filter(code__in=[d.code for d in plan.checklist])
@@ -1074,6 +1459,12 @@ def _write_service(plan: ServicePlan, regulation: Regulation | None, load: Regul
                 form=doc.form,
                 copies=doc.copies,
                 interagency=bool(doc.interagency),
+                group=doc.group,
+                group_title=doc.group_title,
+                valid_months=doc.valid_months,
+                for_categories=doc.for_categories,
+                per_member=doc.per_member,
+                applies_to=doc.applies_to,
                 order=index,
             )
             for index, doc in enumerate(plan.checklist, start=1)
@@ -1100,8 +1491,12 @@ def _ru(iso: str | None) -> str:
 def format_diff(diff: dict) -> list[str]:
     lines: list[str] = []
     if diff.get("regulation"):
-        status = "новый акт" if diff["regulation"]["status"] == "new" else "акт уже в каталоге"
+        status = {"new": "новый акт", "changed": "акт уже в каталоге, реквизиты уточнены"}.get(
+            diff["regulation"]["status"], "акт уже в каталоге"
+        )
         lines.append(f"Акт: {diff['regulation']['display']} ({status})")
+        for ch in diff["regulation"].get("changes", []):
+            lines.append(f"      {ch['field']}: {ch['old']} → {ch['new']}")
     if diff.get("backdated"):
         lines.append("ВНИМАНИЕ: изменение вступает в силу задним числом.")
     for item in diff["document_types"]:
@@ -1118,6 +1513,8 @@ def format_diff(diff: dict) -> list[str]:
         )
         if item["status"] == "retired":
             lines.append(f"      последний день действия: {_ru(item['last_day'])}")
+            if item.get("reason"):
+                lines.append(f"      причина: {item['reason']}")
         for ch in item.get("changes", []):
             old = f"{ch['old']} → " if ch["old"] else ""
             lines.append(f"      {ch['field']}: {old}{ch['new']}")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from onewindow.pdf import pdf_response, render_pdf
 from services.forms import RegulationConfirmForm, RegulationUploadForm
-from services.models import RegulationLoad, Service, ServiceVersion
+from services.models import Ground, RegulationLoad, Service, ServiceVersion
 from services.regulations import RegulationFileError, StalePreviewError
 from services.services import confirm_regulation_load, preview_regulation_file, search_services
 
@@ -47,10 +47,40 @@ def service_list(request):
     results = search_services(query, services, limit=100)
     for service in results:
         service.current = next((v for v in service.started_versions if v.is_in_force(today)), None)
+    # «Требуют проверки»: services whose version in force says what could not be confirmed
+    unverified = [s for s in results if s.current is not None and s.current.unverified]
+    to_check = request.GET.get("check") == "1"
+    if to_check:
+        results = unverified
     template = (
         "services/service_list.html#results" if request.htmx else "services/service_list.html"
     )
-    return render(request, template, {"services": results, "query": query, "today": today})
+    return render(
+        request,
+        template,
+        {
+            "services": results,
+            "query": query,
+            "today": today,
+            "to_check": to_check,
+            "unverified_count": len(unverified),
+        },
+    )
+
+
+def checklist_rows(documents) -> list[dict]:
+    """The checklist as shown: a «one of» group is one row holding its members."""
+    rows: list[dict] = []
+    groups: dict[int, dict] = {}
+    for doc in documents:
+        if doc.group is None:
+            rows.append({"doc": doc, "members": [doc]})
+        elif doc.group in groups:
+            groups[doc.group]["members"].append(doc)
+        else:
+            groups[doc.group] = {"doc": doc, "members": [doc], "group": True}
+            rows.append(groups[doc.group])
+    return rows
 
 
 def _service_context(request, code: str) -> dict:
@@ -58,19 +88,37 @@ def _service_context(request, code: str) -> dict:
     on_date = _on_date(request)
     version = service.version_on(on_date)
     documents = []
+    grounds: dict[str, list] = {}
+    conditions = []
     if version is not None:
         documents = list(version.documents.select_related("document_type").order_by("order", "id"))
+        for ground in version.grounds.all():
+            grounds.setdefault(ground.kind, []).append(ground)
+        conditions = list(version.conditions.all())
     versions = list(
         service.versions.select_related("regulation", "load").order_by("-effective_from")
     )
+    ended = None
+    if version is None:  # the last version before the date: why the service is not in force
+        ended = next((v for v in versions if v.effective_to and v.effective_to < on_date), None)
     return {
         "service": service,
         "version": version,
+        "ended": ended,
         "on_date": on_date,
         "today": timezone.localdate(),
         "documents": documents,
-        "brought": [d for d in documents if not d.interagency],
-        "requested": [d for d in documents if d.interagency],
+        "rows": checklist_rows(documents),
+        "brought": checklist_rows([d for d in documents if not d.interagency]),
+        "requested": checklist_rows([d for d in documents if d.interagency]),
+        "grounds": [
+            (Ground.Kind(kind).label, grounds[kind])
+            for kind in Ground.Kind.values
+            if kind in grounds
+        ],
+        "refuse_acceptance": grounds.get(Ground.Kind.REFUSE_ACCEPTANCE, []),
+        "refuse": grounds.get(Ground.Kind.REFUSE, []),
+        "conditions": conditions,
         "versions": versions,
     }
 

@@ -104,19 +104,19 @@ def service_with(**fields) -> dict:
         ),
         (
             lambda: service_with(deadline_days=-5),
-            "services[0].deadline_days: срок должен быть целым положительным числом рабочих дней, получено «-5»",
+            "services[0].deadline_days: срок должен быть целым положительным числом дней, получено «-5»",
         ),
         (
             lambda: service_with(deadline_days=0),
-            "services[0].deadline_days: срок должен быть целым положительным числом рабочих дней, получено «0»",
+            "services[0].deadline_days: срок должен быть целым положительным числом дней, получено «0»",
         ),
         (
             lambda: service_with(deadline_days=2.5),
-            "services[0].deadline_days: срок должен быть целым положительным числом рабочих дней, получено «2.5»",
+            "services[0].deadline_days: срок должен быть целым положительным числом дней, получено «2.5»",
         ),
         (
             lambda: service_with(deadline_days="десять"),
-            "services[0].deadline_days: срок должен быть целым положительным числом рабочих дней, получено «десять»",
+            "services[0].deadline_days: срок должен быть целым положительным числом дней, получено «десять»",
         ),
         (
             lambda: service_with(deadine_days=10),
@@ -267,9 +267,11 @@ def test_diff_lists_changed_fields_and_documents(catalogue):
     assert plan.has_changes and not plan.backdated
     [item] = plan.diff["services"]
     assert item["status"] == "changed"
-    assert {"field": "срок принятия решения, рабочих дней", "old": "10", "new": "7"} in item[
-        "changes"
-    ]
+    assert {
+        "field": "срок принятия решения",
+        "old": "10 рабочих дней",
+        "new": "7 рабочих дней",
+    } in item["changes"]
     assert [d["code"] for d in item["documents"]["added"]] == ["photo-3x4"]
     assert item["documents"]["added"][0]["detail"] == "подлинник, обязательно"
     assert (
@@ -449,7 +451,7 @@ def test_cli_dry_run_prints_the_difference_and_writes_nothing(catalogue, tmp_pat
     call_command("load_regulations", str(path), "--dry-run")
     out = capsys.readouterr().out
     assert "Услуга edv-veterans «Ежемесячная денежная выплата ветеранам»: изменена" in out
-    assert "срок принятия решения, рабочих дней: 10 → 7" in out
+    assert "срок принятия решения: 10 рабочих дней → 7 рабочих дней" in out
     assert "+ документ photo-3x4" in out
     assert "Пробный запуск (--dry-run): ничего не записано." in out
     assert counts() == before

@@ -80,7 +80,7 @@ def test_service_page_shows_checklist_deadline_basis_and_history(client, special
     client.force_login(specialist)
     html = client.get(reverse("services:detail", args=["edv-veterans"])).content.decode()
     assert "Ежемесячная денежная выплата ветеранам" in html
-    assert "<strong>10 раб. дн.</strong> со дня регистрации заявления" in html
+    assert "<strong>10 рабочих дней</strong> со дня регистрации заявления" in html
     assert "Паспорт гражданина Российской Федерации" in html
     assert "запрашивает учреждение" in html
     # the act cited with the body that issued it, «№» held to its number (the version in force
@@ -121,7 +121,7 @@ def test_admin_uploads_previews_and_confirms_a_change(client, reg_admin, catalog
     assert "Предпросмотр изменений" in html
     assert "прочитан: проверьте изменения и нажмите «Применить»." in html
     assert "изменяется" in html and "+ документ: Фотография размером 3×4 см" in html
-    assert "срок принятия решения, рабочих дней" in html
+    assert "срок принятия решения" in html and "7 рабочих дней" in html
     service = Service.objects.get(code="edv-veterans")
     assert service.version_on(in_a_week()).deadline_days == 10  # nothing applied yet
 
