@@ -134,11 +134,71 @@ def test_changed_categories_are_new_versions_from_the_amendment(catalogue):
     assert "полуторную величину прожиточного минимума" in now.notes
 
 
-def test_what_the_sources_do_not_confirm_is_marked(catalogue):
+def test_what_the_sources_do_not_confirm_is_marked_for_the_admin(catalogue):
+    from services.models import ServiceVersion
+
     confirmed = {"esp-single", "child-allowance"}
     for service in Service.objects.exclude(code__in=confirmed):
-        latest = service.versions.order_by("-effective_from").first()
-        first = service.versions.order_by("effective_from").first()
-        assert UNVERIFIED in first.notes or UNVERIFIED in latest.notes, service.code
+        versions = service.versions.all()
+        assert any(v.unverified for v in versions), service.code
     for code in confirmed:
-        assert UNVERIFIED not in first_version(code).notes
+        assert not first_version(code).unverified
+    # the mark lives in its own field now, not at the end of the notes
+    assert not ServiceVersion.objects.filter(notes__contains=UNVERIFIED).exists()
+    one_window = first_version("one-window")
+    assert "приказ от 21.01.2009 № 20" in one_window.unverified
+
+
+def test_amendments_found_are_listed_with_the_approving_act(catalogue):
+    order = first_version("esp-single").regulation
+    assert order.amendments == ["от 22.11.2013 № 1170", "от 20.08.2015 № 1233"]
+    assert order.citation.endswith("(в ред. от 22.11.2013 №\u00a01170, от 20.08.2015 №\u00a01233)")
+    assert first_version("asp").regulation.pk == order.pk
+    large = first_version("large-family").regulation
+    assert large.amendments[-1] == "от 21.03.2017 № 374" and len(large.amendments) == 10
+
+
+def test_retired_versions_say_why(catalogue):
+    osago = Service.objects.get(code="osago-disabled").versions.get()
+    assert osago.end_reason.startswith("компенсацию страховой премии по договору ОСАГО")
+    assert "Постановление Правительства Российской Федерации" in osago.end_reason
+    childcare = Service.objects.get(code="childcare-uninsured").versions.get()
+    assert "единое ежемесячное пособие" in childcare.end_reason
+    assert "455-ФЗ" in childcare.end_reason
+
+
+def test_every_version_names_its_result(catalogue):
+    for service in Service.objects.all():
+        for version in service.versions.all():
+            assert version.result, service.code
+    large = Service.objects.get(code="large-family").version_on(FROZEN_DAY)
+    assert large.result_display == (
+        "регистрация семьи в качестве многодетной и удостоверение многодетной семьи "
+        "(бланк удостоверения установленного образца)"
+    )
+
+
+def test_windows_deadline_kinds_and_applicants_as_the_acts_say(catalogue):
+    birth = Service.objects.get(code="birth-extra").version_on(FROZEN_DAY)
+    assert birth.window_display == "в течение 6 месяцев со дня рождения ребёнка"
+    burial = Service.objects.get(code="burial-allowance").version_on(FROZEN_DAY)
+    assert burial.window_display == "в течение 6 месяцев со дня смерти"
+    (ground,) = burial.grounds_of("refuse")
+    assert ground.clause == "ст. 10 Федерального закона от 12.01.1996 № 8-ФЗ"
+    one_window = Service.objects.get(code="one-window").version_on(FROZEN_DAY)
+    assert (one_window.deadline_kind, one_window.deadline_days) == ("same_day", 0)
+    assert one_window.deadline_display == "в день обращения"
+    refund = Service.objects.get(code="burial-service-refund").version_on(FROZEN_DAY)
+    assert refund.applicants == ["organisation"]
+    lawyers = Service.objects.get(code="lawyer-refund").version_on(FROZEN_DAY)
+    assert lawyers.applicants == ["citizen", "organisation"] and "адвокат" in lawyers.unverified
+
+
+def test_new_versions_carry_the_conditions_of_their_amendment(catalogue):
+    birth = Service.objects.get(code="birth-extra")
+    assert not birth.version_on(D(2018, 12, 31)).conditions.exists()
+    texts = [c.text for c in birth.version_on(D(2019, 1, 1)).conditions.all()]
+    assert any("до 24 лет включительно" in t for t in texts)
+    assert any("полуторную величину прожиточного минимума" in t for t in texts)
+    twins = Service.objects.get(code="twins-subsidy").version_on(FROZEN_DAY)
+    assert {g.clause for g in twins.grounds_of("refuse")} == {"п. 2.2 Порядка назначения дотаций"}
