@@ -68,7 +68,9 @@ class Regulation(models.Model):
         """« (в ред. от 22.11.2013 № 1170, от 20.08.2015 № 1233)» or nothing."""
         if not self.amendments:
             return ""
-        return f" (в ред. {', '.join(self.amendments)})"
+        # «№» held to its number, as everywhere in the printed documents
+        editions = ", ".join(edition.replace("№ ", "№\u00a0") for edition in self.amendments)
+        return f" (в ред. {editions})"
 
 
 class DocumentType(models.Model):

@@ -15,7 +15,7 @@ import datetime
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -1071,7 +1071,12 @@ def _plan_service(spec: ServiceSpec, type_info: dict, errors: list[str]) -> Serv
                 errors.append(f"{path}: документа «{code}» нет в перечне услуги «{spec.code}»")
             present.discard(code)
         checklist = [d for d in checklist if d.code in present]
+        # the file numbers its own «one of» groups from 1: put them after the checklist's groups,
+        # or an added group would merge with an existing one of the same number
+        offset = max((d.group for d in checklist if d.group is not None), default=0)
         for doc in spec.add_documents:
+            if doc.group is not None:
+                doc = replace(doc, group=doc.group + offset)
             if doc.code in present:
                 errors.append(
                     f"{doc.path}.code: документ «{doc.code}» уже есть в перечне услуги «{spec.code}»"

@@ -68,9 +68,11 @@ def _no_parted_number_sign(pdf: bytes) -> None:
 def test_notice_of_a_grant_states_decision_amount_period_and_the_duty_to_report(
     client, specialist, chief, office, catalogue, freeze_now
 ):
+    # a service whose act in force is an order of the УСЗН АВО (№ 9 of 13.01.2009)
     application = _decide(
-        specialist, chief, office, "male", "grant", amount=Decimal("1234.50"),
-        start_date=datetime.date(2026, 12, 1), end_date=datetime.date(2027, 11, 30),
+        specialist, chief, office, "male", "grant", code="radiation-compensation",
+        amount=Decimal("1234.50"), start_date=datetime.date(2026, 12, 1),
+        end_date=datetime.date(2027, 11, 30),
     )  # fmt: skip
     assert application.decision_number == 1 and application.decision_date == datetime.date(
         2026, 11, 24
@@ -120,6 +122,7 @@ def test_notice_of_a_refusal_states_the_ground_and_how_to_appeal(
         office,
         "no_patronymic",
         "refuse",
+        code="radiation-compensation",  # its act in force: an order of the УСЗН АВО
         reason="среднедушевой доход превышает порог",
     )
     client.force_login(specialist)
@@ -434,14 +437,17 @@ def test_journal_shows_decision_and_notice_dates_and_the_xlsx_prints_properly(
 
 
 def test_memo_cites_the_regulation_with_its_issuer(client, specialist, catalogue):
-    service = Service.objects.get(code="donor-edv")
+    service = Service.objects.get(code="large-family")  # Приказ УСЗН АВО от 12.05.2011 № 244
     regulation = service.version_on(timezone.localdate()).regulation
-    assert regulation.issued_by == "Комитет социальной защиты населения Волгоградской области"
+    assert regulation.issued_by == (
+        "Управление социальной защиты населения Администрации Волгоградской области"
+    )
     client.force_login(specialist)
-    pdf = client.get(reverse("services:memo", args=["donor-edv"])).content
+    pdf = client.get(reverse("services:memo", args=["large-family"])).content
     text = pdf_text(pdf)
     assert (
-        f"Основание: Приказ Комитета социальной защиты населения Волгоградской области от "
+        "Основание: Приказ Управления социальной защиты населения Администрации Волгоградской "
+        f"области от "
         f"{regulation.date:%d.%m.%Y} № {regulation.number}" in text
     )
     _no_parted_number_sign(pdf)

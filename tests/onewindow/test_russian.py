@@ -146,9 +146,10 @@ def test_notice_of_a_refusal_has_an_outgoing_number_and_the_regulation(
     assert f"Исх. № 1/{year} от {application.decision_date:%d.%m.%Y}" in text
     assert "Ким Анне" in text and "Уважаемая Анна!" in text
     regulation = application.service_version.regulation
+    # edv-veterans rests on the Social Code since 01.06.2022 («Житель осажденного Сталинграда»)
     assert (
-        f"Основание: Приказ Управления социальной защиты населения Администрации Волгоградской области от {regulation.date:%d.%m.%Y} № {regulation.number}"
-        in text
+        f"Основание: Закон от {regulation.date:%d.%m.%Y} № {regulation.number}" in text
+        and "(принят: Волгоградская областная Дума)" in text
     )
     assert "«" + regulation.title[:30] in text
 

@@ -35,10 +35,12 @@ def recipients(office, catalogue, specialist):
                               middle_name="Юрьевна", sex="F", birth_date=D(1988, 8, 8)),
     }  # fmt: skip
     grant(people["a"], "unemployed-mothers", specialist)
-    grant(people["b"], "childcare-uninsured", specialist)
+    # the childcare allowance for the uninsured is retired since 01.01.2023: a measure granted in
+    # 2025 is the unemployed mothers' compensation, matched by the same extract profiles
+    grant(people["b"], "unemployed-mothers", specialist)
     grant(people["c"], "food-subsidy", specialist)
-    grant(people["d1"], "childcare-uninsured", specialist)
-    grant(people["d2"], "childcare-uninsured", specialist)
+    grant(people["d1"], "unemployed-mothers", specialist)
+    grant(people["d2"], "unemployed-mothers", specialist)
     grant(people["f"], "unemployed-mothers", specialist)
     return people
 

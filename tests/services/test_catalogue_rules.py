@@ -137,7 +137,7 @@ def test_everything_the_regulation_says_is_loaded_and_kept(catalogue):
     assert docs["power-of-attorney"].applies_to == "representative"
     regulation = Regulation.objects.get(number="584")
     assert regulation.amendments == ["от 18.08.2015 № 1215"]
-    assert regulation.citation.endswith("(в ред. от 18.08.2015 № 1215)")
+    assert regulation.citation.endswith("(в ред. от 18.08.2015 №\u00a01215)")
     assert regulation.citation.startswith(
         "Приказ Министерства социальной защиты населения Волгоградской области"
     )

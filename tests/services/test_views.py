@@ -83,10 +83,11 @@ def test_service_page_shows_checklist_deadline_basis_and_history(client, special
     assert "<strong>10 рабочих дней</strong> со дня регистрации заявления" in html
     assert "Паспорт гражданина Российской Федерации" in html
     assert "запрашивает учреждение" in html
-    # the act cited with the body that issued it, «№» held to its number
+    # the act cited with the body that issued it, «№» held to its number (the version in force
+    # since 01.06.2022 rests on the Social Code, whose amendment brought «Житель осажденного Сталинграда»)
     assert (
-        "Приказ Управления социальной защиты населения Администрации Волгоградской области от 26.07.2011 №\u00a0905"
-        in html
+        "Закон от 31.12.2015 №\u00a0246-ОД «Социальный кодекс Волгоградской области» "
+        "(принят: Волгоградская областная Дума)" in html
     )
     assert "История редакций" in html
 
