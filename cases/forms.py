@@ -214,7 +214,14 @@ class ApplicationForm(forms.Form):
         label="Примечание", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, version, applied_on: datetime.date | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        version,
+        applied_on: datetime.date | None = None,
+        event_date: datetime.date | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.version = version
         self.applied_on = applied_on or timezone.localdate()
@@ -223,6 +230,7 @@ class ApplicationForm(forms.Form):
         self.family_kinds = family_kinds(self.lines)
         self.facts: intake_rules.Facts | None = None  # known once the form is cleaned
         self.resolution: intake_rules.Resolution | None = None
+        self.known_event_date = event_date
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4()
         self._add_intake_fields()
@@ -348,6 +356,7 @@ class ApplicationForm(forms.Form):
                 label=version.event_label, required=False, widget=DateInput(),
                 help_text=f"Заявление принимается {version.window_display}.",
                 error_messages={"invalid": f"Неверная дата: {version.event_label.lower()}."},
+                initial=self.known_event_date,
             )  # fmt: skip
 
     # --- what the page shows ---------------------------------------------------------------
@@ -428,6 +437,8 @@ class ApplicationForm(forms.Form):
             if kind in self.family_kinds and data.get(name) is None and name not in self.errors:
                 self.add_error(name, f"Укажите {what}: по нему считаются документы.")
         if version.has_window and "event_date" not in self.errors:
+            if data.get("event_date") is None and self.known_event_date:
+                data["event_date"] = self.known_event_date  # the death the card records
             problem = intake_rules.event_date_problem(
                 version, data.get("event_date"), self.applied_on
             )

@@ -530,7 +530,10 @@ class Application(models.Model):
         if self.was_refused:
             clauses = self.refusal_clauses
             return "отказано" + (f" ({clauses})" if clauses else "")
-        result = self.service_version.result
+        # a document issued is named; a payment's «решение о назначении …» would repeat the state
+        if not self.service.issues_document:
+            return "назначено"
+        result = self.service_version.granted_result
         return "назначено" + (f" — {result}" if result else "")
 
     @property

@@ -396,6 +396,8 @@ def apply_form(request, pk: int, code: str):
         request.POST if request.method == "POST" else None,
         version=version,
         applied_on=timezone.localdate(now),
+        # a service arising from the death: its window runs from the death the card records
+        event_date=applicant.death_date if version.on_death else None,
     )
     if request.method == "POST" and form.is_valid():
         try:

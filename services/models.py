@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -391,6 +392,13 @@ class ServiceVersion(models.Model):
     @property
     def accepts_organisations(self) -> bool:
         return ApplicantKind.ORGANISATION in (self.applicants or [])
+
+    @property
+    def granted_result(self) -> str:
+        """The result when the service is granted: «решение о назначении пособия» of a result
+        written «решение о назначении пособия или об отказе в назначении»."""
+        result = re.split(r",?\s+или\s+(?:об\s+)?отказ", self.result, maxsplit=1)[0].strip()
+        return result + (f" ({self.result_form})" if result and self.result_form else "")
 
     @property
     def result_display(self) -> str:

@@ -277,7 +277,8 @@ def test_a_grant_names_the_result_and_the_payment_deadline_in_calendar_days(
     assert "выплата до <strong>04.12.2026</strong>" in page
     day = {"date_from": TODAY.isoformat(), "date_to": TODAY.isoformat()}
     journal = pdf_text(client.get(reverse("cases:journal"), {**day, "format": "pdf"}).content)
-    assert "решение: назначено — решение о назначении пособия" in journal
+    # a payment's journal line says it was granted, without repeating «решение о назначении»
+    assert "решение: назначено" in journal and "назначено — решение" not in journal
 
 
 def test_working_day_periods_and_the_default_notice(specialist, chief, office, catalogue):
