@@ -12,6 +12,9 @@ class ArchiveConfig(AppConfig):
         from archive.services import register_erasure
 
         register_erasure()
+        from archive import figures
+
+        figures.register()  # the dashboard's figures (onewindow.dashboard)
         from archive.models import FileIssue
         from onewindow import navigation, roles, work
 

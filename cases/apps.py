@@ -13,6 +13,9 @@ class CasesConfig(AppConfig):
         from onewindow import navigation, roles
 
         erasure.register()
+        from cases import figures
+
+        figures.register()  # the dashboard's figures (onewindow.dashboard)
 
         navigation.register(
             navigation.NavItem(

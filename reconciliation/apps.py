@@ -9,6 +9,9 @@ class ReconciliationConfig(AppConfig):
         from reconciliation import erasure
 
         erasure.register()
+        from reconciliation import figures
+
+        figures.register()  # the dashboard's figures (onewindow.dashboard)
         from django.conf import settings
         from django.db.models import Q
 
