@@ -807,8 +807,14 @@ def acts(request):
             return redirect("archive:act", pk=act.pk)
         return redirect("archive:acts")
     eligible = services.eligible_files(request.user.office, today).count()
-    return render(request, "archive/acts.html", {"acts": DestructionAct.objects.for_user(request.user)[:50],
-                                                 "eligible": eligible, "today": today})  # fmt: skip
+    acts = DestructionAct.objects.for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in DestructionAct.Status.values:  # the dashboard's «ждут согласования / утверждения»
+        acts = acts.filter(status=status)
+    office = request.GET.get("office", "")
+    if office.isdigit() and request.user.sees_all_offices:
+        acts = acts.filter(office_id=int(office))
+    return render(request, "archive/acts.html", {"acts": acts[:50], "eligible": eligible, "today": today})  # fmt: skip
 
 
 class ExecuteForm(forms.Form):

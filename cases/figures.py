@@ -313,19 +313,24 @@ def applications_per_person(scope: Scope) -> dict[int, int]:
     return {row["specialist"]: row["total"] for row in open_by_specialist(scope)}
 
 
-def requests_per_person(scope: Scope) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    interagency = (
+def interagency_per_person(scope: Scope) -> dict[int, int]:
+    rows = (
         InteragencyRequest.objects.filter(scope.where(), AWAITED)
-        .values_list("handled_by").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
-    incoming = (
+        .values_list("handled_by")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def incoming_per_person(scope: Scope) -> dict[int, int]:
+    rows = (
         IncomingRequest.objects.filter(scope.where(), answered_on__isnull=True)
-        .values_list("assigned_to").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
-    for pk, n in [*interagency, *incoming]:
-        counts[pk] = counts.get(pk, 0) + n
-    return counts
+        .values_list("assigned_to")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def register() -> None:
@@ -343,8 +348,23 @@ def register() -> None:
     )  # fmt: skip
     dashboard.register_workload(
         WorkloadSource(
-            "requests", "Запросы", requests_per_person,
-            lambda scope, pk: scope.link(REQUESTS, VIEW_REQUESTS, show="open", specialist=pk),
+            "interagency",
+            "Межведомственные запросы",
+            interagency_per_person,
+            lambda scope, pk: scope.link(
+                REQUESTS, VIEW_REQUESTS, kind="interagency", show="open", specialist=pk
+            ),
             order=20,
         )
-    )  # fmt: skip
+    )
+    dashboard.register_workload(
+        WorkloadSource(
+            "incoming",
+            "Запросы из других районов",
+            incoming_per_person,
+            lambda scope, pk: scope.link(
+                REQUESTS, VIEW_REQUESTS, kind="incoming", show="open", specialist=pk
+            ),
+            order=25,
+        )
+    )

@@ -214,7 +214,22 @@ def known_office(office, other_office, specialist, colleague, chief, archivist, 
     }
     issue(f["out_late"], specialist, archivist, due="23.11.2026")
     issue(f["out"], colleague, archivist, due="25.11.2026")
+    from archive.models import DestructionAct
+
+    acts = {
+        status: DestructionAct.objects.create(
+            office=office,
+            number=number,
+            act_date=day("20.11.2026"),
+            compiled_by=archivist,
+            status=status,
+            protocol_number="7" if status == "agreed" else "",
+            protocol_date=day("23.11.2026") if status == "agreed" else None,
+        )
+        for number, status in ((1, "draft"), (2, "agreed"))
+    }
     return {
+        "acts": acts,
         "applications": a,
         "requests": r,
         "selections": s,
