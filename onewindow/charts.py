@@ -76,7 +76,7 @@ def _pygal_chart(chart: Chart, width: int, height: int):
         "print_zeroes": False,
         "show_legend": len(chart.series) > 1,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": min(len(chart.series), 4) or 1,
+        "legend_at_bottom_columns": 2 if len(chart.series) > 3 else (len(chart.series) or 1),
         "truncate_label": 40,
         "truncate_legend": 40,
         "min_scale": 1,

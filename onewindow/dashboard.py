@@ -356,10 +356,10 @@ def workload(scope: Scope) -> tuple[Table, Chart]:
         "workload",
         "Нагрузка по специалистам",
         [row.label for row in rows],
-        [
-            (title, [row.cells[i].value or 0 for row in rows])
+        [  # a kind nobody has open work of would only crowd the legend
+            (title, values)
             for i, title in enumerate(columns[:-1])
-            if title != "Поручения" or assigned is not None
+            if any(values := [row.cells[i].value or 0 for row in rows])
         ],
         kind="stacked_hbar",
         label_header="Специалист",
