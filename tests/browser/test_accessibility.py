@@ -104,7 +104,13 @@ def pages_of(role: str, data: dict) -> list[str]:
     ]
     return {
         "specialist": counter_pages,
-        "chief": [*counter_pages, reverse("access_log"), reverse("archive:acts")],
+        "chief": [
+            *counter_pages,
+            reverse("access_log"),
+            reverse("archive:acts"),
+            reverse("cases:journal") + "?all_dates=1&status=open",
+            reverse("archive:list") + "?eligible=2026",
+        ],
         "archivist": archive_pages,
         "reg_admin": [
             reverse("home"),
@@ -115,6 +121,7 @@ def pages_of(role: str, data: dict) -> list[str]:
         ],
         "director": [
             reverse("home"),
+            reverse("director") + f"?office={applicant.office_id}",
             reverse("cases:journal"),
             reverse("access_log"),
             reverse("archive:acts"),
