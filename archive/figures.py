@@ -52,7 +52,6 @@ def archive_section(scope: Scope) -> Section:
     def link(**params) -> str:
         return scope.link(LIST, VIEW, **params)
 
-
     def acts_url(status: str) -> str:
         return scope.link("archive:acts", "archive.view_destructionact", status=status)
 
@@ -69,8 +68,8 @@ def archive_section(scope: Scope) -> Section:
                 alarm=True,
             ),
             Figure(f"можно уничтожить с {year} года", files["eligible"], link(eligible=year)),
-            Figure("акты ждут согласования ЭК", acts["draft"], acts_url("draft")),
-            Figure("акты ждут утверждения директором", acts["agreed"], acts_url("agreed")),
+            Figure("акты на согласовании ЭК", acts["draft"], acts_url("draft")),
+            Figure("акты на утверждении у директора", acts["agreed"], acts_url("agreed")),
         ],
         note=f"На {today:%d.%m.%Y}.",
     )

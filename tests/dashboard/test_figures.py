@@ -67,8 +67,8 @@ def test_figures_of_a_known_office(chief, known_office):
     assert (
         value(board, "archive", "можно уничтожить с 2026") == 2
     )  # not the destroyed, not the held
-    assert value(board, "archive", "акты ждут согласования") == 1
-    assert value(board, "archive", "акты ждут утверждения") == 1
+    assert value(board, "archive", "акты на согласовании") == 1
+    assert value(board, "archive", "акты на утверждении") == 1
     # assignments do not exist yet: «—»
     assert value(board, "assignments", "открыто") is None
     assert figures(board)[("assignments", "открыто")].shown == "—"
@@ -187,7 +187,7 @@ def test_every_figure_links_to_exactly_its_records(client, chief, known_office):
         files["eligible"].pk,
         files["eligible_missing"].pk,
     }
-    assert listed(client, marks[("archive", "акты ждут утверждения директором")].url) == [
+    assert listed(client, marks[("archive", "акты на утверждении у директора")].url) == [
         known_office["acts"]["agreed"].pk
     ]
 
