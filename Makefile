@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile bench-archive
+.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile bench-archive bench-dashboard
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +72,6 @@ bench-reconcile: install
 
 bench-archive: install
 	$(PY) bench/archive.py
+
+bench-dashboard: install
+	$(PY) bench/dashboard.py

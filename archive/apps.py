@@ -15,6 +15,9 @@ class ArchiveConfig(AppConfig):
         from archive import reports as archive_reports
 
         archive_reports.register()
+        from archive import figures
+
+        figures.register()  # the dashboard's figures (onewindow.dashboard)
         from archive.models import FileIssue
         from onewindow import navigation, roles, work
 

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from archive import documents, services
+from archive import documents, figures, services
 from archive.models import ArchivedFile, FileIssue, Inventory, Location, RetentionRule
 from cases.models import CaseFile
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import DateInput
-from onewindow.models import User
+from onewindow.lists import paginate_list
+from onewindow.models import Office, User
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import counted, normalize_text, plural
 from onewindow.xlsx import xlsx_response
@@ -140,10 +141,50 @@ def _qr(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=3, border=1)
 
 
+class ListFilters(forms.Form):
+    """The archive list's filters besides the search: so that every figure of the dashboard
+    opens exactly its files (issued and not returned in time, eligible for destruction in a
+    year, an office)."""
+
+    office = forms.ModelChoiceField(
+        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого учреждения нет."},
+    )  # fmt: skip
+    overdue = forms.BooleanField(label="Не возвращены в срок", required=False)
+    eligible = forms.IntegerField(
+        label="Можно уничтожить с года", required=False, min_value=1990, max_value=2200,
+        error_messages={"invalid": "Год — четыре цифры, например 2026.",
+                        "min_value": "Год — не раньше 1990.", "max_value": "Год — не позже 2200."},
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.sees_all_offices:
+            self.fields["office"].queryset = Office.objects.all()
+        else:
+            del self.fields["office"]
+
+    def filter(self, files, today):
+        if not self.is_valid():
+            return files.none()
+        data = self.cleaned_data
+        if data.get("office"):
+            files = files.filter(office=data["office"])
+        if data.get("overdue"):
+            files = files.filter(pk__in=figures.overdue_issues(today).values("archived_file_id"))
+        if data.get("eligible"):
+            files = files.filter(figures.eligible_in_q(data["eligible"]))
+        return files
+
+
+ARCHIVE_SORTS = {"number": ("year", "nomenclature_index", "archive_number")}
+
+
 @login_required
 @permission_required("archive.view_archivedfile", raise_exception=True)
 def archive_list(request):
-    files = _listed_files(request)
+    filters = ListFilters(request.GET, user=request.user)
+    files = _listed_files(request, filters)
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     overdue = (
@@ -151,17 +192,18 @@ def archive_list(request):
         .filter(returned_on__isnull=True, due_back__lt=timezone.localdate())
         .select_related("archived_file", "issued_to")
     )
-    files = list(files[:300])
-    if query and files:
+    listing = paginate_list(request, files, sorts=ARCHIVE_SORTS, default="number", per_page=100)
+    if (query or filters.has_changed()) and listing.items:
         # who looked for whom: the files the search showed, by id
-        log_access(request, event="search", subject_repr=f"Архив: «{query[:60]}»: найдено {len(files)}",
-                   detail="дела в архиве: " + ", ".join(str(f.pk) for f in files))  # fmt: skip
-    return render(request, "archive/list.html", {"files": files, "query": query, "status": status,
-                                                  "statuses": ArchivedFile.Status.choices, "overdue": overdue})  # fmt: skip
+        log_access(request, event="search", subject_repr=f"Архив: «{query[:60]}»: найдено {listing.total}",
+                   detail="дела в архиве: " + ", ".join(str(f.pk) for f in listing))  # fmt: skip
+    return render(request, "archive/list.html", {"files": listing, "query": query, "status": status,
+                                                  "statuses": ArchivedFile.Status.choices, "overdue": overdue,
+                                                  "filters": filters})  # fmt: skip
 
 
-def _listed_files(request):
-    """The files of the archive list for its search (number, name or box) and state."""
+def _listed_files(request, filters=None):
+    """The files of the archive list for its search (number, name or box), state and filters."""
     files = ArchivedFile.objects.for_user(request.user).select_related(
         "location", "case_file__applicant", "retention_rule", "office"
     )
@@ -180,7 +222,8 @@ def _listed_files(request):
     status = request.GET.get("status", "")
     if status in ArchivedFile.Status.values:
         files = files.filter(status=status)
-    return files
+    filters = filters or ListFilters(request.GET, user=request.user)
+    return filters.filter(files, timezone.localdate())
 
 
 @login_required
@@ -764,8 +807,14 @@ def acts(request):
             return redirect("archive:act", pk=act.pk)
         return redirect("archive:acts")
     eligible = services.eligible_files(request.user.office, today).count()
-    return render(request, "archive/acts.html", {"acts": DestructionAct.objects.for_user(request.user)[:50],
-                                                 "eligible": eligible, "today": today})  # fmt: skip
+    acts = DestructionAct.objects.for_user(request.user)
+    status = request.GET.get("status", "")
+    if status in DestructionAct.Status.values:  # the dashboard's «ждут согласования / утверждения»
+        acts = acts.filter(status=status)
+    office = request.GET.get("office", "")
+    if office.isdigit() and request.user.sees_all_offices:
+        acts = acts.filter(office_id=int(office))
+    return render(request, "archive/acts.html", {"acts": acts[:50], "eligible": eligible, "today": today})  # fmt: skip
 
 
 class ExecuteForm(forms.Form):

@@ -16,6 +16,9 @@ class CasesConfig(AppConfig):
         from cases import reports as case_reports
 
         case_reports.register()
+        from cases import figures
+
+        figures.register()  # the dashboard's figures (onewindow.dashboard)
 
         navigation.register(
             navigation.NavItem(

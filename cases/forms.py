@@ -6,6 +6,7 @@ import datetime
 import uuid
 
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 
 from cases import intake as intake_rules
@@ -26,7 +27,7 @@ from cases.services import (
     Representative,
     family_kinds,
 )
-from onewindow import roles
+from onewindow import roles, workdays
 from onewindow.forms import DateInput
 from onewindow.identity import (
     PASSPORT_NUMBER_RE,
@@ -37,7 +38,7 @@ from onewindow.identity import (
     snils_error,
     validate_person_name,
 )
-from onewindow.models import User
+from onewindow.models import Office, User
 from services.models import RequiredDocument, Service
 
 MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
@@ -653,12 +654,29 @@ class TransitionForm(forms.Form):
 
 
 class JournalFilterForm(forms.Form):
-    """The journal's filters; the page, its XLSX and its PDF read the same ones from the URL."""
+    """The journal's filters; the page, its XLSX and its PDF read the same ones from the URL, so
+    a link (the dashboard's figures are links) opens exactly those applications."""
 
     STATUS_CHOICES = [("", "любое"), ("open", "не решено"), *Application.Status.choices]
+    DUE_CHOICES = [
+        ("", "любой"),
+        ("soon", "истекает в ближайшие 3 рабочих дня"),
+        ("late", "решение принято позже срока"),
+    ]
 
-    date_from = forms.DateField(label="С", required=False, widget=DateInput())
-    date_to = forms.DateField(label="по", required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label="С", required=False, widget=DateInput(),
+        error_messages={"invalid": "Неверная дата: ДД.ММ.ГГГГ."},
+    )  # fmt: skip
+    date_to = forms.DateField(
+        label="по", required=False, widget=DateInput(),
+        error_messages={"invalid": "Неверная дата: ДД.ММ.ГГГГ."},
+    )  # fmt: skip
+    all_dates = forms.BooleanField(label="За всё время", required=False)
+    office = forms.ModelChoiceField(
+        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого учреждения нет."},
+    )  # fmt: skip
     service = forms.ModelChoiceField(
         label="Услуга", required=False, queryset=Service.objects.all(), empty_label="все",
         error_messages={"invalid_choice": "Такой услуги нет в каталоге."},
@@ -668,12 +686,28 @@ class JournalFilterForm(forms.Form):
         label="Исполнитель", required=False, queryset=User.objects.none(), empty_label="все",
         error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
     )  # fmt: skip
+    accepted_by = forms.ModelChoiceField(
+        label="Принял", required=False, queryset=User.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
+    )  # fmt: skip
     overdue = forms.BooleanField(label="Только просроченные", required=False)
     # who accepted the documents at the counter (the counter's «Сегодня принято мной»)
     accepted_by = forms.ModelChoiceField(
         label="Принял", required=False, queryset=User.objects.none(), empty_label="все",
         error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
     )  # fmt: skip
+    due = forms.ChoiceField(label="Срок решения", required=False, choices=DUE_CHOICES)
+    decided_from = forms.DateField(
+        label="Решение с", required=False, widget=DateInput(),
+        error_messages={"invalid": "Неверная дата: ДД.ММ.ГГГГ."},
+    )  # fmt: skip
+    decided_to = forms.DateField(
+        label="по", required=False, widget=DateInput(),
+        error_messages={"invalid": "Неверная дата: ДД.ММ.ГГГГ."},
+    )  # fmt: skip
+
+    # «истекает в ближайшие N рабочих дней»
+    SOON_WORKING_DAYS = 3
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -683,13 +717,21 @@ class JournalFilterForm(forms.Form):
         for name in ("specialist", "accepted_by"):
             self.fields[name].queryset = staff
             self.fields[name].label_from_instance = lambda u: u.short_name or u.username
+        if user is not None and user.sees_all_offices:
+            self.fields["office"].queryset = Office.objects.all()
+        else:  # one office: its own records only, nothing to pick
+            del self.fields["office"]
 
     def filter(self, entries, today: datetime.date):
-        """`entries` narrowed by the cleaned filters (period, service, state, specialist)."""
+        """`entries` narrowed by the cleaned filters (period, office, service, state, people,
+        deadlines). «За всё время» leaves the registration period out."""
         data = self.cleaned_data
         start = data.get("date_from") or today
         end = data.get("date_to") or start
-        entries = entries.filter(registered_on__range=(start, end))
+        if not data.get("all_dates"):
+            entries = entries.filter(registered_on__range=(start, end))
+        if data.get("office"):
+            entries = entries.filter(office=data["office"])
         if data.get("service"):
             entries = entries.filter(service=data["service"])
         if data.get("status") == "open":
@@ -702,6 +744,19 @@ class JournalFilterForm(forms.Form):
             entries = entries.filter(accepted_by=data["accepted_by"])
         if data.get("overdue"):
             entries = entries.filter(status__in=Application.OPEN_STATUSES, deadline__lt=today)
+        if data.get("due") == "soon":
+            last = workdays.add_working_days(today, self.SOON_WORKING_DAYS)
+            entries = entries.filter(
+                status__in=Application.OPEN_STATUSES, deadline__gte=today, deadline__lte=last
+            )
+        elif data.get("due") == "late":
+            entries = entries.filter(
+                status__in=Application.DECIDED_STATUSES, decision_date__gt=F("deadline")
+            )
+        if data.get("decided_from"):
+            entries = entries.filter(decision_date__gte=data["decided_from"])
+        if data.get("decided_to"):
+            entries = entries.filter(decision_date__lte=data["decided_to"])
         return entries, start, end
 
     def clean(self):
@@ -709,8 +764,11 @@ class JournalFilterForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "Дата окончания раньше даты начала.")
-        if start and end and (end - start).days > 366:
+        if start and end and (end - start).days > 366 and not data.get("all_dates"):
             self.add_error("date_to", "Период журнала — не больше года.")
+        decided_from, decided_to = data.get("decided_from"), data.get("decided_to")
+        if decided_from and decided_to and decided_from > decided_to:
+            self.add_error("decided_to", "Дата окончания раньше даты начала.")
         return data
 
 

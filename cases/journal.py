@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Max, Min
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -58,6 +59,10 @@ def journal_entries(user, params: QueryDict):
     if not form.is_valid():
         return form, entries.none(), today, today
     entries, start, end = form.filter(entries, today)
+    if form.cleaned_data.get("all_dates"):
+        # «за всё время»: the period the listed applications span, for the heading and files
+        span = entries.aggregate(first=Min("registered_on"), last=Max("registered_on"))
+        start, end = span["first"] or today, span["last"] or today
     return form, entries, start, end
 
 
@@ -109,10 +114,21 @@ def filters_text(form: JournalFilterForm) -> str:
         parts.append(f"услуга «{data['service'].short_title}»")
     if data.get("status"):
         parts.append(f"состояние: {dict(form.fields['status'].choices)[data['status']]}")
+    if data.get("office"):
+        parts.append(str(data["office"]))
     if data.get("specialist"):
         parts.append(f"исполнитель {data['specialist'].short_name}")
     if data.get("accepted_by"):
         parts.append(f"принял {data['accepted_by'].short_name}")
     if data.get("overdue"):
         parts.append("только просроченные")
+    if data.get("due"):
+        parts.append(dict(form.fields["due"].choices)[data["due"]])
+    if data.get("decided_from") or data.get("decided_to"):
+        first, last = data.get("decided_from"), data.get("decided_to")
+        parts.append(
+            "решение"
+            + (f" с {first:%d.%m.%Y}" if first else "")
+            + (f" по {last:%d.%m.%Y}" if last else "")
+        )
     return "; ".join(parts)

@@ -32,7 +32,7 @@ from cases.services import CounterError
 from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.forms import DateInput
 from onewindow.lists import paginate_list
-from onewindow.models import User
+from onewindow.models import Office, User
 from onewindow.pdf import pdf_response, render_pdf
 
 
@@ -49,6 +49,10 @@ class RequestFilterForm(forms.Form):
     show = forms.ChoiceField(label="Какие", choices=SHOW, required=False)
     date_from = forms.DateField(label="Поступил (направлен) с", required=False, widget=DateInput())
     date_to = forms.DateField(label="по", required=False, widget=DateInput())
+    office = forms.ModelChoiceField(
+        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого учреждения нет."},
+    )  # fmt: skip
     agency = forms.ModelChoiceField(
         label="Ведомство", required=False, queryset=Agency.objects.all(), empty_label="все",
         error_messages={"invalid_choice": "Такого ведомства нет."},
@@ -65,6 +69,10 @@ class RequestFilterForm(forms.Form):
             staff = staff.filter(office_id=user.office_id)
         self.fields["specialist"].queryset = staff
         self.fields["specialist"].label_from_instance = lambda u: u.short_name or u.username
+        if user.sees_all_offices:
+            self.fields["office"].queryset = Office.objects.all()
+        else:  # one office: its own requests only, nothing to pick
+            del self.fields["office"]
 
     def clean(self):
         data = super().clean()
@@ -139,6 +147,12 @@ def _request_querysets(user, data: dict, today) -> dict:
         incoming = incoming.filter(received_on__lte=end)
         outgoing = outgoing.filter(sent_on__lte=end)
         transfers = transfers.filter(requested_at__date__lte=end)
+    office = data.get("office")
+    if office:
+        interagency = interagency.filter(office=office)
+        incoming = incoming.filter(office=office)
+        outgoing = outgoing.filter(office=office)
+        transfers = transfers.filter(Q(from_office=office) | Q(to_office=office))
     if agency:  # only interagency requests go to an agency
         interagency = interagency.filter(agency=agency)
         incoming, outgoing, transfers = incoming.none(), outgoing.none(), transfers.none()
@@ -210,8 +224,18 @@ def request_list(request):
             "rows": listing,
             "show": show,
             "today": today,
+            "reassign": _reassign_form(request.user, tab, data.get("office")),
         },
     )
+
+
+def _reassign_form(user, tab: str, office):
+    """The chief's «Передать отмеченные» on the interagency and incoming tabs."""
+    from onewindow.forms import reassign_form
+    from onewindow.reassign import REASSIGNS
+
+    takes = {"interagency": svc.HANDLES_INTERAGENCY, "incoming": svc.ANSWERS_REQUESTS}.get(tab)
+    return reassign_form(user, REASSIGNS, takes, office) if takes else None
 
 
 @login_required

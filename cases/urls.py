@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import request_views, transfer_views, views
+from cases import reassign_views, request_views, transfer_views, views
 
 app_name = "cases"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("files/<int:pk>/", views.casefile_detail, name="casefile"),
     path("measures/<int:pk>/status/", views.entitlement_status, name="entitlement_status"),
     path("journal/", views.journal, name="journal"),
+    path("journal/reassign/", reassign_views.journal_reassign, name="journal_reassign"),
+    path("requests/reassign/", reassign_views.requests_reassign, name="requests_reassign"),
     path("requests/", request_views.request_list, name="requests"),
     path("interagency/<int:pk>/", request_views.interagency_detail, name="interagency"),
     path("incoming/new/", request_views.incoming_new, name="incoming_new"),

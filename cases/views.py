@@ -729,8 +729,18 @@ def journal(request):
             "end": end,
             "query": query.urlencode(),
             "today": timezone.localdate(),
+            "reassign": journal_reassign_form(request.user, form),
         },
     )
+
+
+def journal_reassign_form(user, form):
+    """The chief's «Передать отмеченные» under the journal (the office it is narrowed to)."""
+    from onewindow.forms import reassign_form
+    from onewindow.reassign import REASSIGNS
+
+    office = form.cleaned_data.get("office") if form.is_bound and form.is_valid() else None
+    return reassign_form(user, REASSIGNS, services.TAKES_APPLICATIONS, office)
 
 
 JOURNAL_PAGE = 50

@@ -63,3 +63,50 @@ class CalendarOverrideForm(forms.ModelForm):
         fields = ["date", "is_working", "reason"]
         widgets = {"date": DateInput()}
         labels = {"is_working": "рабочий день (снимите отметку для выходного)"}
+
+
+class ReassignForm(forms.Form):
+    """«Передать отмеченные»: to whom (who may take this work in the office) and why."""
+
+    # it may share a form with another action (the worklist's «Отработать»): the server checks
+    use_required_attribute = False
+
+    to_user = forms.ModelChoiceField(
+        label="Передать отмеченные", queryset=get_user_model().objects.none(),
+        empty_label="кому передать…",
+        error_messages={"required": "Выберите, кому передать.",
+                        "invalid_choice": "Этому сотруднику нельзя передать эту работу."},
+    )  # fmt: skip
+    note = forms.CharField(label="Причина (необязательно)", required=False, max_length=300)
+
+    def __init__(self, *args, users=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if users is not None:
+            self.fields["to_user"].queryset = users
+        self.fields["to_user"].label_from_instance = lambda u: u.short_name or u.username
+
+
+def reassign_form(user, permission: str, takes_work: str, office=None, data=None):
+    """The reassign control of a list, for a user who may move work (`permission`): the people
+    of the list's office (narrowed to one, else the user's own) who may take it; None for
+    anyone else or when there is no one office to offer."""
+    from onewindow import roles
+
+    if not user.has_perm(permission):
+        return None
+    office = office or user.office
+    if office is None:
+        return None
+    users = roles.may_take_work(takes_work, office)
+    return ReassignForm(data, users=users, prefix="reassign")
+
+
+def reassign_posted(request):
+    """(form, ids) of a posted «Передать отмеченные»: the form over every active user the poster
+    may see (the service checks the office and the role), the ticked ids."""
+    users = get_user_model().objects.filter(is_active=True)
+    if not request.user.sees_all_offices:
+        users = users.filter(office_id=request.user.office_id)
+    form = ReassignForm(request.POST, users=users, prefix="reassign")
+    ids = [int(pk) for pk in request.POST.getlist("items") if pk.isdigit()]
+    return form, ids

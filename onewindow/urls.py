@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from onewindow import assignment_views, health, report_views, views, work_views
+from onewindow import assignment_views, dashboard_views, health, report_views, views, work_views
 
 admin.site.site_header = "OneWindow: администрирование"
 admin.site.site_title = "OneWindow"
@@ -11,6 +11,8 @@ admin.site.index_title = "Справочники и пользователи"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("director/", dashboard_views.director_page, name="director"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

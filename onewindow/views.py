@@ -27,7 +27,15 @@ ACCESS_LOG_PAGE_SIZE = 50
 
 @login_required
 def home(request):
-    return render(request, "onewindow/home.html", {"notices": navigation.notices_for(request.user)})
+    """The home page of the role: the director's page, the chief's dashboard, or the sections."""
+    from onewindow import dashboard_views, roles
+
+    user = request.user
+    if user.has_role(roles.DIRECTOR):
+        return dashboard_views.director_page(request)
+    if user.has_role(roles.CHIEF) and user.has_perm("onewindow.view_office_reports"):
+        return dashboard_views.dashboard_page(request)
+    return render(request, "onewindow/home.html", {"notices": navigation.notices_for(user)})
 
 
 @login_required

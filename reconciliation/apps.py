@@ -12,6 +12,9 @@ class ReconciliationConfig(AppConfig):
         from reconciliation import reports as selection_reports
 
         selection_reports.register()
+        from reconciliation import figures
+
+        figures.register()  # the dashboard's figures (onewindow.dashboard)
         from django.conf import settings
         from django.db.models import Q
 

@@ -924,6 +924,27 @@ def work_out_many(items, outcome: str, *, actor, note: str = "") -> BulkWorkOut:
     return BulkWorkOut(done=len(sure), skipped_probable=len(items) - len(sure))
 
 
+TAKES_SELECTIONS = "reconciliation.change_selection"
+ASSIGNS_SELECTIONS = "reconciliation.assign_selection"
+
+
+def reassign_selections(items, to_user, *, actor, note: str = ""):
+    """Give the selected open items (assigned or still in the queue) to a specialist of their
+    office, with history; all or nothing. Returns `onewindow.reassign.Reassigned`."""
+    from onewindow.reassign import reassign_rows
+
+    ids = [getattr(item, "pk", item) for item in items]
+    with transaction.atomic():
+        locked = list(Selection.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        names = dict(Selection.objects.filter(pk__in=ids).values_list("pk", "applicant__last_name"))
+        return reassign_rows(
+            locked, field="assigned_to", to_user=to_user, actor=actor,
+            permission=ASSIGNS_SELECTIONS, takes_work=TAKES_SELECTIONS, note=note,
+            is_open=lambda item: item.status == Selection.Status.OPEN,
+            title=lambda item: f"селекция «{item.get_kind_display()}» ({names.get(item.pk, '')})",
+        )  # fmt: skip
+
+
 def resolve_ambiguous(row: AmbiguousRow, chosen: Applicant | None, *, actor) -> Selection | None:
     """The specialist picked the right person (or none): an item is made if they hold an
     affected active measure."""

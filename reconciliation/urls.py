@@ -7,6 +7,7 @@ app_name = "reconciliation"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("work-out/", views.bulk_work_out, name="bulk"),
+    path("reassign/", views.bulk_reassign, name="reassign"),
     path("<int:pk>/", views.item_detail, name="item"),
     path("runs/", views.runs, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),

@@ -22,8 +22,9 @@ from onewindow.errors import DomainError
 from onewindow.forms import DateInput
 from onewindow.http import safe_next
 from onewindow.lists import paginate_list
+from onewindow.models import Office, User
 from onewindow.xlsx import xlsx_response
-from reconciliation import services
+from reconciliation import figures, services
 from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
 from reconciliation.readers import ENCODING_CHOICES, ExtractError
 from services.models import Service
@@ -93,6 +94,8 @@ def worklist(request):
     older = request.GET.get("older", "")  # days: open longer than this (10 is overdue)
     if older.isdigit() and int(older) <= 3650:
         items = items.filter(created_at__lt=timezone.now() - datetime.timedelta(days=int(older)))
+    filters = DashboardFilters(request.GET, user=request.user)
+    items = filters.filter(items, timezone.localdate())
     listing = paginate_list(request, items, sorts=WORKLIST_SORTS, default="-created", per_page=50)
     today = timezone.now()
     summary = (
@@ -116,8 +119,101 @@ def worklist(request):
         "reconciliation/worklist.html",
         {"items": listing, "summary": summary, "status": status, "kind": kind, "whose": whose,
          "run": run, "older": older, "kinds": Kind.choices, "form": WorkOutForm(), "ambiguous": ambiguous,
-         "service_titles": dict(Service.objects.values_list("code", "short_title"))},
+         "service_titles": dict(Service.objects.values_list("code", "short_title")),
+         "filters": filters, "reassign": _reassign_form(request.user, filters)},
     )  # fmt: skip
+
+
+class DashboardFilters(forms.Form):
+    """More filters of the worklist, so that every figure of the dashboard opens exactly its
+    items: the office, the assignee, the age in working days, worked out this week."""
+
+    AGES = [("", "любой"), ("0-3", "0–3 рабочих дня"), ("4-10", "4–10 рабочих дней"),
+            ("11-", "более 10 рабочих дней")]  # fmt: skip
+
+    office = forms.ModelChoiceField(
+        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого учреждения нет."},
+    )  # fmt: skip
+    assignee = forms.ModelChoiceField(
+        label="Исполнитель", required=False, queryset=User.objects.none(), empty_label="любой",
+        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
+    )  # fmt: skip
+    age = forms.ChoiceField(label="Возраст", required=False, choices=AGES,
+                            error_messages={"invalid_choice": "Выберите возраст из списка."})  # fmt: skip
+    worked = forms.ChoiceField(
+        label="Отработаны", required=False, choices=[("", "когда угодно"), ("week", "на этой неделе")],
+        error_messages={"invalid_choice": "Выберите из списка."},
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        if not user.sees_all_offices:
+            staff = staff.filter(office_id=user.office_id)
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda u: u.short_name or u.username
+        if user.sees_all_offices:
+            self.fields["office"].queryset = Office.objects.all()
+        else:
+            del self.fields["office"]
+
+    def filter(self, items, today: datetime.date):
+        if not self.is_valid():
+            return items.none()
+        data = self.cleaned_data
+        if data.get("office"):
+            items = items.filter(office=data["office"])
+        if data.get("assignee"):
+            items = items.filter(assigned_to=data["assignee"])
+        if data.get("age"):
+            items = items.filter(figures.age_q(data["age"], today))
+        if data.get("worked") == "week":
+            items = items.filter(figures.worked_this_week_q(today))
+        return items
+
+
+def _reassign_form(user, filters):
+    from onewindow.forms import reassign_form
+
+    office = filters.cleaned_data.get("office") if filters.is_valid() else None
+    return reassign_form(user, services.ASSIGNS_SELECTIONS, services.TAKES_SELECTIONS, office)
+
+
+@login_required
+@require_POST
+def bulk_reassign(request):
+    """«Передать отмеченные» (the chief): the ticked items to another specialist."""
+    from onewindow.forms import reassign_posted
+    from onewindow.text import counted
+
+    form, ids = reassign_posted(request)
+    target = safe_next(request, "reconciliation:worklist")
+    if not ids:
+        messages.error(request, "Ничего не передано: отметьте селекции.")
+        return redirect(target)
+    if not form.is_valid():
+        messages.error(request, "Ничего не передано: выберите, кому передать.")
+        return redirect(target)
+    rows = list(
+        Selection.objects.for_user(request.user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    if len(rows) != len(set(ids)):
+        messages.error(request, "Ничего не передано: часть отмеченного не найдена.")
+        return redirect(target)
+    try:
+        result = services.reassign_selections(rows, form.cleaned_data["to_user"], actor=request.user,
+                                              note=form.cleaned_data["note"])  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.moved:
+            messages.success(
+                request, f"Передано: {counted(result.moved, 'селекция,селекции,селекций')}."
+            )
+        if result.unchanged:
+            messages.info(request, f"Уже у этого специалиста: {result.unchanged}.")
+    return redirect(target)
 
 
 def shown_people(ids, limit: int = 500) -> str:

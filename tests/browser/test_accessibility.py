@@ -117,6 +117,8 @@ def pages_of(role: str, data: dict) -> list[str]:
             reverse("archive:acts"),
             reverse("assignments"),
             f"{reverse('assignment_new')}?about=cases.application:{application.pk}",
+            reverse("cases:journal") + "?all_dates=1&status=open",
+            reverse("archive:list") + "?eligible=2026",
         ],
         "archivist": archive_pages,
         "reg_admin": [
@@ -128,6 +130,7 @@ def pages_of(role: str, data: dict) -> list[str]:
         ],
         "director": [
             reverse("home"),
+            reverse("director") + f"?office={applicant.office_id}",
             reverse("cases:journal"),
             reverse("access_log"),
             reverse("archive:acts"),
