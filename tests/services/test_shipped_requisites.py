@@ -178,42 +178,6 @@ def test_every_version_names_its_result(catalogue):
     )
 
 
-def test_every_version_has_the_identity_group(catalogue):
-    for service in Service.objects.all():
-        for version in service.versions.all():
-            members = {
-                d.document_type.code: (d.group, d.group_title)
-                for d in version.documents.select_related("document_type")
-                if d.group is not None
-            }
-            assert members["passport"] == members["identity-document-other"], service.code
-            assert members["passport"][1] == "документ, удостоверяющий личность"
-
-
-def test_documents_per_child_per_adult_and_for_a_representative(catalogue):
-    version = Service.objects.get(code="child-allowance").version_on(FROZEN_DAY)
-    docs = {d.document_type.code: d for d in version.documents.select_related("document_type")}
-    assert docs["birth-certificate"].per_member == "child"
-    assert docs["birth-certificate"].group == docs["birth-certificate-foreign"].group
-    assert (
-        docs["birth-certificate"].interagency and not docs["birth-certificate-foreign"].interagency
-    )
-    assert docs["income-certificate"].per_member == "adult"
-    assert docs["power-of-attorney"].applies_to == "representative"
-    assert docs["representative-identity"].applies_to == "representative"
-    unemployed = Service.objects.get(code="unemployed-mothers").version_on(FROZEN_DAY)
-    work = {
-        d.document_type.code: d.group
-        for d in unemployed.documents.select_related("document_type")
-        if d.group is not None
-    }
-    assert work["employment-record-book"] == work["work-record-extract"] != work["passport"]
-    # the organisations' papers are handed in by their representative
-    refund = Service.objects.get(code="burial-service-refund").version_on(FROZEN_DAY)
-    attorney = refund.documents.get(document_type__code="power-of-attorney")
-    assert (attorney.applies_to, attorney.condition) == ("representative", "")
-
-
 def test_windows_deadline_kinds_and_applicants_as_the_acts_say(catalogue):
     birth = Service.objects.get(code="birth-extra").version_on(FROZEN_DAY)
     assert birth.window_display == "в течение 6 месяцев со дня рождения ребёнка"
