@@ -58,8 +58,8 @@ def test_chief_refuses_on_a_ground_and_the_notice_cites_its_clause(
         page.locator("dd", has_text="среднедушевой доход выше прожиточного минимума")
     ).to_be_visible()
     decided = Application.objects.get(pk=application.pk)
-    assert decided.refusal_grounds == [
-        {"clause": "п. 2.9.1", "text": "отсутствие права на пособие"}
+    assert [(g["clause"], g["text"]) for g in decided.refusal_grounds] == [
+        ("п. 2.9.1", "отсутствие права на пособие")
     ]
 
     text = _download(page, "Уведомление о решении")
