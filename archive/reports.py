@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 
 from archive.models import ArchivedFile, DestructionAct, DestructionItem, FileIssue
 from onewindow import reports
+from onewindow.charts import report_table_chart
 from onewindow.models import Office
 from onewindow.reports import Column, Period, Table
 
@@ -120,5 +121,14 @@ def archive_part(period: Period) -> list[Table]:
     ]
 
 
+def charts(data: dict) -> list[dict]:
+    """The report's chart of the archive's movements per office."""
+    return report_table_chart(
+        data, "archive", title="Движение дел архива",
+        keys=["taken_in", "issued", "returned", "destroyed"],
+    )  # fmt: skip
+
+
 def register() -> None:
+    reports.register_chart(charts, order=50)
     reports.register(reports.ReportPart("archive", "Архив", archive_part, order=50))

@@ -17,6 +17,7 @@ from cases.models import (
     RequestKind,
 )
 from onewindow import reports, workdays
+from onewindow.charts import report_table_chart
 from onewindow.reports import Column, Period, Table
 
 S = Application.Status
@@ -281,7 +282,22 @@ PERSON_COLUMNS = [
 ]
 
 
+def charts(data: dict) -> list[dict]:
+    """The report's charts of services and requests (drawn from its stored tables)."""
+    return [
+        *report_table_chart(
+            data, "services", title="Услуги: принято, назначено, отказано (первые 10)",
+            keys=["accepted", "granted", "refused"],
+        ),
+        *report_table_chart(
+            data, "interagency", title="Межведомственные запросы по ведомствам",
+            keys=["sent", "on_time", "late"],
+        ),
+    ]  # fmt: skip
+
+
 def register() -> None:
+    reports.register_chart(charts, order=10)
     reports.register(
         reports.ReportPart(
             "services", "Предоставление государственных услуг", services_part, order=10

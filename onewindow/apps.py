@@ -39,6 +39,10 @@ class OneWindowConfig(AppConfig):
         if reports.latest_monthly_notice not in navigation.NOTICES:
             navigation.NOTICES.append(reports.latest_monthly_notice)
 
+        from onewindow import dashboard
+
+        dashboard.register_director_context(reports.director_reports)
+
         from django.contrib.auth import signals as auth_signals
 
         from onewindow import audit

@@ -20,8 +20,6 @@ from onewindow.dashboard import Chart
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 # Distinct when printed in grey as well: dark blue, orange, green, purple, brown.
 COLOURS = ("#1f4e79", "#c55a11", "#2e7d32", "#6a1b9a", "#6d4c41", "#00838f")
@@ -60,6 +58,21 @@ def _style():
     )
 
 
+def legend_columns(chart: Chart) -> int:
+    """Columns of the legend under a chart: as many as fit without names running into each
+    other (a long column title such as «Ответ получен с опозданием» takes a row of its own)."""
+    count = len(chart.series) or 1
+    longest = max((len(name) for name, _ in chart.series), default=0)
+    # a horizontal chart with long labels leaves the legend a narrow strip under its plot
+    if chart.kind in ("hbar", "stacked_hbar") and max(map(len, chart.labels), default=0) > 24:
+        return 1 if longest > 12 else min(count, 2)
+    if longest > 32:
+        return 1
+    if longest > 20 or count > 3:
+        return min(count, 2)
+    return count
+
+
 def _pygal_chart(chart: Chart, width: int, height: int):
     import pygal
 
@@ -76,7 +89,7 @@ def _pygal_chart(chart: Chart, width: int, height: int):
         "print_zeroes": False,
         "show_legend": len(chart.series) > 1,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 2 if len(chart.series) > 3 else (len(chart.series) or 1),
+        "legend_at_bottom_columns": legend_columns(chart),
         "truncate_label": 40,
         "truncate_legend": 40,
         "min_scale": 1,
@@ -101,6 +114,7 @@ def _pygal_chart(chart: Chart, width: int, height: int):
 
 
 def _size(chart: Chart) -> tuple[int, int]:
+    # the legend's extra rows are added after drawing (`fit_legend`)
     if chart.kind in ("hbar", "stacked_hbar"):
         return 760, max(220, 90 + 34 * max(len(chart.labels), 1))
     return 760, 380
@@ -125,7 +139,61 @@ def clean_svg(markup: str, *, title: str, nonce: str = "") -> str:
     for style in root.iter(f"{{{SVG_NS}}}style"):
         if nonce:
             style.set("nonce", nonce)
-    return ET.tostring(root, encoding="unicode")
+    fit_legend(root)
+    return ET.tostring(without_prefixes(root), encoding="unicode")
+
+
+def without_prefixes(root: ET.Element) -> ET.Element:
+    """The tree with plain tag names under a default `xmlns`, whatever prefixes ElementTree's
+    process-wide registry holds (WeasyPrint re-registers the empty prefix for its own metadata
+    on import, after which `<svg>` would come out as `<ns0:svg>`, which HTML does not draw)."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = element.tag.split("}", 1)[1]
+        for key in [key for key in element.attrib if key.startswith("{")]:
+            namespace, name = key[1:].split("}", 1)
+            value = element.attrib.pop(key)
+            element.set(f"xlink:{name}" if namespace == XLINK_NS else name, value)
+    root.set("xmlns", SVG_NS)
+    root.set("xmlns:xlink", XLINK_NS)
+    return root
+
+
+def _translate(element: ET.Element) -> tuple[float, float]:
+    transform = element.get("transform", "")
+    if not transform.startswith("translate("):
+        return 0.0, 0.0
+    numbers = transform[len("translate(") : transform.index(")")].replace(",", " ").split()
+    x = float(numbers[0]) if numbers else 0.0
+    y = float(numbers[1]) if len(numbers) > 1 else 0.0
+    return x, y
+
+
+def fit_legend(root: ET.Element) -> None:
+    """Grow the drawing's height to hold every row of the legend under it (pygal keeps room for
+    one row only and cuts off the rest)."""
+    view_box = (root.get("viewBox") or "").split()
+    if len(view_box) != 4:
+        return
+    height = float(view_box[3])
+    bottom = height
+    for legends in root.iter(f"{{{SVG_NS}}}g"):
+        if "legends" not in (legends.get("class") or "").split():
+            continue
+        _, top = _translate(legends)
+        for rect in legends.iter(f"{{{SVG_NS}}}rect"):
+            bottom = max(bottom, top + float(rect.get("y", 0)) + float(rect.get("height", 0)) + 10)
+    if bottom > height:
+        view_box[3] = f"{bottom:g}"
+        root.set("viewBox", " ".join(view_box))
+        for rect in root.iter(f"{{{SVG_NS}}}rect"):
+            # the drawing's own background (the plot's is smaller and stays)
+            if (
+                "background" in (rect.get("class") or "").split()
+                and rect.get("y") == "0"
+                and (float(rect.get("height", 0)) == height)
+            ):
+                rect.set("height", f"{bottom:g}")
 
 
 def render_svg(chart: Chart, *, nonce: str = "") -> str:
@@ -152,3 +220,57 @@ def svg_values(markup: str) -> list[int]:
         if "value" in (desc.get("class") or "").split() and desc.text:
             values.append(int(float(desc.text.replace(",", "."))))
     return values
+
+
+# --- Charts of a stored report (issue 18, item 2: «inside the PDF reports») ---------------------
+
+
+def find_table(data: dict, code: str) -> dict | None:
+    """A table of a stored report's figures by its code (None if the report lacks it)."""
+    for section in data.get("sections", []):
+        for table in section.get("tables", []):
+            if table.get("code") == code:
+                return table
+    return None
+
+
+def report_table_chart(
+    data: dict,
+    code: str,
+    *,
+    title: str,
+    keys: list[str],
+    kind: str = "hbar",
+    limit: int = 10,
+) -> list[dict]:
+    """A chart of one table of a stored report: its rows (the largest `limit` by the first key)
+    along one axis, one series per column in `keys`. Nothing when the table is absent or all zero
+    (the table itself says «0» better than an empty chart)."""
+    table = find_table(data, code)
+    if table is None:
+        return []
+    index = {column["key"]: i for i, column in enumerate(table["columns"])}
+    keys = [key for key in keys if key in index]
+    if not keys:
+        return []
+
+    def value(row, key) -> int:
+        figure = row[index[key]]
+        return int(figure) if isinstance(figure, (int, float)) else 0
+
+    rows = [row for row in table["rows"] if any(value(row, key) for key in keys)]
+    rows.sort(key=lambda row: -value(row, keys[0]))
+    rows = rows[:limit]
+    if not rows:
+        return []
+    chart = Chart(
+        key=f"report-{code}",
+        title=title,
+        labels=[str(row[0]) for row in rows],
+        series=[
+            (table["columns"][index[key]]["title"], [value(row, key) for row in rows])
+            for key in keys
+        ],
+        kind=kind,
+    )
+    return [{"title": title, "svg": render_svg(chart)}]

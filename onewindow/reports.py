@@ -187,10 +187,12 @@ class PersonFigures:
 PARTS: dict[str, ReportPart] = {}
 PERSON_FIGURES: dict[str, PersonFigures] = {}
 
-# function(report data) -> [{"title": …, "svg": …}]: charts drawn from a report's figures. The
-# charts module (onewindow/charts.py, pygal) registers its own here; the page and the PDF show
-# every chart above the tables, each chart's figures being the tables themselves.
+# function(report data) -> [{"title": …, "svg": …}]: charts drawn from a report's stored figures
+# (each app draws its own with `onewindow.charts.report_table_chart`); the page and the PDF show
+# every chart above the tables, each chart's figures being the tables themselves. Kept in the
+# order of the parts they draw.
 CHARTS: list[Callable[[dict], list[dict]]] = []
+CHART_ORDER: dict[Callable, int] = {}
 
 
 def register(part: ReportPart) -> None:
@@ -201,9 +203,11 @@ def register_person_figures(figures: PersonFigures) -> None:
     PERSON_FIGURES[figures.code] = figures
 
 
-def register_chart(source: Callable[[dict], list[dict]]) -> None:
+def register_chart(source: Callable[[dict], list[dict]], *, order: int = 100) -> None:
     if source not in CHARTS:
         CHARTS.append(source)
+    CHART_ORDER[source] = order
+    CHARTS.sort(key=lambda chart: CHART_ORDER.get(chart, 100))
 
 
 def charts_for(data: dict) -> list[dict]:
@@ -293,6 +297,20 @@ def _specialists(period: Period) -> list[Table]:
 
 
 register(ReportPart("specialists", "Работа специалистов", _specialists, order=20))
+
+
+def _specialist_chart(data: dict) -> list[dict]:
+    """Workload per specialist at the end of the period: applications and selection items in
+    work, one bar per person (the longest first)."""
+    from onewindow.charts import report_table_chart
+
+    return report_table_chart(
+        data, "specialists", title="Нагрузка специалистов на конец периода",
+        keys=["in_progress", "selections_open"], kind="stacked_hbar", limit=15,
+    )  # fmt: skip
+
+
+register_chart(_specialist_chart, order=20)
 
 
 # --- Computing and forming ----------------------------------------------------------------------
@@ -464,6 +482,25 @@ def latest_monthly_notice(user) -> list[dict]:
             "url": reverse("report", args=[report.pk]),
         }
     ]
+
+
+DIRECTOR_REPORTS = 12  # rows on the director's page; «Все отчёты» leads to the rest
+
+
+def director_reports(request, scope) -> dict:
+    """The director's page, «Отчёты»: the monthly reports of the office picked (or of every
+    office the director may read), newest first, and the reports formed by hand after them."""
+    from onewindow.models import Report
+
+    user = request.user
+    if not user.has_perm("onewindow.view_report"):
+        return {"reports": [], "reports_more": False}
+    listing = Report.objects.for_user(user).select_related("office", "formed_by")
+    if scope.office is not None:
+        listing = listing.filter(office=scope.office)
+    listing = listing.order_by("-automatic", "-period_start", "-formed_at", "-pk")
+    shown = list(listing[: DIRECTOR_REPORTS + 1])
+    return {"reports": shown[:DIRECTOR_REPORTS], "reports_more": len(shown) > DIRECTOR_REPORTS}
 
 
 # --- What the page, the XLSX and the PDF show --------------------------------------------------

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 
 from onewindow import reports
+from onewindow.charts import report_table_chart
 from onewindow.reports import Column, Period, Table
 from reconciliation.models import Kind, ReconciliationRun, Selection, Source
 
@@ -140,7 +141,16 @@ PERSON_COLUMNS = [
 ]
 
 
+def charts(data: dict) -> list[dict]:
+    """The report's chart of selection items created and worked out, per source and kind."""
+    return report_table_chart(
+        data, "selection_items", title="Селекции: создано и отработано",
+        keys=["created", "worked", "open"],
+    )  # fmt: skip
+
+
 def register() -> None:
+    reports.register_chart(charts, order=30)
     reports.register(reports.ReportPart("selections", "Селекции", selections_part, order=30))
     reports.register_person_figures(
         reports.PersonFigures("selections", PERSON_COLUMNS, person_figures, order=30)

@@ -34,5 +34,16 @@ def login(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Имя пользователя").fill(username)
     page.get_by_label("Пароль").fill(password)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def open_section(page, name: str) -> None:
+    """Click a section in the navigation and wait for the new page and its scripts.
+
+    The specialist's home is the counter, so clicking «Приём» there reloads the same URL:
+    without waiting for the navigation a search typed at once lands on the old page."""
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Разделы").get_by_role("link", name=name).click()
     page.wait_for_load_state()

@@ -2,11 +2,10 @@
 and marks it done with a note; the chief sees it done. And the specialist's strip over the
 counter leads to the assignment."""
 
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_section
 from tests.browser.test_work_and_decisions import _registered
 from tests.conftest import PASSWORD
 
@@ -37,7 +36,7 @@ def test_chief_gives_an_assignment_the_specialist_does_it_with_a_note(
     page.get_by_role("button", name="Выйти").click()
 
     login(page, live_server, "specialist", PASSWORD)
-    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Приём").click()
+    open_section(page, "Приём")
     page.wait_for_load_state()
     strip = page.get_by_role("navigation", name="Мои показатели")
     expect(strip).to_contain_text("Сегодня принято мной: 1")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Application
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_section
 from tests.conftest import PASSWORD
 from tests.pdf_utils import pdf_text
 
@@ -17,7 +17,7 @@ def test_specialist_registers_an_applicant_and_prints_the_receipt(
     page, live_server, specialist, catalogue
 ):
     login(page, live_server, "specialist", PASSWORD)
-    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Приём").click()
+    open_section(page, "Приём")
 
     search = page.get_by_role("searchbox", name="Поиск заявителя")
     expect(search).to_be_focused()

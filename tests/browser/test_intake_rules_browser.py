@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cases.models import Application
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_section
 from tests.browser.test_accessibility import TAGS
 from tests.cases.test_intake_rules import BIRTH, load
 from tests.conftest import PASSWORD
@@ -26,7 +26,7 @@ def test_specialist_takes_a_birth_allowance_with_a_group_a_family_and_dated_docu
     load(BIRTH)
     ApplicantFactory(office=office, snils="11223344595")
     login(page, live_server, "specialist", PASSWORD)
-    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Приём").click()
+    open_section(page, "Приём")
     page.get_by_role("searchbox", name="Поиск заявителя").fill("112-233-445 95")
     page.locator("#results").get_by_role("link", name="Иванов Иван Иванович").click()
     expect(page.get_by_role("heading", name="Иванов Иван Иванович")).to_be_visible()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from services.models import Service
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_section
 from tests.cases.test_journal_list import many_applications
 from tests.cases.test_request_list import incoming
 from tests.conftest import PASSWORD
@@ -26,7 +26,7 @@ def test_specialist_searches_pages_filters_and_sorts(
     incoming(office, specialist, 60)
     login(page, live_server, "specialist", PASSWORD)
 
-    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Приём").click()
+    open_section(page, "Приём")
     page.wait_for_load_state()  # the search box answers once the page's scripts have loaded
     page.get_by_role("searchbox", name="Поиск заявителя").fill("Иавнов П.С.")
     expect(page.locator("#results")).to_contain_text("Иванов Пётр Сергеевич")

@@ -90,3 +90,52 @@ def test_director_forms_a_report_opens_it_and_downloads_xlsx_and_pdf(
     assert "Период: с 01.10.2026 по 31.10.2026" in text
     assert "Главный специалист" in text and "Директор" in text
     (tmp_path / "report.pdf").write_bytes(response.body())
+
+
+def test_the_monthly_report_waits_on_the_directors_page_with_its_charts(
+    page, live_server, director, chief, specialist, office, catalogue, freeze_now
+):
+    """The beat task forms October's report on the first working day of November; the director
+    logs in, finds it on the home page (the director's page), opens it, sees its charts drawn,
+    and takes the PDF."""
+    from django.utils import timezone
+
+    from cases import services
+    from onewindow.tasks import form_monthly_reports
+    from services.models import Service
+
+    service = Service.objects.get(code="edv-veterans")
+    at = datetime.datetime(FROZEN_AT.year, 10, 6, 10)
+    freeze_now(at)
+    marks = [
+        services.DocumentMark(rd, "brought", rd.form, 1)
+        for rd in service.version_on(at.date()).documents.all()
+    ]
+    services.register_application(
+        ApplicantFactory(office=office, snils=""), service, actor=specialist, marks=marks,
+        consent_given=True, received_at=timezone.make_aware(at),
+    )  # fmt: skip
+    freeze_now(datetime.datetime(FROZEN_AT.year, 11, 2, 6, 15))  # Monday, the first working day
+    form_monthly_reports()
+    freeze_now(FROZEN_AT)
+
+    login(page, live_server, "director", PASSWORD)
+    expect(page.get_by_role("heading", name="Страница директора", exact=False)).to_be_visible()
+    reports = page.locator("#dash-reports").locator("xpath=..")
+    expect(reports).to_contain_text("Сводный отчёт за октябрь 2026 г.")
+    expect(reports).to_contain_text("(ежемесячный)")
+    reports.get_by_role("link", name="Сводный отчёт за октябрь 2026 г.: страница").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Сводный отчёт за октябрь 2026 г.")).to_be_visible()
+    chart = page.get_by_role("img", name="Услуги: принято, назначено, отказано (первые 10)")
+    expect(chart).to_be_visible()
+    # the SVG is drawn by the browser (a broken image has no natural width)
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.screenshot(path="/tmp/director-report.png", full_page=True)
+
+    pdf_url = page.get_by_role("link", name="PDF для печати").get_attribute("href")
+    response = page.request.get(f"{live_server.url}{pdf_url}")
+    assert response.ok
+    text = pdf_text(response.body())
+    assert "СВОДНЫЙ ОТЧЁТ ЗА ОКТЯБРЬ 2026 Г." in text  # the heading, in capitals as printed
+    assert "автоматически (ежемесячный отчёт)" in text

@@ -80,7 +80,7 @@ def test_the_director_sees_every_office_read_only(client, director, other_office
     act = known_office["acts"]["agreed"]
     assert f"Акт о выделении к уничтожению № {act.number} от 20.11.2026" in html
     assert reverse("archive:act", args=[act.pk]) in html
-    assert "Ежемесячные отчёты появятся здесь." in html
+    assert "ежемесячный отчёт формируется автоматически в первый рабочий день месяца" in html
     # all offices: figures without links (the lists would show only the director's own office)
     assert "overdue=1" not in html
     # another office, picked: its figures, no links, and no reassigning anywhere
@@ -92,25 +92,6 @@ def test_the_director_sees_every_office_read_only(client, director, other_office
     html = page(client, director, reverse("director"), office=director.office_id).content.decode()
     assert "/cases/journal/?all_dates=1&amp;overdue=1" in html
     assert "/cases/requests/" not in html  # the director does not open «Запросы»
-
-
-def test_the_reports_block_shows_what_the_reports_register(client, director, known_office):
-    class Report:
-        url = "/reports/7/"
-
-        def __str__(self):
-            return "Отчёт за октябрь 2026"
-
-    def provider(request, scope):
-        return {"reports": [Report()]}
-
-    dashboard.register_director_context(provider)
-    try:
-        html = page(client, director, reverse("director")).content.decode()
-    finally:
-        dashboard.DIRECTOR_CONTEXT.remove(provider)
-    assert '<a href="/reports/7/">Отчёт за октябрь 2026</a>' in html
-    assert "Ежемесячные отчёты появятся здесь." not in html
 
 
 def test_others_may_not_open_the_director_s_page(client, chief, specialist):
@@ -172,3 +153,32 @@ def test_a_chart_in_a_pdf_is_drawn(chief, known_office):
     pdf = HTML(string=f"<html><body>{charts.chart_svg_for_pdf(chart)}</body></html>").write_pdf()
     text = pdf_text(pdf)
     assert "Услуги месяца" in text and "Ежемесячная денежная выплата" in text
+
+
+def test_a_chart_is_plain_svg_whatever_prefixes_the_process_has_registered():
+    """WeasyPrint registers the empty XML prefix for its own metadata when it is imported; the
+    charts must still come out as `<svg xmlns=…>` (a `<ns0:svg>` is not drawn inside HTML)."""
+    ET.register_namespace("", "")  # what weasyprint.pdf.metadata does on import
+    chart = dashboard.Chart(
+        key="k", title="Проба", labels=["а", "б"], series=[("Принято", [3, 4])], kind="bar"
+    )
+    svg = charts.render_svg(chart)
+    assert svg.startswith("<svg ") and "ns0:" not in svg
+    assert 'xmlns="http://www.w3.org/2000/svg"' in svg
+    assert charts.svg_values(svg) == [3, 4]
+
+
+def test_every_row_of_a_long_legend_is_inside_the_drawing():
+    chart = dashboard.Chart(
+        key="k", title="Проба", kind="hbar",
+        labels=["Целевая потребительская субсидия на оплату продуктов питания", "ЕДВ"],
+        series=[(f"Очень длинное название ряда номер {n}", [n, n + 1]) for n in range(1, 6)],
+    )  # fmt: skip
+    root = ET.fromstring(charts.render_svg(chart))
+    height = float(root.get("viewBox").split()[3])
+    ns = {"s": charts.SVG_NS}
+    legends = root.find(".//s:g[@class='legends']", ns)
+    top = float(legends.get("transform").split(",")[1].rstrip(")"))
+    rects = legends.findall(".//s:rect", ns)
+    assert len(rects) == 5
+    assert all(top + float(r.get("y")) + float(r.get("height")) <= height for r in rects)

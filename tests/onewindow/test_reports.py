@@ -547,6 +547,35 @@ def test_the_monthly_report_waits_on_the_directors_page(
     assert "Сводный отчёт за октябрь 2026 г." in page and "(ежемесячный)" in page
     assert reverse("report_pdf", args=[report.pk]) in page
     assert reverse("report_xlsx", args=[report.pk]) in page
+    # the director's own page lists it with its page, XLSX and PDF
+    desk = client.get(reverse("director")).content.decode()
+    assert "Сводный отчёт за октябрь 2026 г." in desk and "(ежемесячный)" in desk
+    for name in ("report", "report_xlsx", "report_pdf"):
+        assert reverse(name, args=[report.pk]) in desk
+
+
+def test_the_directors_page_lists_only_reports_of_the_office_picked_and_visible(
+    client, director, office, other_office, chief, other_chief, catalogue
+):
+    mine = reports.form_report(
+        kind=reports.SUMMARY, start=OCT_START, end=OCT_END, office=office, actor=chief
+    )
+    theirs = reports.form_report(
+        kind=reports.SUMMARY, start=OCT_START, end=OCT_END, office=other_office,
+        actor=other_chief,
+    )  # fmt: skip
+    client.force_login(director)
+    desk = client.get(reverse("director")).content.decode()
+    assert reverse("report", args=[mine.pk]) in desk
+    # the director of this office reads figures of every office, not another office's reports
+    assert reverse("report", args=[theirs.pk]) not in desk
+    assert client.get(reverse("report", args=[theirs.pk])).status_code == 404
+
+
+def test_a_director_without_reports_is_told_when_the_monthly_one_comes(client, director, office):
+    client.force_login(director)
+    desk = client.get(reverse("director")).content.decode()
+    assert "ежемесячный отчёт формируется автоматически в первый рабочий день месяца" in desk
 
 
 # --- Bad input ----------------------------------------------------------------------------------
@@ -716,6 +745,55 @@ def test_a_registered_chart_is_drawn_on_the_page_and_in_the_pdf(client, chief, o
         assert 'alt="Приём заявлений"' in page and "data:image/svg+xml;base64," in page
         report = Report.objects.get()
         text = pdf_text(client.get(reverse("report_pdf", args=[report.pk])).content)
-        assert "Принято заявлений: 0" in text and "Приём заявлений" in text
+        assert "Принято заявлений: 0" in text  # the SVG drawn inside the PDF
     finally:
         reports.CHARTS.remove(intake_chart)
+
+
+def test_the_report_draws_its_charts_from_its_own_figures(client, chief, office, october):
+    """Every app draws charts of its part (pygal SVG inside the page and the PDF): the services,
+    the specialists' workload, the selection items, the archive's movements; each SVG is valid
+    XML and carries the figures of the table it draws."""
+    from onewindow.charts import svg_values
+
+    report = reports.form_report(
+        kind=reports.SUMMARY, start=OCT_START, end=OCT_END, office=office, actor=chief
+    )
+    charts = {chart["title"]: chart for chart in reports.view_of(report).charts}
+    assert list(charts) == [
+        "Услуги: принято, назначено, отказано (первые 10)",
+        "Межведомственные запросы по ведомствам",
+        "Нагрузка специалистов на конец периода",
+        "Селекции: создано и отработано",
+        "Движение дел архива",
+    ]
+    services_table = as_dicts(table(report.data, "services"))
+    edv = Service.objects.get(code="edv-veterans").short_title
+    food = Service.objects.get(code="food-subsidy").short_title
+    # every figure of the three series, for both services (pygal draws them in its own order)
+    values = svg_values(charts["Услуги: принято, назначено, отказано (первые 10)"]["svg"])
+    assert sorted(values) == sorted(
+        services_table[name][key]
+        for name in (edv, food)
+        for key in ("accepted", "granted", "refused")
+    )
+    assert sorted(values) == [0, 1, 1, 1, 2, 5]
+    archive_row = as_dicts(table(report.data, "archive"))["Итого"]
+    assert sorted(svg_values(charts["Движение дел архива"]["svg"])) == sorted(
+        archive_row[key] for key in ("taken_in", "issued", "returned", "destroyed")
+    )
+
+    client.force_login(chief)
+    page = client.get(reverse("report", args=[report.pk])).content.decode()
+    for title in charts:
+        assert f'alt="{title}"' in page
+    text = pdf_text(client.get(reverse("report_pdf", args=[report.pk])).content)
+    assert "Нагрузка специалистов на конец периода" in text
+    assert edv[:30] in text  # a label of the chart (and of its table)
+
+
+def test_an_empty_report_has_no_empty_charts(office, chief, catalogue):
+    report = reports.form_report(
+        kind=reports.SUMMARY, start=OCT_START, end=OCT_END, office=office, actor=chief
+    )
+    assert reports.view_of(report).charts == []
