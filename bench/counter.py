@@ -491,11 +491,40 @@ def ensure_database() -> None:
     admin.close()
 
 
+def model_defaults(table: str, columns: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """The table's other NOT NULL columns with their model defaults, as COPY text: a field added
+    by a later migration gets its default here instead of breaking the fill."""
+    import json
+
+    from django.apps import apps
+
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    extra_columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns or field.primary_key or field.null:
+            continue
+        # a text field without a default is "" (what Django writes for it)
+        if not field.has_default() and field.get_internal_type() not in ("CharField", "TextField"):
+            continue
+        value = field.get_default()
+        if isinstance(value, bool):
+            text = "t" if value else "f"
+        elif isinstance(value, (dict, list)):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            text = str(value)
+        extra_columns.append(field.column)
+        values.append(text.replace("\\", "\\\\").replace("\t", " ").replace("\n", " "))
+    return extra_columns, tuple(values)
+
+
 def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
+    extra_columns, extra_values = model_defaults(table, columns)
+    columns = [*columns, *extra_columns]
     buffer = io.StringIO()
     count = 0
     for row in rows:
-        buffer.write("\t".join(row))
+        buffer.write("\t".join((*row, *extra_values)))
         buffer.write("\n")
         count += 1
         if count % 200000 == 0:
@@ -590,6 +619,7 @@ def fill(office, specialist) -> None:
                     status, f"{day.isoformat()} 10:00:00+03", day.isoformat(), f"{day.isoformat()} 10:05:00+03",
                     str(day.year), str(numbers[day.year]), (day + timedelta(days=14)).isoformat(), str(specialist.pk),
                     "f", "f", "", "", "", "", "\\N", "", "", "\\N", str(uuid.UUID(int=rnd.getrandbits(128))), "",
+                    str(specialist.pk),
                 )  # fmt: skip
 
         columns = [
@@ -597,7 +627,7 @@ def fill(office, specialist) -> None:
             "received_at", "registered_on", "registered_at", "reg_year", "reg_number", "deadline",
             "specialist_id", "incomplete", "consent_given", "representative_kind", "representative_name",
             "representative_document", "representative_authority", "decision_date", "refusal_reason",
-            "withdrawal_reason", "notified_on", "idempotency_key", "note",
+            "withdrawal_reason", "notified_on", "idempotency_key", "note", "accepted_by_id",
         ]  # fmt: skip
         copy_rows(cursor, "cases_application", columns, applications())
         print(f"  заявления: {N_APPLICATIONS} за {time.perf_counter() - started:.1f} с")
