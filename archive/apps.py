@@ -18,6 +18,10 @@ class ArchiveConfig(AppConfig):
         from archive import figures
 
         figures.register()  # the dashboard's figures (onewindow.dashboard)
+        from archive.demo import archive_places
+        from onewindow import demo
+
+        demo.register(archive_places)
         from archive.models import FileIssue
         from onewindow import navigation, roles, work
 

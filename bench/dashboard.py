@@ -201,9 +201,7 @@ def main() -> None:
     # the reads (the aggregates); the page's own writes (the access log, the session) are not
     # replayed: an INSERT run again would add rows to the chained access log
     statements = [
-        q["sql"]
-        for q in page_queries
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+        q["sql"] for q in page_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
     ]
     page, raw = [], []
     for _ in range(SAMPLES):

@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cases.errors import CounterError
 from cases.models import (
     Agency,
     Applicant,
@@ -22,8 +23,8 @@ from cases.models import (
     OutgoingRequest,
     RequestKind,
 )
-from cases.services import CounterError, _save
 from onewindow import roles, workdays
+from onewindow.errors import save_with_actor as _save
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
 from onewindow.text import normalize_text

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cases import intake as intake_rules
 from cases.decisions import clauses_display, regulation_genitive
+from cases.errors import CounterError
 from cases.models import (
     Applicant,
     Application,
@@ -28,17 +29,13 @@ from cases.models import (
     Entitlement,
     Organisation,
 )
+from cases.requests import open_interagency_requests
 from onewindow import workdays
-from onewindow.errors import DomainError, save_with_actor
+from onewindow.errors import save_with_actor
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
 from onewindow.text import quoted
 from services.models import Ground, RequiredDocument, Service, ServiceVersion
-
-
-class CounterError(DomainError):
-    """A refusal at the counter."""
-
 
 _save = save_with_actor
 
@@ -606,8 +603,6 @@ def register_application(
                     )
                 )
             bulk_create_with_history(documents, ApplicationDocument, default_user=actor)
-            from cases.requests import open_interagency_requests
-
             open_interagency_requests(application, actor=actor)
             ApplicationEvent.objects.create(
                 application=application,

@@ -154,7 +154,7 @@ def assignment_list(request):
         request, svc.with_about(items), sorts=SORTS, default=default, per_page=ASSIGNMENTS_PAGE
     )
     rows = [
-        {"item": a, "about": svc.describe(a), "overdue_days": a.overdue_days(today)}
+        {"item": a, "about": svc.describe(a), "overdue_days": svc.overdue_days(a, today)}
         for a in listing
     ]
     by_assignee = (
@@ -268,7 +268,7 @@ def _detail(request, assignment: Assignment, *, status: int = 200, **forms_):
     context = {
         "assignment": assignment,
         "about": svc.describe(assignment),
-        "overdue_days": assignment.overdue_days(today),
+        "overdue_days": svc.overdue_days(assignment, today),
         "today": today,
         "history": _history(assignment),
         "may_complete": assignment.is_open and user.pk == assignment.assignee_id,

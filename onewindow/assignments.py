@@ -148,6 +148,20 @@ def may_see(user, assignment: Assignment) -> bool:
     return user.pk in (assignment.assignee_id, assignment.given_by_id) or user.has_perm(VIEW)
 
 
+def overdue_days(assignment: Assignment, today: datetime.date) -> int:
+    """Working days past the due date: open and late (up to today), or done late (up to the
+    day it was done); 0 when on time."""
+    if assignment.status == Assignment.Status.OPEN:
+        end = today
+    elif assignment.status == Assignment.Status.DONE and assignment.done_at:
+        end = timezone.localdate(assignment.done_at)
+    else:
+        return 0
+    if end <= assignment.due_date:
+        return 0
+    return workdays.working_days_between(assignment.due_date, end)
+
+
 def due_date_for(
     *,
     days: int | None = None,

@@ -18,41 +18,17 @@ from django.db import models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from onewindow.events import EVENT_TITLES
 from onewindow.jobs import job_handler
 from onewindow.models import AccessLog, AccessLogChain
 
 logger = logging.getLogger(__name__)
 
-# Event codes used across the apps, with the titles shown in the log.
-EVENT_TITLES: dict[str, str] = {
-    "view_applicant": "Открыта карточка заявителя",
-    "view_casefile": "Открыто личное дело",
-    "view_application": "Открыто заявление",
-    "print_document": "Печать документа с персональными данными",
-    "export": "Выгрузка данных",
-    "search": "Поиск заявителя",
-    "forbidden": "Попытка действия без прав",
-    "view_access_log": "Просмотр журнала доступа",
-    "view_journal": "Просмотр журнала регистрации",
-    "view_request": "Открыт запрос о человеке",
-    "view_handover": "Открыта передача дел",
-    "view_assignment": "Открыто поручение",
-    "transfer_casefile": "Передача личного дела в другое учреждение",
-    "view_list": "Просмотр списка с персональными данными",
-    "login": "Вход в систему",
-    "logout": "Выход из системы",
-    "login_failed": "Неудачная попытка входа",
-    "session_expired": "Сеанс завершён по истечении срока",
-    "export_access_log": "Выгрузка журнала доступа",
-    "purge_access_log": "Удаление записей журнала по сроку хранения",
-    "view_selections": "Просмотр списка селекций",
-    "view_extract": "Просмотр строк выгрузки (предпросмотр, ошибочные строки сверки)",
-}
+# the session key of the moment of login (the absolute session limit counts from it)
+AUTH_AT = "onewindow_auth_at"
 
 
 def on_login(sender, request, user, **kwargs) -> None:
-    from onewindow.middleware import AUTH_AT
-
     if request is not None and hasattr(request, "session"):
         request.session[AUTH_AT] = int(timezone.now().timestamp())
     log_access(request, event="login", user=user)
@@ -183,44 +159,6 @@ def get_for_user_or_404(
     if event:
         log_access(request, event=event, subject=obj)
     return obj
-
-
-def redact_subjects(
-    *,
-    subject_type: str,
-    subject_ids,
-    needles=(),
-    placeholder: str = "[обезличено]",
-    weak_needles=(),
-) -> int:
-    """Erase a destroyed person from the access log: the events stay (who, when, what kind), the
-    person does not. Rows about the subjects lose their description; any row whose description,
-    address or details hold one of `needles` (the person's names, СНИЛС, document numbers) has it
-    replaced — in any letter case, and percent-encoded in the address (a search's query string).
-    `weak_needles` (first name, patronymic) are replaced only in rows a needle found. Returns the
-    number of rows changed."""
-    from onewindow import erasure
-
-    ids = [str(pk) for pk in subject_ids]
-    # a redacted row keeps the digest of what it said (`pd_digest`): the chain still verifies
-    changed = AccessLog.objects.filter(subject_type=subject_type, subject_id__in=ids).update(
-        subject_repr=placeholder, subject_search="", redacted=True
-    )
-    needles = [n for n in needles if n and len(n) >= 3]
-    if not needles:
-        return changed
-    fields = ("subject_repr", "path", "detail")
-    for row in erasure.containing(AccessLog.objects.all(), fields, needles):
-        values = {
-            name: erasure.redact(getattr(row, name), needles, weak_needles, placeholder)
-            for name in fields
-        }
-        if all(values[name] == getattr(row, name) for name in fields):
-            continue
-        # the row keeps the digest of what it said (`pd_digest`): the chain still verifies
-        AccessLog.objects.filter(pk=row.pk).update(**values, subject_search="", redacted=True)
-        changed += 1
-    return changed
 
 
 # --- Tamper evidence: the hash chain -------------------------------------------------------------

@@ -352,12 +352,49 @@ def local_stamp(moment: datetime.datetime) -> str:
 # --- The shared records: the access log, handovers, jobs, the admin's log ---------------------
 
 
+def redact_subjects(
+    *,
+    subject_type: str,
+    subject_ids,
+    needles=(),
+    placeholder: str = "[обезличено]",
+    weak_needles=(),
+) -> int:
+    """Erase a destroyed person from the access log: the events stay (who, when, what kind), the
+    person does not. Rows about the subjects lose their description; any row whose description,
+    address or details hold one of `needles` (the person's names, СНИЛС, document numbers) has it
+    replaced — in any letter case, and percent-encoded in the address (a search's query string).
+    `weak_needles` (first name, patronymic) are replaced only in rows a needle found. Returns the
+    number of rows changed."""
+    from onewindow.models import AccessLog
+
+    ids = [str(pk) for pk in subject_ids]
+    # a redacted row keeps the digest of what it said (`pd_digest`): the chain still verifies
+    changed = AccessLog.objects.filter(subject_type=subject_type, subject_id__in=ids).update(
+        subject_repr=placeholder, subject_search="", redacted=True
+    )
+    needles = [n for n in needles if n and len(n) >= 3]
+    if not needles:
+        return changed
+    fields = ("subject_repr", "path", "detail")
+    for row in containing(AccessLog.objects.all(), fields, needles):
+        values = {
+            name: redact(getattr(row, name), needles, weak_needles, placeholder) for name in fields
+        }
+        if all(values[name] == getattr(row, name) for name in fields):
+            continue
+        # the row keeps the digest of what it said (`pd_digest`): the chain still verifies
+        AccessLog.objects.filter(pk=row.pk).update(**values, subject_search="", redacted=True)
+        changed += 1
+    return changed
+
+
 def erase_shared_records(subjects: list[Subject]) -> None:
     """Runs last: the other erasers have said which objects they touched."""
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    from onewindow import audit, work
+    from onewindow import work
     from onewindow.models import Handover, HandoverItem, Job
 
     objects: dict[str, set] = {}
@@ -370,9 +407,9 @@ def erase_shared_records(subjects: list[Subject]) -> None:
             objects.setdefault("cases.applicant", set()).add(subject.applicant.pk)
     strong, weak = gone(subjects)
     for label, ids in objects.items():
-        audit.redact_subjects(subject_type=label, subject_ids=ids)
+        redact_subjects(subject_type=label, subject_ids=ids)
     if strong:  # searches by name or СНИЛС, prints that named them: once, over the whole log
-        audit.redact_subjects(subject_type="", subject_ids=[], needles=strong, weak_needles=weak)
+        redact_subjects(subject_type="", subject_ids=[], needles=strong, weak_needles=weak)
     # handover lists describe the work they moved («Заявление № 1/2026: Смирнов О.И., …»)
     by_label: dict[str, list[str]] = {}
     for code, kind in work.KINDS.items():

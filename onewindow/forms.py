@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from onewindow.audit import EVENT_TITLES
+from onewindow.events import EVENT_TITLES
 from onewindow.models import AccessLog, CalendarOverride
 from onewindow.text import normalize_text
 

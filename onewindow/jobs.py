@@ -17,6 +17,7 @@ import socket
 import traceback
 from collections.abc import Callable
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,8 +40,6 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 def enqueue_job(kind: str, *, actor=None, office=None, params: dict | None = None) -> Job:
     if kind not in _HANDLERS:
         raise ValueError(f"Неизвестный вид задачи: {kind}")
-    from onewindow.tasks import run_job
-
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,
@@ -50,6 +49,19 @@ def enqueue_job(kind: str, *, actor=None, office=None, params: dict | None = Non
         )
         run_job.delay_on_commit(job.pk)
     return job
+
+
+def send_task_on_commit(name: str, *args) -> None:
+    """Start the Celery task registered as `name` once the transaction commits. A service names
+    the task it starts and does not import the module of tasks (an entry point above it); the
+    task is looked up in the app's registry, so it runs eagerly like any other when no broker is
+    configured (each app's `ready` imports its tasks)."""
+    from celery import current_app
+
+    def send() -> None:
+        current_app.tasks[name].apply_async(args=args)
+
+    transaction.on_commit(send)
 
 
 def run_job_now(job_id: int) -> str:
@@ -93,3 +105,10 @@ def selftest(job: Job, report: Callable[[int, int], None]) -> dict:
     """Proves the chain web -> broker -> worker -> database: used by tests and operations."""
     report(1, 1)
     return {"worker": socket.gethostname(), "echo": job.params.get("echo", "")}
+
+
+@shared_task(name="onewindow.run_job", acks_late=True)
+def run_job(job_id: int) -> str:
+    """The worker's side of `enqueue_job` (kept beside it: the mechanism is one module).
+    Idempotent: the job row is claimed with a compare-and-set, so acks_late is safe."""
+    return run_job_now(job_id)

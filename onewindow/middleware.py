@@ -10,8 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.cache import patch_cache_control
 
-# when the user logged in (seconds since the epoch), kept in the session
-AUTH_AT = "onewindow_auth_at"
+from onewindow.audit import AUTH_AT, log_access
 
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
@@ -37,8 +36,6 @@ class SessionExpiryMiddleware:
                 fail_silently=True,
             )
         if request.user.is_authenticated and self._too_old(request):
-            from onewindow.audit import log_access
-
             hours = settings.SESSION_ABSOLUTE_HOURS
             log_access(
                 request, event="session_expired", detail=f"прошло более {hours} ч после входа"

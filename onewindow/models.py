@@ -14,7 +14,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from onewindow import roles
+from onewindow.events import EVENT_TITLES
 from onewindow.names import short_name
+from onewindow.report_parts import report_title
 from onewindow.text import normalize_text
 
 
@@ -234,8 +236,6 @@ class AccessLog(models.Model):
 
     @property
     def event_display(self) -> str:
-        from onewindow.audit import EVENT_TITLES
-
         return EVENT_TITLES.get(self.event, self.event)
 
 
@@ -558,21 +558,6 @@ class Assignment(models.Model):
             text = text[:119].rstrip() + "…"
         return f"Поручение № {self.number_display} ({self.given_by.short_name}): {text}"
 
-    def overdue_days(self, today: datetime.date) -> int:
-        """Working days past the due date: open and late (up to today), or done late (up to the
-        day it was done); 0 when on time."""
-        from onewindow import workdays
-
-        if self.status == self.Status.OPEN:
-            end = today
-        elif self.status == self.Status.DONE and self.done_at:
-            end = timezone.localdate(self.done_at)
-        else:
-            return 0
-        if end <= self.due_date:
-            return 0
-        return workdays.working_days_between(self.due_date, end)
-
 
 class ReportQuerySet(OfficeScopedQuerySet):
     """A report of an office is that office's; a report of every office (`office` empty) is seen
@@ -634,8 +619,6 @@ class Report(models.Model):
 
     @property
     def title(self) -> str:
-        from onewindow.reports import report_title
-
         return report_title(self.kind, self.period_start, self.period_end)
 
     @property

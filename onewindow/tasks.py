@@ -2,13 +2,7 @@
 
 from celery import shared_task
 
-from onewindow import jobs
-
-
-@shared_task(name="onewindow.run_job", acks_late=True)
-def run_job(job_id: int) -> str:
-    # Idempotent: the job row is claimed with a compare-and-set, so acks_late is safe.
-    return jobs.run_job_now(job_id)
+from onewindow.jobs import run_job  # noqa: F401  (the job runner's task, defined with the jobs)
 
 
 @shared_task(name="onewindow.return_expired_handovers")

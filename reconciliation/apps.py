@@ -6,7 +6,8 @@ class ReconciliationConfig(AppConfig):
     verbose_name = "Селекции"
 
     def ready(self) -> None:
-        from reconciliation import erasure
+        # the tasks registered with Celery in every process: services start them by name
+        from reconciliation import erasure, tasks  # noqa: F401
 
         erasure.register()
         from reconciliation import reports as selection_reports

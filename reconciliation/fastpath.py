@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from onewindow.identity import SNILS_UNCHECKED_MAX
+from reconciliation.matching import NO_IDENTITY, WRONG_SNILS, check_columns, parse_row
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
 from reconciliation.readers import ExtractError, column_map, csv_dialect, detect_format
 
@@ -339,8 +340,6 @@ def _normalise(
 def _odd_rows(cursor, t: Tables, header, mapping, profile, columns) -> None:
     """The records that are not regular: Python reads them with the Python path's own function,
     so their results and messages are the same."""
-    from reconciliation.services import parse_row
-
     cursor.execute(
         f"DELETE FROM {t.rows} WHERE NOT regular OR (has_birth AND birth IS NULL) "
         "OR (has_event AND event IS NULL) "
@@ -382,8 +381,6 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
     if not _safe_for_copy(path, delimiter):
         raise Unavailable("кавычки внутри полей или строка «\\.»")
     mapping = column_map(header, profile.columns, ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"])  # fmt: skip
-    from reconciliation.services import check_columns
-
     try:
         check_columns(mapping, header)
     except ExtractError:
@@ -600,8 +597,6 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
 
 
 def _write_invalid(cursor, t: Tables, run: ReconciliationRun, header: list[str]) -> None:
-    from reconciliation.services import NO_IDENTITY, WRONG_SNILS
-
     before, after = WRONG_SNILS.split("{}")
     wrong_snils = f"'{before}' || r.raw_snils || '{after}'"  # the texts hold no quote
     pairs = ", ".join(

@@ -29,8 +29,17 @@ from simple_history.utils import bulk_create_with_history
 
 from cases.models import Applicant, Application, Entitlement
 from onewindow.errors import DomainError
-from onewindow.identity import full_name_key, is_valid_snils, snils_digits
+from onewindow.jobs import send_task_on_commit
 from reconciliation import liveness
+from reconciliation.matching import (  # noqa: F401  (re-exported: the row rules are matching's)
+    EVENT_DATE,
+    FIELDS,
+    FUZZY_MAX_DISTANCE,
+    NO_IDENTITY,
+    WRONG_SNILS,
+    check_columns,
+    parse_row,
+)
 from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
@@ -51,8 +60,6 @@ from reconciliation.readers import (
     read_rows,
 )
 
-FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
-FUZZY_MAX_DISTANCE = 2  # "about one typo": a wrong, missing or swapped letter
 PROGRESS_EVERY = 10000
 MAX_ATTEMPTS = ReconciliationRun.MAX_ATTEMPTS
 COUNTER_KEYS = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched", "selections"]  # fmt: skip
@@ -292,9 +299,8 @@ def start_staged(*, token: str, actor, encoding: str = "") -> ReconciliationRun:
             staged.state = StagedExtract.State.STARTED
             staged.run = run
             staged.save(update_fields=["state", "run"])
-            from reconciliation.tasks import run_reconciliation
-
-            run_reconciliation.delay_on_commit(run.pk)  # restarts it if it died
+            # the task «reconciliation.run» (reconciliation/tasks.py) restarts it if it died
+            send_task_on_commit("reconciliation.run", run.pk)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
     if refused is not None:
         raise refused
@@ -460,65 +466,6 @@ class Outcome:
     items: dict[int, dict] = field(default_factory=dict)  # applicant -> item data
     invalid: list[tuple[int, str, dict]] = field(default_factory=list)
     ambiguous: list[tuple[int, str, dict, list[int]]] = field(default_factory=list)
-
-
-def _clean(value) -> str:
-    return str(value).strip() if value not in (None, "") else ""
-
-
-def check_columns(mapping: dict, header: list[str]) -> None:
-    """The file must name a СНИЛС column, or last name, first name and birth date columns."""
-    has_snils = "snils" in mapping
-    has_names = all(k in mapping for k in ("last_name", "first_name", "birth_date"))
-    if not has_snils and not has_names:
-        missing = [title for key, title in (("snils", "СНИЛС"), ("last_name", "Фамилия"), ("first_name", "Имя"), ("birth_date", "Дата рождения")) if key not in mapping]  # fmt: skip
-        raise ExtractError(
-            "В файле нет нужных столбцов: "
-            + ", ".join(f"«{m}»" for m in missing)
-            + f". Найдены столбцы: {', '.join(list(header)[:15])}"
-        )
-
-
-# The reasons a row is invalid (the set-based path writes the same texts in SQL).
-WRONG_SNILS = "поле «СНИЛС»: неверный номер «{}»"
-NO_IDENTITY = "нет ни верного СНИЛС, ни фамилии, имени и даты рождения"
-EVENT_DATE = "поле «Дата события»"
-
-
-def parse_row(value: dict, number: int, date_format: str = "") -> dict:
-    """One record's fields, normalised: `reason` is set when the row is invalid; otherwise
-    `digits`/`snils_ok`, `name_key`, `birth`, `event` and the `evidence` shown to the specialist.
-    The PostgreSQL path (reconciliation/fastpath.py) computes the same in SQL for regular rows
-    and calls this for the others."""
-    raw_snils = _clean(value.get("snils"))
-    digits = snils_digits(raw_snils)
-    snils_ok = len(digits) == 11 and is_valid_snils(digits)
-    last, first, middle = (_clean(value.get(k)) for k in ("last_name", "first_name", "middle_name"))
-    problems = []
-    try:
-        birth = parse_date(value.get("birth_date"), date_format)
-    except ValueError as exc:
-        birth = None
-        problems.append(f"поле «Дата рождения»: {exc}")
-    try:
-        event = parse_date(value.get("event_date"), date_format)
-        bad_event = None
-    except ValueError as exc:
-        # never a silent blank: the date the measures would stop from is unreadable
-        event = None
-        bad_event = f"{EVENT_DATE}: {exc}"
-    if raw_snils and not snils_ok:
-        problems.append(WRONG_SNILS.format(raw_snils))
-    result = {"reason": None, "digits": digits, "snils_ok": snils_ok, "raw_snils": raw_snils,
-              "name_key": full_name_key(last, first, middle) if last and first else "",
-              "name": " ".join(p for p in (last, first, middle) if p), "birth": birth, "event": event}  # fmt: skip
-    if not snils_ok and not (last and first and birth):
-        result["reason"] = "; ".join(problems + ([bad_event] if bad_event else [])) or NO_IDENTITY
-    elif bad_event:
-        result["reason"] = bad_event
-    result["evidence"] = {"row": number, "snils": digits if snils_ok else raw_snils, "name": result["name"],
-                          "birth_date": birth.isoformat() if birth else "", "event_date": event.isoformat() if event else ""}  # fmt: skip
-    return result
 
 
 def match_rows(

@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from onewindow import audit
-from onewindow.middleware import AUTH_AT
+from onewindow import audit, erasure
+from onewindow.audit import AUTH_AT
 from onewindow.models import AccessLog, AccessLogChain
 from tests.conftest import PASSWORD
 from tests.factories import ApplicantFactory
@@ -163,7 +163,7 @@ def test_redacting_a_destroyed_person_keeps_the_chain(specialist, catalogue):
     audit.log_access(None, event="view_applicant", subject=person, user=specialist)
     audit.log_access(None, event="search", subject_repr="«Смирнов»: найдено 1", user=specialist)
     audit.seal_pending()
-    changed = audit.redact_subjects(
+    changed = erasure.redact_subjects(
         subject_type="cases.applicant", subject_ids=[person.pk], needles=["Смирнов", "Олег"]
     )
     assert changed == 2

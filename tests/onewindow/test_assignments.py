@@ -153,7 +153,7 @@ def test_overdue_is_counted_in_working_days_across_the_holiday_on_both_sides(
     assert work.open_counts(specialist)["assignment"] == (1, 0)
 
     freeze_now(datetime.datetime(2026, 11, 5, 9, 0))  # 04.11 was a holiday: one working day late
-    assert assignment.overdue_days(timezone.localdate()) == 1
+    assert svc.overdue_days(assignment, timezone.localdate()) == 1
     assert work.open_counts(specialist)["assignment"] == (1, 1)
     client.force_login(specialist)
     assert "просрочено на 1 рабочий день" in _text(client.get(reverse("my_work")))

@@ -5,7 +5,7 @@ from urllib.parse import quote_plus
 import pytest
 
 from onewindow import erasure
-from onewindow.audit import redact_subjects
+from onewindow.erasure import redact_subjects
 from onewindow.models import AccessLog
 
 pytestmark = pytest.mark.django_db

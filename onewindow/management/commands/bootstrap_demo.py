@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from onewindow import roles
+from onewindow import demo, roles
 from onewindow.models import Office, User
 
 DEMO_OFFICES = [
@@ -135,25 +135,7 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([Group.objects.get(name=role)])
             rows.append((role, username, password, offices[office_code].short_name))
-        self._archive_places(offices["krasnooktyabrsky"])
+        demo.fill(offices)  # what the apps add (e.g. the archive's rooms and boxes)
         self.stdout.write("Демо-пользователи (логин / пароль):")
         for role, username, password, office in rows:
             self.stdout.write(f"  {role:<20} {username:<12} / {password:<18} {office}")
-
-    def _archive_places(self, office) -> None:
-        """A room, a rack, a shelf and two boxes, so the archivist can take files in at once."""
-        from archive.models import Location
-
-        room, _ = Location.objects.get_or_create(
-            office=office, parent=None, name="Архив, каб. 12", defaults={"kind": "room"}
-        )
-        rack, _ = Location.objects.get_or_create(
-            office=office, parent=room, name="1", defaults={"kind": "rack"}
-        )
-        shelf, _ = Location.objects.get_or_create(
-            office=office, parent=rack, name="1", defaults={"kind": "shelf"}
-        )
-        for name in ("К-1", "К-2"):
-            Location.objects.get_or_create(
-                office=office, parent=shelf, name=name, defaults={"kind": "box", "capacity": 50}
-            )

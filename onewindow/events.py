@@ -1,0 +1,26 @@
+"""The events of the access log: their codes, with the titles shown in the log (data only)."""
+
+EVENT_TITLES: dict[str, str] = {
+    "view_applicant": "Открыта карточка заявителя",
+    "view_casefile": "Открыто личное дело",
+    "view_application": "Открыто заявление",
+    "print_document": "Печать документа с персональными данными",
+    "export": "Выгрузка данных",
+    "search": "Поиск заявителя",
+    "forbidden": "Попытка действия без прав",
+    "view_access_log": "Просмотр журнала доступа",
+    "view_journal": "Просмотр журнала регистрации",
+    "view_request": "Открыт запрос о человеке",
+    "view_handover": "Открыта передача дел",
+    "view_assignment": "Открыто поручение",
+    "transfer_casefile": "Передача личного дела в другое учреждение",
+    "view_list": "Просмотр списка с персональными данными",
+    "login": "Вход в систему",
+    "logout": "Выход из системы",
+    "login_failed": "Неудачная попытка входа",
+    "session_expired": "Сеанс завершён по истечении срока",
+    "export_access_log": "Выгрузка журнала доступа",
+    "purge_access_log": "Удаление записей журнала по сроку хранения",
+    "view_selections": "Просмотр списка селекций",
+    "view_extract": "Просмотр строк выгрузки (предпросмотр, ошибочные строки сверки)",
+}
