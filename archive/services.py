@@ -30,6 +30,7 @@ from cases.models import (
     OutgoingRequest,
 )
 from onewindow import work, workdays
+from onewindow.db import lock_rows
 from onewindow.errors import DomainError, save_with_actor
 from onewindow.names import name_in
 from onewindow.text import counted, counted_in_words, natural_key, plural, quoted
@@ -727,11 +728,7 @@ def draft_act(*, actor, act_date: datetime.date) -> DestructionAct:
     if not actor.has_perm("archive.add_destructionact"):
         raise PermissionDenied("Акт составляет архивариус")
     with transaction.atomic():
-        files = list(
-            eligible_files(actor.office, act_date).select_for_update(of=("self",))
-            if _has_of()
-            else eligible_files(actor.office, act_date)
-        )
+        files = list(lock_rows(eligible_files(actor.office, act_date)))
         if not files:
             raise ArchiveError(
                 f"Нет дел, срок хранения которых истёк к 01.01.{act_date.year}: акт составлять не из чего.",
@@ -759,12 +756,6 @@ def draft_act(*, actor, act_date: datetime.date) -> DestructionAct:
             ]
         )
     return act
-
-
-def _has_of() -> bool:
-    from django.db import connection
-
-    return connection.features.has_select_for_update_of
 
 
 def agree_act(

@@ -22,6 +22,7 @@ from onewindow.forms import DateInput
 from onewindow.lists import paginate_list
 from onewindow.models import Office, User
 from onewindow.pdf import pdf_response, render_pdf
+from onewindow.qr import qr_data_uri
 from onewindow.text import counted, normalize_text, plural
 from onewindow.xlsx import xlsx_response
 
@@ -133,12 +134,6 @@ class LocationForm(forms.Form):
 
 
 BACKGROUND_ROWS = 1000  # a destruction act longer than this is rendered by a worker
-
-
-def _qr(text: str) -> str:
-    import segno
-
-    return segno.make(text, error="m").svg_data_uri(scale=3, border=1)
 
 
 class ListFilters(forms.Form):
@@ -391,7 +386,7 @@ def _labels_pdf(docs, request, file_name: str) -> HttpResponse:
     start = request.GET.get("start", "1")
     skip = int(start) - 1 if start.isdigit() and 1 <= int(start) <= LABELS_PER_SHEET else 0
     labels = [
-        {"doc": doc, "item": doc.item, "qr": _qr(f"ARCH:{doc.item.office.code}:{doc.item.archive_number}")}
+        {"doc": doc, "item": doc.item, "qr": qr_data_uri(f"ARCH:{doc.item.office.code}:{doc.item.archive_number}")}
         for doc in docs
     ]  # fmt: skip
     pdf = render_pdf("archive/label_pdf.html", {"labels": labels, "skip": range(skip)})

@@ -44,6 +44,7 @@ from onewindow.identity import snils_digits
 from onewindow.lists import paginate_list
 from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
+from onewindow.qr import qr_data_uri
 from onewindow.text import plural, quoted
 from onewindow.xlsx import Column, xlsx_response
 from services.models import Ground, Service, days_display
@@ -535,12 +536,6 @@ def _document_names(application: Application) -> dict:
     }
 
 
-def _qr_data_uri(text: str) -> str:
-    import segno
-
-    return segno.make(text, error="m").svg_data_uri(scale=3, border=1)
-
-
 def _missing_lines(missing: list) -> list[dict]:
     """What was not brought, a «one of» group as one line: «Один из документов (документ,
     удостоверяющий личность): «…» или «…»»."""
@@ -607,7 +602,7 @@ def application_receipt(request, pk: int):
         "missing": _missing_lines(
             [d for d in documents if d.status == "missing" and not office_obtains(d)]
         ),
-        "qr": _qr_data_uri(f"{application.office.code}:{application.number_display}"),
+        "qr": qr_data_uri(f"{application.office.code}:{application.number_display}"),
         **_document_names(application),
     }
     pdf = render_pdf("cases/receipt_pdf.html", context)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onewindow import roles, work
+from onewindow.db import lock_rows
 from onewindow.errors import DomainError
 from onewindow.models import Handover, HandoverItem, User
 from onewindow.names import name_in, signature_name
@@ -99,11 +100,7 @@ def hand_over(
         items = []
         for code, queryset in open_work.items():
             kind = work.KINDS[code]
-            for obj in (
-                queryset.select_for_update(of=("self",))
-                if _supports_of()
-                else queryset.select_for_update()
-            ):
+            for obj in lock_rows(queryset):
                 description, due = _describe(kind, obj)
                 items.append((kind, obj, description, due))
         if not items:
@@ -145,12 +142,6 @@ def hand_over(
             obj._history_user = actor
             obj.save(update_fields=[kind.user_field])
     return handover
-
-
-def _supports_of() -> bool:
-    from django.db import connection
-
-    return connection.features.has_select_for_update_of
 
 
 def return_handover(handover: Handover, *, actor, automatic: bool = False) -> list[HandoverItem]:
