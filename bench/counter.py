@@ -821,7 +821,7 @@ def bench_receipt(office, specialist) -> dict:
     from django.test import RequestFactory
     from weasyprint import HTML
 
-    from cases import services
+    from cases import intake, services
     from cases.models import Applicant, Application
     from cases.views import application_receipt
     from onewindow.pdf import PDF_BASE_URL, StaticOnlyFetcher
@@ -835,9 +835,14 @@ def bench_receipt(office, specialist) -> dict:
 
         version = service.version_on(timezone.localdate())
         Application.objects.filter(applicant=applicant, service=service).update(status="notified")
+        lines = list(version.documents.select_related("document_type"))
+        statuses = intake.satisfying_marks(lines, intake.Facts())
         marks = [
-            services.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 2)
-            for rd in version.documents.all()
+            services.DocumentMark(
+                rd, statuses[rd.pk], rd.form, 2 if statuses[rd.pk] == "brought" else None
+            )
+            for rd in lines
+            if rd.pk in statuses
         ]
         application = services.register_application(
             applicant, service, actor=specialist, marks=marks

@@ -411,3 +411,24 @@ def ogrn_problem(value: str) -> str | None:
     except ValidationError:
         return f"ОГРН — только цифры, введено «{value}»."
     return None
+
+
+def satisfying_marks(
+    lines: list[RequiredDocument], facts: Facts, *, bring_all: bool = False
+) -> dict[int, str]:
+    """The marks that satisfy a checklist for these facts, as a specialist would set them: each
+    line that applies brought — or requested where the office obtains it (`bring_all`: brought
+    all the same) —, the first applicable document of each «one of» group (its other members left
+    unmarked, so the group's rule greys them), «не требуется» on lines that do not apply; a line
+    whose need depends on a fact not given is left unmarked. For the demo data and the tests."""
+    marks: dict[int, str] = {}
+    for block in blocks(lines):
+        satisfied = False
+        for rd in block.lines:
+            need = need_of(rd, facts)
+            if need.needed is False:
+                marks[rd.pk] = NOT_REQUIRED
+            elif need.needed and not (block.is_group and satisfied):
+                marks[rd.pk] = REQUESTED if office_obtains(rd) and not bring_all else BROUGHT
+                satisfied = True
+    return marks

@@ -50,6 +50,36 @@ def hand_over(
     order_number: str = "",
     order_date: datetime.date | None = None,
 ) -> Handover:
+    """Hand a person's open work over to a colleague of the office, for a period or for good,
+    with an act listing every item (each app's open work, `onewindow.work`)."""
+    _check_people(actor, from_user, to_user)
+    order_number = (order_number or "").strip()
+    ends_on = _check_terms(reason, starts_on, ends_on, permanent, order_number, order_date)
+    with transaction.atomic():
+        items = _locked_open_work(from_user, to_user)
+        handover = Handover(
+            office=from_user.office, from_user=from_user, to_user=to_user, reason=reason,
+            order_number=order_number, order_date=order_date, permanent=permanent,
+            starts_on=starts_on, ends_on=ends_on, number=next_number(from_user.office, "handover"),
+            created_by=actor, note=note,
+            status=Handover.Status.FINAL if permanent else Handover.Status.ACTIVE,
+        )  # fmt: skip
+        handover._history_user = actor
+        handover.save()
+        HandoverItem.objects.bulk_create(
+            HandoverItem(handover=handover, kind=kind.code, object_id=obj.pk,
+                         description=description[:500], due_date=due)
+            for kind, obj, description, due in items
+        )  # fmt: skip
+        for kind, obj, _, _ in items:
+            setattr(obj, kind.user_field, to_user)
+            obj._history_user = actor
+            obj.save(update_fields=[kind.user_field])
+    return handover
+
+
+def _check_people(actor, from_user: User, to_user: User) -> None:
+    """Who may hand over, and to whom: a colleague of the same office who works cases."""
     if not may_hand_over(actor, from_user):
         raise PermissionDenied("Передать дела может главный специалист или сам специалист")
     if from_user.pk == to_user.pk:
@@ -71,77 +101,53 @@ def hand_over(
             "нет роли специалиста (не работает с заявлениями).",
             field="to_user",
         )
+
+
+def _check_terms(
+    reason: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    permanent: bool,
+    order_number: str,
+    order_date: datetime.date | None,
+) -> datetime.date | None:
+    """The basis, the order and the period of a handover; returns its last day (None: for good)."""
     if reason not in Handover.Reason.values:
         raise HandoverError("Укажите основание передачи.", field="reason")
-    order_number = (order_number or "").strip()
     if order_number and order_date is None:
         raise HandoverError("Укажите дату приказа.", field="order_date")
     if order_date is not None and not order_number:
         raise HandoverError("Укажите номер приказа.", field="order_number")
     if permanent:
-        ends_on = None
-    elif ends_on is None:
+        return None
+    if ends_on is None:
         raise HandoverError(
             "Укажите, по какое число передаются дела (или отметьте «окончательно»).",
             field="ends_on",
         )
-    elif ends_on < starts_on:
+    if ends_on < starts_on:
         raise HandoverError(
             "Период передачи заканчивается раньше, чем начинается.", field="ends_on"
         )
-    with transaction.atomic():
-        # Lock both people's work in a stable order so two handovers cannot interleave.
-        list(
-            User.objects.select_for_update()
-            .filter(pk__in=[from_user.pk, to_user.pk])
-            .order_by("pk")
+    return ends_on
+
+
+def _locked_open_work(from_user: User, to_user: User) -> list[tuple]:
+    """Every open item of `from_user` (kind, object, description, due day), locked; both people
+    locked first in a stable order, so two handovers cannot interleave."""
+    list(User.objects.select_for_update().filter(pk__in=[from_user.pk, to_user.pk]).order_by("pk"))
+    items = []
+    for code, queryset in work.open_work(from_user).items():
+        kind = work.KINDS[code]
+        for obj in lock_rows(queryset):
+            description, due = _describe(kind, obj)
+            items.append((kind, obj, description, due))
+    if not items:
+        raise HandoverError(
+            f"У {name_in(from_user, 'genitive', short=True)} нет незавершённых дел: передавать нечего.",
+            field="from_user",
         )
-        open_work = work.open_work(from_user)
-        items = []
-        for code, queryset in open_work.items():
-            kind = work.KINDS[code]
-            for obj in lock_rows(queryset):
-                description, due = _describe(kind, obj)
-                items.append((kind, obj, description, due))
-        if not items:
-            raise HandoverError(
-                f"У {name_in(from_user, 'genitive', short=True)} нет незавершённых дел: передавать нечего.",
-                field="from_user",
-            )
-        handover = Handover(
-            office=from_user.office,
-            from_user=from_user,
-            to_user=to_user,
-            reason=reason,
-            order_number=order_number,
-            order_date=order_date,
-            permanent=permanent,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            number=next_number(from_user.office, "handover"),
-            created_by=actor,
-            status=Handover.Status.FINAL if permanent else Handover.Status.ACTIVE,
-            note=note,
-        )
-        handover._history_user = actor
-        handover.save()
-        HandoverItem.objects.bulk_create(
-            [
-                HandoverItem(
-                    handover=handover,
-                    kind=kind.code,
-                    object_id=obj.pk,
-                    description=description[:500],
-                    due_date=due,
-                )
-                for kind, obj, description, due in items
-            ]
-        )
-        for kind, obj, _, _ in items:
-            setattr(obj, kind.user_field, to_user)
-            obj._history_user = actor
-            obj.save(update_fields=[kind.user_field])
-    return handover
+    return items
 
 
 def return_handover(handover: Handover, *, actor, automatic: bool = False) -> list[HandoverItem]:

@@ -9,7 +9,15 @@ import pytest
 import time_machine
 
 from onewindow import roles
+from tests.archive.rich_file import rich_file  # noqa: F401  (shared fixtures)
 from tests.factories import OfficeFactory, make_user
+from tests.fixtures import (  # noqa: F401  (shared by the tests of several apps)
+    archive_in_every_state,
+    box,
+    closed_file,
+    office_at_work,
+    recipients,
+)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
 # body are still synchronous and safe there.

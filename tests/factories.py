@@ -74,3 +74,213 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     id_issued_by = "ОУФМС России по Волгоградской области"
     id_unit_code = "340-001"
     reg_address = "400105, г. Волгоград, ул. Богунская, д. 1, кв. 1"
+
+
+# --- State built the way the system builds it ---------------------------------------------------
+# Records with rules of their own (numbers, deadlines, history, checklists) are made through the
+# services, so a test's state is what a person could have produced; plain rows (a selection item,
+# a run already done, an archived file) are created directly with every field a real one has.
+
+
+def _days_ago(days: int):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localdate() - dt.timedelta(days=days)
+
+
+def counter_marks(
+    version, facts=None, *, sheets: int = 1, issued_on=None, bring_all: bool = False
+) -> list:
+    """The checklist of `version` marked the way a specialist at the counter satisfies it
+    (`cases.intake`): every line that applies brought — or «запрашивает учреждение» where the office
+    obtains it —, one member of each «one of» group (the rest left for the rules to grey out), and
+    «не требуется» on lines that do not apply to these facts. `bring_all`: the applicant brings even
+    what the office could obtain itself (no interagency request is opened)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases import intake
+    from cases.services import DocumentMark
+
+    facts = facts or intake.Facts()
+    today = timezone.localdate()
+    if hasattr(version, "version_on"):  # a Service: its version in force today
+        version = version.version_on(today)
+    lines = list(version.documents.select_related("document_type"))
+    statuses = intake.satisfying_marks(lines, facts, bring_all=bring_all)
+    marks = []
+    for rd in lines:
+        status = statuses.get(rd.pk)
+        if status == intake.BROUGHT:
+            issued = issued_on or (today - dt.timedelta(days=1) if rd.valid_months else None)
+            marks.append(DocumentMark(rd, status, form=rd.form, sheets=sheets, issued_on=issued))
+        elif status:
+            marks.append(DocumentMark(rd, status))
+    return marks
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application accepted at the counter (`cases.services.register_application`): numbered,
+    its deadline counted, its interagency requests opened, with history. `actor` is required;
+    `service` is a code or a Service; `facts` (cases.intake.Facts) decide which lines apply."""
+
+    class Meta:
+        model = "cases.Application"
+
+    actor = None
+    applicant = factory.SubFactory(
+        ApplicantFactory, office=factory.SelfAttribute("..actor.office"), snils=""
+    )
+    service = "edv-veterans"
+
+    @classmethod
+    def _create(cls, model_class, *, actor, applicant, service, facts=None, **kwargs):
+        from django.utils import timezone
+
+        from cases import services
+        from services.models import Service
+
+        if not isinstance(service, Service):
+            service = Service.objects.get(code=service)
+        day = kwargs["received_at"].date() if kwargs.get("received_at") else timezone.localdate()
+        kwargs.setdefault("consent_given", True)
+        return services.register_application(
+            applicant, service, actor=actor,
+            marks=counter_marks(service.version_on(day), facts), **kwargs,
+        )  # fmt: skip
+
+
+class EntitlementFactory(factory.django.DjangoModelFactory):
+    """A measure (назначенная мера) of a person, in their case file (opened if there is none)."""
+
+    class Meta:
+        model = "cases.Entitlement"
+
+    applicant = factory.SubFactory(ApplicantFactory, snils="")
+    office = factory.SelfAttribute("applicant.office")
+    service = "asp"
+    start_date = factory.LazyFunction(lambda: __import__("datetime").date(2025, 1, 1))
+    actor = None
+
+    @classmethod
+    def _create(cls, model_class, *, actor=None, service, **kwargs):
+        from cases.services import ensure_case_file
+        from services.models import Service
+
+        if not isinstance(service, Service):
+            service = Service.objects.get(code=service)
+        if "case_file" not in kwargs:
+            kwargs["case_file"] = ensure_case_file(kwargs["applicant"], actor=actor)
+        return model_class.objects.create(service=service, **kwargs)
+
+
+class IncomingRequestFactory(factory.django.DjangoModelFactory):
+    """A request about a person from another district or region, registered by `actor`
+    (`cases.requests.register_incoming_request`: numbered, its due date counted)."""
+
+    class Meta:
+        model = "cases.IncomingRequest"
+
+    actor = None
+    last_name = "Запросова"
+
+    @classmethod
+    def _create(cls, model_class, *, actor, last_name, office=None, **overrides):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from cases.models import RequestKind
+        from cases.requests import register_incoming_request
+
+        today = timezone.localdate()
+        data = {
+            "kind": RequestKind.objects.order_by("pk").first(),
+            "sender": "ЦСЗН по Дзержинскому району",
+            "sender_number": "15-01/77",
+            "sender_date": today - dt.timedelta(days=2),
+            "received_on": today,
+            "subject_name": f"{last_name} Ирина Петровна",
+            "question": "Сведения о получаемых мерах",
+        } | overrides
+        return register_incoming_request(data, actor=actor, office=office)
+
+
+class OutgoingRequestFactory(factory.django.DjangoModelFactory):
+    """Our request to another office of the installation about one of our applicants."""
+
+    class Meta:
+        model = "cases.OutgoingRequest"
+
+    actor = None
+    to_office = None
+    applicant = factory.SubFactory(
+        ApplicantFactory, office=factory.SelfAttribute("..actor.office"), snils=""
+    )
+    question = "Получал ли меры в вашем районе?"
+
+    @classmethod
+    def _create(cls, model_class, *, actor, to_office, applicant, question, kind=None):
+        from cases.models import RequestKind
+        from cases.requests import send_request_to_office
+
+        return send_request_to_office(
+            actor=actor, to_office=to_office, kind=kind or RequestKind.objects.order_by("pk").first(),
+            applicant=applicant, question=question,
+        )  # fmt: skip
+
+
+def _shipped_profile(kind: str):
+    from reconciliation.models import ExtractProfile
+
+    return ExtractProfile.objects.filter(kind=kind).order_by("pk").first()
+
+
+class ReconciliationRunFactory(factory.django.DjangoModelFactory):
+    """A finished run of the office's extract of `kind` (the shipped profile)."""
+
+    class Meta:
+        model = "reconciliation.ReconciliationRun"
+
+    office = factory.SubFactory(OfficeFactory)
+    kind = "deaths"
+    profile = factory.LazyAttribute(
+        lambda run: (
+            __import__("reconciliation.models")
+            .models.ExtractProfile.objects.filter(kind=run.kind)
+            .first()
+        )
+    )
+    source = factory.SelfAttribute("profile.source")
+    file_name = factory.LazyAttribute(lambda run: f"{run.kind}.csv")
+    file_path = ""
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    status = "done"
+
+
+class SelectionFactory(factory.django.DjangoModelFactory):
+    """An open selection item of a run (a confident СНИЛС match suggesting to stop the measures)."""
+
+    class Meta:
+        model = "reconciliation.Selection"
+
+    office = factory.SubFactory(OfficeFactory)
+    run = factory.SubFactory(
+        ReconciliationRunFactory, office=factory.SelfAttribute("..office"),
+        kind=factory.SelfAttribute("..kind"),
+    )  # fmt: skip
+    applicant = factory.SubFactory(
+        ApplicantFactory, office=factory.SelfAttribute("..office"), snils=""
+    )
+    kind = "deaths"
+    source = factory.SelfAttribute("run.source")
+    match = "snils"
+    suggested_action = "stop"
+    services = factory.LazyFunction(lambda: ["asp"])
+    # the event four days before today (the suite's frozen day)
+    evidence = factory.LazyAttribute(
+        lambda item: [{"run": item.run.pk, "row": 2, "event_date": _days_ago(4).isoformat()}]
+    )

@@ -2,7 +2,7 @@
 rolled back), to check that a button shown is a button that works."""
 
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
@@ -113,3 +113,31 @@ def walk_pages(client, user, *, keep, key, on_page=None) -> dict:
             parser.feed(response.content.decode())
             queue += [(m, u, d, path) for m, u, d, _ in parser.found]
     return {"visited": visited, "failed": failed}
+
+
+def site_path(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.netloc not in {"", "testserver"} or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith(SKIP_PREFIXES):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+# What each role must at least reach, so the walk cannot pass by reaching nothing.
+ROLE_REACHES = {
+    "specialist": {("GET", "cases:counter"), ("GET", "cases:application"), ("GET", "cases:interagency"),
+                   ("GET", "reconciliation:item"), ("GET", "cases:requests"), ("GET", "cases:journal"),
+                   ("GET", "assignment"), ("POST", "assignment_done")},
+    "chief": {("GET", "cases:transfer"), ("POST", "cases:transfer_decide"), ("GET", "access_log"),
+              ("GET", "reconciliation:worklist"), ("GET", "archive:acts"), ("GET", "assignments"),
+              ("GET", "assignment_new"), ("POST", "assignment_new"), ("GET", "assignment"),
+              ("POST", "assignment_reassign"), ("POST", "assignment_cancel")},
+    "director": {("GET", "cases:journal"), ("GET", "archive:acts"), ("GET", "access_log"),
+                 ("GET", "assignments"), ("GET", "assignment")},
+    "archivist": {("GET", "archive:list"), ("GET", "archive:acts")},
+    "reg_admin": {("GET", "services:list")},
+}  # fmt: skip
+
+
+SKIP_PREFIXES = ("/logout", "/login", "/admin/", "/static/", "/healthz", "/password")

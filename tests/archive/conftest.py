@@ -3,32 +3,10 @@ import datetime
 import pytest
 
 from archive.models import ArchivedFile, Location, RetentionRule
-from cases.models import Entitlement
-from cases.services import change_entitlement_status, ensure_case_file
-from services.models import Service
+from cases.services import ensure_case_file
 from tests.factories import ApplicantFactory
 
 D = datetime.date
-
-
-@pytest.fixture
-def box(office):
-    room = Location.objects.create(office=office, kind="room", name="101")
-    rack = Location.objects.create(office=office, kind="rack", name="1", parent=room)
-    shelf = Location.objects.create(office=office, kind="shelf", name="2", parent=rack)
-    return Location.objects.create(office=office, kind="box", name="К-15", parent=shelf, capacity=2)
-
-
-@pytest.fixture
-def closed_file(office, archivist, catalogue):
-    person = ApplicantFactory(office=office, snils="", last_name="Архивов")
-    case_file = ensure_case_file(person, actor=archivist, on=D(2018, 1, 1))
-    measure = Entitlement.objects.create(office=office, applicant=person, case_file=case_file,
-                                         service=Service.objects.get(code="asp"), start_date=D(2018, 1, 1))  # fmt: skip
-    change_entitlement_status(
-        measure, "stopped", actor=archivist, reason="снят с учёта", on=D(2020, 6, 30)
-    )
-    return case_file
 
 
 @pytest.fixture

@@ -10,20 +10,12 @@ from archive.models import ArchivedFile, FileIssue, Inventory, RetentionRule
 from cases.models import CaseFile, Entitlement
 from cases.services import ensure_case_file
 from services.models import Service
+from tests.archive.helpers import form_data
 from tests.factories import ApplicantFactory
 from tests.pdf_utils import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-def form_data(case_file, box, **changes):
-    data = {"case_number": case_file.number, "archive_number": "2020-001",
-            "retention_rule": RetentionRule.objects.get(code="benefit-recipient").pk,
-            "start_date": "2018-01-01", "end_date": "2020-06-30", "event_date": "2020-06-30",
-            "volumes": 1, "sheets": 48, "location": box.pk}  # fmt: skip
-    data.update(changes)
-    return data
 
 
 def test_retention_ends_and_eligibility_starts_on_1_january():

@@ -12,7 +12,7 @@ from archive.models import ArchivedFile, RetentionRule
 from cases import services as counter
 from cases.models import Application, CaseFile, Entitlement, IncomingRequest, RequestKind
 from services.models import Service
-from tests.archive.test_archive import form_data
+from tests.archive.helpers import form_data
 from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
@@ -336,7 +336,7 @@ def test_the_refusal_on_an_archived_file_links_to_it_for_who_may_open_it(
     assert f'<a href="{link}">Открыть дело в архиве</a>' in html
 
     client.force_login(specialist)  # does not: told whom to ask, no link that answers 403
-    from tests.cases.test_applications import register
+    from tests.counter import register
 
     response = register(client, closed_file.applicant, "edv-veterans")
     html = client.get(response["Location"]).content.decode()

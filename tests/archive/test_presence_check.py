@@ -7,7 +7,7 @@ from archive import services
 from archive.models import ArchivedFile, InventoryCheck
 from cases.services import ensure_case_file
 from onewindow import roles
-from tests.archive.test_archive import form_data
+from tests.archive.helpers import form_data
 from tests.factories import ApplicantFactory, make_user
 from tests.pdf_utils import pdf_text
 

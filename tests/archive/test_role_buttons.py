@@ -8,13 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from archive import services
-from archive.models import FileIssue, Location, RetentionRule
-from cases.services import ensure_case_file
-from onewindow import roles
-from tests.factories import ApplicantFactory, make_user
 from tests.walk import walk_pages
 
 pytestmark = pytest.mark.django_db
@@ -47,65 +41,6 @@ def walk(client, user) -> dict:
     result = walk_pages(client, user, keep=archive_path, key=key)
     reached = {(m, match.url_name, data.get("step", "")) for m, match, data in result["visited"]}
     return {"reached": reached, "failed": result["failed"]}
-
-
-@pytest.fixture
-def archive_in_every_state(office, archivist, chief, director, specialist, catalogue):
-    """Files in the archive, issued (overdue), returned into work; a presence check in progress
-    and a finished one; destruction acts in every state."""
-    room = Location.objects.create(office=office, kind="room", name="1")
-    box = Location.objects.create(office=office, kind="box", name="К-1", parent=room)
-    rule = RetentionRule.objects.get(code="benefit-recipient")
-
-    def archived(name, event=None):
-        event = event or D(2019, 6, 1)
-        case_file = ensure_case_file(
-            ApplicantFactory(office=office, snils="", last_name=name),
-            actor=archivist,
-            on=D(2015, 1, 1),
-        )
-        return services.register_file(case_file, {"archive_number": name, "start_date": D(2015, 1, 1),
-                                                  "end_date": event, "sheets": 3, "location": box,
-                                                  "retention_rule": rule}, actor=archivist)  # fmt: skip
-
-    def act(steps):
-        made = services.draft_act(actor=archivist, act_date=timezone.localdate())
-        if steps > 0:
-            services.agree_act(
-                made, actor=chief, protocol_number="4", protocol_date=D(2026, 11, 20)
-            )
-        if steps > 1:
-            services.approve_act(made, actor=director)
-        if steps > 2:
-            services.execute_act(
-                made, actor=archivist, record={"method": "shredding", "volume": "2 кг"}
-            )
-        return made
-
-    # an act takes every eligible file at its drafting: files are added one act at a time
-    for steps, name in [
-        (3, "Уничтоженов"),
-        (2, "Утверждёнов"),
-        (1, "Согласованов"),
-        (0, "Проектов"),
-    ]:
-        archived(name)
-        act(steps)
-    archived("Хранимов", D(2024, 6, 1))
-    issued = archived("Выданов", D(2024, 6, 1))
-    issue = services.issue_file(issued, actor=archivist, to_user=specialist, purpose="проверка")
-    FileIssue.objects.filter(pk=issue.pk).update(due_back=D(2026, 11, 20))  # overdue
-    services.withdraw_file(archived("Вернулов", D(2024, 6, 1)), actor=archivist, reason="заявление")
-    services.compile_inventory(actor=archivist, year=2024, group="short")  # a saved опись
-    members = [archivist, chief, make_user(roles.SPECIALIST, office, "member3")]
-    services.start_check(
-        actor=archivist, order_number="1", order_date=D(2026, 11, 2), commission=members
-    )
-    done = services.start_check(actor=archivist, order_number="2", order_date=D(2026, 11, 3),
-                                commission=members)  # fmt: skip
-    for item in done.items.select_related("archived_file"):
-        services.scan(done, item.archived_file.archive_number, actor=archivist)
-    services.finish_check(done, actor=archivist)
 
 
 # What each role must at least reach, so the walk cannot pass by reaching nothing.

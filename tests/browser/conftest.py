@@ -2,8 +2,11 @@
 its own browsers here."""
 
 import shutil
+from pathlib import Path
 
 import pytest
+
+from tests.pdf_utils import pdf_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -47,3 +50,12 @@ def open_section(page, name: str) -> None:
     with page.expect_navigation():
         page.get_by_role("navigation", name="Разделы").get_by_role("link", name=name).click()
     page.wait_for_load_state()
+
+
+def download(page, link_name: str) -> str:
+    with page.expect_download() as download_info:
+        page.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = 'n.pdf'; document.body.appendChild(a); a.click(); }",
+            page.get_by_role("link", name=link_name).get_attribute("href"),
+        )
+    return pdf_text(Path(download_info.value.path()).read_bytes())

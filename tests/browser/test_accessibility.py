@@ -21,21 +21,17 @@ from onewindow.assignments import give_assignment
 from onewindow.models import Assignment
 from reconciliation.models import Selection
 from services.models import Service
-from tests.archive.test_role_buttons import archive_in_every_state  # noqa: F401
+from tests.browser.a11y import TAGS, readable
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.reconciliation import conftest as reconciliation_fixtures
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+from tests.factories import counter_marks
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-recipients = reconciliation_fixtures.recipients
-
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
-def realistic_data(specialist, chief, recipients, archive_in_every_state, tmp_path, settings):  # noqa: F811
+def realistic_data(specialist, chief, recipients, archive_in_every_state, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RECONCILIATION_INBOX = tmp_path / "inbox"
     call_command(
@@ -45,10 +41,7 @@ def realistic_data(specialist, chief, recipients, archive_in_every_state, tmp_pa
     )  # fmt: skip
     applicant = recipients["a"]
     version = Service.objects.get(code="edv-veterans").version_on(timezone.localdate())
-    marks = [
-        counter.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
-        for rd in version.documents.all()
-    ]
+    marks = counter_marks(version)
     application = counter.register_application(
         applicant, version.service, actor=specialist, marks=marks
     )
@@ -137,17 +130,6 @@ def pages_of(role: str, data: dict) -> list[str]:
             reverse("archive:act", args=[act.pk]),
         ],
     }[role]
-
-
-def readable(url: str, violations: list[dict]) -> str:
-    lines = [f"{url}:"]
-    for v in violations:
-        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} элем.)")
-        for node in v["nodes"][:5]:
-            lines.append(f"      {node['target']}: {node['html'][:160]}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ")
-            lines.append(f"        {summary[:300]}")
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize(

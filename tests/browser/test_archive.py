@@ -17,7 +17,7 @@ from onewindow import roles
 from services.models import Service
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.factories import ApplicantFactory, make_user
+from tests.factories import ApplicantFactory, counter_marks, make_user
 from tests.pdf_utils import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,10 +59,7 @@ def test_archivist_takes_in_issues_returns_checks_and_drafts_the_act(
     # a file still in work: its owner has an application in progress
     busy = closed_case_file(office, archivist, "Занятов")
     service = Service.objects.get(code="edv-veterans")
-    marks = [
-        counter.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
-        for rd in service.version_on(D(2026, 11, 24)).documents.all()
-    ]
+    marks = counter_marks(service.version_on(D(2026, 11, 24)))
     application = counter.register_application(
         busy.applicant, service, actor=specialist, marks=marks
     )

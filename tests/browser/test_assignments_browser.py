@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, open_section
-from tests.browser.test_work_and_decisions import _registered
 from tests.conftest import PASSWORD
+from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_chief_gives_an_assignment_the_specialist_does_it_with_a_note(
     page, live_server, chief, specialist, office, catalogue
 ):
-    application = _registered(specialist, office, "Поручаев")
+    application = ApplicationFactory(actor=specialist, applicant__last_name="Поручаев")
 
     login(page, live_server, "chief", PASSWORD)
     expect(page.get_by_role("navigation", name="Разделы")).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from onewindow import roles
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.dashboard.conftest import make_application
+from tests.dashboard.builders import make_application
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

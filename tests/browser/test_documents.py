@@ -2,33 +2,22 @@
 decision's number and date, and the notice's outgoing number, are the same on every print."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
-from tests.browser.test_work_and_decisions import _registered
+from tests.browser.conftest import download, login
 from tests.conftest import PASSWORD
-from tests.pdf_utils import pdf_text
+from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _download(page, link_name: str) -> str:
-    with page.expect_download() as download_info:
-        page.evaluate(
-            "url => { const a = document.createElement('a'); a.href = url; a.download = 'n.pdf'; document.body.appendChild(a); a.click(); }",
-            page.get_by_role("link", name=link_name).get_attribute("href"),
-        )
-    return pdf_text(Path(download_info.value.path()).read_bytes())
 
 
 def test_chief_records_a_decision_and_the_notice_reprints_the_same(
     page, live_server, specialist, chief, office, catalogue, freeze_now
 ):
-    application = _registered(specialist, office, "Решаева")
+    application = ApplicationFactory(actor=specialist, applicant__last_name="Решаева")
     login(page, live_server, "chief", PASSWORD)
     expect(page.get_by_role("navigation", name="Разделы")).to_be_visible()  # signed in
     page.goto(live_server.url + reverse("cases:application", args=[application.pk]))
@@ -49,7 +38,7 @@ def test_chief_records_a_decision_and_the_notice_reprints_the_same(
     ).to_be_visible()
     expect(page.locator("dd", has_text="№ 1/2026 от 24.11.2026")).to_be_visible()
 
-    first = _download(page, "Уведомление о решении")
+    first = download(page, "Уведомление о решении")
     assert "решением № 1/2026 от 24.11.2026 Вам назначена мера социальной поддержки" in first
     assert "в размере 1 250,50 руб. на период с 01.12.2026 по 30.11.2027" in first
     assert "Исх. № 1/2026 от 24.11.2026" in first
@@ -60,6 +49,6 @@ def test_chief_records_a_decision_and_the_notice_reprints_the_same(
     login(page, live_server, "chief", PASSWORD)
     expect(page.get_by_role("navigation", name="Разделы")).to_be_visible()  # signed in
     page.goto(live_server.url + reverse("cases:application", args=[application.pk]))
-    second = _download(page, "Уведомление о решении")
+    second = download(page, "Уведомление о решении")
     assert "решением № 1/2026 от 24.11.2026" in second and "Исх. № 1/2026 от 24.11.2026" in second
     assert "26.11.2026" not in second

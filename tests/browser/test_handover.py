@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from onewindow import roles
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.factories import ApplicantFactory, make_user
+from tests.factories import ApplicantFactory, counter_marks, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +23,7 @@ def test_chief_hands_over_for_a_week_and_the_substitute_sees_it(
     person = ApplicantFactory(office=office, snils="", last_name="Отпускников")
     service = Service.objects.get(code="edv-veterans")
     version = service.version_on(timezone.localdate())
-    marks = [
-        services.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
-        for rd in version.documents.all()
-    ]
+    marks = counter_marks(version)
     services.register_application(person, service, actor=specialist, marks=marks)
 
     login(page, live_server, "chief", PASSWORD)

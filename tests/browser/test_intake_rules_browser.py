@@ -10,9 +10,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cases.models import Application
+from tests.browser.a11y import TAGS
 from tests.browser.conftest import login, open_section
-from tests.browser.test_accessibility import TAGS
-from tests.cases.test_intake_rules import BIRTH, load
+from tests.catalogue import BIRTH, load
 from tests.conftest import PASSWORD
 from tests.factories import ApplicantFactory
 from tests.pdf_utils import pdf_text

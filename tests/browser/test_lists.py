@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from services.models import Service
 from tests.browser.conftest import login, open_section
-from tests.cases.test_journal_list import many_applications
-from tests.cases.test_request_list import incoming
+from tests.cases.builders import incoming, many_applications
 from tests.conftest import PASSWORD
 from tests.factories import ApplicantFactory
 

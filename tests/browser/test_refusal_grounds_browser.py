@@ -8,10 +8,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from cases.models import Application
-from tests.browser.conftest import login
-from tests.browser.test_accessibility import TAGS, readable
-from tests.browser.test_documents import _download
-from tests.cases.test_decision_rules import ACT_CITED, GROUNDS, _in_review, _service
+from tests.browser.a11y import TAGS, readable
+from tests.browser.conftest import download, login
+from tests.catalogue import ACT_CITED, GROUNDS, decision_service, in_review_application
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_chief_refuses_on_a_ground_and_the_notice_cites_its_clause(
     page, live_server, specialist, chief, office, catalogue
 ):
-    application = _in_review(_service(grounds=GROUNDS), specialist, office, "Отказова")
+    application = in_review_application(
+        decision_service(grounds=GROUNDS), specialist, office, "Отказова"
+    )
     login(page, live_server, "chief", PASSWORD)
     expect(page.get_by_role("navigation", name="Разделы")).to_be_visible()  # signed in
     page.goto(live_server.url + reverse("cases:application", args=[application.pk]))
@@ -62,6 +63,6 @@ def test_chief_refuses_on_a_ground_and_the_notice_cites_its_clause(
         ("п. 2.9.1", "отсутствие права на пособие")
     ]
 
-    text = _download(page, "Уведомление о решении")
+    text = download(page, "Уведомление о решении")
     assert f"Основание отказа: пункт 2.9.1 {ACT_CITED}: «отсутствие права на пособие»." in text
     assert "Пояснение: среднедушевой доход выше прожиточного минимума" in text

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.conftest import FROZEN_AT, PASSWORD
-from tests.factories import ApplicantFactory
+from tests.factories import ApplicantFactory, counter_marks
 from tests.pdf_utils import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,10 +28,7 @@ def test_director_forms_a_report_opens_it_and_downloads_xlsx_and_pdf(
     for n, (registered, decided) in enumerate([(1, 5), (2, 30)]):
         at = datetime.datetime(FROZEN_AT.year, 10, registered, 10)
         freeze_now(at)
-        marks = [
-            services.DocumentMark(rd, "brought", rd.form, 1)
-            for rd in service.version_on(at.date()).documents.all()
-        ]
+        marks = counter_marks(service.version_on(at.date()), bring_all=True)
         person = ApplicantFactory(office=office, snils="", last_name=f"Октябрёв{n}")
         application = services.register_application(
             person, service, actor=specialist, marks=marks, consent_given=True,
@@ -107,10 +104,7 @@ def test_the_monthly_report_waits_on_the_directors_page_with_its_charts(
     service = Service.objects.get(code="edv-veterans")
     at = datetime.datetime(FROZEN_AT.year, 10, 6, 10)
     freeze_now(at)
-    marks = [
-        services.DocumentMark(rd, "brought", rd.form, 1)
-        for rd in service.version_on(at.date()).documents.all()
-    ]
+    marks = counter_marks(service.version_on(at.date()), bring_all=True)
     services.register_application(
         ApplicantFactory(office=office, snils=""), service, actor=specialist, marks=marks,
         consent_given=True, received_at=timezone.make_aware(at),

@@ -11,12 +11,9 @@ from cases.models import Entitlement
 from reconciliation.models import ReconciliationRun, Selection, StagedExtract
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.reconciliation import conftest as reconciliation_fixtures
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-recipients = reconciliation_fixtures.recipients  # the people and measures of the extracts
 
 
 @pytest.fixture(autouse=True)

@@ -5,47 +5,20 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from cases import services as case_services
-from cases.models import Application, Entitlement
+from cases.models import Entitlement
 from onewindow import work
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.factories import ApplicantFactory
-from tests.onewindow.test_my_work import _selection
+from tests.factories import ApplicationFactory, SelectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _marks(service) -> list:
-    """Every line of today's checklist marked: brought, or requested by the office."""
-    from django.utils import timezone
-
-    version = service.version_on(timezone.localdate())
-    return [
-        case_services.DocumentMark(
-            rd,
-            "requested" if (rd.interagency or rd.document_type.interagency) else "brought",
-            sheets=1,
-        )
-        for rd in version.documents.select_related("document_type")
-    ]
-
-
-def _registered(specialist, office, last_name: str) -> Application:
-    from services.models import Service
-
-    person = ApplicantFactory(office=office, snils="", last_name=last_name)
-    service = Service.objects.get(code="edv-veterans")
-    return case_services.register_application(
-        person, service, actor=specialist, marks=_marks(service)
-    )
 
 
 def test_my_work_opens_with_a_selection_item_and_leads_to_it(
     page, live_server, specialist, office, catalogue
 ):
-    item = _selection(specialist, office, "Селекцова")
-    _registered(specialist, office, "Заявленова")
+    item = SelectionFactory(office=office, assigned_to=specialist, applicant__last_name="Селекцова")
+    ApplicationFactory(actor=specialist, applicant__last_name="Заявленова")
     login(page, live_server, "specialist", PASSWORD)
     nav = page.get_by_role("navigation", name="Разделы")
     my_work = nav.get_by_role("link", name="Мои дела")
@@ -65,7 +38,7 @@ def test_my_work_opens_with_a_selection_item_and_leads_to_it(
 def test_chief_decides_and_the_specialist_notifies(
     page, live_server, specialist, chief, office, catalogue
 ):
-    application = _registered(specialist, office, "Решаева")
+    application = ApplicationFactory(actor=specialist, applicant__last_name="Решаева")
     login(page, live_server, "chief", PASSWORD)
     page.get_by_role("navigation", name="Разделы").get_by_role(
         "link", name="Журнал", exact=True

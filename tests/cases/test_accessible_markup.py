@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.cases.test_applicants import VALID
+from tests.counter import VALID
 
 pytestmark = pytest.mark.django_db
 

@@ -3,28 +3,9 @@ from django.urls import reverse
 
 from cases.models import Applicant
 from onewindow.models import AccessLog
+from tests.counter import VALID, post_new
 
 pytestmark = pytest.mark.django_db
-
-VALID = {
-    "snils": "112-233-445 95",
-    "last_name": "Иванов",
-    "first_name": "Иван",
-    "middle_name": "Иванович",
-    "sex": "M",
-    "birth_date": "1950-03-15",
-    "id_doc_type": "passport_rf",
-    "id_series": "1804",
-    "id_number": "123456",
-    "id_issued_by": "ОУФМС",
-    "id_issued_date": "2005-04-01",
-    "id_unit_code": "340001",
-    "reg_address": "г. Волгоград",
-}
-
-
-def post_new(client, **changes):
-    return client.post(reverse("cases:applicant_new"), {**VALID, **changes})
 
 
 def test_specialist_registers_an_applicant(client, specialist, catalogue):

@@ -12,39 +12,13 @@ from cases.models import Application, ApplicationDocument, CaseFile, Entitlement
 from onewindow import work
 from onewindow.models import AccessLog
 from services.models import Service
+from tests.counter import checklist_post, rd_of, register
+from tests.factories import ApplicantFactory, counter_marks
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def checklist_post(service_code: str, day: datetime.date, **overrides) -> dict:
-    version = Service.objects.get(code=service_code).version_on(day)
-    data = {"idempotency_key": str(uuid.uuid4())}
-    for rd in version.documents.select_related("document_type"):
-        data[f"doc_{rd.pk}_status"] = "requested" if rd.interagency else "brought"
-        data[f"doc_{rd.pk}_form"] = rd.form
-        data[f"doc_{rd.pk}_sheets"] = "2"
-    if version.requires_consent:
-        data["consent_given"] = "on"
-    data.update(overrides)
-    return data
-
-
-def rd_of(service_code, day, doc_code):
-    version = Service.objects.get(code=service_code).version_on(day)
-    return version.documents.get(document_type__code=doc_code)
-
-
-def register(client, applicant, code="edv-veterans", day=None, **overrides):
-    from django.utils import timezone
-
-    day = day or timezone.localdate()
-    return client.post(
-        reverse("cases:apply_form", args=[applicant.pk, code]),
-        checklist_post(code, day, **overrides),
-    )
 
 
 def test_registering_opens_the_case_file_numbers_and_counts_the_deadline(
@@ -307,10 +281,7 @@ def test_service_layer_refuses_a_decision_without_the_permission(specialist, app
     from django.utils import timezone
 
     version = Service.objects.get(code="edv-veterans").version_on(timezone.localdate())
-    marks = [
-        services.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
-        for rd in version.documents.all()
-    ]
+    marks = counter_marks(version)
     application = services.register_application(
         applicant, version.service, actor=specialist, marks=marks
     )
@@ -497,3 +468,17 @@ def timezone_today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_checklist_rows_keep_history(client, specialist, catalogue, office):
+    from cases.models import ApplicationDocument
+    from services.models import RequiredDocument
+
+    assert RequiredDocument.history.count() == RequiredDocument.objects.count() > 0
+    client.force_login(specialist)
+    register(client, ApplicantFactory(office=office, snils=""))
+    assert (
+        ApplicationDocument.history.filter(history_user=specialist).count()
+        == ApplicationDocument.objects.count()
+        > 0
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Application, CaseFile
 from services.models import Service
-from tests.factories import ApplicantFactory
+from tests.factories import ApplicantFactory, counter_marks
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -21,10 +21,7 @@ pytestmark = [
 
 
 def marks_for(version):
-    return [
-        services.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
-        for rd in version.documents.all()
-    ]
+    return counter_marks(version)
 
 
 def run_in_threads(targets):

@@ -8,8 +8,8 @@ from django.urls import reverse
 from cases import services
 from cases.models import Applicant, Application, Entitlement
 from services.models import Service
-from tests.cases.test_applications import checklist_post, register
-from tests.factories import ApplicantFactory
+from tests.counter import checklist_post, register
+from tests.factories import ApplicantFactory, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +117,7 @@ def test_a_measure_is_not_granted_to_a_deceased_person(
 ):
     person = ApplicantFactory(office=office, snils="", last_name="Позднов")
     client.force_login(specialist)
-    register(client, person)
-    application = Application.objects.get()
+    application = ApplicationFactory(actor=specialist, applicant=person)
     services.transition(application, "transfer", actor=specialist)
     services.record_death(
         person, D(2026, 11, 23), actor=specialist, source="свидетельство о смерти"

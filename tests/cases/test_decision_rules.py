@@ -8,7 +8,6 @@ import datetime
 import io
 
 import pytest
-import yaml
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -17,9 +16,13 @@ from cases import requests as case_requests
 from cases import services as counter
 from cases.models import Application, ApplicationEvent, InteragencyRequest
 from services.models import Ground, Service
-from services.regulations import apply_plan, build_plan, parse_change
-from tests.browser.test_work_and_decisions import _marks
-from tests.factories import ApplicantFactory
+from tests.catalogue import (
+    ACT_CITED,
+    GROUNDS,
+    decision_service,
+    in_review_application,
+    load_regulation,
+)
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -27,59 +30,6 @@ D = datetime.date
 
 # The frozen clock (tests/conftest.py): Tuesday 24.11.2026.
 TODAY = D(2026, 11, 24)
-
-ACT = {
-    "kind": "приказ",
-    "number": "9001",
-    "date": "2015-06-01",
-    "title": "Об утверждении административного регламента предоставления государственной "
-    "услуги «Назначение проверочного пособия»",
-    "issued_by": "Комитет социальной защиты населения Волгоградской области",
-}
-ACT_CITED = (
-    "административного регламента, утверждённого приказом Комитета социальной защиты населения "
-    "Волгоградской области от 01.06.2015 № 9001 «Об утверждении административного регламента "
-    "предоставления государственной услуги „Назначение проверочного пособия“»"
-)
-GROUNDS = {
-    "refuse": [
-        {"clause": "п. 2.9.1", "text": "отсутствие права на пособие"},
-        {"clause": "п. 2.9.2", "text": "представление недостоверных сведений"},
-    ],
-    "suspend": [{"clause": "п. 2.10", "text": "непоступление ответа на запрос"}],
-}
-
-
-def _load(body: dict, *, effective_from: D, act: dict = ACT) -> None:
-    doc = {"regulation": act, "effective_from": effective_from.isoformat(), "services": [body]}
-    data = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode()
-    apply_plan(build_plan(parse_change(data)), allow_past=True, source="cli")
-
-
-def _service(code: str = "decision-test", *, since: D = TODAY, **rules) -> Service:
-    body = {
-        "code": code,
-        "action": "add",
-        "title": "Назначение проверочного пособия",
-        "short_title": "Проверочное пособие",
-        "deadline_days": 10,
-        "documents": ["passport"],
-        **rules,
-    }
-    _load(body, effective_from=since)
-    return Service.objects.get(code=code)
-
-
-def _in_review(service: Service, specialist, office, last_name="Решаева") -> Application:
-    assert timezone.localdate() >= TODAY
-    person = ApplicantFactory(office=office, snils="", last_name=last_name, first_name="Анна",
-                              middle_name="Петровна", sex="F")  # fmt: skip
-    application = counter.register_application(
-        person, service, actor=specialist, marks=_marks(service)
-    )
-    for step in ("transfer", "review"):
-        counter.transition(application, step, actor=specialist)
-    return application
 
 
 def _refuse_grounds(application: Application) -> list[Ground]:
@@ -99,7 +49,7 @@ def _notice(client, user, application) -> str:
 def test_a_refusal_picks_grounds_and_the_notice_prints_each_with_its_clause_and_act(
     client, specialist, chief, office, catalogue
 ):
-    application = _in_review(_service(grounds=GROUNDS), specialist, office)
+    application = in_review_application(decision_service(grounds=GROUNDS), specialist, office)
     first, second = _refuse_grounds(application)
     client.force_login(chief)
     page = client.get(reverse("cases:application", args=[application.pk])).content.decode()
@@ -149,7 +99,7 @@ def test_a_refusal_picks_grounds_and_the_notice_prints_each_with_its_clause_and_
 def test_one_ground_is_cited_in_one_sentence_and_the_journal_names_its_clause(
     client, specialist, chief, office, catalogue
 ):
-    application = _in_review(_service(grounds=GROUNDS), specialist, office)
+    application = in_review_application(decision_service(grounds=GROUNDS), specialist, office)
     first, _ = _refuse_grounds(application)
     counter.transition(application, "refuse", actor=chief, grounds=[first.pk])
     application.refresh_from_db()
@@ -176,7 +126,7 @@ def test_one_ground_is_cited_in_one_sentence_and_the_journal_names_its_clause(
 def test_a_refusal_without_a_ground_is_refused_when_the_version_has_grounds(
     client, specialist, chief, office, catalogue
 ):
-    application = _in_review(_service(grounds=GROUNDS), specialist, office)
+    application = in_review_application(decision_service(grounds=GROUNDS), specialist, office)
     with pytest.raises(counter.CounterError, match="Отметьте хотя бы одно основание отказа"):
         counter.transition(application, "refuse", actor=chief, reason="нет права")
     client.force_login(chief)
@@ -196,8 +146,8 @@ def test_a_refusal_without_a_ground_is_refused_when_the_version_has_grounds(
 def test_a_ground_of_another_version_is_refused_and_nothing_is_written(
     client, specialist, chief, office, catalogue
 ):
-    application = _in_review(_service(grounds=GROUNDS), specialist, office)
-    other = _service(
+    application = in_review_application(decision_service(grounds=GROUNDS), specialist, office)
+    other = decision_service(
         "decision-other", grounds={"refuse": [{"clause": "п. 3.1", "text": "чужое основание"}]}
     )
     foreign = other.version_on(TODAY).grounds.get()
@@ -226,7 +176,7 @@ def test_a_ground_of_another_version_is_refused_and_nothing_is_written(
 def test_a_version_without_grounds_is_refused_with_the_reason_alone(
     client, specialist, chief, office, catalogue
 ):
-    application = _in_review(_service(), specialist, office)
+    application = in_review_application(decision_service(), specialist, office)
     with pytest.raises(counter.CounterError, match="Укажите причину отказа"):
         counter.transition(application, "refuse", actor=chief)
     client.force_login(chief)
@@ -250,11 +200,11 @@ def test_a_version_without_grounds_is_refused_with_the_reason_alone(
 def test_a_grant_names_the_result_and_the_payment_deadline_in_calendar_days(
     client, specialist, chief, office, catalogue
 ):
-    service = _service(
+    service = decision_service(
         result="решение о назначении пособия", result_form="уведомление по форме приложения 2",
         notice_days=6, notice_kind="calendar", payment_days=10, payment_kind="calendar",
     )  # fmt: skip
-    application = _in_review(service, specialist, office)
+    application = in_review_application(service, specialist, office)
     counter.transition(application, "grant", actor=chief)
     application.refresh_from_db()
     # Tuesday 24.11 + 6 calendar days = Monday 30.11 (5 working days would be 01.12);
@@ -282,8 +232,8 @@ def test_a_grant_names_the_result_and_the_payment_deadline_in_calendar_days(
 
 
 def test_working_day_periods_and_the_default_notice(specialist, chief, office, catalogue):
-    service = _service(payment_days=10, payment_kind="working")
-    application = _in_review(service, specialist, office)
+    service = decision_service(payment_days=10, payment_kind="working")
+    application = in_review_application(service, specialist, office)
     counter.transition(application, "grant", actor=chief)
     application.refresh_from_db()
     assert application.notice_due == D(2026, 12, 1)  # the general 5 working days
@@ -293,11 +243,11 @@ def test_working_day_periods_and_the_default_notice(specialist, chief, office, c
 def test_a_same_day_service_is_decided_the_day_of_application(
     client, specialist, chief, office, catalogue
 ):
-    service = _service(deadline_kind="same_day", deadline_days=0, notice_days=1,
+    service = decision_service(deadline_kind="same_day", deadline_days=0, notice_days=1,
                        notice_kind="working")  # fmt: skip
     version = service.version_on(TODAY)
     assert version.decision_deadline(TODAY) == TODAY
-    application = _in_review(service, specialist, office)
+    application = in_review_application(service, specialist, office)
     assert application.deadline == TODAY
     counter.transition(application, "grant", actor=chief)
     application.refresh_from_db()
@@ -310,9 +260,9 @@ def test_a_same_day_service_is_decided_the_day_of_application(
 
 
 def test_a_certificate_has_no_payment_deadline(specialist, chief, office, catalogue):
-    service = _service(payment_days=10)
+    service = decision_service(payment_days=10)
     Service.objects.filter(pk=service.pk).update(issues_document=True)
-    application = _in_review(service, specialist, office)
+    application = in_review_application(service, specialist, office)
     counter.transition(application, "grant", actor=chief)
     application.refresh_from_db()
     assert application.payment_due is None
@@ -335,7 +285,7 @@ LAST_ANSWER = {
 def test_the_last_answer_moves_the_deadline_from_its_date(
     client, specialist, chief, office, catalogue, freeze_now
 ):
-    application = _in_review(_service(**LAST_ANSWER), specialist, office)
+    application = in_review_application(decision_service(**LAST_ANSWER), specialist, office)
     requests = list(InteragencyRequest.objects.filter(application=application).order_by("pk"))
     assert len(requests) == 2
     # the counter counts from the registration: 24.11 + 10 calendar days
@@ -387,10 +337,10 @@ def test_the_last_answer_moves_the_deadline_from_its_date(
 def test_an_answer_never_moves_the_deadline_earlier_nor_for_a_deadline_from_registration(
     specialist, chief, office, catalogue, freeze_now
 ):
-    late = _in_review(_service(**LAST_ANSWER), specialist, office, "Позднева")
+    late = in_review_application(decision_service(**LAST_ANSWER), specialist, office, "Позднева")
     Application.objects.filter(pk=late.pk).update(deadline=D(2026, 12, 31))
-    fixed = _in_review(
-        _service("decision-fixed", **{**LAST_ANSWER, "deadline_from": "registration"}),
+    fixed = in_review_application(
+        decision_service("decision-fixed", **{**LAST_ANSWER, "deadline_from": "registration"}),
         specialist, office, "Регистрова",
     )  # fmt: skip
     deadline = fixed.deadline
@@ -411,8 +361,8 @@ def test_an_answer_never_moves_the_deadline_earlier_nor_for_a_deadline_from_regi
 def test_a_retired_services_old_application_keeps_its_version_decides_and_prints(
     client, specialist, chief, office, catalogue, freeze_now
 ):
-    service = _service(since=TODAY - datetime.timedelta(days=30), grounds=GROUNDS)
-    application = _in_review(service, specialist, office)
+    service = decision_service(since=TODAY - datetime.timedelta(days=30), grounds=GROUNDS)
+    application = in_review_application(service, specialist, office)
     version = application.service_version
     retire = {
         "kind": "постановление",
@@ -421,7 +371,7 @@ def test_a_retired_services_old_application_keeps_its_version_decides_and_prints
         "title": "О передаче полномочий по назначению проверочного пособия",
         "issued_by": "Правительство Российской Федерации",
     }
-    _load(
+    load_regulation(
         {"code": service.code, "action": "retire", "reason": "выплату производит СФР"},
         effective_from=D(2026, 12, 1),
         act=retire,
@@ -447,7 +397,7 @@ def test_a_retired_services_old_application_keeps_its_version_decides_and_prints
 
 
 def test_a_version_still_in_force_shows_no_end(client, specialist, office, catalogue):
-    application = _in_review(_service(), specialist, office)
+    application = in_review_application(decision_service(), specialist, office)
     client.force_login(specialist)
     page = client.get(reverse("cases:application", args=[application.pk])).content.decode()
     assert "прекратила действие" not in page and 'id="version-ended"' not in page

@@ -5,7 +5,6 @@ and the memo — rendered on known data, names in the sentence's case, numerals 
 import datetime
 import io
 import re
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -21,8 +20,8 @@ from onewindow.models import Handover
 from onewindow.roles import SPECIALIST
 from onewindow.text import counted
 from services.models import Service
-from tests.browser.test_work_and_decisions import _marks
-from tests.factories import ApplicantFactory, make_user
+from tests.counter import checklist_post
+from tests.factories import ApplicantFactory, counter_marks, make_user
 from tests.pdf_utils import pdf_raw_text, pdf_text
 
 PEOPLE = {
@@ -44,7 +43,7 @@ def _person(office, who):
 def _decide(specialist, chief, office, who, action, code="edv-veterans", **kwargs):
     service = Service.objects.get(code=code)
     application = counter.register_application(
-        _person(office, who), service, actor=specialist, marks=_marks(service)
+        _person(office, who), service, actor=specialist, marks=counter_marks(service)
     )
     for step in ("transfer", "review"):
         counter.transition(application, step, actor=specialist)
@@ -161,7 +160,7 @@ def test_notice_of_a_certificate_names_the_document_not_a_period(
 def test_a_certificate_takes_no_amount_and_nothing_is_written(specialist, chief, office, catalogue):
     service = Service.objects.get(code="veteran-certificate")
     application = counter.register_application(
-        _person(office, "male"), service, actor=specialist, marks=_marks(service)
+        _person(office, "male"), service, actor=specialist, marks=counter_marks(service)
     )
     for step in ("transfer", "review"):
         counter.transition(application, step, actor=specialist)
@@ -194,13 +193,11 @@ def test_a_decision_made_before_decision_numbers_gets_one_at_the_first_print(
 
 def _checklist_post(service, **overrides):
     version = service.version_on(timezone.localdate())
-    data = {"idempotency_key": str(uuid.uuid4())}
-    for rd in version.documents.select_related("document_type"):
-        office_obtains = rd.interagency or rd.document_type.interagency
-        data[f"doc_{rd.pk}_status"] = "requested" if office_obtains else "brought"
-        if not office_obtains:
-            data[f"doc_{rd.pk}_sheets"] = "2"
-    data.update(overrides)
+    data = checklist_post(service.code, timezone.localdate(), **overrides)
+    for rd in version.documents.all():  # the tests below set what is brought line by line
+        data.pop(f"doc_{rd.pk}_form", None)
+        if data.get(f"doc_{rd.pk}_status") != "brought":
+            data.pop(f"doc_{rd.pk}_sheets", None)
     return data, version
 
 
@@ -323,7 +320,7 @@ def volkova(office):
 def _work(specialist, office):
     service = Service.objects.get(code="edv-veterans")
     return counter.register_application(
-        _person(office, "male"), service, actor=specialist, marks=_marks(service)
+        _person(office, "male"), service, actor=specialist, marks=counter_marks(service)
     )
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from cases import services
 from cases.models import Application
 from onewindow import roles
-from tests.cases.test_applications import checklist_post
-from tests.factories import ApplicantFactory, make_user
+from tests.counter import checklist_post
+from tests.factories import ApplicantFactory, counter_marks, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -87,12 +87,4 @@ def _service():
 
 def _marks(day):
     version = _service().version_on(day)
-    return [
-        services.DocumentMark(
-            required_document=rd,
-            status="requested" if rd.interagency else "brought",
-            form=rd.form,
-            sheets=2,
-        )
-        for rd in version.documents.select_related("document_type")
-    ]
+    return counter_marks(version)

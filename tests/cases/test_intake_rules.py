@@ -7,53 +7,17 @@ import datetime
 import uuid
 
 import pytest
-import yaml
 from django.urls import reverse
-from django.utils import timezone
 
 from cases import services
 from cases.models import Application, ApplicationDocument, InteragencyRequest, Organisation
-from services.models import Service
-from services.regulations import apply_plan, build_plan, parse_change
+from tests.catalogue import BIRTH, load
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 
-TYPES = [
-    {"code": "temp-id-card", "title": "Временное удостоверение личности гражданина Российской Федерации"},
-    {"code": "income-statement", "title": "Справка о доходах", "issuing_agency": "Работодатель"},
-]  # fmt: skip
-
-BIRTH = {
-    "code": "birth-intake",
-    "action": "add",
-    "title": "Назначение пособия при рождении ребёнка (проверка приёма)",
-    "short_title": "Пособие при рождении (приём)",
-    "deadline_days": 30,
-    "deadline_kind": "calendar",
-    "applicant_categories": ["родители", "студенческие семьи"],
-    "apply_within": {"months": 6, "event": "рождения ребёнка"},
-    "result": "решение о назначении пособия",
-    "eligibility": [
-        {"text": "среднедушевой доход семьи ниже прожиточного минимума", "clause": "п. 1.2"},
-        "заявитель проживает в Волгоградской области",
-    ],
-    "grounds": {
-        "refuse_acceptance": [
-            {"clause": "п. 2.8", "text": "заявление подано лицом, не имеющим полномочий"}
-        ],
-        "refuse": [{"clause": "п. 2.9.1", "text": "отсутствие права на пособие"}],
-    },
-    "documents": [
-        {"one_of": ["passport", "temp-id-card"], "title": "документ, удостоверяющий личность"},
-        {"code": "birth-certificate", "per_member": "child"},
-        {"code": "income-statement", "per_member": "adult", "valid_months": 3},
-        {"code": "student-certificate", "for_categories": ["студенческие семьи"]},
-        {"code": "power-of-attorney", "applies_to": "representative"},
-    ],
-}
 
 REFUND = {
     "code": "refund-intake",
@@ -83,25 +47,6 @@ BURIAL = {
 }
 
 INN, OGRN = "3444051210", "1033444000006"  # valid check digits
-
-
-def load(*services_, **extra):
-    today = timezone.localdate()
-    doc = {
-        "regulation": {
-            "kind": "приказ",
-            "number": "584",
-            "date": "2012-09-12",
-            "title": "Об утверждении административного регламента",
-            "issued_by": "Министерство социальной защиты населения Волгоградской области",
-        },
-        "effective_from": (today - datetime.timedelta(days=30)).isoformat(),
-        "document_types": TYPES,
-        "services": [{**s, **extra} for s in services_],
-    }
-    data = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode()
-    apply_plan(build_plan(parse_change(data)), source="cli", allow_past=True)
-    return {s["code"]: Service.objects.get(code=s["code"]).versions.get() for s in services_}
 
 
 @pytest.fixture
@@ -633,3 +578,30 @@ def test_the_receipt_names_the_group_quantities_and_dates(client, specialist, ap
     html = client.get(reverse("cases:application", args=[application.pk])).content.decode()
     assert "дата выдачи 01.10.2026" in html and "3\u00a0шт. (на каждого ребёнка)" in html
     assert ApplicationDocument.objects.filter(application=application, quantity=3).count() == 1
+
+
+def test_the_satisfying_marks_are_what_the_counter_accepts(catalogue):
+    """`intake.satisfying_marks` (the demo data's and the tests' checklist) marks what a
+    specialist would: one document of a «one of» group, «не требуется» where a line is another
+    category's or a representative's, every applying line otherwise; the counter's own rules
+    then find nothing to refuse and nothing left unmarked."""
+    from cases import intake
+
+    birth = load(BIRTH)["birth-intake"]
+    lines = list(birth.documents.select_related("document_type"))
+    by_code = {rd.document_type.code: rd.pk for rd in lines}
+    facts = intake.Facts(category="родители", children=3, adults=2)
+    marks = intake.satisfying_marks(lines, facts)
+    assert marks[by_code["passport"]] == intake.BROUGHT
+    assert by_code["temp-id-card"] not in marks  # the group is satisfied by the passport
+    assert marks[by_code["student-certificate"]] == intake.NOT_REQUIRED
+    assert marks[by_code["power-of-attorney"]] == intake.NOT_REQUIRED
+    resolution = intake.resolve(birth, lines, marks, facts)
+    assert resolution.problems == [] and resolution.unmarked == []
+    assert resolution.lines[by_code["temp-id-card"]].status == intake.NOT_REQUIRED
+    assert resolution.lines[by_code["birth-certificate"]].quantity == 3
+    # a representative makes the power of attorney a line to bring
+    with_proxy = intake.satisfying_marks(
+        lines, intake.Facts(category="родители", children=3, adults=2, representative=True)
+    )
+    assert with_proxy[by_code["power-of-attorney"]] == intake.BROUGHT

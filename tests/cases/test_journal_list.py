@@ -3,7 +3,6 @@ same filters, and a long PDF rendered in the background."""
 
 import datetime
 import io
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -11,50 +10,13 @@ from openpyxl import load_workbook
 
 from cases.models import Application
 from onewindow.jobs import run_job_now
-from onewindow.models import Job, Sequence
+from onewindow.models import Job
 from services.models import Service
-from tests.cases.test_applications import register
-from tests.factories import ApplicantFactory
+from tests.cases.builders import many_applications
+from tests.factories import ApplicantFactory, ApplicationFactory
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def many_applications(client, user, office, count: int, *, code="edv-veterans", **fields):
-    """`count` applications of today: one registered at the counter, the rest copied from it
-    (the journal only reads them). Surnames run Фамилия001, Фамилия002, …"""
-    applicant = ApplicantFactory(office=office, last_name="Фамилия000")
-    client.force_login(user)
-    register(client, applicant, code)
-    first = Application.objects.order_by("pk").last()
-    service = Service.objects.get(code=code)
-    people = [
-        ApplicantFactory(office=office, last_name=f"Фамилия{n:03d}", first_name="Анна")
-        for n in range(1, count)
-    ]
-    start = Application.objects.filter(office=office).order_by("-reg_number")[0].reg_number
-    rows = []
-    for n, person in enumerate(people, start=1):
-        row = Application.objects.get(pk=first.pk)
-        row.pk = None
-        row.applicant = person
-        row.service = service
-        row.service_version = (
-            first.service_version
-            if code == first.service.code
-            else service.version_on(first.registered_on)
-        )
-        row.reg_number = start + n
-        row.idempotency_key = uuid.uuid4()
-        for name, value in fields.items():
-            setattr(row, name, value(n) if callable(value) else value)
-        rows.append(row)
-    Application.objects.bulk_create(rows)
-    # the journal's counter moves past the copies, so the counter can register more after them
-    Sequence.objects.filter(office=office, name="application", year=first.reg_year).update(
-        last_value=start + len(rows)
-    )
-    return first.registered_on
 
 
 def journal(client, **params):
@@ -97,7 +59,7 @@ def test_journal_filters_by_service_state_specialist_and_overdue(
     today = datetime.date(2026, 11, 24)
     person = ApplicantFactory(office=office, last_name="Донорова", first_name="Ольга", sex="F")
     client.force_login(specialist)
-    register(client, person, "donor-edv")  # the counter numbers it before the copies
+    ApplicationFactory(actor=specialist, applicant=person, service="donor-edv")  # numbered first
     day = many_applications(
         client, specialist, office, 12,
         status=lambda n: "granted" if n % 3 == 0 else "accepted",
@@ -123,7 +85,7 @@ def test_journal_filters_by_service_state_specialist_and_overdue(
 def test_exports_follow_the_filters_and_the_order(client, specialist, office, catalogue):
     person = ApplicantFactory(office=office, last_name="Донорова", first_name="Ольга", sex="F")
     client.force_login(specialist)
-    register(client, person, "donor-edv")
+    ApplicationFactory(actor=specialist, applicant=person, service="donor-edv")
     day = many_applications(client, specialist, office, 5)
     donor = Service.objects.get(code="donor-edv")
     response = journal(client, date_from=day, service=donor.pk, format="xlsx")

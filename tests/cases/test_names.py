@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases import search
 from cases.models import Applicant, NameKey
 from onewindow.identity import name_error, normalize_name
-from tests.cases.test_applicants import post_new
+from tests.counter import post_new
 from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db

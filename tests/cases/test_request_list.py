@@ -6,26 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cases.models import IncomingRequest, RequestKind
+from tests.cases.builders import incoming
 
 pytestmark = pytest.mark.django_db
-
-
-def incoming(office, user, count: int, **fields):
-    kind = RequestKind.objects.get(code="benefit-info")
-    base = datetime.date(2026, 10, 1)
-    IncomingRequest.objects.bulk_create(
-        [
-            IncomingRequest(
-                office=office, kind=kind, sender="ГКУ ЦСЗН по г. Волжскому", sender_number=f"12-{n}",
-                sender_date=base, received_on=base + datetime.timedelta(days=n % 50),
-                subject_name=f"Запросов{n:04d} Иван", question="Сведения о получении ЕДВ",
-                **{"due_date": base + datetime.timedelta(days=n % 50 + 7), "assigned_to": user,
-                   **{k: v(n) if callable(v) else v for k, v in fields.items()}},
-            )
-            for n in range(count)
-        ]
-    )  # fmt: skip
 
 
 def page(client, **params):

@@ -15,7 +15,7 @@ from cases.models import (
 )
 from cases.services import CounterError
 from onewindow import workdays
-from tests.cases.test_applications import register
+from tests.factories import ApplicationFactory
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_registration_opens_a_request_for_each_document_the_office_obtains(
 ):
     freeze_now(datetime.datetime(2025, 12, 29, 10, 0))
     client.force_login(specialist)
-    register(client, applicant, day=D(2025, 12, 29))
+    ApplicationFactory(actor=specialist, applicant=applicant)
     application = Application.objects.get()
     requested = application.documents.filter(status="requested")
     requests = InteragencyRequest.objects.filter(application=application)
@@ -44,7 +44,7 @@ def test_response_marks_the_document_obtained_and_a_second_answer_is_refused(
     client, specialist, applicant
 ):
     client.force_login(specialist)
-    register(client, applicant)
+    ApplicationFactory(actor=specialist, applicant=applicant)
     request = InteragencyRequest.objects.first()
     url = reverse("cases:interagency", args=[request.pk])
     response = client.post(
@@ -68,7 +68,7 @@ def test_response_marks_the_document_obtained_and_a_second_answer_is_refused(
 
 def test_response_dated_before_the_request_is_refused(specialist, applicant, client):
     client.force_login(specialist)
-    register(client, applicant)
+    ApplicationFactory(actor=specialist, applicant=applicant)
     request = InteragencyRequest.objects.first()
     html = client.post(
         reverse("cases:interagency", args=[request.pk]),
@@ -84,8 +84,7 @@ def test_response_dated_before_the_request_is_refused(specialist, applicant, cli
 
 def test_open_request_blocks_the_decision_unless_the_chief_overrides(client, chief, applicant):
     client.force_login(chief)
-    register(client, applicant)
-    application = Application.objects.get()
+    application = ApplicationFactory(actor=chief, applicant=applicant)
     client.post(reverse("cases:transition", args=[application.pk, "transfer"]))
     html = client.post(
         reverse("cases:transition", args=[application.pk, "grant"]), follow=True
@@ -109,7 +108,7 @@ def test_specialist_cannot_override(specialist, applicant, client):
     from cases import services
 
     client.force_login(specialist)
-    register(client, applicant)
+    ApplicationFactory(actor=specialist, applicant=applicant)
     application = Application.objects.get()
     message = svc.open_requests_guard(application, actor=specialist, override_reason="хочу")
     assert message == "Решение при открытых запросах может принять только главный специалист."
@@ -120,7 +119,7 @@ def test_specialist_cannot_override(specialist, applicant, client):
 def test_overdue_requests_are_listed(client, specialist, applicant, freeze_now):
     freeze_now(datetime.datetime(2026, 11, 2, 10, 0))
     client.force_login(specialist)
-    register(client, applicant, day=D(2026, 11, 2))
+    ApplicationFactory(actor=specialist, applicant=applicant)
     freeze_now(datetime.datetime(2026, 11, 20, 10, 0))
     client.force_login(specialist)  # the session of 2 November has expired by now
     html = client.get(reverse("cases:requests"), {"show": "overdue"}).content.decode()
@@ -134,7 +133,7 @@ def test_requests_of_a_withdrawn_application_are_not_listed_as_awaited(
 
     freeze_now(datetime.datetime(2026, 11, 2, 10, 0))
     client.force_login(specialist)
-    register(client, applicant, day=D(2026, 11, 2))
+    ApplicationFactory(actor=specialist, applicant=applicant)
     application = Application.objects.get()
     transition(application, "withdraw", actor=specialist, reason="заявление об отзыве")
     freeze_now(datetime.datetime(2026, 11, 20, 10, 0))

@@ -11,15 +11,13 @@ from django.core.management import call_command
 from cases import services
 from cases.models import Application
 from services.models import Service
+from tests.factories import counter_marks
 
 pytestmark = pytest.mark.django_db
 
 
 def _register(applicant, service, version, specialist):
-    marks = [
-        services.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
-        for rd in version.documents.all()
-    ]
+    marks = counter_marks(version)
     return services.register_application(
         applicant, service, actor=specialist, marks=marks, consent_given=True
     )

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases import search
-from tests.factories import ApplicantFactory
+from tests.factories import ApplicantFactory, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +63,9 @@ def test_birth_date(people, specialist):
 
 def test_case_file_and_application_numbers(client, people, specialist):
     from cases.models import Application
-    from tests.cases.test_applications import register
 
     client.force_login(specialist)
-    register(client, people["ivanova"])
+    ApplicationFactory(actor=specialist, applicant=people["ivanova"])
     application = Application.objects.get()
     number = application.case_file.number
     assert names(f"ЛД-{number:06d}", specialist) == ["Иванова Мария Петровна"]
@@ -135,10 +134,9 @@ def test_transposed_surnames_are_candidates(swapped):
 @pytest.fixture
 def receipt(client, specialist, people):
     from cases.models import Application
-    from tests.cases.test_applications import register
 
     client.force_login(specialist)
-    register(client, people["ivanova"])
+    ApplicationFactory(actor=specialist, applicant=people["ivanova"])
     return Application.objects.get()
 
 

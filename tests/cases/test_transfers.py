@@ -11,8 +11,7 @@ from cases import services, transfers
 from cases.models import Applicant, Application, CaseFile, CaseTransfer, Entitlement
 from onewindow.models import AccessLog
 from services.models import Service
-from tests.cases.test_applications import register
-from tests.factories import ApplicantFactory, make_user, roles
+from tests.factories import ApplicantFactory, ApplicationFactory, counter_marks, make_user, roles
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +72,7 @@ def test_the_whole_transfer_from_request_to_a_new_case_file(
     client, specialist, chief, other_specialist, office, other_office, mover
 ):
     client.force_login(specialist)
-    register(client, mover)  # open work in the old office
+    ApplicationFactory(actor=specialist, applicant=mover)  # open work in the old office
     application = Application.objects.get()
 
     response = request_it(client, other_specialist)
@@ -138,7 +137,7 @@ def test_the_whole_transfer_from_request_to_a_new_case_file(
     # now the new office works with the person, the old one keeps its own records
     client.force_login(other_specialist)
     assert client.get(reverse("cases:applicant", args=[mover.pk])).status_code == 200
-    register(client, mover)
+    ApplicationFactory(actor=other_specialist, applicant=mover)
     assert Application.objects.filter(office=other_office, applicant=mover).exists()
     client.force_login(specialist)
     assert client.get(reverse("cases:applicant", args=[mover.pk])).status_code == 404
@@ -219,7 +218,6 @@ def test_a_chief_of_the_asking_office_cannot_confirm_for_the_other(
 def test_a_registration_with_a_stale_copy_of_the_person_sees_the_transfer_and_the_death(
     specialist, chief, other_specialist, office, mover
 ):
-    from tests.browser.test_work_and_decisions import _marks
 
     stale = Applicant.objects.get(pk=mover.pk)  # read at the counter before the transfer
     transfer = transfers.request_transfer(
@@ -229,14 +227,18 @@ def test_a_registration_with_a_stale_copy_of_the_person_sees_the_transfer_and_th
     transfers.confirm_transfer(transfer, actor=chief)
     service = Service.objects.get(code="edv-veterans")
     with pytest.raises(services.CounterError, match="передан на учёт в другое учреждение"):
-        services.register_application(stale, service, actor=specialist, marks=_marks(service))
+        services.register_application(
+            stale, service, actor=specialist, marks=counter_marks(service)
+        )
     assert not Application.objects.exists()
     assert CaseFile.objects.get(office=office, applicant=mover).status == "transferred"
 
     stale = Applicant.objects.get(pk=mover.pk)  # now read in the new office
     services.record_death(mover, D(2026, 11, 20), actor=other_specialist, source="свидетельство")
     with pytest.raises(services.CounterError, match="заявление на эту услугу принять нельзя"):
-        services.register_application(stale, service, actor=other_specialist, marks=_marks(service))
+        services.register_application(
+            stale, service, actor=other_specialist, marks=counter_marks(service)
+        )
     assert not Application.objects.exists()
 
 

@@ -3,46 +3,12 @@ with dates around the frozen day (Tuesday 24.11.2026), the holiday of 04.11 and 
 working Saturday (21.11.2026, an override of the production calendar)."""
 
 import datetime
-import itertools
 
 import pytest
-from django.utils import timezone
 
 from onewindow import roles
+from tests.dashboard.builders import NUMBERS, day, make_application, make_incoming, make_selection
 from tests.factories import ApplicantFactory, make_user
-
-_numbers = itertools.count(1)
-
-
-def day(text: str) -> datetime.date:
-    return datetime.datetime.strptime(text, "%d.%m.%Y").date()
-
-
-def moment(text: str, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day(text), datetime.time(hour)))
-
-
-def make_application(office, *, person=None, code="edv-veterans", registered="24.11.2026",
-                     deadline="08.12.2026", status="accepted", decided=None, accepted_by, specialist=None,
-                     last_name="Заявителев"):  # fmt: skip
-    from cases.models import Application, CaseFile
-    from services.models import Service
-
-    number = next(_numbers)
-    person = person or ApplicantFactory(office=office, snils="", last_name=last_name)
-    case_file = CaseFile.objects.filter(office=office, applicant=person).first() or CaseFile.objects.create(
-        office=office, applicant=person, number=number, opened_on=day(registered)
-    )  # fmt: skip
-    service = Service.objects.get(code=code)
-    registered_on = day(registered)
-    return Application.objects.create(
-        office=office, applicant=person, case_file=case_file, service=service,
-        service_version=service.version_on(registered_on) or service.versions.order_by("pk").first(),
-        status=status, received_at=moment(registered), registered_on=registered_on,
-        registered_at=moment(registered), reg_year=registered_on.year, reg_number=number,
-        deadline=day(deadline), accepted_by=accepted_by, specialist=specialist or accepted_by,
-        decision_date=day(decided) if decided else None,
-    )  # fmt: skip
 
 
 def make_interagency(application, agency, *, due, result="", handled_by=None):
@@ -51,7 +17,7 @@ def make_interagency(application, agency, *, due, result="", handled_by=None):
 
     document = ApplicationDocument.objects.create(
         application=application, document_type=DocumentType.objects.order_by("pk").first(),
-        title=f"Справка № {next(_numbers)}", status="requested",
+        title=f"Справка № {next(NUMBERS)}", status="requested",
     )  # fmt: skip
     return InteragencyRequest.objects.create(
         office=application.office, application=application, document=document, agency=agency,
@@ -60,45 +26,13 @@ def make_interagency(application, agency, *, due, result="", handled_by=None):
     )  # fmt: skip
 
 
-def make_incoming(office, user, *, due, answered=None, name="Запросова Ирина"):
-    from cases.models import IncomingRequest, RequestKind
-
-    return IncomingRequest.objects.create(
-        office=office, kind=RequestKind.objects.order_by("pk").first(), sender="ЦСЗН по Дзержинскому району",
-        sender_number=f"15-01/{next(_numbers)}", sender_date=day("16.11.2026"), received_on=day("17.11.2026"),
-        subject_name=name, question="Сведения о мерах", due_date=day(due), assigned_to=user,
-        answered_on=day(answered) if answered else None,
-    )  # fmt: skip
-
-
-def make_selection(office, *, created, user=None, status="open", worked=None, confirm=False,
-                   kind="deaths", last_name="Селекцов"):  # fmt: skip
-    from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
-
-    profile = ExtractProfile.objects.filter(kind=kind).first()
-    run = ReconciliationRun.objects.create(
-        office=office, profile=profile, source=profile.source, kind=profile.kind,
-        file_name="extract.csv", file_path="", sha256="0" * 64, status="done",
-    )  # fmt: skip
-    person = ApplicantFactory(office=office, snils="", last_name=last_name)
-    item = Selection.objects.create(
-        office=office, run=run, applicant=person, kind=kind, source=profile.source,
-        match="probable" if confirm else "snils", needs_confirmation=confirm,
-        suggested_action="stop", services=["asp"], assigned_to=user, status=status,
-        outcome="no_action" if status == "done" else "", worked_at=moment(worked) if worked else None,
-    )  # fmt: skip
-    Selection.objects.filter(pk=item.pk).update(created_at=moment(created))  # auto_now_add
-    item.refresh_from_db()
-    return item
-
-
 def make_file(office, archivist, *, number, status="in_archive", eligible_year=2030, hold=False):
     from archive.models import ArchivedFile, Location, RetentionRule
     from cases.models import CaseFile
 
     person = ApplicantFactory(office=office, snils="", last_name="Архивов")
     case_file = CaseFile.objects.create(
-        office=office, applicant=person, number=next(_numbers) + 1000, opened_on=day("01.01.2010"),
+        office=office, applicant=person, number=next(NUMBERS) + 1000, opened_on=day("01.01.2010"),
         status="archived",
     )  # fmt: skip
     box, _ = Location.objects.get_or_create(office=office, kind="box", name="К-1", parent=None)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onewindow import dashboard
-from tests.dashboard.conftest import make_application, make_selection
+from tests.dashboard.builders import make_application, make_selection
 
 pytestmark = pytest.mark.django_db
 

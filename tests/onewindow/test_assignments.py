@@ -14,10 +14,8 @@ from cases.models import Application, IncomingRequest, InteragencyRequest
 from onewindow import assignments as svc
 from onewindow import handover, roles, work
 from onewindow.models import AccessLog, Assignment, HandoverItem
-from tests.archive.test_erasure import _execute, _table_leaks, rich_file  # noqa: F401
-from tests.browser.test_work_and_decisions import _registered
-from tests.factories import make_user
-from tests.onewindow.test_my_work import _incoming, _selection
+from tests.archive.rich_file import execute_destruction, table_leaks
+from tests.factories import ApplicationFactory, IncomingRequestFactory, SelectionFactory, make_user
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +48,7 @@ def substitute(office):
 def test_chief_gives_from_an_application_specialist_marks_it_done_with_a_note(
     client, chief, specialist, office, catalogue
 ):
-    application = _registered(specialist, office, "Поручаев")
+    application = ApplicationFactory(actor=specialist, applicant__last_name="Поручаев")
     client.force_login(chief)
     page = client.get(reverse("cases:application", args=[application.pk])).content.decode()
     link = f"{reverse('assignment_new')}?about=cases.application%3A{application.pk}"
@@ -183,7 +181,9 @@ def test_overdue_filter_in_sql_agrees_with_the_due_dates_of_every_row(
     freeze_now(datetime.datetime(2026, 10, 1, 10, 0))
     items = []
     for offset in range(0, 40):
-        item = _selection(specialist, office, f"Сроков{offset}")
+        item = SelectionFactory(
+            office=office, assigned_to=specialist, applicant__last_name=f"Сроков{offset}"
+        )
         moment = timezone.make_aware(datetime.datetime(2026, 10, 1, 23, 50))
         moment += datetime.timedelta(days=offset)
         type(item).objects.filter(pk=item.pk).update(created_at=moment)
@@ -203,7 +203,7 @@ def test_overdue_filter_in_sql_agrees_with_the_due_dates_of_every_row(
 def test_a_specialist_cannot_give_nor_complete_anothers_and_another_office_gets_404(
     client, chief, specialist, substitute, other_chief, office, catalogue
 ):
-    application = _registered(specialist, office, "Чужаков")
+    application = ApplicationFactory(actor=specialist, applicant__last_name="Чужаков")
     assignment = _give(chief, specialist, about=application)
 
     client.force_login(specialist)
@@ -297,7 +297,7 @@ def test_chief_reassigns_and_cancels_with_a_reason_in_the_history(
 def test_handover_moves_open_assignments_lists_them_in_the_act_and_returns_them(
     client, chief, specialist, substitute, office, catalogue
 ):
-    _registered(specialist, office, "Передаев")
+    ApplicationFactory(actor=specialist, applicant__last_name="Передаев")
     open_one = _give(chief, specialist, text="Подготовить ответ в прокуратуру")
     done_one = _give(chief, specialist, text="Сверить журнал")
     svc.complete_assignment(done_one, actor=specialist, note="сверено")
@@ -336,10 +336,12 @@ def test_handover_moves_open_assignments_lists_them_in_the_act_and_returns_them(
 def test_give_button_on_each_record_page_prefills_the_link_for_the_chief_only(
     client, chief, specialist, office, catalogue
 ):
-    application = _registered(specialist, office, "Кнопкин")
+    application = ApplicationFactory(actor=specialist, applicant__last_name="Кнопкин")
     interagency = InteragencyRequest.objects.filter(application=application).first()
-    incoming = _incoming(specialist, office, "Запросова")
-    selection = _selection(specialist, office, "Селекцова")
+    incoming = IncomingRequestFactory(actor=specialist, office=office, last_name="Запросова")
+    selection = SelectionFactory(
+        office=office, assigned_to=specialist, applicant__last_name="Селекцова"
+    )
     pages = {
         "cases.application": (reverse("cases:application", args=[application.pk]), application),
         "cases.applicant": (reverse("cases:applicant", args=[application.applicant_id]),
@@ -404,12 +406,19 @@ def test_strip_shows_my_figures_each_a_link_to_exactly_those_records(
     late = _give(
         chief, specialist, text="Просроченное поручение", days=None, due_date=D(2026, 11, 3)
     )
-    _selection(specialist, office, "Селекцова")
-    _registered(specialist, office, "Вчерашний")  # accepted on another day
+    SelectionFactory(office=office, assigned_to=specialist, applicant__last_name="Селекцова")
+    ApplicationFactory(
+        actor=specialist, applicant__last_name="Вчерашний"
+    )  # accepted on another day
     freeze_now(datetime.datetime(2026, 11, 24, 10, 0))
     _give(chief, specialist, text="Свежее поручение", days=3)
-    today = [_registered(specialist, office, name) for name in ("Сегодняшний", "Утренний")]
-    _registered(substitute, office, "Чужой")  # accepted today by someone else
+    today = [
+        ApplicationFactory(actor=specialist, applicant__last_name=name)
+        for name in ("Сегодняшний", "Утренний")
+    ]
+    ApplicationFactory(
+        actor=substitute, applicant__last_name="Чужой"
+    )  # accepted today by someone else
 
     client.force_login(specialist)
     client.get(reverse("cases:counter"))  # warm the session and the calendar
@@ -455,7 +464,7 @@ def test_strip_shows_my_figures_each_a_link_to_exactly_those_records(
     # the same number of queries with more data behind the figures
     for n in range(5):
         _give(chief, specialist, text=f"Ещё {n}", days=2)
-        _registered(specialist, office, f"Ещё{n}")
+        ApplicationFactory(actor=specialist, applicant__last_name=f"Ещё{n}")
     with django_assert_max_num_queries(STRIP_PAGE_QUERIES):
         client.get(reverse("cases:counter"))
     # not on the search box's partial requests
@@ -468,9 +477,9 @@ def test_strip_counts_match_open_work_for_every_kind(
     client, specialist, chief, office, catalogue, freeze_now
 ):
     """The badge and the strip read one query; its figures are the lists' own."""
-    _registered(specialist, office, "Считаев")
+    ApplicationFactory(actor=specialist, applicant__last_name="Считаев")
     _give(chief, specialist)
-    _selection(specialist, office, "Селекцова")
+    SelectionFactory(office=office, assigned_to=specialist, applicant__last_name="Селекцова")
     freeze_now(datetime.datetime(2027, 1, 20, 10, 0))
     today = timezone.localdate()
     counts = work.open_counts(specialist)
@@ -488,7 +497,7 @@ def test_strip_counts_match_open_work_for_every_kind(
 
 def test_destroying_a_file_erases_what_assignments_say_about_the_person(
     client,
-    rich_file,  # noqa: F811
+    rich_file,
     archivist,
     chief,
     director,
@@ -512,9 +521,9 @@ def test_destroying_a_file_erases_what_assignments_say_about_the_person(
     assert "Тиховодова" in HandoverItem.objects.get(handover=moved, object_id=named.pk,
                                                     kind="assignment").description  # fmt: skip
 
-    act = _execute(client, archivist, chief, director)
+    act = execute_destruction(client, archivist, chief, director)
 
-    assert _table_leaks() == {}
+    assert table_leaks() == {}
     linked.refresh_from_db()
     # the assignment stays: who, to whom, when, done; not what it said about the person
     assert (linked.text, linked.done_note, linked.status) == (erasure.ERASED, "", "done")

@@ -8,11 +8,12 @@ from cases.models import Application, IncomingRequest, InteragencyRequest
 from onewindow import handover as svc
 from onewindow import roles
 from onewindow.models import AccessLog, Handover
-from tests.cases.test_applications import register
-from tests.factories import ApplicantFactory, make_user
+from tests.conftest import FROZEN_AT
+from tests.factories import ApplicantFactory, ApplicationFactory, make_user
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
+TODAY = FROZEN_AT.date()  # Tuesday
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def work_of_specialist(client, specialist, office, catalogue):
     client.force_login(specialist)
     for n in range(2):
         person = ApplicantFactory(office=office, snils="", last_name=f"Передаев{'аб'[n]}")
-        register(client, person)
+        ApplicationFactory(actor=specialist, applicant=person)
     return Application.objects.filter(specialist=specialist)
 
 
@@ -245,3 +246,38 @@ def test_handover_to_list_offers_only_who_may_take_the_work(
                 actor=chief, from_user=specialist, to_user=person, reason="leave",
                 starts_on=datetime.date(2026, 11, 24), permanent=True,
             )  # fmt: skip
+
+
+def test_receipt_names_who_accepted_even_after_a_handover(
+    client, specialist, chief, catalogue, office
+):
+    substitute = make_user(
+        roles.SPECIALIST, office, "substitute", last_name="Заменова", first_name="Ольга"
+    )
+    application = ApplicationFactory(actor=specialist)
+    svc.hand_over(actor=chief, from_user=specialist, to_user=substitute, reason="leave",
+                       starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=6))  # fmt: skip
+    client.force_login(substitute)
+    text = pdf_text(client.get(reverse("cases:receipt", args=[application.pk])).content)
+    assert "А. С. Петрова" in text and "Заменова" not in text
+
+
+def test_work_goes_only_to_someone_who_works_cases(
+    chief, specialist, archivist, catalogue, office, client
+):
+    ApplicationFactory(actor=specialist)
+    with pytest.raises(svc.HandoverError, match="нет роли специалиста"):
+        svc.hand_over(actor=chief, from_user=specialist, to_user=archivist, reason="leave",
+                           starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=6))  # fmt: skip
+
+
+def test_expired_temporary_handovers_return_by_themselves(
+    client, specialist, chief, catalogue, office
+):
+    substitute = make_user(roles.SPECIALIST, office, "substitute")
+    ApplicationFactory(actor=specialist)
+    h = svc.hand_over(actor=chief, from_user=specialist, to_user=substitute, reason="trip",
+                           starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=2))  # fmt: skip
+    assert svc.return_expired(today=TODAY + datetime.timedelta(days=2)) == []
+    assert svc.return_expired(today=TODAY + datetime.timedelta(days=3)) == [h]
+    assert Application.objects.get().specialist == specialist

@@ -7,21 +7,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import Application, RequestKind
-from cases.requests import register_incoming_request
+from cases.models import InteragencyRequest
 from onewindow import handover, work
 from onewindow.models import Handover
-from tests.cases.test_applications import register
-from tests.factories import ApplicantFactory, make_user, roles
+from tests.factories import (
+    ApplicantFactory,
+    ApplicationFactory,
+    IncomingRequestFactory,
+    OutgoingRequestFactory,
+    SelectionFactory,
+    make_user,
+    roles,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _application(client, user, office, last_name):
     client.force_login(user)
-    person = ApplicantFactory(office=office, snils="", last_name=last_name)
-    register(client, person)
-    return Application.objects.get(applicant=person)
+    return ApplicationFactory(actor=user, applicant__last_name=last_name)
 
 
 def _decided(client, user, chief, office, last_name):
@@ -31,38 +35,6 @@ def _decided(client, user, chief, office, last_name):
     return case_services.transition(
         application, "grant", actor=chief, override_reason="ответ получен по телефону"
     )
-
-
-def _incoming(user, office, last_name):
-    return register_incoming_request(
-        {
-            "kind": RequestKind.objects.first(),
-            "sender": "ЦСЗН по Дзержинскому району",
-            "sender_number": "15-01/77",
-            "sender_date": timezone.localdate() - datetime.timedelta(days=2),
-            "received_on": timezone.localdate(),
-            "subject_name": f"{last_name} Ирина Петровна",
-            "question": "Сведения о получаемых мерах",
-        },
-        actor=user,
-        office=office,
-    )
-
-
-def _selection(user, office, last_name):
-    from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
-
-    profile = ExtractProfile.objects.filter(kind="deaths").first()
-    run = ReconciliationRun.objects.create(
-        office=office, profile=profile, source=profile.source, kind=profile.kind,
-        file_name="deaths.csv", file_path="", sha256="0" * 64, status="done",
-    )  # fmt: skip
-    person = ApplicantFactory(office=office, snils="", last_name=last_name)
-    return Selection.objects.create(
-        office=office, run=run, applicant=person, kind="deaths", source=profile.source,
-        match="snils", suggested_action="stop", services=["asp"], assigned_to=user,
-        evidence=[{"run": run.pk, "row": 2, "event_date": "2026-11-20"}],
-    )  # fmt: skip
 
 
 def _archive_issue(user, archivist, office, last_name):
@@ -82,16 +54,6 @@ def _archive_issue(user, archivist, office, last_name):
     return issue_file(item, actor=archivist, to_user=user, purpose="проверка")
 
 
-def _outgoing(user, office, other_office, last_name):
-    from cases.requests import send_request_to_office
-
-    person = ApplicantFactory(office=office, snils="", last_name=last_name)
-    return send_request_to_office(
-        actor=user, to_office=other_office, kind=RequestKind.objects.first(), applicant=person,
-        question="Получал ли меры в вашем районе?",
-    )  # fmt: skip
-
-
 def _assignment(chief, user, last_name, **kwargs):
     from onewindow.assignments import give_assignment
 
@@ -108,9 +70,15 @@ def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
         "application": lambda: _application(client, specialist, office, "Заявленова"),
         "application_notice": lambda: _decided(client, specialist, chief, office, "Решенова"),
         "interagency": lambda: None,  # opened by the registrations above
-        "incoming": lambda: _incoming(specialist, office, "Запросова"),
-        "outgoing": lambda: _outgoing(specialist, office, other_office, "Исходящева"),
-        "selection": lambda: _selection(specialist, office, "Селекцова"),
+        "incoming": lambda: IncomingRequestFactory(
+            actor=specialist, office=office, last_name="Запросова"
+        ),
+        "outgoing": lambda: OutgoingRequestFactory(
+            actor=specialist, to_office=other_office, applicant__last_name="Исходящева"
+        ),
+        "selection": lambda: SelectionFactory(
+            office=office, assigned_to=specialist, applicant__last_name="Селекцова"
+        ),
         "archive_issue": lambda: _archive_issue(specialist, archivist, office, "Архивова"),
         "assignment": lambda: _assignment(chief, specialist, "Поручениевой"),
     }
@@ -150,7 +118,7 @@ def test_my_work_lists_every_kind_of_registered_work_and_counts_it(
 def test_a_selection_is_due_ten_working_days_after_it_was_found(
     client, specialist, office, catalogue
 ):
-    item = _selection(specialist, office, "Сроков")
+    item = SelectionFactory(office=office, assigned_to=specialist, applicant__last_name="Сроков")
     due = work.KINDS["selection"].due_of(item)
     assert isinstance(due, datetime.date) and not isinstance(due, datetime.datetime)
     assert due == datetime.date(2026, 12, 8)  # found Tue 24.11.2026 + 10 working days
@@ -195,3 +163,18 @@ def test_handover_return_brings_back_what_was_decided_meanwhile(
     assert application.accepted_by == specialist
     assert moved.items.get(object_id=application.pk, kind="application").returned
     assert Handover.objects.get(pk=moved.pk).status == "returned"
+
+
+def test_withdrawn_application_leaves_no_open_requests_in_my_work(
+    client, specialist, catalogue, office
+):
+    client.force_login(specialist)
+    application = ApplicationFactory(actor=specialist)
+    assert work.KINDS["interagency"].open_items(specialist).exists()
+    client.post(
+        reverse("cases:transition", args=[application.pk, "withdraw"]),
+        {"reason": "заявление об отзыве"},
+    )
+    assert InteragencyRequest.objects.filter(result="").exists()
+    assert not work.KINDS["interagency"].open_items(specialist).exists()
+    assert handover.deactivation_blockers(specialist) == []

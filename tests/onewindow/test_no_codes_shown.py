@@ -9,9 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from services.models import Service
-from tests.archive.test_role_buttons import archive_in_every_state  # noqa: F401
-from tests.onewindow.test_role_buttons import EXPECTED, office_at_work, site_path  # noqa: F401
-from tests.walk import walk_pages
+from tests.walk import ROLE_REACHES, site_path, walk_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +50,8 @@ def test_visible_text_ignores_tags_and_link_targets():
     assert visible_text(html) == "Пособие АСП"
 
 
-@pytest.mark.parametrize("role", list(EXPECTED))
-def test_no_page_shows_a_service_code_or_a_step_code(client, request, role, office_at_work):  # noqa: F811
+@pytest.mark.parametrize("role", list(ROLE_REACHES))
+def test_no_page_shows_a_service_code_or_a_step_code(client, request, role, office_at_work):
     codes = list(Service.objects.values_list("code", flat=True))
     assert "edv-veterans" in codes
     pattern = re.compile(

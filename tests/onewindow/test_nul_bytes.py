@@ -37,7 +37,7 @@ def test_nul_in_a_query_is_a_russian_400(client, users, catalogue, role, name, p
 def test_nul_in_a_posted_form_writes_nothing(client, specialist, catalogue):
     from urllib.parse import urlencode
 
-    from tests.cases.test_applicants import VALID
+    from tests.counter import VALID
 
     client.force_login(specialist)
     data = {**VALID, "reg_address": "г. Волго\x00град"}

@@ -33,7 +33,7 @@ from onewindow.models import AccessLog, Report
 from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
 from services.models import Ground, Service
 from tests.conftest import FROZEN_AT
-from tests.factories import ApplicantFactory, make_user
+from tests.factories import ApplicantFactory, counter_marks, make_user
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -63,10 +63,7 @@ class Desk:
         self.freeze_now(at)
         service = Service.objects.get(code=code)
         version = service.version_on(at.date())
-        marks = [
-            services.DocumentMark(rd, "brought", rd.form, 1)
-            for rd in version.documents.select_related("document_type")
-        ]
+        marks = counter_marks(version, bring_all=True)
         return services.register_application(
             applicant, service, actor=actor, marks=marks, consent_given=True,
             idempotency_key=uuid.uuid4(), received_at=timezone.make_aware(at),

@@ -16,9 +16,13 @@ from onewindow import handover
 from onewindow.names import NBSP, about, about_person, initials, name_in, short_name
 from onewindow.roles import SPECIALIST
 from onewindow.text import counted, plural, quoted, years_phrase
-from tests.browser.test_work_and_decisions import _marks
-from tests.factories import ApplicantFactory, make_user
-from tests.onewindow.test_my_work import _incoming, _outgoing
+from tests.factories import (
+    ApplicantFactory,
+    IncomingRequestFactory,
+    OutgoingRequestFactory,
+    counter_marks,
+    make_user,
+)
 from tests.pdf_utils import pdf_text
 
 S = NBSP
@@ -111,7 +115,7 @@ def _apply(specialist, office, who, **kwargs):
                               middle_name=middle, sex=sex)  # fmt: skip
     service = Service.objects.get(code="edv-veterans")
     return counter.register_application(
-        person, service, actor=specialist, marks=_marks(service), **kwargs
+        person, service, actor=specialist, marks=counter_marks(service), **kwargs
     )
 
 
@@ -172,7 +176,7 @@ def test_a_decision_made_before_numbering_gets_its_number_at_the_first_print(
 def test_answer_letter_and_requests_decline_the_person(
     client, specialist, office, other_office, other_specialist, catalogue
 ):
-    item = _incoming(specialist, office, "Андреев")
+    item = IncomingRequestFactory(actor=specialist, office=office, last_name="Андреев")
     item.subject_name = "Андреев Олег Ильич"
     item.save()
     answer_incoming_request(item, actor=specialist, answer="Меры не назначались.")
@@ -180,7 +184,9 @@ def test_answer_letter_and_requests_decline_the_person(
     text = pdf_text(client.get(reverse("cases:incoming_letter", args=[item.pk])).content)
     assert "в отношении Андреева Олега Ильича" in text
     assert item.work_title.endswith(f"об Андрееве{S}О.{S}И.")
-    outgoing = _outgoing(specialist, office, other_office, "Ушакова")
+    outgoing = OutgoingRequestFactory(
+        actor=specialist, to_office=other_office, applicant__last_name="Ушакова"
+    )
     assert outgoing.work_title.endswith(f"об Ушакове{S}И.{S}И.")
     html = client.get(reverse("cases:outgoing_new", args=[outgoing.applicant.pk])).content.decode()
     assert f"Запрос в другое учреждение об Ушакове{S}И.{S}И." in html

@@ -12,13 +12,9 @@ from openpyxl import load_workbook
 from archive.models import ArchivedFile, Inventory
 from onewindow.xlsx import xlsx_bytes
 from reconciliation.models import ReconciliationRun
-from tests.archive.conftest import box, closed_file  # noqa: F401 (fixtures)
-from tests.archive.test_archive import form_data
-from tests.cases.test_applications import register
-from tests.factories import ApplicantFactory
-from tests.reconciliation.conftest import recipients  # noqa: F401 (fixture)
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import HEADER
+from tests.archive.helpers import form_data
+from tests.factories import ApplicantFactory, ApplicationFactory
+from tests.reconciliation.files import HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +55,7 @@ def test_writer_drops_characters_a_workbook_cannot_hold():
 def test_journal_surname_formula_is_text(client, specialist, office, catalogue):
     person = ApplicantFactory(office=office, snils="11223344595", last_name=LINK)
     client.force_login(specialist)
-    register(client, person)
+    ApplicationFactory(actor=specialist, applicant=person)
     day = timezone.localdate()
     response = client.get(
         reverse("cases:journal"),
@@ -72,7 +68,7 @@ def test_journal_surname_formula_is_text(client, specialist, office, catalogue):
     assert rows[0][1].number_format == "DD.MM.YYYY"
 
 
-def test_inventory_free_text_index_and_title_are_text(client, archivist, closed_file, box):  # noqa: F811
+def test_inventory_free_text_index_and_title_are_text(client, archivist, closed_file, box):
     client.force_login(archivist)
     client.post(reverse("archive:register"), form_data(closed_file, box))
     ArchivedFile.objects.update(nomenclature_index="@SUM(A1:A9)", title=LINK)
@@ -84,7 +80,7 @@ def test_inventory_free_text_index_and_title_are_text(client, archivist, closed_
     assert [c.value for c in cells(response.content) if c.data_type == "n"] == [1, 48]
 
 
-def test_reconciliation_invalid_rows_are_text(client, specialist, recipients, tmp_path):  # noqa: F811
+def test_reconciliation_invalid_rows_are_text(client, specialist, recipients, tmp_path):
     rows = [["", LINK, "Иван", "", "31.02.1950", ""]]
     path = write_csv(tmp_path / "bad.csv", HEADER, rows)
     call_command("reconcile", str(path), "--source", "czn", "--kind", "employment",

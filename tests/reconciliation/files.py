@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import struct
 from pathlib import Path
 
@@ -90,3 +91,108 @@ def write_xml(path: Path, rows: list[dict], record="record") -> Path:
         f'<?xml version="1.0" encoding="utf-8"?><extract>{body}</extract>', encoding="utf-8"
     )
     return path
+
+
+# --- The suite's extracts and what a run of one left behind ------------------------------------
+
+HEADER = ["СНИЛС", "Фамилия", "Имя", "Отчество", "Дата рождения", "Дата события"]
+
+EMPLOYMENT_ROWS = [
+    ["112-233-445 95", "Алексеева", "Анна", "Петровна", "01.05.1990", "01.11.2026"],  # a: by СНИЛС
+    ["", "БОРИСОВА", "Вера", "Ивановна", "12.07.1992", "02.11.2026"],  # b: name + birth date
+    [
+        "112-233-445 96",
+        "Борисова",
+        "Вера",
+        "Ивановна",
+        "12.07.1992",
+        "03.11.2026",
+    ],  # b again, wrong check number
+    ["", "Фёдорова", "Светлана", "Юрьвна", "08.08.1988", "04.11.2026"],  # f: one typo -> probable
+    ["", "Козлова", "Мария", "Олеговна", "03.03.1991", "05.11.2026"],  # two namesakes -> ambiguous
+    ["", "Неизвестный", "Пётр", "", "01.01.1970", "06.11.2026"],  # unmatched
+    ["", "Нетдаты", "Иван", "", "31.02.1950", ""],  # invalid: no СНИЛС, impossible date
+    [
+        "123-456-789 64",
+        "Сидоров",
+        "Олег",
+        "",
+        "02.01.1950",
+        "07.11.2026",
+    ],  # c: matched, measure not affected
+    ["", "", "", "", "", ""],  # blank: skipped, not counted
+]
+
+
+def last_json(capsys) -> dict:
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+MIXED_ROWS = [
+    *EMPLOYMENT_ROWS,
+    [
+        "11223344595",
+        "Алексеева",
+        "Анна",
+        "Петровна",
+        "1990-05-01",
+        "2026-11-09",
+    ],  # a again, ISO dates
+    ["", "алексеева-", "АННА", "петровна", "01.05.1990", ""],  # hyphen, case: b-step for a
+    [
+        "",
+        "Борисова\u00a0",
+        "Вера",
+        "Ивановна",
+        "12.7.1992",
+        "3.11.2026",
+    ],  # NBSP, short date: Python
+    ["", "Федорова", "Светлана", "Юрьевна", "08.08.1988", "10.11.2026"],  # е for ё: exact name
+    ["abc", "", "", "", "", ""],  # invalid: a СНИЛС of letters
+    ["112-233-445 00", "", "", "", "", ""],  # invalid: wrong check number, no names
+    ["", "Нетимени", "", "", "01.01.1980", ""],  # invalid: no first name
+    ["", "Сидоров", "Олег", "", "02.01.1950", "01.13.2026"],  # impossible event date: invalid
+    ["\t", " ", "", "", "", ""],  # whitespace only: a blank record
+    # found by СНИЛС straight from the file, the rest odd: Python reads its evidence
+    ["112-233-445 95", "Алексеева\u00a0", "Анна", "", "31.02.1990", "13.11.2026"],
+    [
+        "987-654-321 83",
+        "Борисова",
+        "Вера",
+        "Ивановна",
+        "12.07.1992",
+        "",
+    ],  # valid, nobody's: b by name
+    ["112\u00a0233\u00a0445 95", "", "", "", "", ""],  # no-break spaces in the number: a, by Python
+    ["1990-05-01", "Алексеева", "Анна", "", "", ""],  # a date where the number goes: invalid
+    # a day that does not exist: an invalid row with its reason, never a blank date; found by
+    # СНИЛС straight from the file (a, affected; c, not), by name (b), in either date form
+    ["112-233-445 95", "Алексеева", "Анна", "Петровна", "01.05.1990", "31.02.2026"],
+    ["123-456-789 64", "Сидоров", "Олег", "", "02.01.1950", "31.02.2026"],
+    ["", "Борисова", "Вера", "Ивановна", "12.07.1992", "2026-02-30"],
+    ["112-233-445 95", "", "", "", "", "29.02.2025"],
+    ["112-233-445 95", "", "", "", "", "29.02.2024"],  # a leap day: valid, a again
+]
+
+
+def run_outcome(run) -> dict:
+    """Everything a run left: its items with their evidence, invalid and ambiguous rows."""
+    from reconciliation.models import AmbiguousRow, InvalidRow, Selection
+
+    items = {
+        s.applicant_id: (s.match, s.needs_confirmation, s.services, s.event_date, s.assigned_to_id,
+                         [{k: v for k, v in e.items() if k != "run"} for e in s.evidence])
+        for s in Selection.objects.filter(run=run)
+    }  # fmt: skip
+    invalid = list(InvalidRow.objects.filter(run=run).order_by("row_number").values_list("row_number", "reason", "data"))  # fmt: skip
+    ambiguous = [
+        (
+            a.row_number,
+            a.step,
+            a.data,
+            sorted(a.candidates.values_list("pk", flat=True)),
+            a.office_id,
+        )
+        for a in AmbiguousRow.objects.filter(run=run).order_by("row_number")
+    ]
+    return {"counts": run.counts, "items": items, "invalid": invalid, "ambiguous": ambiguous}

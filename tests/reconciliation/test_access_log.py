@@ -11,8 +11,7 @@ from django.urls import reverse
 from onewindow.models import AccessLog
 from reconciliation.models import AmbiguousRow, ExtractProfile, ReconciliationRun, Selection
 from reconciliation.views import shown_people
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reconciliation.models import ExtractProfile, InvalidRow, ReconciliationRun, Selection
-from tests.reconciliation.files import write_csv, write_dbf, write_xlsx
-from tests.reconciliation.test_reconcile import HEADER
+from tests.reconciliation.files import HEADER, write_csv, write_dbf, write_xlsx
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -2,6 +2,7 @@
 cp1251 and cp866 readings); the profile's encoding only breaks a tie; the user may override it on
 the preview. Both ways of running, the nightly scan and `manage.py reconcile` read alike."""
 
+import datetime
 import io
 import json
 
@@ -15,17 +16,18 @@ from reconciliation import fastpath, services
 from reconciliation.models import ExtractProfile, InvalidRow, ReconciliationRun, Selection
 from reconciliation.readers import detect_encoding, file_encoding, read_rows
 from reconciliation.tasks import scan_inbox
-from tests.reconciliation.files import write_csv, write_dbf
-from tests.reconciliation.test_reconcile import (
+from tests.reconciliation.files import (
     EMPLOYMENT_ROWS,
     HEADER,
     MIXED_ROWS,
-    D,
-    _outcome,
     last_json,
+    run_outcome,
+    write_csv,
+    write_dbf,
 )
 
 pytestmark = pytest.mark.django_db
+D = datetime.date
 
 EXPECTED = {
     "rows_total": 8, "rows_invalid": 1, "matched_snils": 2, "matched_name_dob": 2, "probable": 1,
@@ -170,7 +172,7 @@ def test_set_based_path_reads_the_detected_encoding_as_the_python_path(
         settings.RECONCILE_SQL = way == "sql"
         run = services.execute_run(services.create_run(path, profile=profile, force=True).pk)
         assert run.status == "done" and run.encoding == encoding, run.error
-        results[way] = _outcome(run)
+        results[way] = run_outcome(run)
         Selection.history.all().delete()
         Selection.objects.all().delete()
         InvalidRow.objects.all().delete()

@@ -30,8 +30,7 @@ from reconciliation.models import (
     Selection,
 )
 from reconciliation.tasks import scan_inbox
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 FILLER = 120_000  # people nobody knows: long enough to be killed in the middle
 EXPECTED = {

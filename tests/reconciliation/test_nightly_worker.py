@@ -8,8 +8,7 @@ from django.conf import settings
 
 from onewindow.celery import app as celery_app
 from reconciliation.models import ReconciliationRun, Selection
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 pytestmark = [
     pytest.mark.celery_worker,

@@ -1,5 +1,4 @@
 import datetime
-import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,42 +13,21 @@ from reconciliation.models import (
     ReconciliationRun,
     Selection,
 )
-from tests.factories import ApplicantFactory
-from tests.reconciliation.conftest import grant
-from tests.reconciliation.files import write_csv, write_dbf, write_xlsx, write_xml
+from tests.factories import ApplicantFactory, EntitlementFactory
+from tests.reconciliation.files import (
+    EMPLOYMENT_ROWS,
+    HEADER,
+    MIXED_ROWS,
+    last_json,
+    run_outcome,
+    write_csv,
+    write_dbf,
+    write_xlsx,
+    write_xml,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-HEADER = ["СНИЛС", "Фамилия", "Имя", "Отчество", "Дата рождения", "Дата события"]
-EMPLOYMENT_ROWS = [
-    ["112-233-445 95", "Алексеева", "Анна", "Петровна", "01.05.1990", "01.11.2026"],  # a: by СНИЛС
-    ["", "БОРИСОВА", "Вера", "Ивановна", "12.07.1992", "02.11.2026"],  # b: name + birth date
-    [
-        "112-233-445 96",
-        "Борисова",
-        "Вера",
-        "Ивановна",
-        "12.07.1992",
-        "03.11.2026",
-    ],  # b again, wrong check number
-    ["", "Фёдорова", "Светлана", "Юрьвна", "08.08.1988", "04.11.2026"],  # f: one typo -> probable
-    ["", "Козлова", "Мария", "Олеговна", "03.03.1991", "05.11.2026"],  # two namesakes -> ambiguous
-    ["", "Неизвестный", "Пётр", "", "01.01.1970", "06.11.2026"],  # unmatched
-    ["", "Нетдаты", "Иван", "", "31.02.1950", ""],  # invalid: no СНИЛС, impossible date
-    [
-        "123-456-789 64",
-        "Сидоров",
-        "Олег",
-        "",
-        "02.01.1950",
-        "07.11.2026",
-    ],  # c: matched, measure not affected
-    ["", "", "", "", "", ""],  # blank: skipped, not counted
-]
-
-
-def last_json(capsys) -> dict:
-    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
 def test_cli_csv_cp1251_semicolon_counts_and_selections(recipients, tmp_path, capsys):
@@ -266,73 +244,6 @@ def test_bulk_work_out_is_all_or_nothing(recipients, tmp_path, specialist):
     )
 
 
-MIXED_ROWS = [
-    *EMPLOYMENT_ROWS,
-    [
-        "11223344595",
-        "Алексеева",
-        "Анна",
-        "Петровна",
-        "1990-05-01",
-        "2026-11-09",
-    ],  # a again, ISO dates
-    ["", "алексеева-", "АННА", "петровна", "01.05.1990", ""],  # hyphen, case: b-step for a
-    [
-        "",
-        "Борисова\u00a0",
-        "Вера",
-        "Ивановна",
-        "12.7.1992",
-        "3.11.2026",
-    ],  # NBSP, short date: Python
-    ["", "Федорова", "Светлана", "Юрьевна", "08.08.1988", "10.11.2026"],  # е for ё: exact name
-    ["abc", "", "", "", "", ""],  # invalid: a СНИЛС of letters
-    ["112-233-445 00", "", "", "", "", ""],  # invalid: wrong check number, no names
-    ["", "Нетимени", "", "", "01.01.1980", ""],  # invalid: no first name
-    ["", "Сидоров", "Олег", "", "02.01.1950", "01.13.2026"],  # impossible event date: invalid
-    ["\t", " ", "", "", "", ""],  # whitespace only: a blank record
-    # found by СНИЛС straight from the file, the rest odd: Python reads its evidence
-    ["112-233-445 95", "Алексеева\u00a0", "Анна", "", "31.02.1990", "13.11.2026"],
-    [
-        "987-654-321 83",
-        "Борисова",
-        "Вера",
-        "Ивановна",
-        "12.07.1992",
-        "",
-    ],  # valid, nobody's: b by name
-    ["112\u00a0233\u00a0445 95", "", "", "", "", ""],  # no-break spaces in the number: a, by Python
-    ["1990-05-01", "Алексеева", "Анна", "", "", ""],  # a date where the number goes: invalid
-    # a day that does not exist: an invalid row with its reason, never a blank date; found by
-    # СНИЛС straight from the file (a, affected; c, not), by name (b), in either date form
-    ["112-233-445 95", "Алексеева", "Анна", "Петровна", "01.05.1990", "31.02.2026"],
-    ["123-456-789 64", "Сидоров", "Олег", "", "02.01.1950", "31.02.2026"],
-    ["", "Борисова", "Вера", "Ивановна", "12.07.1992", "2026-02-30"],
-    ["112-233-445 95", "", "", "", "", "29.02.2025"],
-    ["112-233-445 95", "", "", "", "", "29.02.2024"],  # a leap day: valid, a again
-]
-
-
-def _outcome(run) -> dict:
-    items = {
-        s.applicant_id: (s.match, s.needs_confirmation, s.services, s.event_date, s.assigned_to_id,
-                         [{k: v for k, v in e.items() if k != "run"} for e in s.evidence])
-        for s in Selection.objects.filter(run=run)
-    }  # fmt: skip
-    invalid = list(InvalidRow.objects.filter(run=run).order_by("row_number").values_list("row_number", "reason", "data"))  # fmt: skip
-    ambiguous = [
-        (
-            a.row_number,
-            a.step,
-            a.data,
-            sorted(a.candidates.values_list("pk", flat=True)),
-            a.office_id,
-        )
-        for a in AmbiguousRow.objects.filter(run=run).order_by("row_number")
-    ]
-    return {"counts": run.counts, "items": items, "invalid": invalid, "ambiguous": ambiguous}
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
 )
@@ -350,8 +261,13 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
             lambda cursor: lambda x: f"translate({x}, '{fastpath.UPPER}', '{fastpath.LOWER}')",
         )
     # a recipient whose stored number has a wrong check number is never found by it
-    grant(ApplicantFactory(office=recipients["a"].office, snils="11223344500", last_name="Ошибкина",
-                           first_name="Ольга", birth_date=datetime.date(1970, 1, 1)), "unemployed-mothers")  # fmt: skip
+    EntitlementFactory(
+        applicant=ApplicantFactory(
+            office=recipients["a"].office, snils="11223344500", last_name="Ошибкина",
+            first_name="Ольга", birth_date=datetime.date(1970, 1, 1),
+        ),
+        service="unemployed-mothers",
+    )  # fmt: skip
     finished = []
     original = fastpath.execute
 
@@ -370,7 +286,7 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
         assert fastpath.usable(run) is (way == "sql")
         run = services.execute_run(run.pk)
         assert run.status == "done", run.error
-        results[way] = _outcome(run)
+        results[way] = run_outcome(run)
         Selection.history.all().delete()
         AmbiguousRow.objects.all().delete()
         Selection.objects.all().delete()
@@ -464,7 +380,7 @@ def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, capl
         settings.RECONCILE_SQL = way == "sql"
         run = services.execute_run(services.create_run(path, profile=profile, force=True).pk)
         assert run.status == "done", run.error
-        results[way] = _outcome(run)
+        results[way] = run_outcome(run)
         Selection.history.all().delete()
         AmbiguousRow.objects.all().delete()
         Selection.objects.all().delete()
@@ -502,7 +418,7 @@ def test_a_quoted_csv_goes_the_set_based_way_and_reads_the_same(
         run = services.execute_run(services.create_run(path, profile=profile, force=True).pk)
         assert run.status == "done", run.error
         assert "без SQL-ускорения" not in caplog.text
-        results[way] = _outcome(run)
+        results[way] = run_outcome(run)
         Selection.history.all().delete()
         AmbiguousRow.objects.all().delete()
         Selection.objects.all().delete()

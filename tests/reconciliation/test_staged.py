@@ -15,8 +15,7 @@ from django.urls import reverse
 from onewindow.models import AccessLog
 from reconciliation import services, tasks
 from reconciliation.models import ExtractProfile, ReconciliationRun, Selection, StagedExtract
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 NOT_FOUND = "Файл для запуска не найден: загрузите его ещё раз."

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from cases.models import Entitlement
 from reconciliation.models import AmbiguousRow, ExtractProfile, ReconciliationRun, Selection
-from tests.reconciliation.files import write_csv
-from tests.reconciliation.test_reconcile import EMPLOYMENT_ROWS, HEADER
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

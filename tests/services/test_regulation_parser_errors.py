@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from services.models import RegulationLoad
-from services.regulations import RegulationFileError, read_document
+from services.regulations import RegulationFileError, build_plan, parse_change, read_document
 
 # An English word of three letters or more outside «quotes» means an untranslated message
 # (the names of the formats are names).
@@ -104,3 +104,35 @@ def test_upload_of_a_nested_or_broken_file_says_why_in_russian(client, reg_admin
         html = response.content.decode()
         assert expected in html and "mapping values" not in html
     assert not RegulationLoad.objects.filter(source="web").exists()
+
+
+REVIEW_HEAD = "regulation: {kind: приказ, number: '1', date: 2026-11-01, title: Т}\n"
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (
+            "effective_from: 2026-02-30\nservices: [{code: asp, deadline_days: 5}]\n",
+            "столбец 17: неверная дата «2026-02-30»: такого дня нет в календаре",
+        ),
+        (
+            "effective_from:\nservices: [{code: asp, deadline_days: 5}]\n",
+            "services[0].effective_from: не указана дата вступления в силу",
+        ),
+        (
+            "effective_from: 2026-12-01\nservices: [{code: asp, deadline_days: 40000}]\n",
+            "services[0].deadline_days: слишком большое значение 40000 (не более 365)",
+        ),
+        (
+            "effective_from: 2026-12-01\nservices: [{code: asp, short_title: '"
+            + "я" * 201
+            + "'}]\n",
+            "services[0].short_title: слишком длинный текст (201 знаков, не более 200)",
+        ),
+    ],
+)
+def test_bad_values_in_a_regulation_file_are_errors_not_crashes(catalogue, body, message):
+    with pytest.raises(RegulationFileError) as info:
+        build_plan(parse_change((REVIEW_HEAD + body).encode()))
+    assert any(message in error for error in info.value.errors), info.value.errors

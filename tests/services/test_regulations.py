@@ -16,6 +16,7 @@ from services.regulations import (
     build_plan,
     parse_change,
 )
+from tests.factories import counter_marks
 
 pytestmark = pytest.mark.django_db
 
@@ -532,10 +533,7 @@ def accept_veteran_certificate(office, specialist):
     from tests.factories import ApplicantFactory
 
     version = Service.objects.get(code="veteran-certificate").version_on(today())
-    marks = [
-        case_services.DocumentMark(rd, "requested" if rd.interagency else "brought", rd.form, 1)
-        for rd in version.documents.all()
-    ]
+    marks = counter_marks(version)
     return case_services.register_application(
         ApplicantFactory(office=office), version.service, actor=specialist, marks=marks
     )

@@ -1,1 +1,0 @@
-"""Celery tasks of the `archive` app: thin wrappers calling services, idempotent."""

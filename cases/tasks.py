@@ -1,1 +1,0 @@
-"""Celery tasks of the `cases` app: thin wrappers calling services, idempotent."""

@@ -1,1 +1,0 @@
-"""DRF views of the `reconciliation` app: a thin layer over `reconciliation.services`, scoped with `.for_user`."""

@@ -1,1 +1,0 @@
-"""DRF serializers of the `services` app."""

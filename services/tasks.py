@@ -1,1 +1,0 @@
-"""Celery tasks of the `services` app: thin wrappers calling services, idempotent."""
