@@ -58,6 +58,8 @@ class AccessLogFilterForm(forms.Form):
 
 
 class CalendarOverrideForm(forms.ModelForm):
+    """Parses an override; `workdays.add_override` keeps it (with who added it)."""
+
     class Meta:
         model = CalendarOverride
         fields = ["date", "is_working", "reason"]

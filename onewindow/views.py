@@ -141,9 +141,16 @@ def calendar_year(request, year: int | None = None):
         if not request.user.has_perm("onewindow.add_calendaroverride"):
             raise PermissionDenied("Исключения календаря вносит администратор")
         if form.is_valid():
-            override = form.save()
-            messages.success(request, f"Исключение сохранено: {override}.")
-            return redirect("calendar_year", year=override.date.year)
+            try:
+                override = workdays.add_override(
+                    day=form.cleaned_data["date"], is_working=form.cleaned_data["is_working"],
+                    reason=form.cleaned_data["reason"], actor=request.user,
+                )  # fmt: skip
+            except workdays.CalendarError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, f"Исключение сохранено: {override}.")
+                return redirect("calendar_year", year=override.date.year)
     months = []
     total = 0
     for month in range(1, 13):
@@ -173,11 +180,9 @@ def calendar_year(request, year: int | None = None):
 @login_required
 @require_http_methods(["POST"])
 def calendar_override_delete(request, pk: int):
-    if not request.user.has_perm("onewindow.delete_calendaroverride"):
-        raise PermissionDenied("Исключения календаря удаляет администратор")
     override = get_object_or_404(CalendarOverride, pk=pk)
     year = override.date.year
-    override.delete()
+    workdays.remove_override(override, actor=request.user)
     messages.success(request, f"Исключение на {override.date:%d.%m.%Y} удалено.")
     return redirect("calendar_year", year=year)
 

@@ -141,3 +141,45 @@ class WorkdayIndex:
         if start in self._count and end in self._count:
             return self._count[end] - self._count[start]
         return working_days_between(start, end)
+
+
+# --- The admin's overrides (a new decree the package does not know yet) ------------------------
+
+
+class CalendarError(Exception):
+    """A refused override, with the field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def add_override(*, day: datetime.date, is_working: bool, reason: str, actor):
+    """Make `day` working or non-working whatever `holidays.RU` says, with history; every
+    process sees it within OVERRIDES_TTL_SECONDS (this one at once)."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from onewindow.models import CalendarOverride
+
+    if not actor.has_perm("onewindow.add_calendaroverride"):
+        raise PermissionDenied("Исключения календаря вносит администратор")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CalendarError("Укажите основание (постановление, приказ).", field="reason")
+    with transaction.atomic():
+        if CalendarOverride.objects.select_for_update().filter(date=day).exists():
+            raise CalendarError("На эту дату исключение уже внесено.", field="date")
+        override = CalendarOverride(date=day, is_working=is_working, reason=reason)
+        override._history_user = actor
+        override.save()  # the cache is cleared by the model's post_save (onewindow/apps.py)
+    return override
+
+
+def remove_override(override, *, actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not actor.has_perm("onewindow.delete_calendaroverride"):
+        raise PermissionDenied("Исключения календаря удаляет администратор")
+    override._history_user = actor
+    override.delete()

@@ -102,3 +102,20 @@ def test_admin_adds_an_override_and_a_specialist_cannot(client, reg_admin, speci
     response = client.post(reverse("calendar"), {"date": "2027-06-16", "reason": "повтор"})
     assert "На эту дату исключение уже внесено." in response.content.decode()
     assert CalendarOverride.objects.count() == 1
+    # who added it is kept, and deleting goes through the same service with history
+    override = CalendarOverride.objects.get()
+    assert override.history.get().history_user == reg_admin
+    client.force_login(specialist)
+    delete = reverse("calendar_override_delete", args=[override.pk])
+    assert client.post(delete).status_code == 403
+    client.force_login(reg_admin)
+    client.post(delete)
+    assert not CalendarOverride.objects.exists()
+    assert workdays.is_working_day(D(2027, 6, 16))
+    assert CalendarOverride.history.latest("history_date").history_user == reg_admin
+
+
+def test_an_override_without_a_reason_is_refused_at_its_field(reg_admin):
+    with pytest.raises(workdays.CalendarError) as refused:
+        workdays.add_override(day=D(2027, 6, 16), is_working=False, reason="  ", actor=reg_admin)
+    assert refused.value.field == "reason" and "Укажите основание" in refused.value.message
