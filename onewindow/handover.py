@@ -150,12 +150,17 @@ def _locked_open_work(from_user: User, to_user: User) -> list[tuple]:
     return items
 
 
+def may_see_handover(user, handover: Handover) -> bool:
+    """A handover, its act and its return: the chief (who hands over) or one of its two people."""
+    return user.has_perm("onewindow.add_handover") or user.pk in (
+        handover.from_user_id,
+        handover.to_user_id,
+    )
+
+
 def return_handover(handover: Handover, *, actor, automatic: bool = False) -> list[HandoverItem]:
     """End a temporary handover: what is still open and still with the substitute goes back."""
-    if not automatic and not (
-        actor.has_perm("onewindow.add_handover")
-        or actor.pk in (handover.from_user_id, handover.to_user_id)
-    ):
+    if not automatic and not may_see_handover(actor, handover):
         raise PermissionDenied("Вернуть дела может главный специалист или участники передачи")
     with transaction.atomic():
         handover = Handover.objects.select_for_update().get(pk=handover.pk)

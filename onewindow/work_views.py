@@ -206,10 +206,7 @@ def handover_detail(request, pk: int):
     handover = get_for_user_or_404(
         request, Handover.objects.select_related("from_user", "to_user", "created_by"), pk=pk
     )
-    if not (
-        request.user.has_perm("onewindow.add_handover")
-        or request.user.pk in (handover.from_user_id, handover.to_user_id)
-    ):
+    if not svc.may_see_handover(request.user, handover):
         raise PermissionDenied("Недостаточно прав")
     log_access(request, event="view_handover", subject=handover)
     return render(
@@ -244,10 +241,7 @@ def handover_act(request, pk: int, which: str = "handover"):
         ),
         pk=pk,
     )
-    if not (
-        request.user.has_perm("onewindow.add_handover")
-        or request.user.pk in (handover.from_user_id, handover.to_user_id)
-    ):
+    if not svc.may_see_handover(request.user, handover):
         raise PermissionDenied("Недостаточно прав")
     items = list(handover.items.all())
     if which == "return":
