@@ -147,6 +147,35 @@ def extra(office, specialist, chief) -> None:
     print(f"дополнительные данные за {time.perf_counter() - started:.1f} с")
 
 
+def reads_of(queries: list[dict]) -> list[str]:
+    """The reads (the aggregates) of what a request sent; its own writes (the access log, the
+    session, the report's row) are not replayed: an INSERT run again would add rows to the
+    chained access log."""
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+def against_raw_sql(request, statements: list[str], samples: int):
+    """p50/p95 in ms of `request()` through the client, and of its reads replayed on a cursor,
+    taken in turns in the same run."""
+    from django.db import connection
+
+    whole, raw = [], []
+    for _ in range(samples):
+        started = time.perf_counter()
+        request()
+        whole.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+        raw.append((time.perf_counter() - started) * 1000)
+    return (
+        (counter.percentile(whole, 0.5), counter.percentile(whole, 0.95)),
+        (counter.percentile(raw, 0.5), counter.percentile(raw, 0.95)),
+    )
+
+
 def main() -> None:
     counter.ensure_database()
     import django
@@ -198,25 +227,12 @@ def main() -> None:
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     page_queries = list(captured.captured_queries)  # the next request resets the log
-    # the reads (the aggregates); the page's own writes (the access log, the session) are not
-    # replayed: an INSERT run again would add rows to the chained access log
-    statements = [
-        q["sql"] for q in page_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
-    ]
-    page, raw = [], []
-    for _ in range(SAMPLES):
-        started = time.perf_counter()
-        response = client.get(url)
-        page.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-                cursor.fetchall()
-        raw.append((time.perf_counter() - started) * 1000)
-    p50, p95 = counter.percentile(page, 0.5), counter.percentile(page, 0.95)
-    r50, r95 = counter.percentile(raw, 0.5), counter.percentile(raw, 0.95)
+    statements = reads_of(page_queries)
+
+    def one_page():
+        assert client.get(url).status_code == 200
+
+    (p50, p95), (r50, r95) = against_raw_sql(one_page, statements, SAMPLES)
     ratio = p95 / r95 if r95 else float("inf")
     print(
         f"\nСводка главного специалиста ({SAMPLES} запросов, {len(statements)} SQL-запросов на страницу):"
@@ -261,25 +277,9 @@ def monthly_report(client, office, chief) -> None:
     form_and_show()  # warm
     with CaptureQueriesContext(connection) as captured:
         form_and_show()
-    reads = [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
-    ]
-    whole, raw = [], []
-    for _ in range(REPORT_SAMPLES):
-        started = time.perf_counter()
-        form_and_show()
-        whole.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql in reads:
-                cursor.execute(sql)
-                cursor.fetchall()
-        raw.append((time.perf_counter() - started) * 1000)
+    reads = reads_of(captured.captured_queries)
+    (p50, p95), (r50, r95) = against_raw_sql(form_and_show, reads, REPORT_SAMPLES)
     Report.objects.filter(formed_by=chief, automatic=False).delete()
-    p50, p95 = counter.percentile(whole, 0.5), counter.percentile(whole, 0.95)
-    r50, r95 = counter.percentile(raw, 0.5), counter.percentile(raw, 0.95)
     ratio = p95 / r95 if r95 else float("inf")
     print(
         f"\nЕжемесячный сводный отчёт {reports.period_phrase(start, end)} ({REPORT_SAMPLES} раз: "
