@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from services.models import DayKind, RequiredDocument, days_display
+from services.models import RequiredDocument
+from services.periods import DayKind, days_display
 from services.regulations.schema import CODE_LABELS, GROUND_KINDS, PERIODS, DocSpec
 
 

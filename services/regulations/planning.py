@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from services.models import (
     ApplicantKind,
-    DayKind,
     DocumentType,
     Regulation,
     Service,
     ServiceVersion,
 )
+from services.periods import DayKind
 from services.regulations.display import (
     content_value,
     display_value,

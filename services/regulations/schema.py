@@ -10,12 +10,11 @@ from typing import Any
 
 from services.models import (
     ApplicantKind,
-    DayKind,
-    DeadlineStart,
     Ground,
     Regulation,
     RequiredDocument,
 )
+from services.periods import DayKind, DeadlineStart
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from services.models import DayKind, DocumentType, RequiredDocument, Service
+from services.models import DocumentType, RequiredDocument, Service
+from services.periods import DayKind
 from services.regulations.checker import Checker
 from services.regulations.errors import RegulationFileError, kind_of
 from services.regulations.reading import read_document
