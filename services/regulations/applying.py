@@ -21,7 +21,7 @@ from services.models import (
 )
 from services.regulations.errors import RegulationFileError, StalePreviewError
 from services.regulations.planning import Plan, ServicePlan, build_plan
-from services.regulations.schema import ONE_DAY
+from services.regulations.schema import DOCUMENT_ATTRS, ONE_DAY
 
 
 def apply_plan(
@@ -195,18 +195,10 @@ def _write_checklist(version: ServiceVersion, plan: ServicePlan, user) -> None:
             RequiredDocument(
                 version=version,
                 document_type=types[doc.code],
-                required=doc.required,
-                condition=doc.condition,
-                form=doc.form,
-                copies=doc.copies,
                 interagency=bool(doc.interagency),
-                group=doc.group,
-                group_title=doc.group_title,
-                valid_months=doc.valid_months,
                 for_categories=doc.for_categories,
-                per_member=doc.per_member,
-                applies_to=doc.applies_to,
                 order=index,
+                **{key: getattr(doc, key) for key in DOCUMENT_ATTRS},
             )
             for index, doc in enumerate(plan.checklist, start=1)
         ],

@@ -28,6 +28,7 @@ from services.regulations.display import (
 )
 from services.regulations.errors import RegulationFileError
 from services.regulations.schema import (
+    DOCUMENT_ATTRS,
     DOCUMENT_FIELDS,
     EMPTY_VERSION,
     ONE_DAY,
@@ -475,17 +476,9 @@ def _version_checklist(version: ServiceVersion) -> list[DocSpec]:
         DocSpec(
             path="",
             code=doc.document_type.code,
-            required=doc.required,
-            condition=doc.condition,
-            form=doc.form,
-            copies=doc.copies,
             interagency=doc.interagency,
-            group=doc.group,
-            group_title=doc.group_title,
-            valid_months=doc.valid_months,
             for_categories=list(doc.for_categories or []),
-            per_member=doc.per_member,
-            applies_to=doc.applies_to,
+            **{key: getattr(doc, key) for key in DOCUMENT_ATTRS},
         )
         for doc in version.documents.select_related("document_type").order_by("order", "id")
     ]

@@ -90,6 +90,12 @@ DOCUMENT_FIELDS = {
     "per_member": "количество",
     "applies_to": "когда нужен",
 }
+# The fields a checklist document keeps as they are between the file's DocSpec and the
+# catalogue's RequiredDocument (interagency and for_categories are converted on the way).
+DOCUMENT_ATTRS = (
+    "required", "condition", "form", "copies", "group", "group_title", "valid_months",
+    "per_member", "applies_to",
+)  # fmt: skip
 # Display of coded values in the difference.
 CODE_LABELS = {
     "deadline_kind": dict(DayKind.choices),
