@@ -305,13 +305,23 @@ class ServiceVersion(VersionPeriods, models.Model):
 
         Such a version is frozen: its checklist and deadline are what those applications were
         accepted under."""
+        return any(rows.exists() for rows in self._referrers())
+
+    def is_used_on_or_after(self, day: datetime.date) -> bool:
+        """Whether an application (anything outside the catalogue with `registered_on`)
+        registered on `day` or later was accepted under this version."""
+        return any(
+            rows.filter(registered_on__gte=day).exists()
+            for rows in self._referrers()
+            if "registered_on" in {f.name for f in rows.model._meta.fields}
+        )
+
+    def _referrers(self):
+        """Per model outside the catalogue, its rows that point at this version."""
         for relation in self._meta.related_objects:  # hidden history links are not listed
             model = relation.related_model
-            if model._meta.app_label == "services":
-                continue
-            if model._default_manager.filter(**{relation.field.name: self}).exists():
-                return True
-        return False
+            if model._meta.app_label != "services":
+                yield model._default_manager.filter(**{relation.field.name: self})
 
 
 class Ground(models.Model):

@@ -53,6 +53,8 @@ REGULATION_LABELS = (
 
 @dataclass
 class ServicePlan:
+    """What the change does to one service, and its entry in the difference."""
+
     spec: ServiceSpec
     status: str  # added | changed | retired | unchanged
     service: Service | None
@@ -67,6 +69,8 @@ class ServicePlan:
 
 @dataclass
 class Plan:
+    """The whole change against the catalogue: what to write, and the difference to show."""
+
     change: Change
     regulation: Regulation | None
     services: list[ServicePlan]
@@ -429,7 +433,11 @@ def _check_not_frozen(spec: ServiceSpec, current: ServiceVersion | None) -> bool
     """A version that applications were accepted under keeps its rules for them. Returns
     whether the new version replaces the current one (both start the same day)."""
     start = spec.effective_from
-    if current is not None and current.effective_from < start and _used_on_or_after(current, start):
+    if (
+        current is not None
+        and current.effective_from < start
+        and current.is_used_on_or_after(start)
+    ):
         raise _Conflict(
             f"{spec.path}: по редакции услуги «{spec.code}» уже приняты заявления, зарегистрированные "
             f"{start:%d.%m.%Y} или позже; изменение с этой даты изменило бы их правила. "
@@ -445,24 +453,11 @@ def _check_not_frozen(spec: ServiceSpec, current: ServiceVersion | None) -> bool
     return False
 
 
-def _used_on_or_after(version: ServiceVersion, day: datetime.date) -> bool:
-    for relation in version._meta.related_objects:
-        model = relation.related_model
-        if model._meta.app_label == "services" or "registered_on" not in {
-            f.name for f in model._meta.fields
-        }:
-            continue
-        if model._default_manager.filter(
-            **{relation.field.name: version, "registered_on__gte": day}
-        ).exists():
-            return True
-    return False
-
-
 # --- The catalogue's version as the plan compares it -------------------------------------------
 
 
 def _version_content(version: ServiceVersion) -> dict:
+    """A version's fields as a change file states them (conditions and grounds as lists)."""
     content = {key: getattr(version, key) for key in VERSION_FIELDS if hasattr(version, key)}
     content["applicant_categories"] = list(version.applicant_categories or [])
     content["applicants"] = list(version.applicants or [ApplicantKind.CITIZEN.value])
@@ -472,6 +467,7 @@ def _version_content(version: ServiceVersion) -> dict:
 
 
 def _version_checklist(version: ServiceVersion) -> list[DocSpec]:
+    """A version's checklist as a change file states it, in its order."""
     return [
         DocSpec(
             path="",

@@ -51,6 +51,7 @@ def parse_change(
 
 
 def validate_change(document: dict) -> Change:
+    """The parsed document -> the validated change; RegulationFileError lists every error."""
     check = Checker()
     check.mapping(document, "", TOP_KEYS)
     regulation = _validate_regulation(check, document)
