@@ -6,7 +6,6 @@ a regulation change adds a version and never rewrites one that applications refe
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 
@@ -16,8 +15,12 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from onewindow import workdays
 from onewindow.text import counted, normalize_text, quoted
+from services.periods import DayKind, DeadlineStart, VersionPeriods, add_months
+
+# Importable from here too, as before they moved to services.periods (cases.views, tests).
+from services.periods import count_days as count_days
+from services.periods import days_display as days_display
 
 
 class Regulation(models.Model):
@@ -143,17 +146,6 @@ class Service(models.Model):
         )
 
 
-class DayKind(models.TextChoices):
-    WORKING = "working", "рабочие дни"
-    CALENDAR = "calendar", "календарные дни"
-    SAME_DAY = "same_day", "в день обращения"
-
-
-class DeadlineStart(models.TextChoices):
-    REGISTRATION = "registration", "со дня регистрации заявления"
-    LAST_ANSWER = "last_answer", "со дня поступления последнего ответа на межведомственный запрос"
-
-
 class ApplicantKind(models.TextChoices):
     CITIZEN = "citizen", "гражданин"
     ORGANISATION = "organisation", "организация"
@@ -163,38 +155,7 @@ def default_applicants() -> list[str]:
     return [ApplicantKind.CITIZEN.value]
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (earlier when negative); the month's last day when it has
-    no such day (ГК РФ ст. 192: 31.08 + 6 months = 28.02 or 29.02)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return datetime.date(year, month, min(day.day, last))
-
-
-def count_days(start: datetime.date, days: int, kind: str) -> datetime.date:
-    """The last day of a period of `days` of `kind` counted from `start` (the day of the
-    event is not counted). A calendar period ending on a day off ends on the next working
-    day (ГК РФ ст. 193); «в день обращения» is `start` itself."""
-    if kind == DayKind.SAME_DAY:
-        return start
-    if kind == DayKind.CALENDAR:
-        return workdays.next_working_day(start + datetime.timedelta(days=days))
-    return workdays.add_working_days(start, days)
-
-
-def days_display(days: int | None, kind: str) -> str:
-    """«10 рабочих дней», «30 календарных дней», «в день обращения»."""
-    if kind == DayKind.SAME_DAY:
-        return "в день обращения"
-    noun = "рабочий день,рабочих дня,рабочих дней"
-    if kind == DayKind.CALENDAR:
-        noun = "календарный день,календарных дня,календарных дней"
-    return counted(days or 0, noun)
-
-
-class ServiceVersion(models.Model):
+class ServiceVersion(VersionPeriods, models.Model):
     service = models.ForeignKey(
         Service, verbose_name="услуга", on_delete=models.PROTECT, related_name="versions"
     )
@@ -313,77 +274,7 @@ class ServiceVersion(models.Model):
             self.effective_to is None or date <= self.effective_to
         )
 
-    # --- the rules as the counter and the decision apply them -------------------------------
-
-    def decision_deadline(self, start: datetime.date) -> datetime.date:
-        """The decision's deadline counted from `start` (the registration date, or the day
-        the last interagency answer came when the regulation counts from it)."""
-        return count_days(start, self.deadline_days, self.deadline_kind)
-
-    @property
-    def deadline_display(self) -> str:
-        """«10 рабочих дней», «30 календарных дней со дня поступления последнего ответа …»."""
-        text = days_display(self.deadline_days, self.deadline_kind)
-        if (
-            self.deadline_from == DeadlineStart.LAST_ANSWER
-            and self.deadline_kind != DayKind.SAME_DAY
-        ):
-            text += " " + DeadlineStart.LAST_ANSWER.label
-        return text
-
-    @property
-    def counts_from_last_answer(self) -> bool:
-        return (
-            self.deadline_from == DeadlineStart.LAST_ANSWER
-            and self.deadline_kind != DayKind.SAME_DAY
-        )
-
-    def notice_deadline(
-        self, decided_on: datetime.date, default_working_days: int
-    ) -> datetime.date:
-        if self.notice_days is None:
-            return workdays.add_working_days(decided_on, default_working_days)
-        return count_days(decided_on, self.notice_days, self.notice_kind)
-
-    @property
-    def notice_display(self) -> str:
-        return days_display(self.notice_days, self.notice_kind) if self.notice_days else ""
-
-    def payment_deadline(self, decided_on: datetime.date) -> datetime.date | None:
-        if self.payment_days is None:
-            return None
-        return count_days(decided_on, self.payment_days, self.payment_kind)
-
-    @property
-    def payment_display(self) -> str:
-        return days_display(self.payment_days, self.payment_kind) if self.payment_days else ""
-
-    @property
-    def has_window(self) -> bool:
-        return bool(self.apply_within_months or self.apply_within_days)
-
-    def last_day_to_apply(self, event_date: datetime.date) -> datetime.date | None:
-        if self.apply_within_months:
-            return add_months(event_date, self.apply_within_months)
-        if self.apply_within_days:
-            return event_date + datetime.timedelta(days=self.apply_within_days)
-        return None
-
-    @property
-    def window_display(self) -> str:
-        """«в течение 6 месяцев со дня рождения ребёнка»."""
-        if self.apply_within_months:
-            span = counted(self.apply_within_months, "месяца,месяцев,месяцев")
-        elif self.apply_within_days:
-            span = counted(self.apply_within_days, "дня,дней,дней")
-        else:
-            return ""
-        return f"в течение {span}" + (f" со дня {self.apply_event}" if self.apply_event else "")
-
-    @property
-    def event_label(self) -> str:
-        """The counter's field for the event the window runs from: «Дата рождения ребёнка»."""
-        return f"Дата {self.apply_event}" if self.apply_event else "Дата события"
+    # --- the rules as the counter and the decision apply them (periods: VersionPeriods) -----
 
     @property
     def accepts_citizens(self) -> bool:
@@ -414,13 +305,23 @@ class ServiceVersion(models.Model):
 
         Such a version is frozen: its checklist and deadline are what those applications were
         accepted under."""
+        return any(rows.exists() for rows in self._referrers())
+
+    def is_used_on_or_after(self, day: datetime.date) -> bool:
+        """Whether an application (anything outside the catalogue with `registered_on`)
+        registered on `day` or later was accepted under this version."""
+        return any(
+            rows.filter(registered_on__gte=day).exists()
+            for rows in self._referrers()
+            if "registered_on" in {f.name for f in rows.model._meta.fields}
+        )
+
+    def _referrers(self):
+        """Per model outside the catalogue, its rows that point at this version."""
         for relation in self._meta.related_objects:  # hidden history links are not listed
             model = relation.related_model
-            if model._meta.app_label == "services":
-                continue
-            if model._default_manager.filter(**{relation.field.name: self}).exists():
-                return True
-        return False
+            if model._meta.app_label != "services":
+                yield model._default_manager.filter(**{relation.field.name: self})
 
 
 class Ground(models.Model):

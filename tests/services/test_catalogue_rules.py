@@ -9,16 +9,14 @@ import yaml
 from django.utils import timezone
 
 from services.models import (
-    DayKind,
     EligibilityCondition,
     Ground,
     Regulation,
     RequiredDocument,
     Service,
     ServiceVersion,
-    add_months,
-    count_days,
 )
+from services.periods import DayKind, add_months, count_days
 from services.regulations import RegulationFileError, apply_plan, build_plan, parse_change
 
 pytestmark = pytest.mark.django_db
