@@ -296,7 +296,7 @@ def _validate_applicants(check: Checker, raw, path: str) -> list[str]:
     """Who may apply: citizen, organisation (each once, in that order)."""
     kinds = []
     for i, item in enumerate(check.listing(raw, path)):
-        if item not in APPLICANT_KINDS:
+        if not isinstance(item, str) or item not in APPLICANT_KINDS:
             check.error(
                 f"{path}[{i}]",
                 f"недопустимое значение {kind_of(item)}: допустимо citizen, organisation",

@@ -136,3 +136,14 @@ def test_bad_values_in_a_regulation_file_are_errors_not_crashes(catalogue, body,
     with pytest.raises(RegulationFileError) as info:
         build_plan(parse_change((REVIEW_HEAD + body).encode()))
     assert any(message in error for error in info.value.errors), info.value.errors
+
+
+@pytest.mark.parametrize("item", ["[citizen]", "{kind: citizen}"])
+def test_a_list_or_a_mapping_among_the_applicants_is_an_error_not_a_crash(catalogue, item):
+    body = f"effective_from: 2026-12-01\nservices: [{{code: asp, applicants: [{item}]}}]\n"
+    with pytest.raises(RegulationFileError) as info:
+        build_plan(parse_change((REVIEW_HEAD + body).encode()))
+    assert any(
+        "services[0].applicants[0]: недопустимое значение" in error for error in info.value.errors
+    ), info.value.errors
+
