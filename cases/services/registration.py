@@ -300,18 +300,7 @@ def register_application(
                 note=note,
             )
             _fill_application(application, checklist, intake, representative)
-            save_with_actor(application, actor)
-            bulk_create_with_history(
-                _document_lines(application, checklist), ApplicationDocument, default_user=actor
-            )
-            open_interagency_requests(application, actor=actor)
-            ApplicationEvent.objects.create(
-                application=application,
-                actor=actor,
-                to_status=Application.Status.ACCEPTED,
-                note="принято и зарегистрировано"
-                + (" при неполном комплекте документов" if application.incomplete else ""),
-            )
+            _save_registered(application, checklist, actor=actor)
     except IntegrityError:
         again = own_key.first()
         if again is not None:
@@ -321,6 +310,22 @@ def register_application(
             raise _duplicate_refusal(duplicate, dated=False) from None
         raise
     return application
+
+
+def _save_registered(application: Application, checklist: _Checklist, *, actor) -> None:
+    """The new application saved with its documents, its interagency requests and its event."""
+    save_with_actor(application, actor)
+    bulk_create_with_history(
+        _document_lines(application, checklist), ApplicationDocument, default_user=actor
+    )
+    open_interagency_requests(application, actor=actor)
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        to_status=Application.Status.ACCEPTED,
+        note="принято и зарегистрировано"
+        + (" при неполном комплекте документов" if application.incomplete else ""),
+    )
 
 
 def _acting_representative(representative: Representative, intake: Intake) -> Representative:
