@@ -199,79 +199,118 @@ def resolve(
     is satisfied when a member is brought or requested; its other members are then «не
     требуется»; none: the group is missing — refused unless the version accepts an incomplete
     set. A line whose need is unknown (a fact not given) is left to the fact's own error."""
-    out: dict[int, Line] = {}
-    problems: list[Problem] = []
-    unmarked: list[Block] = []
-    incomplete = False
-
-    def refuse(rd, message, short=""):
-        problems.append(Problem(f"doc_{rd.pk}_status", message, short))
-
+    resolution = Resolution({}, [], [])
     for block in blocks(lines):
-        needs = {rd.pk: need_of(rd, facts) for rd in block.lines}
-        applicable = [rd for rd in block.lines if needs[rd.pk].needed]
-        satisfied = any(marks.get(rd.pk) in SATISFYING for rd in applicable)
-        required_group = block.is_group and bool(applicable) and applicable[0].required
-        untouched_group = required_group and all(marks.get(rd.pk) is None for rd in applicable)
-        if untouched_group:
-            unmarked.append(block)
-        for rd in block.lines:
-            need, mark, title = needs[rd.pk], marks.get(rd.pk), quoted(rd.document_type.title)
-            if need.needed is None:
-                out[rd.pk] = Line(rd, mark or NOT_REQUIRED, need=need)
-                continue
-            if need.needed is False:
-                if mark == BROUGHT:
-                    refuse(
-                        rd,
-                        f"{title} не требуется ({need.reason}): отметьте «не требуется».",
-                        f"Не требуется ({need.reason}): отметьте «не требуется».",
-                    )
-                out[rd.pk] = Line(rd, NOT_REQUIRED, need=need)
-                continue
-            line = Line(rd, mark or "", quantity=need.quantity, need=need)
-            out[rd.pk] = line
-            if block.is_group and satisfied and mark not in SATISFYING:
-                line.status = NOT_REQUIRED  # another member satisfies the group
-                continue
-            if required_group and not satisfied:
-                line.status = MISSING  # the group's problem is said once, below
-                if mark == REQUESTED or (mark == MISSING and office_obtains(rd)):
-                    problem = _line_problem(version, rd, mark, title)
-                    if problem:
-                        problems.append(problem)
-                continue
-            if mark is None:
-                unmarked.append(Block([rd]))
-                continue
-            problem = _line_problem(version, rd, mark, title)
-            if problem:
-                problems.append(problem)
-            elif mark == MISSING and rd.required:
-                incomplete = True
-        if required_group and not satisfied and not untouched_group:
-            first = applicable[0]
-            what = f"{block.title[:1].upper()}{block.title[1:]}: не представлен ни один из документов ({block.alternatives})"
-            obtained = [rd for rd in applicable if office_obtains(rd)]
-            if obtained:
-                refuse(
-                    first,
-                    f"{what}. {quoted(obtained[0].document_type.title)} учреждение получает само: "
-                    "отметьте «запрашивает учреждение».",
-                    "Не представлен ни один из документов группы: отметьте «запрашивает "
-                    f"учреждение» у документа {quoted(obtained[0].document_type.title)}.",
+        _resolve_block(version, block, marks, facts, resolution)
+    return resolution
+
+
+def _refusal(rd: RequiredDocument, message: str, short: str = "") -> Problem:
+    return Problem(f"doc_{rd.pk}_status", message, short)
+
+
+def _resolve_block(
+    version: ServiceVersion,
+    block: Block,
+    marks: dict[int, str | None],
+    facts: Facts,
+    out: Resolution,
+) -> None:
+    """One line, or one «one of» group, resolved into `out`."""
+    needs = {rd.pk: need_of(rd, facts) for rd in block.lines}
+    applicable = [rd for rd in block.lines if needs[rd.pk].needed]
+    satisfied = any(marks.get(rd.pk) in SATISFYING for rd in applicable)
+    required_group = block.is_group and bool(applicable) and applicable[0].required
+    untouched_group = required_group and all(marks.get(rd.pk) is None for rd in applicable)
+    if untouched_group:
+        out.unmarked.append(block)
+    for rd in block.lines:
+        line = _resolve_line(version, rd, needs[rd.pk], marks.get(rd.pk), out)
+        if line is None:
+            continue
+        mark = marks.get(rd.pk)
+        if block.is_group and satisfied and mark not in SATISFYING:
+            line.status = NOT_REQUIRED  # another member satisfies the group
+        elif required_group and not satisfied:
+            line.status = MISSING  # the group's problem is said once, below
+            if mark == REQUESTED or (mark == MISSING and office_obtains(rd)):
+                problem = _line_problem(version, rd, mark, quoted(rd.document_type.title))
+                if problem:
+                    out.problems.append(problem)
+        else:
+            _check_marked_line(version, rd, mark, out)
+    if required_group and not satisfied and not untouched_group:
+        _group_missing(version, block, applicable, out)
+
+
+def _resolve_line(
+    version: ServiceVersion, rd: RequiredDocument, need: Need, mark: str | None, out: Resolution
+) -> Line | None:
+    """The line written into `out`; returned when it applies (its group decides the rest),
+    None when its need is unknown or it does not apply."""
+    if need.needed is None:
+        out.lines[rd.pk] = Line(rd, mark or NOT_REQUIRED, need=need)
+        return None
+    if need.needed is False:
+        if mark == BROUGHT:
+            out.problems.append(
+                _refusal(
+                    rd,
+                    f"{quoted(rd.document_type.title)} не требуется ({need.reason}): отметьте "
+                    "«не требуется».",
+                    f"Не требуется ({need.reason}): отметьте «не требуется».",
                 )
-            elif not version.allow_incomplete:
-                refuse(
-                    first,
-                    f"{what}. Регламент не допускает приём при неполном комплекте: примите "
-                    "заявление, когда один из них будет представлен.",
-                    "Не представлен ни один из документов группы: регламент не допускает приём "
-                    "при неполном комплекте.",
-                )
-            else:
-                incomplete = True
-    return Resolution(out, problems, unmarked, incomplete)
+            )
+        out.lines[rd.pk] = Line(rd, NOT_REQUIRED, need=need)
+        return None
+    line = Line(rd, mark or "", quantity=need.quantity, need=need)
+    out.lines[rd.pk] = line
+    return line
+
+
+def _check_marked_line(
+    version: ServiceVersion, rd: RequiredDocument, mark: str | None, out: Resolution
+) -> None:
+    """A line on its own: unmarked, wrongly marked, or missing (the set is then incomplete)."""
+    if mark is None:
+        out.unmarked.append(Block([rd]))
+        return
+    problem = _line_problem(version, rd, mark, quoted(rd.document_type.title))
+    if problem:
+        out.problems.append(problem)
+    elif mark == MISSING and rd.required:
+        out.incomplete = True
+
+
+def _group_missing(
+    version: ServiceVersion, block: Block, applicable: list[RequiredDocument], out: Resolution
+) -> None:
+    """A required group none of whose documents is brought or requested."""
+    first = applicable[0]
+    what = f"{block.title[:1].upper()}{block.title[1:]}: не представлен ни один из документов ({block.alternatives})"
+    obtained = [rd for rd in applicable if office_obtains(rd)]
+    if obtained:
+        out.problems.append(
+            _refusal(
+                first,
+                f"{what}. {quoted(obtained[0].document_type.title)} учреждение получает само: "
+                "отметьте «запрашивает учреждение».",
+                "Не представлен ни один из документов группы: отметьте «запрашивает "
+                f"учреждение» у документа {quoted(obtained[0].document_type.title)}.",
+            )
+        )
+    elif not version.allow_incomplete:
+        out.problems.append(
+            _refusal(
+                first,
+                f"{what}. Регламент не допускает приём при неполном комплекте: примите "
+                "заявление, когда один из них будет представлен.",
+                "Не представлен ни один из документов группы: регламент не допускает приём "
+                "при неполном комплекте.",
+            )
+        )
+    else:
+        out.incomplete = True
 
 
 def _line_problem(version, rd, mark: str, title: str) -> Problem | None:

@@ -46,19 +46,32 @@ REFUSED = Exists(ApplicationEvent.objects.filter(application=OuterRef("pk"), to_
 LATE = Q(decision_date__gt=F("deadline"))
 
 
-def services_part(period: Period) -> list[Table]:
-    figures: dict[int, dict] = defaultdict(dict)
-    accepted = (
-        Application.objects.filter(period.office_q(), period.dates("registered_on"))
-        .values("service")
-        .annotate(n=Count("pk"))
-    )
-    for row in accepted:
-        figures[row["service"]]["accepted"] = row["n"]
+def _gather(figures: dict, queryset, key: str, **aggregates) -> None:
+    """Per value of `key`, the aggregates (named as the figures they fill) added to `figures`."""
+    for row in queryset.values(key).annotate(**aggregates).order_by():
+        figures[row[key]].update({name: row[name] for name in aggregates})
 
+
+def _rows(figures: dict, titles: dict, columns: list[Column]) -> list[list]:
+    """One row per key of `figures`, by its title: the title, then every column's figure."""
+    return [
+        [titles.get(pk, "—")] + [figures[pk].get(c.key, 0) for c in columns[1:]]
+        for pk in sorted(figures, key=lambda pk: titles.get(pk, ""))
+    ]
+
+
+def _service_figures(period: Period) -> tuple[dict, dict]:
+    """Per service: the figures of the period and the (working days, count) of its decisions."""
+    figures: dict[int, dict] = defaultdict(dict)
+    _gather(
+        figures,
+        Application.objects.filter(period.office_q(), period.dates("registered_on")),
+        "service",
+        accepted=Count("pk"),
+    )
     # One row per service and pair of dates: the working days to a decision are counted once
     # per pair, through one pass over the calendar.
-    decided = (
+    decided = list(
         _decisions(period)
         .values("service", "registered_on", "decision_date")
         .annotate(
@@ -68,7 +81,6 @@ def services_part(period: Period) -> list[Table]:
         )
         .order_by()
     )
-    decided = list(decided)
     durations: dict[int, list[tuple[int, int]]] = defaultdict(list)
     if decided:
         index = workdays.WorkdayIndex(
@@ -82,151 +94,144 @@ def services_part(period: Period) -> list[Table]:
             entry["late"] = entry.get("late", 0) + row["late"]
             days = index.between(row["registered_on"], row["decision_date"])
             durations[row["service"]].append((days, row["n"]))
-
-    withdrawn = (
+    _gather(
+        figures,
         Application.objects.filter(period.office_q(), status=S.WITHDRAWN)
         .filter(events__to_status=S.WITHDRAWN, events__at__gte=period.start_at)
-        .filter(events__at__lt=period.end_before)
-        .values("service")
-        .annotate(n=Count("pk", distinct=True))
+        .filter(events__at__lt=period.end_before),
+        "service",
+        withdrawn=Count("pk", distinct=True),
     )
-    for row in withdrawn:
-        figures[row["service"]]["withdrawn"] = row["n"]
-
-    in_progress = (
-        _in_progress_at_end(period)
-        .values("service")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=period.end)))
-        .order_by()
+    _gather(
+        figures,
+        _in_progress_at_end(period),
+        "service",
+        in_progress=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=period.end)),
     )
-    for row in in_progress:
-        figures[row["service"]]["in_progress"] = row["n"]
-        figures[row["service"]]["overdue"] = row["overdue"]
+    for service_id, entry in figures.items():
+        entry["median"] = reports.median(durations.get(service_id, []))
+    return figures, durations
 
+
+SERVICE_COLUMNS = [
+    Column("service", "Услуга", 48, kind="text"),
+    Column("accepted", "Принято заявлений"),
+    Column("granted", "Назначено (предоставлено)"),
+    Column("refused", "Отказано"),
+    Column("withdrawn", "Отозвано заявителем"),
+    Column("in_progress", "В работе на конец периода"),
+    Column("overdue", "из них просрочено"),
+    Column("late", "Решено с нарушением срока"),
+    Column("median", "Медиана срока решения, рабочих дней", 18, summed=False),
+]
+
+
+def services_part(period: Period) -> list[Table]:
     from services.models import Service
 
+    figures, durations = _service_figures(period)
     titles = dict(
         Service.objects.filter(pk__in=figures).values_list("pk", "short_title").order_by()
     )
-    columns = [
-        Column("service", "Услуга", 48, kind="text"),
-        Column("accepted", "Принято заявлений"),
-        Column("granted", "Назначено (предоставлено)"),
-        Column("refused", "Отказано"),
-        Column("withdrawn", "Отозвано заявителем"),
-        Column("in_progress", "В работе на конец периода"),
-        Column("overdue", "из них просрочено"),
-        Column("late", "Решено с нарушением срока"),
-        Column("median", "Медиана срока решения, рабочих дней", 18, summed=False),
-    ]
-    rows = []
-    for service_id in sorted(figures, key=lambda pk: titles.get(pk, "")):
-        entry = figures[service_id]
-        rows.append(
-            [titles.get(service_id, "—")]
-            + [entry.get(c.key, 0) for c in columns[1:-1]]
-            + [reports.median(durations.get(service_id, []))]
-        )
+    rows = _rows(figures, titles, SERVICE_COLUMNS)
     table = Table(
         "services",
         "Предоставление государственных услуг",
-        columns,
+        SERVICE_COLUMNS,
         rows,
         sheet="Услуги",
         note="Назначено, отказано, с нарушением срока и медиана — по решениям, принятым в "
         "периоде; срок решения — рабочие дни от регистрации до решения по производственному "
         "календарю.",
     )
-    table.total = reports.total_row(columns, rows)
+    table.total = reports.total_row(SERVICE_COLUMNS, rows)
     table.total[-1] = reports.median(pair for pairs in durations.values() for pair in pairs)
     return [table]
 
 
+def _request_figures(
+    period: Period,
+    queryset,
+    key: str,
+    *,
+    came: tuple[str, str],
+    answered: str,
+    answers: dict,
+    unanswered: Q,
+) -> dict:
+    """Per value of `key`, the requests of one kind: how many came (`came`: the figure and the
+    date field), how they were answered in the period (`answered`: the date field; `answers`:
+    the figures) and how many stood without an answer at its end, overdue among them."""
+    figures: dict[int, dict] = defaultdict(dict)
+    queryset = queryset.filter(period.office_q())
+    name, came_on = came
+    _gather(figures, queryset.filter(period.dates(came_on)), key, **{name: Count("pk")})
+    _gather(figures, queryset.filter(period.dates(answered)), key, **answers)
+    _gather(
+        figures,
+        queryset.filter(**{f"{came_on}__lte": period.end}).filter(unanswered),
+        key,
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_date__lt=period.end)),
+    )
+    return figures
+
+
+INTERAGENCY_COLUMNS = [
+    Column("agency", "Ведомство", 40, kind="text"),
+    Column("sent", "Направлено запросов"),
+    Column("on_time", "Ответ получен в срок"),
+    Column("late", "Ответ получен с опозданием"),
+    Column("no_answer", "Ответ не поступил"),
+    Column("open", "Без ответа на конец периода"),
+    Column("overdue", "из них срок истёк"),
+]
+INCOMING_COLUMNS = [
+    Column("kind", "Вид запроса", 40, kind="text"),
+    Column("received", "Поступило запросов"),
+    Column("on_time", "Ответ направлен в срок"),
+    Column("late", "Ответ направлен с нарушением срока"),
+    Column("open", "Без ответа на конец периода"),
+    Column("overdue", "из них срок истёк"),
+]
+
+
 def requests_part(period: Period) -> list[Table]:
     answered = [InteragencyRequest.Result.RECEIVED, InteragencyRequest.Result.REFUSED]
-    inter: dict[int, dict] = defaultdict(dict)
-    for row in (
-        InteragencyRequest.objects.filter(period.office_q(), period.dates("sent_on"))
-        .values("agency")
-        .annotate(n=Count("pk"))
-    ):
-        inter[row["agency"]]["sent"] = row["n"]
-    for row in (
-        InteragencyRequest.objects.filter(period.office_q(), period.dates("response_on"))
-        .values("agency")
-        .annotate(
-            on_time=Count("pk", filter=Q(result__in=answered, response_on__lte=F("due_date"))),
-            late=Count("pk", filter=Q(result__in=answered, response_on__gt=F("due_date"))),
-            no_answer=Count("pk", filter=Q(result=InteragencyRequest.Result.NO_ANSWER)),
-        )
-    ):
-        inter[row["agency"]].update(
-            on_time=row["on_time"], late=row["late"], no_answer=row["no_answer"]
-        )
-    for row in (
-        InteragencyRequest.objects.filter(period.office_q(), sent_on__lte=period.end)
-        .filter(Q(result="") | Q(response_on__gt=period.end))
-        .values("agency")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=period.end)))
-    ):
-        inter[row["agency"]].update(open=row["open"], overdue=row["overdue"])
+    inter = _request_figures(
+        period,
+        InteragencyRequest.objects.all(),
+        "agency",
+        came=("sent", "sent_on"),
+        answered="response_on",
+        answers={
+            "on_time": Count("pk", filter=Q(result__in=answered, response_on__lte=F("due_date"))),
+            "late": Count("pk", filter=Q(result__in=answered, response_on__gt=F("due_date"))),
+            "no_answer": Count("pk", filter=Q(result=InteragencyRequest.Result.NO_ANSWER)),
+        },
+        unanswered=Q(result="") | Q(response_on__gt=period.end),
+    )
     agencies = dict(Agency.objects.filter(pk__in=inter).values_list("pk", "name").order_by())
-    inter_columns = [
-        Column("agency", "Ведомство", 40, kind="text"),
-        Column("sent", "Направлено запросов"),
-        Column("on_time", "Ответ получен в срок"),
-        Column("late", "Ответ получен с опозданием"),
-        Column("no_answer", "Ответ не поступил"),
-        Column("open", "Без ответа на конец периода"),
-        Column("overdue", "из них срок истёк"),
-    ]
-    inter_rows = [
-        [agencies.get(pk, "—")] + [inter[pk].get(c.key, 0) for c in inter_columns[1:]]
-        for pk in sorted(inter, key=lambda pk: agencies.get(pk, ""))
-    ]
-
-    incoming: dict[int, dict] = defaultdict(dict)
-    for row in (
-        IncomingRequest.objects.filter(period.office_q(), period.dates("received_on"))
-        .values("kind")
-        .annotate(n=Count("pk"))
-    ):
-        incoming[row["kind"]]["received"] = row["n"]
-    for row in (
-        IncomingRequest.objects.filter(period.office_q(), period.dates("answered_on"))
-        .values("kind")
-        .annotate(
-            on_time=Count("pk", filter=Q(answered_on__lte=F("due_date"))),
-            late=Count("pk", filter=Q(answered_on__gt=F("due_date"))),
-        )
-    ):
-        incoming[row["kind"]].update(on_time=row["on_time"], late=row["late"])
-    for row in (
-        IncomingRequest.objects.filter(period.office_q(), received_on__lte=period.end)
-        .filter(Q(answered_on__isnull=True) | Q(answered_on__gt=period.end))
-        .values("kind")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=period.end)))
-    ):
-        incoming[row["kind"]].update(open=row["open"], overdue=row["overdue"])
+    incoming = _request_figures(
+        period,
+        IncomingRequest.objects.all(),
+        "kind",
+        came=("received", "received_on"),
+        answered="answered_on",
+        answers={
+            "on_time": Count("pk", filter=Q(answered_on__lte=F("due_date"))),
+            "late": Count("pk", filter=Q(answered_on__gt=F("due_date"))),
+        },
+        unanswered=Q(answered_on__isnull=True) | Q(answered_on__gt=period.end),
+    )
     kinds = dict(RequestKind.objects.filter(pk__in=incoming).values_list("pk", "title").order_by())
-    in_columns = [
-        Column("kind", "Вид запроса", 40, kind="text"),
-        Column("received", "Поступило запросов"),
-        Column("on_time", "Ответ направлен в срок"),
-        Column("late", "Ответ направлен с нарушением срока"),
-        Column("open", "Без ответа на конец периода"),
-        Column("overdue", "из них срок истёк"),
-    ]
-    in_rows = [
-        [kinds.get(pk, "—")] + [incoming[pk].get(c.key, 0) for c in in_columns[1:]]
-        for pk in sorted(incoming, key=lambda pk: kinds.get(pk, ""))
-    ]
     return [
         Table(
             "interagency",
             "Межведомственные запросы",
-            inter_columns,
-            inter_rows,
+            INTERAGENCY_COLUMNS,
+            _rows(inter, agencies, INTERAGENCY_COLUMNS),
             sheet="Межведомственные запросы",
             note="Срок ответа — 5 рабочих дней (210-ФЗ, ст. 7.2), если для ведомства не "
             "установлен иной.",
@@ -234,8 +239,8 @@ def requests_part(period: Period) -> list[Table]:
         Table(
             "incoming",
             "Запросы из других районов и регионов",
-            in_columns,
-            in_rows,
+            INCOMING_COLUMNS,
+            _rows(incoming, kinds, INCOMING_COLUMNS),
             sheet="Входящие запросы",
         ),
     ]
@@ -243,31 +248,33 @@ def requests_part(period: Period) -> list[Table]:
 
 def person_figures(period: Period) -> dict[int, dict]:
     people: dict[int, dict] = defaultdict(dict)
-    for row in (
-        Application.objects.filter(period.office_q(), period.dates("registered_on"))
-        .values("accepted_by")
-        .annotate(n=Count("pk"))
-    ):
-        people[row["accepted_by"]]["accepted"] = row["n"]
-    for row in (
-        _decisions(period)
-        .values("specialist")
-        .annotate(n=Count("pk"), late=Count("pk", filter=LATE))
-    ):
-        people[row["specialist"]].update(decided=row["n"], decided_late=row["late"])
-    for row in (
-        _in_progress_at_end(period)
-        .values("specialist")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=period.end)))
-        .order_by()
-    ):
-        people[row["specialist"]].update(in_progress=row["n"], overdue=row["overdue"])
-    for row in (
-        IncomingRequest.objects.filter(period.office_q(), period.dates("answered_on"))
-        .values("answered_by")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(answered_on__gt=F("due_date"))))
-    ):
-        people[row["answered_by"]].update(answers=row["n"], answers_late=row["late"])
+    _gather(
+        people,
+        Application.objects.filter(period.office_q(), period.dates("registered_on")),
+        "accepted_by",
+        accepted=Count("pk"),
+    )
+    _gather(
+        people,
+        _decisions(period),
+        "specialist",
+        decided=Count("pk"),
+        decided_late=Count("pk", filter=LATE),
+    )
+    _gather(
+        people,
+        _in_progress_at_end(period),
+        "specialist",
+        in_progress=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=period.end)),
+    )
+    _gather(
+        people,
+        IncomingRequest.objects.filter(period.office_q(), period.dates("answered_on")),
+        "answered_by",
+        answers=Count("pk"),
+        answers_late=Count("pk", filter=Q(answered_on__gt=F("due_date"))),
+    )
     return people
 
 

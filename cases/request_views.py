@@ -3,7 +3,6 @@ regions, and requests to other offices of this installation. Thin views over `ca
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -18,9 +17,9 @@ from cases.forms import (
     IncomingRequestForm,
     InteragencyResponseForm,
     OutgoingRequestForm,
+    RequestFilterForm,
 )
 from cases.models import (
-    Agency,
     Applicant,
     Application,
     CaseTransfer,
@@ -29,57 +28,10 @@ from cases.models import (
     OutgoingRequest,
 )
 from cases.services import CounterError
+from cases.views.common import show_refusal
 from onewindow.audit import get_for_user_or_404, log_access, shown
-from onewindow.forms import DateInput
 from onewindow.lists import paginate_list
-from onewindow.models import Office, User
 from onewindow.pdf import pdf_response, render_pdf
-
-
-class RequestFilterForm(forms.Form):
-    """The filters of «Запросы»: they live in the URL, so a link opens exactly these requests."""
-
-    SHOW = [
-        ("open", "открытые"),
-        ("overdue", "просроченные"),
-        ("answered", "с ответом"),
-        ("all", "все"),
-    ]
-
-    show = forms.ChoiceField(label="Какие", choices=SHOW, required=False)
-    date_from = forms.DateField(label="Поступил (направлен) с", required=False, widget=DateInput())
-    date_to = forms.DateField(label="по", required=False, widget=DateInput())
-    office = forms.ModelChoiceField(
-        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
-        error_messages={"invalid_choice": "Такого учреждения нет."},
-    )  # fmt: skip
-    agency = forms.ModelChoiceField(
-        label="Ведомство", required=False, queryset=Agency.objects.all(), empty_label="все",
-        error_messages={"invalid_choice": "Такого ведомства нет."},
-    )  # fmt: skip
-    specialist = forms.ModelChoiceField(
-        label="Исполнитель", required=False, queryset=User.objects.none(), empty_label="все",
-        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
-    )  # fmt: skip
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
-        if not user.sees_all_offices:
-            staff = staff.filter(office_id=user.office_id)
-        self.fields["specialist"].queryset = staff
-        self.fields["specialist"].label_from_instance = lambda u: u.short_name or u.username
-        if user.sees_all_offices:
-            self.fields["office"].queryset = Office.objects.all()
-        else:  # one office: its own requests only, nothing to pick
-            del self.fields["office"]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "Дата окончания раньше даты начала.")
-        return data
-
 
 # (tab, title, sorts, default sort): one paginated table per kind of request
 REQUEST_TABS = {
@@ -257,7 +209,7 @@ def interagency_detail(request, pk: int):
             try:
                 svc.record_interagency_response(item, actor=request.user, **form.cleaned_data)
             except CounterError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_refusal(form, exc)
             else:
                 messages.success(request, "Ответ на запрос записан.")
                 return redirect("cases:application", pk=item.application_id)
@@ -282,7 +234,7 @@ def incoming_new(request):
         try:
             item = svc.register_incoming_request(data, actor=request.user)
         except CounterError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request, f"Запрос зарегистрирован, срок ответа — {item.due_date:%d.%m.%Y}."
@@ -306,7 +258,7 @@ def incoming_detail(request, pk: int):
         try:
             svc.answer_incoming_request(item, actor=request.user, **form.cleaned_data)
         except CounterError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Ответ записан. Распечатайте письмо.")
             return redirect("cases:incoming", pk=item.pk)
@@ -351,7 +303,7 @@ def outgoing_new(request, applicant_pk: int):
                 actor=request.user, applicant=applicant, **form.cleaned_data
             )
         except CounterError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,

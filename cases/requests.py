@@ -24,7 +24,7 @@ from cases.models import (
     RequestKind,
 )
 from onewindow import roles, workdays
-from onewindow.errors import save_with_actor as _save
+from onewindow.errors import save_with_actor
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
 from onewindow.text import normalize_text
@@ -68,7 +68,7 @@ def open_interagency_requests(
             due_date=workdays.add_working_days(sent_on, agency.response_days),
             handled_by=application.specialist,
         )
-        _save(request, actor)
+        save_with_actor(request, actor)
         created.append(request)
     return created
 
@@ -109,11 +109,11 @@ def record_interagency_response(
         request.result = result
         request.response_on = response_on
         request.response_note = note.strip()[:500]
-        _save(request, actor)
+        save_with_actor(request, actor)
         if result == InteragencyRequest.Result.RECEIVED:
             document = request.document
             document.status = ApplicationDocument.Status.OBTAINED
-            _save(document, actor)
+            save_with_actor(document, actor)
         recount_deadline_from_last_answer(request.application_id, actor=actor)
     return request
 
@@ -145,7 +145,7 @@ def recount_deadline_from_last_answer(application_id: int, *, actor) -> Applicat
     if deadline <= application.deadline:
         return None
     application.deadline = deadline
-    _save(application, actor)
+    save_with_actor(application, actor)
     ApplicationEvent.objects.create(
         application=application,
         actor=actor,
@@ -234,7 +234,7 @@ def register_incoming_request(data: dict, *, actor, office=None) -> IncomingRequ
             assigned_to=assignee,
             outgoing=data.get("outgoing"),
         )
-        _save(request, actor)
+        save_with_actor(request, actor)
     return request
 
 
@@ -259,7 +259,7 @@ def answer_incoming_request(
         request.answered_by = actor
         request.out_year = answered_on.year
         request.out_number = next_number(request.office, "outgoing", answered_on.year)
-        _save(request, actor)
+        save_with_actor(request, actor)
         if request.outgoing_id:
             # The answer goes back to the office that asked, through this installation.
             outgoing = OutgoingRequest.objects.select_for_update().get(pk=request.outgoing_id)
@@ -267,7 +267,7 @@ def answer_incoming_request(
             outgoing.attachments = request.attachments
             outgoing.answered_on = answered_on
             outgoing.answer_number = request.out_number_display
-            _save(outgoing, actor)
+            save_with_actor(outgoing, actor)
     return request
 
 
@@ -295,7 +295,7 @@ def send_request_to_office(
             handled_by=actor,
             due_date=workdays.add_working_days(today, kind.due_days),
         )
-        _save(outgoing, actor)
+        save_with_actor(outgoing, actor)
         # whoever may answer requests there (the same rule as the «Исполнитель» list), the chief first
         takers = roles.may_take_work(ANSWERS_REQUESTS, to_office)
         assignee = takers.filter(groups__name=roles.CHIEF).first() or takers.first()

@@ -14,6 +14,7 @@ from cases import transfers as svc
 from cases.forms import TransferDecisionForm, TransferRequestForm
 from cases.models import CaseTransfer, Entitlement
 from cases.services import CounterError
+from cases.views.common import show_refusal
 from onewindow.audit import get_for_user_or_404, log_access
 
 
@@ -40,7 +41,7 @@ def transfer_new(request):
                 actor=request.user,
             )
         except CounterError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,

@@ -1,0 +1,64 @@
+"""Reception at the counter: applicants, personal case files, applications against a service's
+checklist, their lifecycle, and the measures (entitlements) granted.
+
+Office-owned models use `OfficeScopedQuerySet`, so views fetch them with `.for_user(user)`;
+every model keeps history (django-simple-history). All writes go through `cases.services`.
+
+The modules by subject: `people` (applicants, categories, case files), `applications`
+(applications, their documents and events, organisations, measures), `requests` (requests with
+deadlines) and `transfers` (case files moving between offices). Every model is importable from
+`cases.models` itself.
+"""
+
+from cases.models.applications import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationQuerySet,
+    Entitlement,
+    Organisation,
+    validate_inn,
+    validate_ogrn,
+)
+from cases.models.people import (
+    Applicant,
+    ApplicantCategory,
+    BenefitCategory,
+    CaseFile,
+    IdDocumentType,
+    NameKey,
+    Sex,
+)
+from cases.models.requests import (
+    Agency,
+    IncomingRequest,
+    InteragencyRequest,
+    OutgoingRequest,
+    RequestKind,
+)
+from cases.models.transfers import CaseTransfer, CaseTransferQuerySet
+
+__all__ = [
+    "Agency",
+    "Applicant",
+    "ApplicantCategory",
+    "Application",
+    "ApplicationDocument",
+    "ApplicationEvent",
+    "ApplicationQuerySet",
+    "BenefitCategory",
+    "CaseFile",
+    "CaseTransfer",
+    "CaseTransferQuerySet",
+    "Entitlement",
+    "IdDocumentType",
+    "IncomingRequest",
+    "InteragencyRequest",
+    "NameKey",
+    "Organisation",
+    "OutgoingRequest",
+    "RequestKind",
+    "Sex",
+    "validate_inn",
+    "validate_ogrn",
+]
