@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.forms import JournalFilterForm
 from cases.models import Application
-from onewindow.lists import parse_sort
+from onewindow.lists import parse_sort, sort_order
 from onewindow.registers import Column, Register, render_register
 
 SORTS = {
@@ -67,10 +67,8 @@ def journal_entries(user, params: QueryDict):
 
 
 def sorted_entries(entries, params: QueryDict):
-    from onewindow.lists import _order
-
     key, descending = parse_sort(params.get("sort", ""), SORTS, DEFAULT_SORT)
-    return entries.order_by(*_order(SORTS[key], descending), "pk")
+    return entries.order_by(*sort_order(SORTS[key], descending), "pk")
 
 
 def period_text(start: datetime.date, end: datetime.date) -> str:

@@ -92,7 +92,9 @@ class Listing:
         return len(self.page.object_list)
 
 
-def _order(spec: SortSpec, descending: bool) -> list:
+def sort_order(spec: SortSpec, descending: bool) -> list:
+    """The ORDER BY terms of a column's sort (`spec`: a field or fields, '-' reverses one),
+    empty values last either way."""
     fields = [spec] if isinstance(spec, str) else list(spec)
     order = []
     for name in fields:
@@ -130,7 +132,7 @@ def paginate_list(
     key, descending = parse_sort(params.get(prefix + "sort", ""), sorts, default)
     spec = sorts[key]
     if isinstance(queryset, QuerySet):
-        queryset = queryset.order_by(*_order(spec, descending), "pk")
+        queryset = queryset.order_by(*sort_order(spec, descending), "pk")
     else:
         queryset = _sort_list(queryset, spec, descending)
     page = Paginator(queryset, per_page).get_page(params.get(prefix + "page"))
