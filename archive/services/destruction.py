@@ -20,12 +20,12 @@ from archive.models import (
     PersonalDataDestruction,
 )
 from archive.services.common import ArchiveError
+from cases.archiving import person_needles
 from cases.models import Applicant, Entitlement
 from onewindow import erasure
 from onewindow.db import lock_rows
 from onewindow.errors import save_with_actor
 from onewindow.models import Job
-from onewindow.names import CASES, decline
 from onewindow.numbering import next_number
 from onewindow.text import counted
 
@@ -190,63 +190,15 @@ def execute_act(act: DestructionAct, *, actor, record: dict) -> PersonalDataDest
         if act.status != DestructionAct.Status.APPROVED:
             raise ArchiveError("Уничтожить можно только по утверждённому директором акту.")
         done = check_destruction_record(act, record)
-        destroyed_on = done["destroyed_on"]
         reason = f"истечение сроков хранения (акт о выделении к уничтожению № {act.number} от {act.act_date:%d.%m.%Y})"
-        files_of: dict[int, list[ArchivedFile]] = {}
-        for item in act.items.select_related("archived_file__case_file__applicant"):
-            archived = item.archived_file
-            if archived.status == ArchivedFile.Status.ISSUED:
-                raise ArchiveError(
-                    f"Дело № {archived.archive_number} выдано: уничтожение невозможно, пока оно не возвращено."
-                )
-            if archived.legal_hold:
-                raise ArchiveError(
-                    f"На дело № {archived.archive_number} наложен запрет уничтожения "
-                    f"({archived.legal_hold_reason or 'без основания'}): уничтожение невозможно."
-                )
-            files_of.setdefault(archived.case_file.applicant_id, []).append(archived)
-        records, subjects, event_log = [], [], []
         now = timezone.now()
-        who = actor.full_name or actor.get_username()
-        if getattr(actor, "position", ""):
-            who = f"{who}, {actor.position}"
-        people = Applicant.objects.filter(pk__in=files_of).order_by("last_name", "first_name", "pk")
-        for applicant in people:
-            archived_files = files_of[applicant.pk]
-            subject = _subject(applicant, archived_files, act=act, actor=actor)
-            subjects.append(subject)
-            records.append({
-                "id": applicant.pk,
-                "full_name": applicant.full_name,
-                "birth_date": f"{applicant.birth_date:%d.%m.%Y}" if applicant.birth_date else "",
-                "snils": applicant.snils_masked,
-                "files": [f"№ {f.archive_number} ({f.case_file.number_display})" for f in archived_files],
-                "sheets": sum(f.sheets for f in archived_files),
-                "anonymised": subject.anonymise,
-            })  # fmt: skip
-            for archived in archived_files:
-                archived.status = ArchivedFile.Status.DESTROYED
-                archived._change_reason = f"Уничтожено по акту № {act.number}"
-                save_with_actor(archived, actor)
+        subjects, records = _destroy_files(act, _files_by_person(act), actor=actor)
         erasure.erase(subjects)
-        for subject, record in zip(subjects, records, strict=True):
-            record["categories"] = subject.categories
-            record["what"] = (
-                "персональные данные уничтожены, запись о гражданине обезличена"
-                if subject.anonymise
-                else "уничтожены документы и сведения дела; гражданин состоит на учёте по другому делу или мере, "
-                "его учётная запись сохранена"
-            )
-            event_log.append({
-                "at": erasure.local_stamp(now), "event": "Уничтожение персональных данных",
-                "subject": record["full_name"], "birth_date": record["birth_date"], "snils": record["snils"],
-                "categories": "; ".join(subject.categories), "what": record["what"], "who": who,
-                "username": actor.get_username(), "reason": reason,
-            })  # fmt: skip
+        event_log = _event_log(subjects, records, at=now, actor=actor, reason=reason)
         act.status, act.executed_by, act.executed_on = (
             DestructionAct.Status.EXECUTED,
             actor,
-            destroyed_on,
+            done["destroyed_on"],
         )
         act.destruction_method, act.destruction_volume = done["method"], done["volume"]
         act.recycler, act.handover_number, act.handover_date = (
@@ -254,23 +206,104 @@ def execute_act(act: DestructionAct, *, actor, record: dict) -> PersonalDataDest
         )  # fmt: skip
         save_with_actor(act, actor)
         _forget_rendered_acts(act)
-        files = sum(len(r["files"]) for r in records)
-        sheets = sum(r["sheets"] for r in records)
-        paper = act.get_destruction_method_display()
-        if act.recycler:
-            paper += f" ({act.recycler}, накладная № {act.handover_number} от {act.handover_date:%d.%m.%Y})"
-        pd = PersonalDataDestruction.objects.create(
-            office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=records,
-            number=next_number(act.office, "pd_destruction", destroyed_on.year),
-            data_categories="фамилия, имя, отчество; дата и место рождения; СНИЛС; реквизиты документа, удостоверяющего "
-            "личность; адреса; телефон, электронная почта; сведения о льготных категориях; документы личного дела",
-            media=f"бумажные личные дела: {counted(files, 'дело,дела,дел')}, {counted(sheets, 'лист,листа,листов')}; "
-            "информационная система «Одно окно» (база данных)",
-            method=f"бумажные носители — {paper}; информационная система — {IS_METHOD}",
-            reason=reason,
-            event_log=event_log, keep_until=datetime.date(destroyed_on.year + 3, destroyed_on.month, min(destroyed_on.day, 28)),
-        )  # fmt: skip
-    return pd
+        return _pd_act(act, records, event_log, actor=actor, reason=reason)
+
+
+def _files_by_person(act: DestructionAct) -> dict[int, list[ArchivedFile]]:
+    """The act's files by the person's id; refuses while a file is issued out or under a legal
+    hold."""
+    files_of: dict[int, list[ArchivedFile]] = {}
+    for item in act.items.select_related("archived_file__case_file__applicant"):
+        archived = item.archived_file
+        if archived.status == ArchivedFile.Status.ISSUED:
+            raise ArchiveError(
+                f"Дело № {archived.archive_number} выдано: уничтожение невозможно, пока оно не возвращено."
+            )
+        if archived.legal_hold:
+            raise ArchiveError(
+                f"На дело № {archived.archive_number} наложен запрет уничтожения "
+                f"({archived.legal_hold_reason or 'без основания'}): уничтожение невозможно."
+            )
+        files_of.setdefault(archived.case_file.applicant_id, []).append(archived)
+    return files_of
+
+
+def _destroy_files(
+    act: DestructionAct, files_of: dict[int, list[ArchivedFile]], *, actor
+) -> tuple[list[erasure.Subject], list[dict]]:
+    """Mark the files destroyed; for each person, in the order of names, the subject the erasers
+    take and the record the personal-data act keeps of them."""
+    subjects, records = [], []
+    people = Applicant.objects.filter(pk__in=files_of).order_by("last_name", "first_name", "pk")
+    for applicant in people:
+        archived_files = files_of[applicant.pk]
+        subject = _subject(applicant, archived_files, act=act, actor=actor)
+        subjects.append(subject)
+        records.append({
+            "id": applicant.pk,
+            "full_name": applicant.full_name,
+            "birth_date": f"{applicant.birth_date:%d.%m.%Y}" if applicant.birth_date else "",
+            "snils": applicant.snils_masked,
+            "files": [f"№ {f.archive_number} ({f.case_file.number_display})" for f in archived_files],
+            "sheets": sum(f.sheets for f in archived_files),
+            "anonymised": subject.anonymise,
+        })  # fmt: skip
+        for archived in archived_files:
+            archived.status = ArchivedFile.Status.DESTROYED
+            archived._change_reason = f"Уничтожено по акту № {act.number}"
+            save_with_actor(archived, actor)
+    return subjects, records
+
+
+def _event_log(
+    subjects: list[erasure.Subject], records: list[dict], *, at, actor, reason: str
+) -> list[dict]:
+    """The erased categories and what was done, written into each record; and the event log the
+    personal-data act attaches, one row per subject."""
+    who = actor.full_name or actor.get_username()
+    if getattr(actor, "position", ""):
+        who = f"{who}, {actor.position}"
+    event_log = []
+    for subject, record in zip(subjects, records, strict=True):
+        record["categories"] = subject.categories
+        record["what"] = (
+            "персональные данные уничтожены, запись о гражданине обезличена"
+            if subject.anonymise
+            else "уничтожены документы и сведения дела; гражданин состоит на учёте по другому делу или мере, "
+            "его учётная запись сохранена"
+        )
+        event_log.append({
+            "at": erasure.local_stamp(at), "event": "Уничтожение персональных данных",
+            "subject": record["full_name"], "birth_date": record["birth_date"], "snils": record["snils"],
+            "categories": "; ".join(subject.categories), "what": record["what"], "who": who,
+            "username": actor.get_username(), "reason": reason,
+        })  # fmt: skip
+    return event_log
+
+
+def _pd_act(
+    act: DestructionAct, records: list[dict], event_log: list[dict], *, actor, reason: str
+) -> PersonalDataDestruction:
+    """The act on the destruction of personal data (приказ РКН № 179), numbered in its own series."""
+    destroyed_on = act.executed_on
+    files = sum(len(r["files"]) for r in records)
+    sheets = sum(r["sheets"] for r in records)
+    paper = act.get_destruction_method_display()
+    if act.recycler:
+        paper += (
+            f" ({act.recycler}, накладная № {act.handover_number} от {act.handover_date:%d.%m.%Y})"
+        )
+    return PersonalDataDestruction.objects.create(
+        office=act.office, act=act, destroyed_on=destroyed_on, destroyed_by=actor, subjects=records,
+        number=next_number(act.office, "pd_destruction", destroyed_on.year),
+        data_categories="фамилия, имя, отчество; дата и место рождения; СНИЛС; реквизиты документа, удостоверяющего "
+        "личность; адреса; телефон, электронная почта; сведения о льготных категориях; документы личного дела",
+        media=f"бумажные личные дела: {counted(files, 'дело,дела,дел')}, {counted(sheets, 'лист,листа,листов')}; "
+        "информационная система «Одно окно» (база данных)",
+        method=f"бумажные носители — {paper}; информационная система — {IS_METHOD}",
+        reason=reason,
+        event_log=event_log, keep_until=datetime.date(destroyed_on.year + 3, destroyed_on.month, min(destroyed_on.day, 28)),
+    )  # fmt: skip
 
 
 def _subject(
@@ -287,18 +320,7 @@ def _subject(
         .exclude(status=Entitlement.Status.STOPPED)
         .exists()
     )
-    declined = [
-        decline(applicant.last_name, first, middle, applicant.sex, case)
-        for case in CASES
-        for first, middle in ((applicant.first_name, applicant.middle_name), ("", ""))
-    ]
-    documents = list(applicant.categories.values_list("document", flat=True))
-    documents += list(
-        applicant.categories.model.history.filter(applicant_id=applicant.pk).values_list(
-            "document", flat=True
-        )
-    )
-    strong, weak = erasure.needles_for(applicant, declined=declined, documents=documents)
+    strong, weak = person_needles(applicant)
     return erasure.Subject(
         applicant=applicant, office=archived_files[0].office, case_file_ids=[f.case_file_id for f in archived_files],
         anonymise=not live, actor=actor, reason=f"Уничтожение по акту № {act.number} от {act.act_date:%d.%m.%Y}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,7 +22,8 @@ from archive.models import (
 )
 from archive.services.common import GONE, ArchiveError
 from archive.services.intake import check_file_dates, file_title, open_work
-from cases.models import Applicant, CaseFile
+from cases import archiving
+from cases.models import CaseFile
 from onewindow import workdays
 from onewindow.errors import save_with_actor
 
@@ -40,6 +42,21 @@ def check_box(location: Location, *, extra: int = 1) -> None:
             )
 
 
+def register_by_number(data: dict, *, actor) -> ArchivedFile:
+    """Take in the case file of number `data["case_number"]` among those the actor sees."""
+    case_file = (
+        CaseFile.objects.for_user(actor)
+        .filter(number=data["case_number"])
+        .select_related("applicant")
+        .first()
+    )
+    if case_file is None:
+        raise ArchiveError(
+            f"Личного дела ЛД-{data['case_number']:06d} в учреждении нет.", field="case_number"
+        )
+    return register_file(case_file, data, actor=actor)
+
+
 def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
     """Take a case file into the archive: only a file nobody works on (no open application,
     no measure that has not stopped, no request waiting for an answer), with крайние даты that
@@ -49,10 +66,8 @@ def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
     if location.office_id != case_file.office_id:
         raise ArchiveError("Место хранения другого учреждения.", field="location")
     with transaction.atomic():
-        # The person's row first, as the counter locks it before registering an application:
-        # an application cannot slip in between this check and the archiving.
-        Applicant.objects.select_for_update().filter(pk=case_file.applicant_id).first()
-        case_file = CaseFile.objects.select_for_update().get(pk=case_file.pk)
+        # the person's row first, as the counter locks it: no application slips in meanwhile
+        case_file = archiving.lock_for_archiving(case_file)
         previous = ArchivedFile.objects.filter(case_file=case_file).first()
         if previous is not None and previous.status == ArchivedFile.Status.DESTROYED:
             raise ArchiveError(f"Дело № {previous.archive_number} уничтожено.")
@@ -97,9 +112,7 @@ def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
             raise ArchiveError(
                 f"Архивный номер «{item.archive_number}» уже занят.", field="archive_number"
             ) from None
-        case_file.status = CaseFile.Status.ARCHIVED
-        case_file.closed_on = case_file.closed_on or timezone.localdate()
-        save_with_actor(case_file, actor)
+        archiving.mark_archived(case_file, actor=actor)
     return item
 
 
@@ -139,11 +152,7 @@ def withdraw_file(item: ArchivedFile, *, actor, reason: str) -> ArchivedFile:
         item.withdrawal_reason = reason
         item._change_reason = f"Возвращено из архива в работу: {reason}"
         save_with_actor(item, actor)
-        case_file = CaseFile.objects.select_for_update().get(pk=item.case_file_id)
-        case_file.status = CaseFile.Status.ACTIVE
-        case_file.closed_on = None
-        case_file._change_reason = f"Возвращено из архива: {reason}"
-        save_with_actor(case_file, actor)
+        archiving.return_from_archive(item.case_file_id, actor=actor, reason=reason)
     return item
 
 
@@ -243,3 +252,27 @@ def set_legal_hold(item: ArchivedFile, *, hold: bool, reason: str = "", actor) -
         )
         save_with_actor(item, actor)
     return item
+
+
+def create_location(
+    *, actor, kind: str, name: str, parent: Location | None = None, capacity: int | None = None
+) -> Location:
+    """A place of storage in the actor's office: a room, a rack in a room, a shelf on a rack, a
+    box on a shelf; its designation unique where it stands."""
+    if not actor.has_perm("archive.add_location"):
+        raise PermissionDenied("Недостаточно прав")
+    if kind != Location.Kind.ROOM and parent is None:
+        raise ArchiveError(
+            "Укажите, куда входит это место (стеллаж — в помещение, полка — в стеллаж, короб — на полку).",
+            field="parent",
+        )
+    if parent is not None and parent.office_id != actor.office_id:
+        raise ArchiveError("Место хранения другого учреждения.", field="parent")
+    with transaction.atomic():
+        if Location.objects.filter(office=actor.office, parent=parent, name=name).exists():
+            raise ArchiveError("Такое обозначение здесь уже есть.", field="name")
+        location = Location(
+            office=actor.office, parent=parent, kind=kind, name=name, capacity=capacity
+        )
+        save_with_actor(location, actor)
+    return location
