@@ -6,8 +6,29 @@ from django import forms
 
 from archive import figures
 from archive.models import DestructionAct, Inventory, Location, RetentionRule
+from onewindow.errors import DomainError
 from onewindow.forms import DateInput
 from onewindow.models import Office, User
+
+
+class ByPath:
+    """Places of storage shown by their paths («Помещение 101 / Стеллаж 2 / Полка 3 / Короб 7»)."""
+
+    def label_from_instance(self, obj: Location) -> str:
+        return obj.path
+
+
+class PlaceChoiceField(ByPath, forms.ModelChoiceField):
+    pass
+
+
+class PlacesChoiceField(ByPath, forms.ModelMultipleChoiceField):
+    pass
+
+
+def boxes(office):
+    """The boxes of `office`: where files are put."""
+    return Location.objects.filter(office=office, kind=Location.Kind.BOX)
 
 
 class RegisterForm(forms.Form):
@@ -48,15 +69,12 @@ class RegisterForm(forms.Form):
             "min_value": "Число листов — не меньше 1.",
         },
     )
-    location = forms.ModelChoiceField(label="Короб", queryset=Location.objects.none(), empty_label="выберите…",
+    location = PlaceChoiceField(label="Короб", queryset=Location.objects.none(), empty_label="выберите…",
                                       error_messages={"required": "Выберите короб.", "invalid_choice": "Такого места хранения нет."})  # fmt: skip
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = Location.objects.filter(
-            office=office, kind=Location.Kind.BOX
-        )
-        self.fields["location"].label_from_instance = lambda loc: loc.path
+        self.fields["location"].queryset = boxes(office)
 
 
 class IssueForm(forms.Form):
@@ -75,17 +93,14 @@ class IssueForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    location = forms.ModelChoiceField(
+    location = PlaceChoiceField(
         label="Новое место (короб)", queryset=Location.objects.none(), empty_label="выберите…",
         error_messages={"required": "Выберите, куда переместить дело."},
     )  # fmt: skip
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = Location.objects.filter(
-            office=office, kind=Location.Kind.BOX
-        )
-        self.fields["location"].label_from_instance = lambda loc: loc.path
+        self.fields["location"].queryset = boxes(office)
 
 
 class HoldForm(forms.Form):
@@ -101,7 +116,7 @@ class WithdrawForm(forms.Form):
 
 
 class LocationForm(forms.Form):
-    parent = forms.ModelChoiceField(
+    parent = PlaceChoiceField(
         label="Входит в", queryset=Location.objects.none(), required=False, empty_label="—"
     )
     kind = forms.ChoiceField(label="Вид", choices=Location.Kind.choices)
@@ -113,7 +128,6 @@ class LocationForm(forms.Form):
         self.fields["parent"].queryset = Location.objects.filter(office=office).exclude(
             kind=Location.Kind.BOX
         )
-        self.fields["parent"].label_from_instance = lambda loc: loc.path
 
 
 class ListFilters(forms.Form):
@@ -191,7 +205,7 @@ class CheckForm(forms.Form):
     )
     commission = forms.ModelMultipleChoiceField(label="Комиссия (не меньше трёх)", queryset=User.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple, error_messages={"required": "Выберите членов комиссии."})  # fmt: skip
-    locations = forms.ModelMultipleChoiceField(
+    locations = PlacesChoiceField(
         label="Места хранения (пусто — весь архив)",
         queryset=Location.objects.none(),
         required=False,
@@ -212,7 +226,6 @@ class CheckForm(forms.Form):
         self.fields["commission"].queryset = User.objects.filter(office=office, is_active=True)
         self.fields["chair"].queryset = User.objects.filter(office=office, is_active=True)
         self.fields["locations"].queryset = Location.objects.filter(office=office)
-        self.fields["locations"].label_from_instance = lambda loc: loc.path
 
     def clean_years(self):
         raw = self.cleaned_data.get("years", "")
@@ -243,3 +256,21 @@ class ExecuteForm(forms.Form):
     handover_number = forms.CharField(label="Накладная №", max_length=50, required=False)
     handover_date = forms.DateField(label="Накладная от", widget=DateInput(), required=False,
                                     error_messages={"invalid": "Дата накладной: неверная дата."})  # fmt: skip
+
+
+def submitted(form: forms.Form, service):
+    """Call `service(**form.cleaned_data)` when the bound form is valid and return what it
+    returns. A refusal (`DomainError`) goes onto the form at its field, or above the fields when
+    the form has no such field; None then, and when the form is unbound or invalid."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return service(**form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+
+
+def errors_text(form: forms.Form) -> str:
+    """Every error of the form in one line, for a page that shows it as a message."""
+    return "; ".join(e for errors in form.errors.values() for e in errors)

@@ -3,6 +3,8 @@ and acts."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -11,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archive import documents, services
-from archive.forms import CheckForm, InventoryForm
+from archive.forms import CheckForm, InventoryForm, submitted
 from archive.models import ArchivedFile, Inventory, InventoryCheck
+from archive.views.common import with_messages
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import counted, plural
@@ -32,19 +35,15 @@ def inventory(request):
     if request.method == "POST":
         if not request.user.has_perm("archive.add_inventory"):
             raise PermissionDenied("Опись составляет архивариус")
-        if form.is_valid():
-            try:
-                made = services.compile_inventory(actor=request.user, **form.cleaned_data)
-            except services.ArchiveError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Составлена опись № {made.number} от {made.compiled_on:%d.%m.%Y}: "
-                    f"{counted(made.items.count(), 'дело,дела,дел')} {made.get_group_display()} "
-                    f"за {made.year} год.",
-                )
-                return redirect("archive:inventory")
+        made = submitted(form, partial(services.compile_inventory, actor=request.user))
+        if made is not None:
+            messages.success(
+                request,
+                f"Составлена опись № {made.number} от {made.compiled_on:%d.%m.%Y}: "
+                f"{counted(made.items.count(), 'дело,дела,дел')} {made.get_group_display()} "
+                f"за {made.year} год.",
+            )
+            return redirect("archive:inventory")
     inventories = (
         Inventory.objects.for_user(request.user)
         .select_related("compiled_by")
@@ -105,18 +104,14 @@ def checks(request):
     if request.method == "POST":
         if not request.user.has_perm("archive.change_archivedfile"):
             raise PermissionDenied("Недостаточно прав")
-        if form.is_valid():
-            try:
-                check = services.start_check(actor=request.user, **form.cleaned_data)
-            except services.ArchiveError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Начата проверка наличия по приказу № {check.order_number}: дел в списке "
-                    f"{check.items.count()}. Сканируйте ярлыки дел.",
-                )
-                return redirect("archive:check", pk=check.pk)
+        check = submitted(form, partial(services.start_check, actor=request.user))
+        if check is not None:
+            messages.success(
+                request,
+                f"Начата проверка наличия по приказу № {check.order_number}: дел в списке "
+                f"{check.items.count()}. Сканируйте ярлыки дел.",
+            )
+            return redirect("archive:check", pk=check.pk)
     return render(
         request,
         "archive/checks.html",
@@ -166,26 +161,27 @@ def check_finish(request, pk: int):
         messages.error(request, "Проверка уже завершена.")
         return redirect("archive:check", pk=pk)
     if request.method == "POST" and request.POST.get("confirm") == "1":
-        try:
-            result = services.finish_check(
+        with_messages(
+            request,
+            lambda: services.finish_check(
                 check,
                 actor=request.user,
                 condition=request.POST.get("condition", "")[:100],
                 condition_notes=request.POST.get("condition_notes", "")[:2000],
-            )
-        except services.ArchiveError as exc:
-            messages.error(request, exc.message)
-        else:
-            missing = len(result["not_found"])
-            messages.success(
-                request,
-                f"Проверка завершена: в наличии {len(result['present'])} из "
-                f"{len(result['listed'])}, не найдено {missing} "
-                f"{plural(missing, 'дело,дела,дел')}. Дата проверки записана в дела. "
-                "Распечатайте акт.",
-            )
+            ),
+            _finished_message,
+        )
         return redirect("archive:check", pk=pk)
     return render(request, "archive/check_finish.html", _check_context(check))
+
+
+def _finished_message(result: dict) -> str:
+    missing = len(result["not_found"])
+    return (
+        f"Проверка завершена: в наличии {len(result['present'])} из {len(result['listed'])}, "
+        f"не найдено {missing} {plural(missing, 'дело,дела,дел')}. Дата проверки записана в "
+        "дела. Распечатайте акт."
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from archive import documents, services
-from archive.forms import ExecuteForm
+from archive.forms import ExecuteForm, errors_text
 from archive.models import DestructionAct
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.jobs import enqueue_job
@@ -85,9 +85,7 @@ def act_detail(request, pk: int):
             elif step == "execute":
                 form = ExecuteForm(request.POST)
                 if not form.is_valid():
-                    raise services.ArchiveError(
-                        "; ".join(e for errors in form.errors.values() for e in errors)
-                    )
+                    raise services.ArchiveError(errors_text(form))
                 if request.POST.get("confirm") != "1":
                     raise services.ArchiveError(
                         "Подтвердите, что дела уничтожены: действие необратимо."

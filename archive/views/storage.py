@@ -4,6 +4,8 @@ temporary issue and return with the substitute card, and the places of storage."
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -23,9 +25,11 @@ from archive.forms import (
     MoveForm,
     RegisterForm,
     WithdrawForm,
+    errors_text,
+    submitted,
 )
 from archive.models import ArchivedFile, FileIssue, Location
-from cases.models import CaseFile
+from archive.views.common import with_messages
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.lists import paginate_list
 from onewindow.pdf import pdf_response, render_pdf
@@ -87,29 +91,12 @@ def _listed_files(request, filters=None):
 def register(request):
     form = RegisterForm(request.POST if request.method == "POST" else None, office=request.user.office,
                         initial={"case_number": request.GET.get("case", "")})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        case_file = (
-            CaseFile.objects.for_user(request.user)
-            .filter(number=data["case_number"])
-            .select_related("applicant")
-            .first()
+    item = submitted(form, lambda **data: services.register_by_number(data, actor=request.user))
+    if item is not None:
+        messages.success(
+            request, f"Дело принято в архив под № {item.archive_number}. Распечатайте ярлык."
         )
-        if case_file is None:
-            form.add_error(
-                "case_number", f"Личного дела ЛД-{data['case_number']:06d} в учреждении нет."
-            )
-        else:
-            try:
-                item = services.register_file(case_file, data, actor=request.user)
-            except services.ArchiveError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Дело принято в архив под № {item.archive_number}. Распечатайте ярлык.",
-                )
-                return redirect("archive:file", pk=item.pk)
+        return redirect("archive:file", pk=item.pk)
     return render(request, "archive/register.html", {"form": form})
 
 
@@ -135,17 +122,13 @@ def file_move(request, pk: int):
     item = get_for_user_or_404(request, ArchivedFile.objects.all(), pk=pk)
     form = MoveForm(request.POST, office=item.office)
     if not form.is_valid():
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_text(form))
         return redirect("archive:file", pk=pk)
-    try:
-        item = services.move_file(item, form.cleaned_data["location"], actor=request.user)
-    except services.ArchiveError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"Дело перемещено: {item.location.path}. Перепечатайте ярлык, если на нём есть место.",
-        )
+    with_messages(
+        request,
+        lambda: services.move_file(item, form.cleaned_data["location"], actor=request.user),
+        lambda moved: f"Дело перемещено: {moved.location.path}. Перепечатайте ярлык, если на нём есть место.",
+    )  # fmt: skip
     return redirect("archive:file", pk=pk)
 
 
@@ -157,16 +140,11 @@ def file_hold(request, pk: int):
     form = HoldForm(request.POST)
     form.is_valid()
     hold = request.POST.get("hold") == "1"
-    try:
-        services.set_legal_hold(
-            item, hold=hold, reason=form.cleaned_data.get("reason", ""), actor=request.user
-        )
-    except services.ArchiveError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, "Запрет уничтожения установлен." if hold else "Запрет уничтожения снят."
-        )
+    with_messages(
+        request,
+        lambda: services.set_legal_hold(item, hold=hold, reason=form.cleaned_data.get("reason", ""), actor=request.user),
+        "Запрет уничтожения установлен." if hold else "Запрет уничтожения снят.",
+    )  # fmt: skip
     return redirect("archive:file", pk=pk)
 
 
@@ -178,18 +156,12 @@ def file_withdraw(request, pk: int):
     item = get_for_user_or_404(request, ArchivedFile.objects.all(), pk=pk)
     form = WithdrawForm(request.POST)
     form.is_valid()
-    try:
-        item = services.withdraw_file(
-            item, actor=request.user, reason=form.cleaned_data.get("reason", "")
-        )
-    except services.ArchiveError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"Личное дело {item.case_file.number_display} возвращено из архива в работу: "
-            "по нему снова принимают заявления и решения.",
-        )
+    with_messages(
+        request,
+        lambda: services.withdraw_file(item, actor=request.user, reason=form.cleaned_data.get("reason", "")),
+        lambda done: f"Личное дело {done.case_file.number_display} возвращено из архива в работу: "
+        "по нему снова принимают заявления и решения.",
+    )  # fmt: skip
     return redirect("archive:file", pk=pk)
 
 
@@ -283,17 +255,13 @@ def file_issue(request, pk: int):
     item = get_for_user_or_404(request, ArchivedFile.objects.all(), pk=pk)
     form = IssueForm(request.POST, office=item.office)
     if form.is_valid():
-        try:
-            issue = services.issue_file(item, actor=request.user, **form.cleaned_data)
-        except services.ArchiveError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                f"Дело выдано до {issue.due_back:%d.%m.%Y}. Распечатайте карту-заместитель.",
-            )
+        with_messages(
+            request,
+            lambda: services.issue_file(item, actor=request.user, **form.cleaned_data),
+            lambda issue: f"Дело выдано до {issue.due_back:%d.%m.%Y}. Распечатайте карту-заместитель.",
+        )  # fmt: skip
     else:
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_text(form))
     return redirect("archive:file", pk=pk)
 
 
@@ -312,12 +280,11 @@ def issue_detail(request, pk: int):
     if request.method == "POST":
         if not request.user.has_perm("archive.change_fileissue"):
             raise PermissionDenied("Недостаточно прав")
-        try:
-            services.return_file(issue, actor=request.user)
-        except services.ArchiveError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Дело возвращено в архив.")
+        with_messages(
+            request,
+            lambda: services.return_file(issue, actor=request.user),
+            "Дело возвращено в архив.",
+        )
         return redirect("archive:file", pk=issue.archived_file_id)
     return render(request, "archive/issue.html", {"issue": issue, "today": timezone.localdate()})
 
@@ -354,22 +321,9 @@ def locations(request):
     if request.method == "POST":
         if not request.user.has_perm("archive.add_location"):
             raise PermissionDenied("Недостаточно прав")
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["kind"] != Location.Kind.ROOM and data["parent"] is None:
-                form.add_error(
-                    "parent",
-                    "Укажите, куда входит это место (стеллаж — в помещение, полка — в стеллаж, короб — на полку).",
-                )
-            elif Location.objects.filter(
-                office=request.user.office, parent=data["parent"], name=data["name"]
-            ).exists():
-                form.add_error("name", "Такое обозначение здесь уже есть.")
-            else:
-                location = Location(office=request.user.office, **data)
-                location._history_user = request.user
-                location.save()
-                messages.success(request, f"Добавлено: {location.path}.")
-                return redirect("archive:locations")
+        location = submitted(form, partial(services.create_location, actor=request.user))
+        if location is not None:
+            messages.success(request, f"Добавлено: {location.path}.")
+            return redirect("archive:locations")
     places = Location.objects.for_user(request.user).select_related("parent")
     return render(request, "archive/locations.html", {"form": form, "places": places})
