@@ -30,7 +30,7 @@ class ArchiveConfig(AppConfig):
                 "Архив", "archive:list", permission="archive.view_archivedfile", key="a", order=45
             )
         )
-        from archive.views import home_notices
+        from archive.views.destruction import home_notices
 
         if home_notices not in navigation.NOTICES:
             navigation.NOTICES.append(home_notices)

@@ -81,7 +81,7 @@ def test_large_act_renders_in_the_background_and_downloads(
     client, files, archivist, monkeypatch, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("archive.views.BACKGROUND_ROWS", 0)
+    monkeypatch.setattr("archive.views.destruction.BACKGROUND_ROWS", 0)
     act = services.draft_act(actor=archivist, act_date=datetime.date(2026, 11, 24))
     client.force_login(archivist)
     response = client.get(reverse("archive:act_pdf", args=[act.pk]))
