@@ -14,6 +14,7 @@ from reconciliation.models import (
     ReconciliationRun,
     Selection,
 )
+from reconciliation.services import runs
 from tests.factories import ApplicantFactory
 from tests.reconciliation.conftest import grant
 from tests.reconciliation.files import write_csv, write_dbf, write_xlsx, write_xml
@@ -212,7 +213,7 @@ def test_killed_run_is_retried_without_duplicates_or_lost_rows(
     if way == "sql" and connection.vendor != "postgresql":
         pytest.skip("the set-based path runs on PostgreSQL")
     settings.RECONCILE_SQL = way == "sql"
-    module, name = (services, "_write") if way == "python" else (fastpath, "_write_items")
+    module, name = (runs, "_write") if way == "python" else (fastpath, "_write_items")
     path = write_csv(tmp_path / "k.csv", HEADER, EMPLOYMENT_ROWS)
     profile = ExtractProfile.objects.get(name="czn-employment")
     run = services.create_run(path, profile=profile)
