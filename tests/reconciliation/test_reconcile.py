@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import Entitlement
-from reconciliation import fastpath, services
+from reconciliation import copyable, fastpath, services
 from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
@@ -534,4 +534,4 @@ def test_a_quoted_csv_goes_the_set_based_way_and_reads_the_same(
 def test_which_csv_files_copy_reads_as_python_does(tmp_path, text, delimiter, safe):
     path = tmp_path / "f.csv"
     path.write_bytes(text.encode("utf-8"))
-    assert fastpath._safe_for_copy(path, delimiter) is safe
+    assert copyable.safe_for_copy(path, delimiter) is safe
