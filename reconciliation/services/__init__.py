@@ -3,6 +3,7 @@
 - `staging`: an uploaded extract kept for its preview, started, discarded or purged;
 - `runs`: registering a run for a file, claiming and executing it (with the stale-claim
   takeover), writing its results, the dry run;
+- `inbox`: the nightly scan of the inbox and the runs to take up again;
 - `cascade`: the Python matching cascade (index of recipients, `match_rows`);
 - `selections`: working items out, reassigning them, resolving ambiguous rows.
 
@@ -30,6 +31,7 @@ from reconciliation.services.cascade import (  # noqa: F401
     match_rows,
     offices_of,
 )
+from reconciliation.services.inbox import SUFFIXES, runs_to_take_up, scan_inbox  # noqa: F401
 from reconciliation.services.runs import (  # noqa: F401
     INTERRUPTED_TWICE,
     MAX_ATTEMPTS,
