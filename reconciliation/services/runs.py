@@ -75,6 +75,15 @@ def storage_dir() -> Path:
     return folder
 
 
+def same_file_runs(sha: str, office=None):
+    """The runs of the file with this SHA-256 over the same offices: the office's own and those
+    over all offices (for a run over all offices, those only); the latest first."""
+    scope = (
+        Q(office__isnull=True) | Q(office=office) if office is not None else Q(office__isnull=True)
+    )
+    return ReconciliationRun.objects.filter(scope, sha256=sha).order_by("-pk")
+
+
 def create_run(
     path: Path,
     *,
@@ -97,10 +106,7 @@ def create_run(
     breaking a tie). The run records it and both ways of running read the file in it."""
     path = Path(path)
     sha = file_sha256(path)
-    scope = (
-        Q(office__isnull=True) | Q(office=office) if office is not None else Q(office__isnull=True)
-    )
-    same = ReconciliationRun.objects.filter(scope, sha256=sha).order_by("-pk")
+    same = same_file_runs(sha, office)
     earlier = same.filter(status=ReconciliationRun.Status.DONE).first()
     if earlier is not None and not force:
         raise AlreadyProcessed(earlier)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from onewindow.errors import DomainError
@@ -30,7 +29,7 @@ from reconciliation.readers import (
     parse_date,
     preview,
 )
-from reconciliation.services.runs import AlreadyProcessed, create_run, storage_dir
+from reconciliation.services.runs import AlreadyProcessed, create_run, same_file_runs, storage_dir
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +89,9 @@ def stage_extract(upload, *, profile: ExtractProfile, actor, force: bool = False
         if not force:
             # said at once, before the preview: the start would refuse it anyway
             office = getattr(actor, "office", None)
-            scope = Q(office__isnull=True) | (Q(office=office) if office is not None else Q())
             earlier = (
-                ReconciliationRun.objects.filter(
-                    scope, sha256=digest.hexdigest(), status=ReconciliationRun.Status.DONE
-                )
-                .order_by("-pk")
+                same_file_runs(digest.hexdigest(), office)
+                .filter(status=ReconciliationRun.Status.DONE)
                 .first()
             )
             if earlier is not None:
