@@ -48,6 +48,10 @@ EMPLOYMENT_ROWS = [
     ["", "", "", "", "", ""],  # blank: skipped, not counted
 ]
 
+set_based_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
+)
+
 
 def last_json(capsys) -> dict:
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -334,9 +338,7 @@ def _outcome(run) -> dict:
     return {"counts": run.counts, "items": items, "invalid": invalid, "ambiguous": ambiguous}
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 @pytest.mark.parametrize("fold", ["lower", "translate"])
 def test_set_based_path_gives_exactly_what_the_python_path_gives(
     recipients, tmp_path, settings, monkeypatch, fold
@@ -400,9 +402,7 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
     assert invalid[27] == "поле «Дата события»: неверная дата «29.02.2025»"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 def test_set_based_path_adds_evidence_to_an_open_item_with_history(recipients, tmp_path, settings):
     settings.RECONCILE_SQL = True
     profile = ExtractProfile.objects.get(name="czn-employment")
@@ -418,9 +418,7 @@ def test_set_based_path_adds_evidence_to_an_open_item_with_history(recipients, t
     assert list(item.history.values_list("history_type", flat=True)) == ["~", "+"]
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 def test_a_file_copy_cannot_take_goes_the_python_way(recipients, tmp_path, settings, monkeypatch):
     """A row with a missing field: COPY refuses it, the Python path reads the file."""
     settings.RECONCILE_SQL = True
@@ -448,9 +446,7 @@ ODD_FILES = {
 }  # fmt: skip
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 @pytest.mark.parametrize("case", list(ODD_FILES))
 def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, caplog, case):
     caplog.set_level("INFO", logger="reconciliation.services")
@@ -476,9 +472,7 @@ def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, capl
     assert ("без SQL-ускорения: кавычки" in caplog.text) == (case == "stray quotes")
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 @pytest.mark.parametrize("quoting", ["all", "minimal"])
 def test_a_quoted_csv_goes_the_set_based_way_and_reads_the_same(
     recipients, tmp_path, settings, caplog, quoting
