@@ -93,7 +93,7 @@ SESSION = [
     "SET LOCAL default_statistics_target = 10",
     "SET LOCAL datestyle = 'ISO, DMY'",
 ]
-# A record needs no Python when the row is valid by these SQL terms (`services.parse_row`).
+# A record needs no Python when the row is valid by these SQL terms (`matching.parse_row`).
 VALID = "(r.snils_ok OR (r.named AND r.birth IS NOT NULL))"
 
 

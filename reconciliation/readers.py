@@ -301,7 +301,7 @@ def _dbf_parser():
 
     class Tolerant(FieldParser):
         """A value dbfread cannot take (a date «20260231», a number «12,5») comes as its text:
-        the row is then invalid with its reason (`services.parse_row`), not the whole file."""
+        the row is then invalid with its reason (`matching.parse_row`), not the whole file."""
 
         def parse(self, field, data):
             try:
