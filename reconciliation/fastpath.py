@@ -1,6 +1,6 @@
 """Set-based reconciliation of a CSV extract on PostgreSQL.
 
-The Python path (`services.match_rows`) reads every record and looks it up in an in-memory index
+The Python path (`services.cascade.match_rows`) reads every record and looks it up in an in-memory index
 of all recipients: right everywhere, but a million rows take minutes. Here the file is streamed
 with COPY into an UNLOGGED working table of the run's transaction and the cascade runs as joins
 that PostgreSQL spreads over parallel workers:
@@ -8,7 +8,7 @@ that PostgreSQL spreads over parallel workers:
 1. one pass over the file finds step (a) for the bulk of it straight from the loaded text (a
    СНИЛС of digits, spaces and hyphens equal to a recipient's number with a right check number)
    and trims the records the later steps and the evidence need; a second pass takes those apart
-   by the rules of `services.parse_row` (names folded by `lower()`, or by `translate` where the
+   by the rules of `matching.parse_row` (names folded by `lower()`, or by `translate` where the
    database's locale does not fold Cyrillic). A record that is not regular (other characters,
    other date forms, an impossible date) goes through `parse_row` itself, so odd records get
    exactly the Python path's result and message;
@@ -24,21 +24,23 @@ reports bad input row by row. Both paths give the same counts and items (tested 
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from onewindow.identity import SNILS_UNCHECKED_MAX
+from reconciliation.copyable import (  # noqa: F401  (usable: the runs ask fastpath)
+    PG_ENCODINGS,
+    Unavailable,
+    dialect,
+    safe_for_copy,
+    usable,
+)
 from reconciliation.matching import NO_IDENTITY, WRONG_SNILS, check_columns, parse_row
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
-from reconciliation.readers import ExtractError, column_map, csv_dialect, detect_format
+from reconciliation.readers import ExtractError, column_map
 
-PG_ENCODINGS = {"utf-8": "UTF8", "utf-8-sig": "UTF8", "cp1251": "WIN1251", "cp866": "WIN866"}
 UPPER = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯABCDEFGHIJKLMNOPQRSTUVWXYZё-"
 LOWER = "абвгдеежзийклмнопрстуфхцчшщъыьэюяabcdefghijklmnopqrstuvwxyzе "
 LOOKALIKE_LATIN, LOOKALIKE_CYRILLIC = "aebcohkmptxy", "аевсонкмртху"  # = identity.LOOKALIKES
@@ -54,94 +56,6 @@ def _regular(date_format: str) -> str:
     """The pattern of a regular record; with the profile's «%d.%m.%Y» ISO dates are not."""
     date = rf" *({_DMY}|{_ISO})? *" if not date_format else rf" *({_DMY})? *"
     return rf"^[0-9 -]*\|{_NAME}\|{_NAME}\|{_NAME}\|{date}\|{date}$"
-
-
-class Unavailable(Exception):
-    """This run cannot take the set-based path; the Python path takes it."""
-
-
-def usable(run: ReconciliationRun) -> bool:
-    if not getattr(settings, "RECONCILE_SQL", True) or connection.vendor != "postgresql":
-        return False
-    profile = run.profile
-    try:
-        if detect_format(Path(run.file_path), profile.file_format) != "csv":
-            return False
-    except ExtractError:
-        return False
-    if profile.date_format not in ("", "%d.%m.%Y"):
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'fuzzystrmatch'")
-        return cursor.fetchone() is not None
-
-
-def _dialect(path: Path, profile, override: str = "") -> tuple[str, str, list[str]]:
-    """(Python encoding, delimiter, header) as the Python reader would find them: the same
-    detection, or the run's recorded encoding (`override`), for COPY's ENCODING."""
-    try:
-        encoding, delimiter, sample = csv_dialect(
-            path, profile.encoding, profile.delimiter, override=override
-        )
-    except ExtractError:
-        raise Unavailable from None  # the Python path says what is wrong with the file
-    if not sample or encoding not in PG_ENCODINGS:
-        raise Unavailable
-    try:
-        header = next(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    except (StopIteration, csv.Error):
-        raise Unavailable from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    if len(header) < 2 or any("\n" in h or "\r" in h for h in header):
-        raise Unavailable
-    return encoding, delimiter, header
-
-
-def _quoting(delimiter: str) -> re.Pattern:
-    """A line whose every field is either without quotes or quoted whole (inner quotes doubled):
-    COPY and Python's reader read such a line alike."""
-    d = re.escape(delimiter.encode("ascii"))
-    field = rb'(?:"(?:[^"]|"")*"|[^"' + d + rb"\r\n]*)"
-    return re.compile(field + rb"(?:" + d + field + rb")*\r?\n?")
-
-
-def _safe_for_copy(path: Path, delimiter: str) -> bool:
-    """COPY ends the data at a line holding only «\\.», and takes a quote inside an unquoted field
-    as the start of a quoted part where Python's reader keeps it as a character (О"Брайен); such
-    files go the Python way. Files quoted whole or in part (1C, Excel) are checked line by line;
-    a quoted field across lines goes the Python way too."""
-    quoted = False
-    tail = b""
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(4 * 1024 * 1024), b""):
-            block = tail + chunk
-            quoted = quoted or b'"' in chunk
-            if b"\n\\.\n" in block or b"\n\\.\r" in block or block.startswith((b"\\.\n", b"\\.\r")):
-                return False
-            tail = block[-4:]
-    if tail.endswith(b"\n\\.") or tail == b"\\.":
-        return False
-    if not quoted:
-        return True
-    if not delimiter.isascii() or delimiter in '"\r\n':
-        return False
-    line = _quoting(delimiter)
-    between = b'"' + delimiter.encode("ascii") + b'"'
-    with path.open("rb") as handle:
-        for number, text in enumerate(handle):
-            if number == 0:
-                text = text.removeprefix(b"\xef\xbb\xbf")  # a BOM before the quoted header
-            if b'"' not in text:
-                continue
-            # every field quoted, no quote inside (1C): between the first and the last quote,
-            # only the two around each delimiter; anything else is checked by the pattern
-            bare = text.rstrip(b"\r\n")
-            inner = bare[1:-1]
-            if len(bare) >= 2 and bare[:1] == b'"' == bare[-1:] and inner.count(b'"') == 2 * inner.count(between):  # fmt: skip
-                continue
-            if not line.fullmatch(text):
-                return False
-    return True
 
 
 class Tables:
@@ -179,7 +93,7 @@ SESSION = [
     "SET LOCAL default_statistics_target = 10",
     "SET LOCAL datestyle = 'ISO, DMY'",
 ]
-# A record needs no Python when the row is valid by these SQL terms (`services.parse_row`).
+# A record needs no Python when the row is valid by these SQL terms (`matching.parse_row`).
 VALID = "(r.snils_ok OR (r.named AND r.birth IS NOT NULL))"
 
 
@@ -269,7 +183,7 @@ def _normalise(
     fields trimmed and the record tested against one pattern (`ok`); the other found records
     are counted from what COPY loaded.
 
-    `rows`: those records taken apart by the rules of `services.parse_row`. A record that is not
+    `rows`: those records taken apart by the rules of `matching.parse_row`. A record that is not
     regular (other characters, other date forms, an impossible date) is replaced by Python's
     reading of it (`_odd_rows`)."""
     snils = field("snils")
@@ -377,8 +291,8 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
     another attempt took the run over)."""
     profile = run.profile
     path = Path(run.file_path)
-    encoding, delimiter, header = _dialect(path, profile, run.encoding)
-    if not _safe_for_copy(path, delimiter):
+    encoding, delimiter, header = dialect(path, profile, run.encoding)
+    if not safe_for_copy(path, delimiter):
         raise Unavailable("кавычки внутри полей или строка «\\.»")
     mapping = column_map(header, profile.columns, ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"])  # fmt: skip
     try:
@@ -488,6 +402,7 @@ def _match(cursor, t: Tables, scope: str, copied: int) -> dict:
 
 
 RANK = "(CASE {0} WHEN 'snils' THEN 0 WHEN 'name_dob' THEN 1 ELSE 2 END)"
+STEP = "(ARRAY['snils', 'name_dob', 'probable'])[i.rank + 1]"  # the match of an item's rank
 
 
 def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
@@ -529,19 +444,35 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
     if not touched:
         return 0
     cursor.execute(f"ANALYZE {t.items}")
+    history = _history_insert()
+    _merge_into_open_items(cursor, t, params, history)
+    # What is left in items is new. (Asking "no open item yet?" inside the INSERT would scan the
+    # rows that very statement adds, for every row, where the table's statistics say it is empty.)
+    _owners(cursor, t)
+    _insert_new_items(cursor, t, params, history)
+    return touched
+
+
+def _history_insert() -> str:
+    """INSERT of history rows for the selections a statement returns (`{source}`), of a
+    change `{kind}` (`+` created, `~` changed), at the run's moment by its user."""
     columns = ", ".join(f.column for f in Selection._meta.concrete_fields)
-    history = (
+    return (
         f"INSERT INTO {Selection.history.model._meta.db_table} ({columns}, history_date, "
         f"history_change_reason, history_type, history_user_id) "
         f"SELECT {columns}, %(now)s, NULL, '{{kind}}', %(user)s FROM {{source}}"
     )
-    step = "(ARRAY['snils', 'name_dob', 'probable'])[i.rank + 1]"
+
+
+def _merge_into_open_items(cursor, t: Tables, params: dict, history: str) -> None:
+    """Evidence added to the open item of the same person and kind (the best match kept, the
+    services joined), with a history row each; those people leave the items table."""
     cursor.execute(
         f"""
         WITH changed AS (
             UPDATE reconciliation_selection s SET
                 evidence = s.evidence || i.evidence,
-                match = CASE WHEN i.rank < {RANK.format("s.match")} THEN {step} ELSE s.match END,
+                match = CASE WHEN i.rank < {RANK.format("s.match")} THEN {STEP} ELSE s.match END,
                 needs_confirmation = CASE WHEN i.rank < {RANK.format("s.match")} THEN i.rank = 2 ELSE s.needs_confirmation END,
                 services = (SELECT to_jsonb(array_agg(DISTINCT x COLLATE "C" ORDER BY x COLLATE "C")) FROM jsonb_array_elements_text(s.services || i.services) x),
                 run_id = %(run)s, updated_at = %(now)s
@@ -555,10 +486,11 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
         """,
         params,
     )
-    # What is left in items is new. (Asking "no open item yet?" inside the INSERT would scan the
-    # rows that very statement adds, for every row, where the table's statistics say it is empty.)
-    # Who works each person's case: the specialist of their latest application, else the one who
-    # opened their case file (an imported register), while that user is active.
+
+
+def _owners(cursor, t: Tables) -> None:
+    """Who works each person's case: the specialist of their latest application, else the one
+    who opened their case file (an imported register), while that user is active."""
     cursor.execute(
         f"""
         CREATE UNLOGGED TABLE {t.owners} AS
@@ -578,13 +510,17 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
         ORDER BY c.applicant_id, c.number DESC
         """
     )
+
+
+def _insert_new_items(cursor, t: Tables, params: dict, history: str) -> None:
+    """The items left are new: inserted with their owner, each with its history row."""
     cursor.execute(
         f"""
         WITH created AS (
             INSERT INTO reconciliation_selection (office_id, run_id, applicant_id, kind, source, match,
                 needs_confirmation, event_date, evidence, suggested_action, services, status, outcome,
                 note, assigned_to_id, created_at, updated_at)
-            SELECT i.office_id, %(run)s, i.applicant_id, %(kind)s, %(source)s, {step}, i.rank = 2,
+            SELECT i.office_id, %(run)s, i.applicant_id, %(kind)s, %(source)s, {STEP}, i.rank = 2,
                    i.event_date, i.evidence, %(action)s, i.services, 'open', '', '', o.user_id, %(now)s, %(now)s
             FROM {t.items} i LEFT JOIN {t.owners} o ON o.applicant_id = i.applicant_id
             RETURNING *
@@ -593,7 +529,6 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
         """,
         params,
     )
-    return touched
 
 
 def _write_invalid(cursor, t: Tables, run: ReconciliationRun, header: list[str]) -> None:

@@ -1,5 +1,5 @@
 """The rules of one extract row that both ways of a run share: the Python way
-(`services.match_rows`) and the set-based way on PostgreSQL (`fastpath`): the fields read, the
+(`services.cascade.match_rows`) and the set-based way on PostgreSQL (`fastpath`): the fields read, the
 column check, how a row is taken apart and why it is invalid, and the cascade's fuzzy distance.
 """
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from cases import services as cases_services
 from cases.models import Applicant, CaseFile, Entitlement
-from cases.services import ensure_case_file
+from onewindow.errors import DomainError
 from onewindow.identity import format_snils, full_name_key, name_error, snils_digits, snils_error
 from reconciliation.readers import ExtractError, column_map, parse_date, read_rows
 from services.models import Service
@@ -93,103 +94,111 @@ def parse_register(path: Path) -> tuple[dict[tuple, Person], Report]:
     mapping = None
     for number, row in read_rows(Path(path)):
         if mapping is None:
-            mapping = column_map(list(row), None, FIELDS)
-            missing = [
-                TITLES[k]
-                for k in ("last_name", "first_name", "birth_date", "service", "start_date")
-                if k not in mapping
-            ]
-            if missing:
-                raise ExtractError("В файле нет столбцов: " + ", ".join(f"«{m}»" for m in missing))
+            mapping = _columns(list(row))
         report.rows += 1
         value = {k: _cell(row.get(c)) for k, c in mapping.items()}
-        errors = []
-
-        def error(key, message, errors=errors, number=number):
-            errors.append(f"строка {number}, поле «{TITLES.get(key, key)}»: {message}")
-
-        snils = value.get("snils", "")
-        if snils:
-            problem = snils_error(snils)
-            if problem:
-                error("snils", problem)
-            snils = snils_digits(snils)
-        for key in NAMES:  # as the counter form cleans and checks them
-            name = " ".join(str(value.get(key, "")).split())
-            value[key] = name[:1].upper() + name[1:]
-            problem = name_error(name)
-            if problem:
-                error(key, problem)
-            elif not name and key != "middle_name":
-                error(key, "обязательное поле")
-        for key, limit in LENGTHS.items():
-            text = value.get(key, "")
-            if isinstance(text, str) and len(text) > limit:
-                error(key, f"не длиннее {limit} знаков (здесь {len(text)})")
-        dates = {}
-        for key in ("birth_date", "start_date", "end_date"):
-            try:
-                dates[key] = parse_date(value.get(key))
-            except ValueError as exc:
-                error(key, str(exc))
-                dates[key] = None
-            else:
-                if key != "end_date" and dates[key] is None:
-                    error(key, "обязательное поле")
-        if dates.get("birth_date") and not (
-            datetime.date(1900, 1, 1) <= dates["birth_date"] <= timezone.localdate()
-        ):
-            error("birth_date", "дата рождения вне допустимого диапазона")
-        if (
-            dates.get("start_date")
-            and dates.get("end_date")
-            and dates["end_date"] < dates["start_date"]
-        ):
-            error("end_date", "раньше даты назначения")
-        service = value.get("service", "")
-        if service not in services:
-            error("service", f"неизвестный код меры «{service}»")
-        sex = SEX.get(value.get("sex", "").lower(), "") if value.get("sex") else ""
-        if value.get("sex") and not sex:
-            error("sex", f"ожидается «М» или «Ж», получено «{value.get('sex')}»")
+        errors = _check_row(value, number, services)
         if errors:
             report.errors.extend(errors)
             continue
-        key = (
-            ("snils", snils)
-            if snils
-            else (
-                "name",
-                full_name_key(
-                    value["last_name"], value["first_name"], value.get("middle_name", "")
-                ),
-                dates["birth_date"],
-            )
-        )
-        person = people.get(key)
-        if person is None:
-            person = people[key] = Person(
-                key=key, snils=snils, last_name=value["last_name"], first_name=value["first_name"],
-                middle_name=value.get("middle_name", ""), birth_date=dates["birth_date"],
-                sex=sex or guess_sex(value.get("middle_name", ""), value["last_name"]),
-                address=value.get("address", ""), phone=value.get("phone", ""),
-            )  # fmt: skip
-        elif person.birth_date != dates["birth_date"]:
-            report.errors.append(
-                f"строка {number}, поле «Дата рождения»: у этого СНИЛС в другой строке дата {person.birth_date:%d.%m.%Y}"
-            )
-            continue
-        elif full_name_key(*(value.get(k, "") for k in NAMES)) != full_name_key(
-            person.last_name, person.first_name, person.middle_name
-        ):
-            report.errors.append(
-                f"строка {number}, поле «Фамилия»: у этого СНИЛС в строке {person.row} — {person.full_name}"
-            )
-            continue
-        person.measures.append((service, dates["start_date"], dates["end_date"], number))
+        problem = _add_row(people, value, number)
+        if problem:
+            report.errors.append(problem)
     if report.rows == 0:
         raise ExtractError("В файле нет ни одной записи")
     return people, report
+
+
+def _columns(header: list[str]) -> dict[str, str]:
+    mapping = column_map(header, None, FIELDS)
+    missing = [
+        TITLES[k]
+        for k in ("last_name", "first_name", "birth_date", "service", "start_date")
+        if k not in mapping
+    ]
+    if missing:
+        raise ExtractError("В файле нет столбцов: " + ", ".join(f"«{m}»" for m in missing))
+    return mapping
+
+
+def _check_row(value: dict, number: int, services: set[str]) -> list[str]:
+    """Every error of one row, with its row and field; `value` is cleaned in place: names as the
+    counter form cleans them, the СНИЛС as digits, the dates parsed, the sex as «M»/«F»."""
+    errors = []
+
+    def error(key, message):
+        errors.append(f"строка {number}, поле «{TITLES.get(key, key)}»: {message}")
+
+    snils = value.get("snils", "")
+    if snils:
+        problem = snils_error(snils)
+        if problem:
+            error("snils", problem)
+        value["snils"] = snils_digits(snils)
+    for key in NAMES:  # as the counter form cleans and checks them
+        name = " ".join(str(value.get(key, "")).split())
+        value[key] = name[:1].upper() + name[1:]
+        problem = name_error(name)
+        if problem:
+            error(key, problem)
+        elif not name and key != "middle_name":
+            error(key, "обязательное поле")
+    for key, limit in LENGTHS.items():
+        text = value.get(key, "")
+        if isinstance(text, str) and len(text) > limit:
+            error(key, f"не длиннее {limit} знаков (здесь {len(text)})")
+    for key in ("birth_date", "start_date", "end_date"):
+        try:
+            value[key] = parse_date(value.get(key))
+        except ValueError as exc:
+            error(key, str(exc))
+            value[key] = None
+        else:
+            if key != "end_date" and value[key] is None:
+                error(key, "обязательное поле")
+    if value["birth_date"] and not (
+        datetime.date(1900, 1, 1) <= value["birth_date"] <= timezone.localdate()
+    ):
+        error("birth_date", "дата рождения вне допустимого диапазона")
+    if value["start_date"] and value["end_date"] and value["end_date"] < value["start_date"]:
+        error("end_date", "раньше даты назначения")
+    service = value.get("service", "")
+    if service not in services:
+        error("service", f"неизвестный код меры «{service}»")
+    given = value.get("sex")
+    value["sex"] = SEX.get(given.lower(), "") if given else ""
+    if given and not value["sex"]:
+        error("sex", f"ожидается «М» или «Ж», получено «{given}»")
+    return errors
+
+
+def _add_row(people: dict[tuple, Person], value: dict, number: int) -> str | None:
+    """The row's measure added to its person (by СНИЛС, or name and birth date), who is created
+    with the row; the error when the row names the same СНИЛС with another person."""
+    snils, birth_date = value.get("snils", ""), value["birth_date"]
+    key = (
+        ("snils", snils)
+        if snils
+        else ("name", full_name_key(value["last_name"], value["first_name"], value.get("middle_name", "")), birth_date)
+    )  # fmt: skip
+    person = people.get(key)
+    if person is None:
+        person = people[key] = Person(
+            key=key, snils=snils, last_name=value["last_name"], first_name=value["first_name"],
+            middle_name=value.get("middle_name", ""), birth_date=birth_date,
+            sex=value["sex"] or guess_sex(value.get("middle_name", ""), value["last_name"]),
+            address=value.get("address", ""), phone=value.get("phone", ""),
+        )  # fmt: skip
+    elif person.birth_date != birth_date:
+        return f"строка {number}, поле «Дата рождения»: у этого СНИЛС в другой строке дата {person.birth_date:%d.%m.%Y}"  # fmt: skip
+    elif full_name_key(*(value.get(k, "") for k in NAMES)) != full_name_key(
+        person.last_name, person.first_name, person.middle_name
+    ):
+        return f"строка {number}, поле «Фамилия»: у этого СНИЛС в строке {person.row} — {person.full_name}"  # fmt: skip
+    person.measures.append(
+        (value.get("service", ""), value["start_date"], value["end_date"], number)
+    )
+    return None
 
 
 def _cell(value):
@@ -244,56 +253,63 @@ def import_register(path: Path, *, office, actor=None, dry_run: bool = False) ->
             report.errors.append(problem)
     if report.errors:  # the preview shows every conflict; nothing is applied
         return report
-    today = timezone.localdate()
     with transaction.atomic():
         for key, person in people.items():
-            applicant = existing[key]
-            if applicant is None:
+            try:
+                applicant = _save_applicant(person, existing[key], office=office, actor=actor)
+            except DomainError as exc:  # the checks of cases (a СНИЛС taken meanwhile)
+                report.errors.append(f"строка {person.row}, поле «СНИЛС»: {exc.message}")
+                continue
+            if existing[key] is None:
                 report.people_new += 1
-                applicant = Applicant(office=office, created_by=actor)
             else:
                 report.people_updated += 1
-            applicant.snils = person.snils or applicant.snils
-            applicant.last_name, applicant.first_name, applicant.middle_name = (
-                person.last_name,
-                person.first_name,
-                person.middle_name,
-            )
-            applicant.birth_date, applicant.sex = (
-                person.birth_date,
-                person.sex or applicant.sex or "M",
-            )
-            applicant.reg_address = person.address or applicant.reg_address
-            applicant.phone = person.phone or applicant.phone
-            applicant._history_user = actor
-            applicant.save()
-            if not CaseFile.objects.filter(office=office, applicant=applicant).exists():
-                report.case_files_new += 1
-            case_file = ensure_case_file(
-                applicant, actor=actor, on=min(m[1] for m in person.measures)
-            )
-            for code, start, end, _ in person.measures:
-                status = (
-                    Entitlement.Status.STOPPED if end and end < today else Entitlement.Status.ACTIVE
-                )
-                measure = Entitlement.objects.filter(
-                    applicant=applicant, service__code=code, start_date=start
-                ).first()
-                if measure is None:
-                    report.measures_new += 1
-                    measure = Entitlement(office=office, applicant=applicant, case_file=case_file,
-                                          service=Service.objects.get(code=code), start_date=start)  # fmt: skip
-                else:
-                    report.measures_updated += 1
-                measure.end_date = end
-                if (
-                    measure.status != Entitlement.Status.SUSPENDED
-                    or status == Entitlement.Status.STOPPED
-                ):
-                    measure.status = status
-                measure.status_reason = measure.status_reason or "перенесено из прежней системы"
-                measure._history_user = actor
-                measure.save()
+            _save_measures(person, applicant, office=office, actor=actor, report=report)
         if report.errors or dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _save_applicant(person: Person, applicant: Applicant | None, *, office, actor) -> Applicant:
+    """The person registered, or their card updated, through the services of cases (so the
+    СНИЛС uniqueness and the other checks of the counter apply). A row never blanks what the
+    card has: an empty СНИЛС, address or phone keeps the card's."""
+    data = {"last_name": person.last_name, "first_name": person.first_name,
+            "middle_name": person.middle_name, "birth_date": person.birth_date,
+            "sex": person.sex or (applicant.sex if applicant else "") or "M"}  # fmt: skip
+    for key, given in (("snils", person.snils), ("reg_address", person.address), ("phone", person.phone)):  # fmt: skip
+        if given:
+            data[key] = given
+    if applicant is None:
+        return cases_services.register_applicant(data, actor=actor, office=office)
+    return cases_services.update_applicant(applicant, data, actor=actor)
+
+
+def _save_measures(person: Person, applicant: Applicant, *, office, actor, report: Report) -> None:
+    """The person's case file (opened through cases) and their measures: new ones, or the one of
+    the same service and start updated (its end and state; a suspension stays unless the
+    measure ended). There is no service of cases for a measure carried over from another
+    system, so they are written here."""
+    today = timezone.localdate()
+    if not CaseFile.objects.filter(office=office, applicant=applicant).exists():
+        report.case_files_new += 1
+    case_file = cases_services.ensure_case_file(
+        applicant, actor=actor, on=min(m[1] for m in person.measures)
+    )
+    for code, start, end, _ in person.measures:
+        status = Entitlement.Status.STOPPED if end and end < today else Entitlement.Status.ACTIVE
+        measure = Entitlement.objects.filter(
+            applicant=applicant, service__code=code, start_date=start
+        ).first()
+        if measure is None:
+            report.measures_new += 1
+            measure = Entitlement(office=office, applicant=applicant, case_file=case_file,
+                                  service=Service.objects.get(code=code), start_date=start)  # fmt: skip
+        else:
+            report.measures_updated += 1
+        measure.end_date = end
+        if measure.status != Entitlement.Status.SUSPENDED or status == Entitlement.Status.STOPPED:
+            measure.status = status
+        measure.status_reason = measure.status_reason or "перенесено из прежней системы"
+        measure._history_user = actor
+        measure.save()

@@ -31,7 +31,33 @@ def _open_at_end(period: Period):
     )
 
 
-def selections_part(period: Period) -> list[Table]:
+RECEIVED_COLUMNS = [
+    Column("label", "Источник и вид сведений", 44, kind="text"),
+    Column("runs", "Сверок"),
+    Column("rows_total", "Строк получено"),
+    Column("rows_invalid", "Ошибочных строк"),
+    Column("matched_snils", "Совпало по СНИЛС"),
+    Column("matched_name_dob", "Совпало по ФИО и дате рождения"),
+    Column("probable", "Вероятных совпадений"),
+    Column("ambiguous", "Неоднозначных"),
+    Column("unmatched", "Без совпадения"),
+]
+WORK_COLUMNS = [
+    Column("label", "Источник и вид сведений", 44, kind="text"),
+    Column("created", "Селекций создано"),
+    Column("worked", "Отработано"),
+    Column(f"out_{OUTCOME.STOPPED}", "меры прекращены"),
+    Column(f"out_{OUTCOME.SUSPENDED}", "меры приостановлены"),
+    Column(f"out_{OUTCOME.DOCUMENTS}", "запрошены документы"),
+    Column(f"out_{OUTCOME.RECALCULATE}", "нужен перерасчёт"),
+    Column(f"out_{OUTCOME.NO_ACTION}", "действий не требуется"),
+    Column(f"out_{OUTCOME.FALSE_MATCH}", "ложное совпадение"),
+    Column("open", "В работе на конец периода"),
+]
+
+
+def _received(period: Period) -> dict[tuple[str, str], dict]:
+    """Per source and kind: the runs finished in the period and their rows' counts summed."""
     # A run of every office (the nightly regional one) belongs to each office's report too: its
     # rows were received for all of them.
     runs = ReconciliationRun.objects.filter(
@@ -46,7 +72,11 @@ def selections_part(period: Period) -> list[Table]:
         entry["runs"] += 1
         for key in ("rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched"):  # fmt: skip
             entry[key] += int((counts or {}).get(key) or 0)
+    return received
 
+
+def _items(period: Period) -> dict[tuple[str, str], dict]:
+    """Per source and kind: items created, worked out (by outcome) and open at the end."""
     items: dict[tuple[str, str], dict] = defaultdict(dict)
     for row in (
         Selection.objects.filter(period.office_q(), period.moments("created_at"))
@@ -67,44 +97,23 @@ def selections_part(period: Period) -> list[Table]:
         )
     for row in _open_at_end(period).values("source", "kind").annotate(n=Count("pk")).order_by():
         items[(row["source"], row["kind"])]["open"] = row["n"]
+    return items
 
-    received_columns = [
-        Column("label", "Источник и вид сведений", 44, kind="text"),
-        Column("runs", "Сверок"),
-        Column("rows_total", "Строк получено"),
-        Column("rows_invalid", "Ошибочных строк"),
-        Column("matched_snils", "Совпало по СНИЛС"),
-        Column("matched_name_dob", "Совпало по ФИО и дате рождения"),
-        Column("probable", "Вероятных совпадений"),
-        Column("ambiguous", "Неоднозначных"),
-        Column("unmatched", "Без совпадения"),
+
+def _rows(figures: dict[tuple[str, str], dict], columns: list[Column]) -> list[list]:
+    return [
+        [_label(*key)] + [figures[key].get(c.key, 0) for c in columns[1:]]
+        for key in sorted(figures)
     ]
-    received_rows = [
-        [_label(*key)] + [received[key].get(c.key, 0) for c in received_columns[1:]]
-        for key in sorted(received)
-    ]
-    work_columns = [
-        Column("label", "Источник и вид сведений", 44, kind="text"),
-        Column("created", "Селекций создано"),
-        Column("worked", "Отработано"),
-        Column(f"out_{OUTCOME.STOPPED}", "меры прекращены"),
-        Column(f"out_{OUTCOME.SUSPENDED}", "меры приостановлены"),
-        Column(f"out_{OUTCOME.DOCUMENTS}", "запрошены документы"),
-        Column(f"out_{OUTCOME.RECALCULATE}", "нужен перерасчёт"),
-        Column(f"out_{OUTCOME.NO_ACTION}", "действий не требуется"),
-        Column(f"out_{OUTCOME.FALSE_MATCH}", "ложное совпадение"),
-        Column("open", "В работе на конец периода"),
-    ]
-    work_rows = [
-        [_label(*key)] + [items[key].get(c.key, 0) for c in work_columns[1:]]
-        for key in sorted(items)
-    ]
+
+
+def selections_part(period: Period) -> list[Table]:
     return [
         Table(
             "selection_rows",
             "Поступившие выгрузки и сопоставление строк",
-            received_columns,
-            received_rows,
+            RECEIVED_COLUMNS,
+            _rows(_received(period), RECEIVED_COLUMNS),
             sheet="Селекции — выгрузки",
             note="Сверки, завершённые в периоде; строки сверки по всем учреждениям (ночной "
             "обработки) входят в отчёт каждого учреждения.",
@@ -112,8 +121,8 @@ def selections_part(period: Period) -> list[Table]:
         Table(
             "selection_items",
             "Селекции: создано, отработано по результатам, в работе",
-            work_columns,
-            work_rows,
+            WORK_COLUMNS,
+            _rows(_items(period), WORK_COLUMNS),
             sheet="Селекции — отработка",
             note="«Меры прекращены» и «меры приостановлены» — селекции, по которым меры "
             "получателя прекращены или приостановлены.",

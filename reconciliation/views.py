@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -19,48 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.models import Entitlement
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.errors import DomainError
-from onewindow.forms import DateInput
 from onewindow.http import safe_next
 from onewindow.lists import paginate_list
-from onewindow.models import Office, User
 from onewindow.xlsx import xlsx_response
-from reconciliation import figures, services
-from reconciliation.models import AmbiguousRow, ExtractProfile, Kind, ReconciliationRun, Selection
+from reconciliation import services
+from reconciliation.forms import DashboardFilters, UploadForm, WorkOutForm
+from reconciliation.models import AmbiguousRow, Kind, ReconciliationRun, Selection
 from reconciliation.readers import ENCODING_CHOICES, ExtractError
 from services.models import Service
-
-OUTCOME_CHOICES = [("", "выберите…"), *Selection.Outcome.choices]
-
-
-class WorkOutForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Результат",
-        choices=OUTCOME_CHOICES,
-        error_messages={"required": "Выберите результат."},
-    )
-    note = forms.CharField(label="Примечание", required=False, max_length=1000)
-    event_date = forms.DateField(
-        label="Дата события (в выгрузке её нет)", required=False, widget=DateInput(),
-        help_text="Для смерти — по свидетельству о смерти или ответу ЗАГС: меры прекращаются с этого дня.",
-        error_messages={"invalid": "Неверная дата."},
-    )  # fmt: skip
-
-
-class UploadForm(forms.Form):
-    profile = forms.ModelChoiceField(label="Профиль выгрузки", queryset=ExtractProfile.objects.filter(is_active=True),
-                                     empty_label="выберите…", error_messages={"required": "Выберите профиль выгрузки."})  # fmt: skip
-    file = forms.FileField(
-        label="Файл выгрузки (DBF, CSV, XLSX, XML)",
-        error_messages={"required": "Выберите файл.", "empty": "Файл пуст (0 байт)."},
-    )
-    force = forms.BooleanField(
-        label="Обработать повторно, если этот файл уже обрабатывался", required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = f"Не более {settings.EXTRACT_MAX_MB} МБ."
-
 
 WORKLIST_SORTS = {
     "applicant": "applicant__name_key", "kind": "kind", "match": "match", "event": "event_date",
@@ -122,55 +87,6 @@ def worklist(request):
          "service_titles": dict(Service.objects.values_list("code", "short_title")),
          "filters": filters, "reassign": _reassign_form(request.user, filters)},
     )  # fmt: skip
-
-
-class DashboardFilters(forms.Form):
-    """More filters of the worklist, so that every figure of the dashboard opens exactly its
-    items: the office, the assignee, the age in working days, worked out this week."""
-
-    AGES = [("", "любой"), ("0-3", "0–3 рабочих дня"), ("4-10", "4–10 рабочих дней"),
-            ("11-", "более 10 рабочих дней")]  # fmt: skip
-
-    office = forms.ModelChoiceField(
-        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
-        error_messages={"invalid_choice": "Такого учреждения нет."},
-    )  # fmt: skip
-    assignee = forms.ModelChoiceField(
-        label="Исполнитель", required=False, queryset=User.objects.none(), empty_label="любой",
-        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
-    )  # fmt: skip
-    age = forms.ChoiceField(label="Возраст", required=False, choices=AGES,
-                            error_messages={"invalid_choice": "Выберите возраст из списка."})  # fmt: skip
-    worked = forms.ChoiceField(
-        label="Отработаны", required=False, choices=[("", "когда угодно"), ("week", "на этой неделе")],
-        error_messages={"invalid_choice": "Выберите из списка."},
-    )  # fmt: skip
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
-        if not user.sees_all_offices:
-            staff = staff.filter(office_id=user.office_id)
-        self.fields["assignee"].queryset = staff
-        self.fields["assignee"].label_from_instance = lambda u: u.short_name or u.username
-        if user.sees_all_offices:
-            self.fields["office"].queryset = Office.objects.all()
-        else:
-            del self.fields["office"]
-
-    def filter(self, items, today: datetime.date):
-        if not self.is_valid():
-            return items.none()
-        data = self.cleaned_data
-        if data.get("office"):
-            items = items.filter(office=data["office"])
-        if data.get("assignee"):
-            items = items.filter(assigned_to=data["assignee"])
-        if data.get("age"):
-            items = items.filter(figures.age_q(data["age"], today))
-        if data.get("worked") == "week":
-            items = items.filter(figures.worked_this_week_q(today))
-        return items
 
 
 def _reassign_form(user, filters):

@@ -159,3 +159,24 @@ def test_names_and_lengths_are_checked_like_the_counter_form(
         call_command("import_register", str(path), "--office", office.code)
     assert message in str(info.value)
     assert not Applicant.objects.exists()
+
+
+def test_a_snils_taken_after_the_check_is_refused_by_the_counter_rule(
+    office, other_office, catalogue, tmp_path, monkeypatch
+):
+    """The import registers people through `cases.services`: a СНИЛС another office registered
+    between the import's own check and its write is refused there, with the row, and nothing
+    of the file is written."""
+    from reconciliation import register_import
+    from tests.factories import ApplicantFactory
+
+    ApplicantFactory(office=other_office, snils="11223344595")
+    monkeypatch.setattr(register_import, "_existing", lambda person, office: (None, None))
+    path = write_csv(tmp_path / "register.csv", HEADER, ROWS)
+    report = register_import.import_register(path, office=office)
+    assert report.errors == [
+        f"строка 2, поле «СНИЛС»: Заявитель с этим СНИЛС состоит на учёте в другом учреждении "
+        f"({other_office}). Если он переехал в ваш район, запросите передачу его личного дела."
+    ]
+    assert Applicant.objects.filter(office=office).count() == 0
+    assert not CaseFile.objects.exists() and not Entitlement.objects.exists()

@@ -29,6 +29,7 @@ from reconciliation.models import (
     ReconciliationRun,
     Selection,
 )
+from reconciliation.services import runs
 from reconciliation.tasks import scan_inbox
 from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
@@ -205,7 +206,7 @@ def kill_midway(monkeypatch, run_id: int) -> None:
         raise SystemExit("killed")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "_write", killed)
+        patch.setattr(runs, "_write", killed)
         with pytest.raises(SystemExit):
             services.execute_run(run_id)
 

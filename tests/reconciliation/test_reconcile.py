@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import Entitlement
-from reconciliation import fastpath, services
+from reconciliation import copyable, fastpath, services
 from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
@@ -13,6 +13,7 @@ from reconciliation.models import (
     ReconciliationRun,
     Selection,
 )
+from reconciliation.services import runs
 from tests.factories import ApplicantFactory, EntitlementFactory
 from tests.reconciliation.files import (
     EMPLOYMENT_ROWS,
@@ -28,6 +29,10 @@ from tests.reconciliation.files import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+
+set_based_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
+)
 
 
 def test_cli_csv_cp1251_semicolon_counts_and_selections(recipients, tmp_path, capsys):
@@ -190,7 +195,7 @@ def test_killed_run_is_retried_without_duplicates_or_lost_rows(
     if way == "sql" and connection.vendor != "postgresql":
         pytest.skip("the set-based path runs on PostgreSQL")
     settings.RECONCILE_SQL = way == "sql"
-    module, name = (services, "_write") if way == "python" else (fastpath, "_write_items")
+    module, name = (runs, "_write") if way == "python" else (fastpath, "_write_items")
     path = write_csv(tmp_path / "k.csv", HEADER, EMPLOYMENT_ROWS)
     profile = ExtractProfile.objects.get(name="czn-employment")
     run = services.create_run(path, profile=profile)
@@ -244,9 +249,7 @@ def test_bulk_work_out_is_all_or_nothing(recipients, tmp_path, specialist):
     )
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 @pytest.mark.parametrize("fold", ["lower", "translate"])
 def test_set_based_path_gives_exactly_what_the_python_path_gives(
     recipients, tmp_path, settings, monkeypatch, fold
@@ -315,9 +318,7 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
     assert invalid[27] == "поле «Дата события»: неверная дата «29.02.2025»"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 def test_set_based_path_adds_evidence_to_an_open_item_with_history(recipients, tmp_path, settings):
     settings.RECONCILE_SQL = True
     profile = ExtractProfile.objects.get(name="czn-employment")
@@ -333,9 +334,7 @@ def test_set_based_path_adds_evidence_to_an_open_item_with_history(recipients, t
     assert list(item.history.values_list("history_type", flat=True)) == ["~", "+"]
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 def test_a_file_copy_cannot_take_goes_the_python_way(recipients, tmp_path, settings, monkeypatch):
     """A row with a missing field: COPY refuses it, the Python path reads the file."""
     settings.RECONCILE_SQL = True
@@ -363,9 +362,7 @@ ODD_FILES = {
 }  # fmt: skip
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 @pytest.mark.parametrize("case", list(ODD_FILES))
 def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, caplog, case):
     caplog.set_level("INFO", logger="reconciliation.services")
@@ -391,9 +388,7 @@ def test_odd_files_give_the_same_either_way(recipients, tmp_path, settings, capl
     assert ("без SQL-ускорения: кавычки" in caplog.text) == (case == "stray quotes")
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL"
-)
+@set_based_only
 @pytest.mark.parametrize("quoting", ["all", "minimal"])
 def test_a_quoted_csv_goes_the_set_based_way_and_reads_the_same(
     recipients, tmp_path, settings, caplog, quoting
@@ -449,4 +444,4 @@ def test_a_quoted_csv_goes_the_set_based_way_and_reads_the_same(
 def test_which_csv_files_copy_reads_as_python_does(tmp_path, text, delimiter, safe):
     path = tmp_path / "f.csv"
     path.write_bytes(text.encode("utf-8"))
-    assert fastpath._safe_for_copy(path, delimiter) is safe
+    assert copyable.safe_for_copy(path, delimiter) is safe

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -6,6 +8,14 @@ from django.urls import reverse
 from cases.models import Entitlement
 from reconciliation.models import AmbiguousRow, ExtractProfile, ReconciliationRun, Selection
 from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
+
+
+def reconcile_quietly(path) -> None:
+    """`manage.py reconcile` of a ЦЗН employment extract, its output discarded."""
+    call_command(
+        "reconcile", str(path), "--source", "czn", "--kind", "employment", stdout=io.StringIO()
+    )
+
 
 pytestmark = pytest.mark.django_db
 
@@ -50,15 +60,7 @@ def test_upload_of_a_bad_file_says_why(client, specialist, recipients):
 
 def test_worklist_item_and_bulk_actions(client, specialist, chief, recipients, tmp_path):
     path = write_csv(tmp_path / "w.csv", HEADER, EMPLOYMENT_ROWS)
-    call_command(
-        "reconcile",
-        str(path),
-        "--source",
-        "czn",
-        "--kind",
-        "employment",
-        stdout=__import__("io").StringIO(),
-    )
+    reconcile_quietly(path)
     client.force_login(chief)
     html = client.get(reverse("reconciliation:worklist")).content.decode()
     assert "Алексеева Анна Петровна" in html and "трудоустройство" in html
@@ -96,15 +98,7 @@ def test_worklist_item_and_bulk_actions(client, specialist, chief, recipients, t
 
 def test_ambiguous_row_resolved_to_a_person(client, specialist, recipients, tmp_path):
     path = write_csv(tmp_path / "amb.csv", HEADER, EMPLOYMENT_ROWS)
-    call_command(
-        "reconcile",
-        str(path),
-        "--source",
-        "czn",
-        "--kind",
-        "employment",
-        stdout=__import__("io").StringIO(),
-    )
+    reconcile_quietly(path)
     row = AmbiguousRow.objects.get()
     client.force_login(specialist)
     html = client.get(reverse("reconciliation:ambiguous")).content.decode()
@@ -117,15 +111,7 @@ def test_ambiguous_row_resolved_to_a_person(client, specialist, recipients, tmp_
 
 def test_other_office_does_not_see_the_items(client, other_specialist, recipients, tmp_path):
     path = write_csv(tmp_path / "o.csv", HEADER, EMPLOYMENT_ROWS)
-    call_command(
-        "reconcile",
-        str(path),
-        "--source",
-        "czn",
-        "--kind",
-        "employment",
-        stdout=__import__("io").StringIO(),
-    )
+    reconcile_quietly(path)
     client.force_login(other_specialist)
     html = client.get(reverse("reconciliation:worklist"), {"whose": "all"}).content.decode()
     assert "Алексеева" not in html
@@ -154,8 +140,7 @@ def test_worklist_pages_filters_and_sorts(client, chief, recipients, tmp_path):
     from tests.factories import ApplicantFactory
 
     path = write_csv(tmp_path / "w.csv", HEADER, EMPLOYMENT_ROWS)
-    call_command("reconcile", str(path), "--source", "czn", "--kind", "employment",
-                 stdout=__import__("io").StringIO())  # fmt: skip
+    reconcile_quietly(path)
     first = Selection.objects.order_by("pk").first()
     copies = []
     for n in range(60):

@@ -146,4 +146,3 @@ def test_a_list_or_a_mapping_among_the_applicants_is_an_error_not_a_crash(catalo
     assert any(
         "services[0].applicants[0]: недопустимое значение" in error for error in info.value.errors
     ), info.value.errors
-

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from reconciliation import services
 from reconciliation.defaults import default_profile
 from reconciliation.models import ExtractProfile, Kind, ReconciliationRun, Source
-from reconciliation.readers import ENCODING_CHOICES, ExtractError, read_rows
+from reconciliation.readers import ENCODING_CHOICES, ExtractError
 
 
 class Command(BaseCommand):
@@ -56,20 +56,11 @@ class Command(BaseCommand):
                 )
         if dry_run:
             try:
-                index = services.build_index()
-                measures = services.active_measures(chosen)
-                rows = read_rows(path, file_format=chosen.file_format, encoding=chosen.encoding,
-                                 delimiter=chosen.delimiter, xml_record=chosen.xml_record,
-                                 override=encoding or "")  # fmt: skip
-                outcome = services.match_rows(rows, chosen, index, measures)
+                counts = services.dry_run(path, profile=chosen, encoding=encoding or "")
             except ExtractError as exc:
                 raise CommandError(f"Файл не обработан: {exc}") from None
-            counts = dict(outcome.counts)
-            counts["selections"] = len(outcome.items)
             self.stdout.write("Пробный запуск: ничего не записано.")
-            self.stdout.write(
-                json.dumps({key: counts[key] for key in services.COUNTER_KEYS}, ensure_ascii=False)
-            )
+            self.stdout.write(json.dumps(counts, ensure_ascii=False))
             return
         try:
             run = services.create_run(

@@ -1,0 +1,378 @@
+"""Reconciliation runs: registering a run for a file, claiming it, executing it (the set-based
+way on PostgreSQL where it can, else the Python cascade), writing its results, and finding runs
+whose worker died.
+
+A run is a row (`ReconciliationRun`); `execute_run` claims it, reads and matches everything in
+memory, and writes all its results in one transaction at the end, so a run killed midway leaves
+nothing behind and its retry finishes it without duplicates or lost rows. While it runs, its
+worker holds the run's liveness lock (`reconciliation/liveness.py`): a run «выполняется» whose
+lock nobody holds has lost its worker, and is restarted from scratch — once (`MAX_ATTEMPTS`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cases.models import Application, CaseFile
+from reconciliation import fastpath, liveness
+from reconciliation.models import (
+    AmbiguousRow,
+    ExtractProfile,
+    InvalidRow,
+    ReconciliationRun,
+    Selection,
+)
+from reconciliation.readers import ExtractError, file_encoding, read_rows
+from reconciliation.services.cascade import (
+    COUNTER_KEYS,
+    MATCH_RANK,
+    Outcome,
+    active_measures,
+    build_index,
+    match_rows,
+    offices_of,
+)
+
+MAX_ATTEMPTS = ReconciliationRun.MAX_ATTEMPTS
+
+logger = logging.getLogger(__name__)
+
+
+class AlreadyProcessed(Exception):
+    """The file was reconciled already (a finished run over the same offices)."""
+
+    def __init__(self, run: ReconciliationRun):
+        self.run = run
+        when = timezone.localtime(run.created_at).strftime("%d.%m.%Y %H:%M")
+        super().__init__(
+            f"Этот файл уже обработан: сверка № {run.pk} от {when} ({run.state_display}). "
+            "Повторная обработка — только с отметкой «Обработать повторно, если этот файл уже "
+            "обрабатывался»."
+        )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def storage_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "extracts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def same_file_runs(sha: str, office=None):
+    """The runs of the file with this SHA-256 over the same offices: the office's own and those
+    over all offices (for a run over all offices, those only); the latest first."""
+    scope = (
+        Q(office__isnull=True) | Q(office=office) if office is not None else Q(office__isnull=True)
+    )
+    return ReconciliationRun.objects.filter(scope, sha256=sha).order_by("-pk")
+
+
+def create_run(
+    path: Path,
+    *,
+    profile: ExtractProfile,
+    actor=None,
+    office=None,
+    force: bool = False,
+    origin: str = "upload",
+    file_name: str = "",
+    keep_copy: bool = True,
+    encoding: str = "",
+) -> ReconciliationRun:
+    """Register a run for a file. A file already reconciled (by SHA-256: a finished run for the
+    same offices or all of them) is refused unless forced; a file whose run for the same offices
+    and profile is not finished yet gets that run back (`resumed` set), so the caller runs it
+    again — it is restarted if its worker died — instead of starting a second one.
+
+    The encoding of a CSV or DBF file is settled here, once: `encoding` when the user chose it
+    on the preview, else detected from the content (`readers.file_encoding`, the profile's only
+    breaking a tie). The run records it and both ways of running read the file in it."""
+    path = Path(path)
+    sha = file_sha256(path)
+    same = same_file_runs(sha, office)
+    earlier = same.filter(status=ReconciliationRun.Status.DONE).first()
+    if earlier is not None and not force:
+        raise AlreadyProcessed(earlier)
+    unfinished = (
+        same.filter(status__in=ReconciliationRun.UNFINISHED, office=office, profile=profile).first()
+        if not force
+        else None
+    )
+    if unfinished is not None:
+        unfinished.resumed = True
+        return unfinished
+    stored = path
+    if keep_copy:
+        stored = storage_dir() / f"{sha}{path.suffix.lower()}"
+        if not stored.exists():
+            shutil.copyfile(path, stored)
+    try:
+        found = file_encoding(
+            stored, file_format=profile.file_format, declared=profile.encoding, override=encoding
+        )
+    except ExtractError:
+        found = None  # the run fails with the reason when it reads the file
+    return ReconciliationRun.objects.create(
+        office=office,
+        profile=profile,
+        source=profile.source,
+        kind=profile.kind,
+        file_name=(file_name or path.name)[:300],
+        file_path=str(stored),
+        sha256=sha,
+        forced=bool(earlier and force),
+        encoding=found.name if found else "",
+        created_by=actor,
+        origin=origin,
+    )
+
+
+INTERRUPTED_TWICE = (
+    "Сверка прервана {attempts} раза: обработка останавливалась, не дойдя до конца (нехватка "
+    "памяти, перезапуск сервера). Больше она не перезапускается: проверьте файл и загрузите его снова."
+)
+
+
+def claim(run_id: int) -> tuple[ReconciliationRun, str] | None:
+    """Take the run for this attempt; the caller holds the run's liveness lock. So a run found
+    «выполняется» has no live worker: it died before the results (written in one transaction
+    at the end) were written, and the run starts again from scratch — once: a run interrupted
+    again is failed (`MAX_ATTEMPTS`). Returns None for a finished run."""
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    with transaction.atomic():
+        run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status in (
+            ReconciliationRun.Status.DONE,
+            ReconciliationRun.Status.FAILED,
+        ):
+            return None
+        if run.status != ReconciliationRun.Status.QUEUED:  # running or interrupted: it died
+            run.interrupted_at = run.interrupted_at or now
+            if run.attempts >= MAX_ATTEMPTS:
+                run.status = ReconciliationRun.Status.FAILED
+                run.error = INTERRUPTED_TWICE.format(attempts=run.attempts)
+                run.finished_at = now
+                run.save(update_fields=["status", "error", "finished_at", "interrupted_at"])
+                logger.warning("Сверка № %s прервана повторно и не перезапускается", run.pk)
+                return None
+            logger.warning("Сверка № %s была прервана: перезапуск с начала", run.pk)
+        run.status = ReconciliationRun.Status.RUNNING
+        run.started_at = now
+        run.attempt = token
+        run.attempts += 1
+        run.progress = 0
+        run.error = ""
+        run.save(update_fields=["status", "started_at", "attempt", "attempts", "progress", "error", "interrupted_at"])  # fmt: skip
+    return run, token
+
+
+def execute_run(run_id: int) -> ReconciliationRun | None:
+    """Run it, holding its liveness lock from the claim to the commit of its results. A run
+    that a live worker is running already is left to it (a redelivered task does nothing)."""
+    with liveness.hold(run_id) as held:
+        if not held:
+            logger.info("Сверка № %s выполняется другим процессом", run_id)
+            return ReconciliationRun.objects.filter(pk=run_id).first()
+        return _execute(run_id)
+
+
+def recover_runs() -> list[int]:
+    """Runs «выполняется» whose worker died: marked «прервана, будет перезапущена» with the time
+    it was found. They restart when a worker next takes them — the nightly scan (by the run's
+    file, which it then files), the periodic `reconciliation.recover_runs`, a redelivered task —
+    and `claim` fails one that was restarted already. Returns the runs marked."""
+    marked = []
+    running = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.RUNNING)
+    for pk in running.values_list("pk", flat=True):
+        with liveness.hold(pk) as held:
+            if not held:
+                continue  # its worker is alive
+            changed = ReconciliationRun.objects.filter(
+                pk=pk, status=ReconciliationRun.Status.RUNNING
+            ).update(status=ReconciliationRun.Status.INTERRUPTED, interrupted_at=timezone.now())
+        if changed:
+            logger.warning("Сверка № %s прервана: её процесс остановился", pk)
+            marked.append(pk)
+    return marked
+
+
+def interrupted(runs) -> set[int]:
+    """Of these runs, those «выполняется» whose worker is gone (for the lists, before a
+    `recover_runs` has marked them)."""
+    running = [run.pk for run in runs if run.status == ReconciliationRun.Status.RUNNING]
+    return set(running) - liveness.alive(running)
+
+
+def _execute(run_id: int) -> ReconciliationRun | None:
+    claimed = claim(run_id)
+    if claimed is None:
+        return ReconciliationRun.objects.filter(pk=run_id).first()
+    run, token = claimed
+    profile = run.profile
+
+    def progress(done: int) -> None:
+        ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(progress=done)
+
+    try:
+        if fastpath.usable(run):
+            try:
+                with transaction.atomic():
+                    fastpath.execute(run, token, progress=progress)
+            except fastpath.Unavailable as exc:
+                # the Python path below reads the file record by record
+                logger.info("Сверка № %s идёт без SQL-ускорения: %s", run.pk, exc or "формат файла")
+            else:
+                run.refresh_from_db()
+                return run
+        index = build_index(run.office)
+        measures = active_measures(profile)
+        rows = read_rows(
+            Path(run.file_path), file_format=profile.file_format, encoding=profile.encoding,
+            delimiter=profile.delimiter, xml_record=profile.xml_record, override=run.encoding,
+        )  # fmt: skip
+        outcome = match_rows(rows, profile, index, measures, progress=progress)
+        if outcome.counts["rows_total"] == 0:
+            raise ExtractError("В файле нет ни одной записи")
+        _write(run, token, outcome)
+    except ExtractError as exc:
+        _fail(run, token, str(exc))
+    except Exception:  # a bug must not leave the run "running" for ever
+        # the user reads Russian; the exception itself goes to the server's log (re-raised)
+        _fail(run, token, f"Внутренняя ошибка программы: сверка № {run.pk} не выполнена. "
+                          "Сообщите администратору; подробности — в журнале сервера.")  # fmt: skip
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _fail(run: ReconciliationRun, token: str, message: str) -> None:
+    ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(
+        status=ReconciliationRun.Status.FAILED, error=message[:5000], finished_at=timezone.now()
+    )
+
+
+def _owners(applicant_ids: list[int]) -> dict[int, int]:
+    """Who works each person's case: the specialist of their latest application, else the one
+    who opened their case file (an imported register), while that user is active."""
+    owners: dict[int, int] = {}
+    for start in range(0, len(applicant_ids), 5000):
+        chunk = applicant_ids[start : start + 5000]
+        rows = (
+            Application.objects.filter(applicant_id__in=chunk, specialist__is_active=True)
+            .order_by("applicant_id", "-registered_at")
+            .values_list("applicant_id", "specialist_id")
+        )
+        for applicant_id, specialist_id in rows:
+            owners.setdefault(applicant_id, specialist_id)
+        missing = [pk for pk in chunk if pk not in owners]
+        files = CaseFile.objects.filter(
+            applicant_id__in=missing, opened_by__is_active=True
+        ).order_by("applicant_id", "-number")
+        for applicant_id, user_id in files.values_list("applicant_id", "opened_by_id"):
+            owners.setdefault(applicant_id, user_id)
+    return owners
+
+
+def _write(run: ReconciliationRun, token: str, outcome: Outcome) -> None:
+    profile = run.profile
+    with transaction.atomic():
+        locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
+        if locked.attempt != token or locked.status != ReconciliationRun.Status.RUNNING:
+            return  # another attempt took over
+        applicant_ids = list(outcome.items)
+        existing = {}
+        for chunk_start in range(0, len(applicant_ids), 5000):
+            chunk = applicant_ids[chunk_start : chunk_start + 5000]
+            for item in (
+                Selection.objects.open()
+                .filter(kind=run.kind, applicant_id__in=chunk)
+                .select_for_update()
+            ):
+                existing[item.applicant_id] = item
+        owners = _owners([pk for pk in applicant_ids if pk not in existing])
+        office_of = offices_of(
+            [pk for pk in applicant_ids if pk not in existing]
+            + [c for _, _, _, candidates in outcome.ambiguous for c in candidates[:1]]
+        )
+        new_items = []
+        for applicant_id, data in outcome.items.items():
+            evidence = [{**e, "run": run.pk} for e in data["evidence"]]
+            item = existing.get(applicant_id)
+            if item is not None:
+                item.evidence = item.evidence + evidence
+                if MATCH_RANK[data["match"]] < MATCH_RANK[item.match]:
+                    item.match = data["match"]
+                    item.needs_confirmation = data["match"] == Selection.Match.PROBABLE
+                item.services = sorted(set(item.services) | set(data["services"]))
+                item.run = run
+                item._history_user = run.created_by
+                item.save()
+            else:
+                new_items.append(
+                    Selection(
+                        office_id=office_of[applicant_id],
+                        run=run,
+                        applicant_id=applicant_id,
+                        kind=run.kind,
+                        source=run.source,
+                        match=data["match"],
+                        needs_confirmation=data["match"] == Selection.Match.PROBABLE,
+                        event_date=data["event_date"],
+                        evidence=evidence,
+                        suggested_action=profile.action,
+                        services=sorted(data["services"]),
+                        assigned_to_id=owners.get(applicant_id),
+                    )
+                )
+        bulk_create_with_history(new_items, Selection, batch_size=2000, default_user=run.created_by)
+        InvalidRow.objects.bulk_create(
+            [
+                InvalidRow(run=run, row_number=n, reason=r[:500], data=d)
+                for n, r, d in outcome.invalid
+            ],
+            batch_size=5000,
+        )
+        for number, step, evidence, candidates in outcome.ambiguous:
+            row = AmbiguousRow.objects.create(
+                office_id=run.office_id or office_of[candidates[0]],
+                run=run,
+                row_number=number,
+                data=evidence,
+                step=step,
+            )
+            row.candidates.set(candidates)
+        counts = dict(outcome.counts)
+        counts["selections"] = len(outcome.items)
+        locked.finish(counts)
+
+
+def dry_run(path: Path, *, profile: ExtractProfile, encoding: str = "") -> dict[str, int]:
+    """Match a file against all recipients and write nothing (`manage.py reconcile --dry-run`):
+    the counts a run would record, in `COUNTER_KEYS` order. ExtractError when the file cannot
+    be read."""
+    rows = read_rows(
+        Path(path), file_format=profile.file_format, encoding=profile.encoding,
+        delimiter=profile.delimiter, xml_record=profile.xml_record, override=encoding,
+    )  # fmt: skip
+    outcome = match_rows(rows, profile, build_index(), active_measures(profile))
+    counts = dict(outcome.counts)
+    counts["selections"] = len(outcome.items)
+    return {key: counts[key] for key in COUNTER_KEYS}
