@@ -147,6 +147,26 @@ def extra(office, specialist, chief) -> None:
     print(f"дополнительные данные за {time.perf_counter() - started:.1f} с")
 
 
+TABLES = [
+    "cases_applicant", "cases_casefile", "cases_application", "cases_applicationdocument",
+    "cases_interagencyrequest", "cases_incomingrequest", "reconciliation_selection",
+    "archive_archivedfile", "onewindow_assignment",
+]  # fmt: skip
+
+
+def vacuum() -> None:
+    """VACUUM (ANALYZE) the tables the dashboard reads, as autovacuum keeps a live database (it is
+    off on the bench machine): without the visibility map no index-only scan is possible and a
+    freshly filled table reads several times slower than in production."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    print(f"VACUUM (ANALYZE) за {time.perf_counter() - started:.1f} с")
+
+
 def reads_of(queries: list[dict]) -> list[str]:
     """The reads (the aggregates) of what a request sent; its own writes (the access log, the
     session, the report's row) are not replayed: an INSERT run again would add rows to the
@@ -214,6 +234,7 @@ def main() -> None:
     )
     counter.fill(office, specialist)
     extra(office, specialist, chief)
+    vacuum()
     import gc
 
     gc.collect()

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -95,9 +95,9 @@ def open_counts(
     today = today or timezone.localdate()
     annotations = {}
     for index, kind in enumerate(KINDS.values()):
-        items = kind.model._default_manager.filter(
-            kind.open_filter, **{kind.user_field: OuterRef("pk")}
-        )
+        # the person's id as a literal, not a reference to the outer row: the planner then
+        # knows whose rows these are (a chief with few among a specialist's millions)
+        items = kind.model._default_manager.filter(kind.open_filter, **{kind.user_field: user.pk})
         annotations[f"open_{index}"] = _count(items, kind.user_field)
         if overdue:
             annotations[f"overdue_{index}"] = _count(

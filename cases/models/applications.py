@@ -210,7 +210,18 @@ class Application(models.Model):
                 name="application_idempotency_per_author",
             ),
         ]
-        indexes = [models.Index(fields=["office", "registered_on"], name="application_office_day")]
+        indexes = [
+            models.Index(fields=["office", "registered_on"], name="application_office_day"),
+            # a person's open work and decisions to notify (the navigation badge, «Мои дела», the
+            # dashboard's load per specialist): a handful of rows among millions
+            models.Index(fields=["specialist", "status"], name="application_specialist_status"),
+            # decisions of a period (decided late this month, the reports' decisions)
+            models.Index(fields=["office", "decision_date"], name="application_office_decided"),
+            # open applications by deadline (overdue, due within 3 working days)
+            models.Index(
+                fields=["office", "status", "deadline"], name="application_office_open_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Заявление № {self.number_display}"
