@@ -35,7 +35,10 @@ def _reassign(request, queryset, move, noun: str, default: str):
         messages.error(
             request,
             "Ничего не передано: "
-            + " ".join(form.errors.get("to_user", ["выберите, кому передать."])),
+            + " ".join(
+                error[:1].lower() + error[1:]
+                for error in form.errors.get("to_user", ["выберите, кому передать."])
+            ),
         )
         return redirect(target)
     # only rows the user may see; anything else is not there for them

@@ -126,7 +126,12 @@ def clean_svg(markup: str, *, title: str, nonce: str = "") -> str:
     root = ET.fromstring(markup)
     for parent in list(root.iter()):
         for child in list(parent):
-            if child.tag in (f"{{{SVG_NS}}}script", "script"):
+            # pygal's script, and the tooltip layer it drives (its inline `style` is refused
+            # by the page's Content-Security-Policy, and without the script it shows nothing)
+            if (
+                child.tag in (f"{{{SVG_NS}}}script", "script")
+                or "tooltip-overlay" in (child.get("class") or "").split()
+            ):
                 parent.remove(child)
     root.set("role", "img")
     root.set("aria-label", title)

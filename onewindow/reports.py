@@ -361,8 +361,10 @@ def signatories(office) -> list[Signatory]:
         )
         return signature_name(full)
 
+    position = (chief or {}).get("position") or "Главный специалист"
     return [
-        Signatory((chief or {}).get("position") or "Главный специалист", name_of(chief)),
+        # a position as the user typed it («главный специалист сектора…») heads its line
+        Signatory(position[:1].upper() + position[1:], name_of(chief)),
         Signatory(
             "Директор",
             signature_name(office.director_name) if office.director_name else name_of(director),
@@ -420,7 +422,10 @@ def xlsx_of(view: ReportView) -> bytes:
                 view.scope,
                 f"Период: {view.period}",
                 f"Сформирован: {view.formed}",
-                f"{section['title']}: {table['title']}",
+                # «Селекции: создано, …» already names its section; a lone table is its section
+                table["title"]
+                if table["title"].startswith(section["title"])
+                else f"{section['title']}: {table['title']}",
             ]
             sheets.append(
                 Sheet(

@@ -164,6 +164,8 @@ def test_a_chart_is_plain_svg_whatever_prefixes_the_process_has_registered():
     )
     svg = charts.render_svg(chart)
     assert svg.startswith("<svg ") and "ns0:" not in svg
+    # no inline style the page's CSP would refuse (pygal's tooltip layer is dropped)
+    assert ' style="' not in svg and "tooltip-overlay" not in svg
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg
     assert charts.svg_values(svg) == [3, 4]
 

@@ -115,7 +115,7 @@ def test_the_chief_reassigns_from_the_journal_and_the_specialist_sees_it(
     [
         ({}, "отметьте, что передать"),
         ({"reassign-to_user": ""}, "отметьте, что передать"),
-        ({"items": ["APP"]}, "Выберите, кому передать"),
+        ({"items": ["APP"]}, "Ничего не передано: выберите, кому передать"),
         ({"items": ["APP"], "reassign-to_user": "999999"}, "нельзя передать эту работу"),
     ],
 )

@@ -432,6 +432,11 @@ def test_chief_forms_a_report_and_reads_it_as_page_xlsx_and_pdf(client, chief, o
     assert sum(row[accepted] for row in body[:-1]) == total[accepted] == 6
     assert total[headers.index("Медиана срока решения, рабочих дней")] == 10.5
     assert set(book.sheetnames) >= {"Услуги", "Специалисты", "Архив", "Акты уничтожения"}
+    # each sheet says once which section and table it holds
+    captions = [c.value for row in book["Услуги"].iter_rows(max_row=6) for c in row if c.value]
+    assert "Предоставление государственных услуг" in captions
+    selections = [c.value for r in book["Селекции — отработка"].iter_rows(max_row=6) for c in r]
+    assert "Селекции: создано, отработано по результатам, в работе" in selections
     acts = book["Акты уничтожения"]
     dates = next(row for row in acts.iter_rows(values_only=True) if row and row[0] == "№ 3")
     assert dates[2] == datetime.datetime(2026, 10, 1)  # a date cell, not the text of one
@@ -794,3 +799,11 @@ def test_an_empty_report_has_no_empty_charts(office, chief, catalogue):
         kind=reports.SUMMARY, start=OCT_START, end=OCT_END, office=office, actor=chief
     )
     assert reports.view_of(report).charts == []
+
+
+def test_the_chief_s_position_heads_the_signature_line_as_a_title(office, chief):
+    chief.position = "главный специалист сектора «Одно окно»"
+    chief.save(update_fields=["position"])
+    lines = reports.signatories(office)
+    assert lines[0].position == "Главный специалист сектора «Одно окно»"
+    assert lines[1].position == "Директор"
