@@ -81,8 +81,10 @@ def test_the_director_sees_every_office_read_only(client, director, other_office
     assert f"Акт о выделении к уничтожению № {act.number} от 20.11.2026" in html
     assert reverse("archive:act", args=[act.pk]) in html
     assert "ежемесячный отчёт формируется автоматически в первый рабочий день месяца" in html
-    # all offices: figures without links (the lists would show only the director's own office)
+    # all offices: figures without links (the lists would show only the director's own office),
+    # and the page says how to reach them
     assert "overdue=1" not in html
+    assert "Списки за цифрами открываются по вашему учреждению" in html
     # another office, picked: its figures, no links, and no reassigning anywhere
     html = page(client, director, reverse("director"), office=other_office.pk).content.decode()
     assert "Страница директора: ЦСЗН Центрального района" in html
@@ -92,6 +94,7 @@ def test_the_director_sees_every_office_read_only(client, director, other_office
     html = page(client, director, reverse("director"), office=director.office_id).content.decode()
     assert "/cases/journal/?all_dates=1&amp;overdue=1" in html
     assert "/cases/requests/" not in html  # the director does not open «Запросы»
+    assert "Списки за цифрами открываются по вашему учреждению" not in html
 
 
 def test_others_may_not_open_the_director_s_page(client, chief, specialist):

@@ -537,3 +537,18 @@ def test_destroying_a_file_erases_what_assignments_say_about_the_person(
     assert unrelated.text == "Сверить журнал за ноябрь"
     (subject,) = PersonalDataDestruction.objects.get(act=act).subjects
     assert "поручения сотрудникам по делам гражданина" in subject["categories"]
+
+
+def test_with_nobody_else_to_take_it_the_page_says_so_instead_of_an_empty_picker(
+    client, chief, specialist, substitute
+):
+    assignment = _give(chief, specialist)
+    client.force_login(chief)
+    url = reverse("assignment", args=[assignment.pk])
+    page = client.get(url).content.decode()
+    assert reverse("assignment_reassign", args=[assignment.pk]) in page  # the substitute can
+    substitute.is_active = False
+    substitute.save(update_fields=["is_active"])
+    page = client.get(url).content.decode()
+    assert "Передать некому" in page
+    assert reverse("assignment_reassign", args=[assignment.pk]) not in page
