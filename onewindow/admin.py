@@ -1,9 +1,15 @@
+import datetime
+
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import timezone
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from onewindow.models import AccessLog, CalendarOverride, Job, Office, User
+from onewindow.models import AccessLog, ApiToken, CalendarOverride, Job, Office, User
 
 
 @admin.register(Office)
@@ -80,3 +86,66 @@ class JobAdmin(admin.ModelAdmin):
 class CalendarOverrideAdmin(SimpleHistoryAdmin):
     list_display = ["date", "is_working", "reason"]
     date_hierarchy = "date"
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "user", "expiry_date", "revoked"]
+        labels = {"name": "назначение", "expiry_date": "действует до", "revoked": "отозван"}
+        help_texts = {
+            "name": "Кто пользуется ключом, например «Терминал очереди, окно 3».",
+            "expiry_date": "После этой даты ключ не принимается.",
+            "revoked": "Отозванный ключ больше не принимается; отменить отзыв нельзя.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["expiry_date"].required = True
+            self.initial.setdefault(
+                "expiry_date",
+                timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS),
+            )
+
+
+# the package's own key model (keys of no user) is not used: keys belong to users
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(APIKeyModelAdmin, SimpleHistoryAdmin):
+    """Issued here: the key is shown once, in the message after saving; only its hash is kept."""
+
+    form = ApiTokenForm
+    list_display = ["prefix", "name", "user", "created", "expiry_date", "last_used_at", "revoked"]
+    list_filter = ["revoked", "user__office"]
+    search_fields = ["name", "prefix", "user__username", "user__last_name"]
+    readonly_fields = ["prefix", "created", "created_by", "last_used_at", "last_used_ip"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["prefix", "created", "created_by", "last_used_at", "last_used_ip"]
+        if obj is not None:
+            fields.append("user")  # a key is never moved to another person
+            if obj.revoked:
+                fields += ["name", "expiry_date", "revoked"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            key = ApiToken.objects.assign_key(obj)
+            obj.save()
+            messages.warning(
+                request,
+                f"Ключ API «{obj.name}» для {obj.user}: {key} — скопируйте его сейчас, больше он "
+                "показан не будет (хранится только его хеш). Заголовок запроса: "
+                f"Authorization: Token {key}",
+            )
+        else:
+            obj.save()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the access log names the key's user

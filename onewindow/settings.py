@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework_api_key",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "csp",
@@ -324,11 +328,55 @@ ACCESS_LOG_SEAL_ON_COMMIT = env_bool("ACCESS_LOG_SEAL_ON_COMMIT", True)
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))
 
 # --- REST API ---------------------------------------------------------------------------------
+# --- REST API (onewindow/api and each app's api/ package) -----------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    # other systems call with a per-user token (onewindow.api.authentication); the UI's own calls
+    # come with the session and its CSRF token
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "onewindow.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["onewindow.api.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "onewindow.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "onewindow.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api_token_failures": env_str("API_TOKEN_FAILURES", "10/min")},
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
+API_MAX_PAGE_SIZE = 200
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365)  # a new token's default lifetime
+API_IDEMPOTENCY_DAYS = env_int("API_IDEMPOTENCY_DAYS", 7)  # answers kept for a retried POST
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OneWindow API",
+    "DESCRIPTION": (
+        "Программный интерфейс «Одного окна»: те же правила, права и журнал доступа, что и у "
+        "экранов. Ключ выдаёт администратор (раздел «Ключи API»); заголовок запроса: "
+        "`Authorization: Token <ключ>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "cases.models.Application.Status",
+        "DocumentMarkStatusEnum": "cases.models.ApplicationDocument.Status",
+        "MeasureStatusEnum": "cases.models.Entitlement.Status",
+    },
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 
 # --- Printed documents ------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from onewindow import assignment_views, dashboard_views, health, report_views, views, work_views
+from onewindow.api import errors as api_errors
 
 admin.site.site_header = "OneWindow: администрирование"
 admin.site.site_title = "OneWindow"
@@ -69,6 +70,13 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("archive/", include("archive.urls")),
     path("selections/", include("reconciliation.urls")),
+    path("api/", include("onewindow.api.urls")),
+    path("api/v1/", include("services.api.urls")),
+    path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("archive.api.urls")),
+    path("api/v1/", include("reconciliation.api.urls")),
+    path("api/v1/", include("onewindow.api.v1")),
+    re_path(r"^api/", api_errors.not_found),
     path("admin/", admin.site.urls),
 ]
 

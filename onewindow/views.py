@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseServerError, StreamingHttpResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods
 
 from onewindow import audit, navigation, workdays
+from onewindow.api import errors as api_errors
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.forms import AccessLogFilterForm, CalendarOverrideForm
 from onewindow.jobs import enqueue_job
@@ -230,16 +231,26 @@ def permission_denied(request, exception=None):
 
 
 @requires_csrf_token
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def page_not_found(request, exception=None):
+    if _is_api(request):
+        return api_errors.not_found(request)
     return render(request, "404.html", status=404)
 
 
 @requires_csrf_token
 def bad_request(request, exception=None):
+    if _is_api(request):
+        return JsonResponse(api_errors.body("malformed_request", "Запрос не разобран."), status=400)
     return render(request, "400.html", status=400)
 
 
 def server_error(request):
+    if _is_api(request):
+        return api_errors.server_error(request)
     # No context processors here: the database or a template may be what failed.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render())

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import decisions, services
+from cases import decisions, printing, services
 from cases.forms import (
     ApplicationForm,
     TransitionForm,
@@ -23,11 +23,8 @@ from cases.models import (
 )
 from cases.views.common import refusal_message, sees_full_identity, show_refusal
 from onewindow.audit import get_for_user_or_404
-from onewindow.names import decline
 from onewindow.pdf import pdf_response, render_pdf
-from onewindow.qr import qr_data_uri
-from onewindow.text import quoted
-from services.models import Ground, Service, days_display
+from services.models import Ground, Service
 from services.services import search_services
 
 # --- Applications -----------------------------------------------------------------------------
@@ -211,97 +208,11 @@ def application_transition(request, pk: int, action: str):
     return redirect("cases:application", pk=pk)
 
 
-def _document_names(application: Application) -> dict:
-    applicant = application.applicant
-    return {
-        "name_genitive": decline(
-            applicant.last_name,
-            applicant.first_name,
-            applicant.middle_name,
-            applicant.sex,
-            "genitive",
-        ),
-        "name_dative": decline(
-            applicant.last_name,
-            applicant.first_name,
-            applicant.middle_name,
-            applicant.sex,
-            "dative",
-        ),
-    }
-
-
-def _missing_lines(missing: list) -> list[dict]:
-    """What was not brought, a «one of» group as one line: «Один из документов (документ,
-    удостоверяющий личность): «…» или «…»»."""
-    lines: list[dict] = []
-    groups: dict[int, dict] = {}
-    for doc in missing:
-        rd = doc.required_document
-        if rd is None or rd.group is None:
-            lines.append({"title": doc.title, "required": doc.required})
-        elif rd.group in groups:
-            groups[rd.group]["members"].append(doc.title)
-        else:
-            groups[rd.group] = {"members": [doc.title], "required": doc.required,
-                                "group_title": rd.group_title}  # fmt: skip
-            lines.append(groups[rd.group])
-    for group in groups.values():
-        label = "Один из документов" + (
-            f" ({group['group_title']})" if group["group_title"] else ""
-        )
-        group["title"] = f"{label}: " + " или ".join(quoted(t) for t in group["members"])
-    return lines
-
-
-def _deadline_text(application: Application, requests_sent: bool) -> str:
-    """The decision's deadline as the receipt states it: «до 08.12.2026 (10 рабочих дней со дня
-    регистрации заявления)», «в день обращения», or counted from the last interagency answer."""
-    version = application.service_version
-    if version.deadline_kind == "same_day":
-        return f"в день обращения — {application.deadline:%d.%m.%Y}"
-    if version.counts_from_last_answer and requests_sent:
-        return version.deadline_display
-    return (
-        f"до {application.deadline:%d.%m.%Y} "
-        f"({days_display(version.deadline_days, version.deadline_kind)} со дня регистрации заявления)"
-    )
-
-
 @login_required
 @permission_required("cases.view_application", raise_exception=True)
 def application_receipt(request, pk: int):
     application = _application(request, pk, event="print_document")
-    documents = list(application.documents.select_related("required_document", "document_type"))
-    brought = [d for d in documents if d.status == "brought"]
-
-    def office_obtains(doc) -> bool:
-        # 210-ФЗ ст. 7: what the office requests itself is never «не представлен» by the
-        # applicant, however the line was marked (lines of older checklists included)
-        rd = doc.required_document
-        return doc.status in ("requested", "obtained") or (
-            doc.status == "missing"
-            and (doc.document_type.interagency or bool(rd and rd.interagency))
-        )
-
-    context = {
-        "application": application,
-        "office": application.office,
-        "brought": brought,
-        # a per-member line counts its documents (one per child, adult member, …)
-        "brought_count": sum(d.quantity for d in brought),
-        "brought_copies": sum(d.copies * d.quantity for d in brought),
-        "deadline_text": _deadline_text(application, any(office_obtains(d) for d in documents)),
-        "requested": [d for d in documents if office_obtains(d)],
-        "accepted_by": application.accepted_by,
-        "missing": _missing_lines(
-            [d for d in documents if d.status == "missing" and not office_obtains(d)]
-        ),
-        "qr": qr_data_uri(f"{application.office.code}:{application.number_display}"),
-        **_document_names(application),
-    }
-    pdf = render_pdf("cases/receipt_pdf.html", context)
-    return pdf_response(pdf, f"Расписка {application.reg_number}-{application.reg_year}.pdf")
+    return pdf_response(printing.receipt_pdf(application), printing.receipt_file_name(application))
 
 
 @login_required
@@ -329,7 +240,7 @@ def application_notice(request, pk: int):
             for ground in (application.refusal_grounds if refused else [])
         ],
         "entitlement": None if refused else application.entitlements.order_by("pk").first(),
-        **_document_names(application),
+        **printing.document_names(application),
     }
     pdf = render_pdf("cases/notice_pdf.html", context)
     return pdf_response(pdf, f"Уведомление {application.reg_number}-{application.reg_year}.pdf")

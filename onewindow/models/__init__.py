@@ -6,6 +6,10 @@ from onewindow.models.access import (  # noqa: F401
     AccessLogChain,
     AccessLogQuerySet,
 )
+from onewindow.models.api import (  # noqa: F401
+    ApiToken,
+    IdempotentRequest,
+)
 from onewindow.models.base import (  # noqa: F401
     Office,
     OfficeScopedQuerySet,

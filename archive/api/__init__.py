@@ -1,0 +1,1 @@
+"""archive over the API."""

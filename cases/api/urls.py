@@ -1,0 +1,13 @@
+from rest_framework.routers import SimpleRouter
+
+from cases.api import views
+
+router = SimpleRouter()
+router.register("applicants", views.ApplicantViewSet, basename="api-applicant")
+router.register("case-files", views.CaseFileViewSet, basename="api-casefile")
+router.register("applications", views.ApplicationViewSet, basename="api-application")
+router.register("measures", views.EntitlementViewSet, basename="api-measure")
+router.register("interagency-requests", views.InteragencyViewSet, basename="api-interagency")
+router.register("incoming-requests", views.IncomingViewSet, basename="api-incoming")
+
+urlpatterns = router.urls

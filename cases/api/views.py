@@ -1,0 +1,515 @@
+"""The counter's endpoints. Each parses its input with a serializer, calls the one `cases`
+service the screens call, and answers with what was written."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases import printing, search, services
+from cases.api import serializers as s
+from cases.api.filters import (
+    ApplicationFilter,
+    EntitlementFilter,
+    IncomingFilter,
+    InteragencyFilter,
+)
+from cases.models import (
+    Applicant,
+    Application,
+    CaseFile,
+    Entitlement,
+    IncomingRequest,
+    InteragencyRequest,
+)
+from cases.requests import (
+    answer_incoming_request,
+    record_interagency_response,
+    register_incoming_request,
+)
+from onewindow.api import idempotency
+from onewindow.api.viewsets import PdfRenderer, ScopedViewSet
+from onewindow.audit import get_for_user_or_404
+from services.models import Service
+
+ERRORS = {
+    400: OpenApiResponse(description="Ошибка в запросе: `code`, `message`, `fields`"),
+    401: OpenApiResponse(
+        description="Нет ключа, ключ неверен, отозван, просрочен или пользователь отключён"
+    ),
+    403: OpenApiResponse(description="Роли не дано это действие"),
+    404: OpenApiResponse(description="Записи нет (или она другого учреждения)"),
+}
+IDEMPOTENCY_NAMESPACE = uuid.UUID("5b0d8f8e-4d1b-4a57-9a43-0a1b7ad0e001")
+
+
+def _with(*codes):
+    return {code: ERRORS[code] for code in codes}
+
+
+# --- Applicants -------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Поиск заявителей",
+        description="`q` — тот же поиск, что у окна приёма: СНИЛС (полностью или последние цифры), "
+        "«Фамилия И.О.», ФИО, дата рождения ДД.ММ.ГГГГ, номер дела или заявления. Без `q` — "
+        "заявители учреждения по алфавиту. Каждый показанный попадает в журнал доступа.",
+        parameters=[OpenApiParameter("q", str, description="Строка поиска")],
+        responses={200: s.ApplicantSerializer(many=True), **_with(401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Заявитель", responses={200: s.ApplicantSerializer, **_with(401, 403, 404)}
+    ),
+    create=extend_schema(
+        summary="Зарегистрировать заявителя",
+        parameters=[idempotency.PARAMETER],
+        request=s.ApplicantWriteSerializer,
+        responses={
+            201: s.ApplicantSerializer,
+            **_with(400, 401, 403),
+            409: OpenApiResponse(
+                description="Отказ: СНИЛС уже у другого человека, однофамилец с той же датой рождения"
+            ),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Исправить данные заявителя",
+        request=s.ApplicantWriteSerializer,
+        responses={200: s.ApplicantSerializer, **_with(400, 401, 403, 404)},
+    ),
+)
+class ApplicantViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    serializer_class = s.ApplicantSerializer
+    read_event = "view_applicant"
+    list_event = "search"
+    filter_backends = []
+    permissions = {
+        "list": ["cases.view_applicant"],
+        "retrieve": ["cases.view_applicant"],
+        "create": ["cases.add_applicant"],
+        "partial_update": ["cases.change_applicant"],
+    }
+
+    def scoped_queryset(self):
+        return Applicant.objects.select_related("office").prefetch_related(
+            Prefetch("case_files", queryset=CaseFile.objects.order_by("number"))
+        )
+
+    def list(self, request, *args, **kwargs):
+        query = request.query_params.get("q", "").strip()
+        if query:
+            page = [
+                hit.applicant
+                for hit in search.search(
+                    query, request.user, limit=self.paginator.get_page_size(request)
+                )
+            ]
+            self.log_list(page, f"«{query[:60]}»: найдено {len(page)}")
+            data = self.get_serializer(
+                self.scoped_queryset().filter(pk__in=[a.pk for a in page]), many=True
+            ).data
+            order = {a.pk: n for n, a in enumerate(page)}
+            data = sorted(data, key=lambda row: order[row["id"]])
+            return Response({"count": len(data), "next": None, "previous": None, "results": data})
+        page = self.paginate_queryset(
+            self.get_queryset().order_by("last_name", "first_name", "middle_name", "pk")
+        )
+        self.log_list(page, "список заявителей")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @idempotency.idempotent
+    def create(self, request, *args, **kwargs):
+        form = s.ApplicantWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        confirmed = data.pop("confirm_namesake", False)
+        _refuse_namesakes(data, request.user, confirmed)
+        applicant = services.register_applicant(data, actor=request.user)
+        return Response(
+            self.get_serializer(self._reread(applicant)).data, status=status.HTTP_201_CREATED
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        applicant = self.get_object(event="edit_applicant")
+        form = s.ApplicantWriteSerializer(applicant, data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        data.pop("confirm_namesake", None)
+        current = {
+            name: getattr(applicant, name)
+            for name in s.ApplicantWriteSerializer.Meta.fields
+            if name != "confirm_namesake"
+        }
+        applicant = services.update_applicant(applicant, {**current, **data}, actor=request.user)
+        return Response(self.get_serializer(self._reread(applicant)).data)
+
+    def _reread(self, applicant):
+        return self.scoped_queryset().get(pk=applicant.pk)
+
+
+def _refuse_namesakes(data: dict, user, confirmed: bool) -> None:
+    if confirmed:
+        return
+    if services.find_namesakes(data, user.office):
+        raise services.CounterError(
+            "Заявитель с такими же ФИО и датой рождения уже зарегистрирован. Проверьте, не он "
+            "ли это; если это другой человек — повторите с «confirm_namesake»: true."
+        )
+
+
+# --- Case files -------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Личные дела", responses={200: s.CaseFileSerializer(many=True), **_with(401, 403)}
+    ),
+    retrieve=extend_schema(
+        summary="Личное дело", responses={200: s.CaseFileSerializer, **_with(401, 403, 404)}
+    ),
+)
+class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.CaseFileSerializer
+    read_event = "view_casefile"
+    list_event = "view_casefile"
+    filterset_fields = ["status", "applicant"]
+    ordering_fields = ["number", "opened_on"]
+    ordering = ["number"]
+    permissions = {"*": ["cases.view_casefile"]}
+
+    def scoped_queryset(self):
+        return CaseFile.objects.all()
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(page, "личные дела")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# --- Applications -----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Заявления",
+        responses={200: s.ApplicationSerializer(many=True), **_with(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Заявление", responses={200: s.ApplicationSerializer, **_with(401, 403, 404)}
+    ),
+    create=extend_schema(
+        summary="Принять и зарегистрировать заявление",
+        description="Заявление по перечню документов редакции услуги, действующей сегодня: те же "
+        "правила, что у формы приёма (обязательные строки, группы «один из», сроки давности "
+        "документов, представитель, согласие). Повтор с тем же `Idempotency-Key` — тот же ответ.",
+        parameters=[idempotency.PARAMETER],
+        request=s.ApplicationCreateSerializer,
+        responses={
+            201: s.ApplicationSerializer,
+            **_with(400, 401, 403, 404),
+            409: OpenApiResponse(
+                description="Отказ: открытое заявление на ту же услугу, дело в архиве, услуга не действует"
+            ),
+        },
+    ),
+)
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.ApplicationSerializer
+    read_event = "view_application"
+    list_event = "view_application"
+    filterset_class = ApplicationFilter
+    ordering_fields = ["registered_on", "deadline", "reg_number", "status", "decision_date"]
+    ordering = ["-registered_on", "-reg_number"]
+    permissions = {
+        "list": ["cases.view_application"],
+        "retrieve": ["cases.view_application"],
+        "create": ["cases.add_application"],
+        "transition": ["cases.view_application"],  # the action's own permission: the service
+        "receipt": ["cases.view_application"],
+    }
+
+    def scoped_queryset(self):
+        return Application.objects.select_related("service", "case_file").prefetch_related(
+            "documents"
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(page, "заявления")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @idempotency.idempotent
+    def create(self, request, *args, **kwargs):
+        form = s.ApplicationCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        applicant = get_for_user_or_404(
+            request._request, Applicant.objects.all(), event="view_applicant", pk=data["applicant"]
+        )
+        service = Service.objects.filter(code=data["service"]).first()
+        if service is None:
+            raise serializers.ValidationError(
+                {"service": [f"Услуги с кодом «{data['service']}» в каталоге нет."]}
+            )
+        now = timezone.now()
+        _, version = services.version_for_registration(service, now)
+        key = request.headers.get(idempotency.HEADER, "").strip()
+        application = services.register_application(
+            applicant,
+            service,
+            actor=request.user,
+            marks=_marks(version, data["documents"]),
+            idempotency_key=uuid.uuid5(IDEMPOTENCY_NAMESPACE, key) if key else None,
+            received_at=now,
+            representative=services.Representative(**data.get("representative", {})),
+            consent_given=data["consent_given"],
+            note=data.get("note", ""),
+            intake=_intake(version, data.get("intake") or {}),
+        )
+        application = self.scoped_queryset().get(pk=application.pk)
+        return Response(self.get_serializer(application).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Шаг жизненного цикла заявления",
+        description="Передать в отдел, принять к рассмотрению, решение (назначить / отказать с "
+        "основаниями), заявитель уведомлён, отозвано — как кнопки на странице заявления.",
+        request=s.TransitionSerializer,
+        responses={
+            200: s.ApplicationSerializer,
+            **_with(400, 401, 403, 404),
+            409: OpenApiResponse(description="Действие невозможно в текущем состоянии"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        application = self.get_object(event=False)
+        form = s.TransitionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        name = data.pop("action")
+        services.transition(application, name, actor=request.user, **data)
+        return Response(self.get_serializer(self.scoped_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(
+        summary="Расписка в приёме документов (PDF)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **_with(401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
+    def receipt(self, request, pk=None):
+        application = self.get_object(event="print_document")
+        application = Application.objects.select_related(
+            "applicant", "office", "service", "service_version", "accepted_by"
+        ).get(pk=application.pk)
+        response = HttpResponse(printing.receipt_pdf(application), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="receipt-{application.reg_number}-{application.reg_year}.pdf"'
+        )
+        return response
+
+
+def _marks(version, documents: list[dict]) -> list:
+    lines = {rd.pk: rd for rd in version.documents.select_related("document_type")}
+    marks, errors = [], {}
+    for index, mark in enumerate(documents):
+        rd = lines.get(mark["document"])
+        if rd is None:
+            errors[f"documents.{index}.document"] = [
+                f"Строки {mark['document']} нет в перечне документов действующей редакции услуги."
+            ]
+            continue
+        marks.append(
+            services.DocumentMark(
+                required_document=rd,
+                status=mark["status"],
+                form=mark.get("form") or rd.form,
+                sheets=mark.get("sheets"),
+                copies=mark.get("copies") or rd.copies,
+                original_returned=mark.get("original_returned", False),
+                issued_on=mark.get("issued_on"),
+            )
+        )
+    seen = [m.required_document.pk for m in marks]
+    if len(seen) != len(set(seen)):
+        errors["documents"] = ["Строка перечня отмечена дважды."]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return marks
+
+
+def _intake(version, data: dict):
+    conditions = set(version.conditions.values_list("pk", flat=True))
+    picked = set(data.get("confirmed_conditions", []))
+    if picked - conditions:
+        raise serializers.ValidationError(
+            {
+                "intake.confirmed_conditions": [
+                    f"Условий {sorted(picked - conditions)} у действующей редакции услуги нет."
+                ]
+            }
+        )
+    organisation = data.get("organisation")
+    return services.Intake(
+        applicant_category=data.get("applicant_category", ""),
+        family_children=data.get("family_children"),
+        family_adults=data.get("family_adults"),
+        event_date=data.get("event_date"),
+        confirmed_conditions=frozenset(picked),
+        organisation=services.OrganisationDetails(**organisation) if organisation else None,
+    )
+
+
+# --- Measures ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Меры поддержки (назначения)",
+        responses={200: s.EntitlementSerializer(many=True), **_with(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Мера поддержки", responses={200: s.EntitlementSerializer, **_with(401, 403, 404)}
+    ),
+)
+class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.EntitlementSerializer
+    read_event = "view_entitlement"
+    list_event = "view_entitlement"
+    filterset_class = EntitlementFilter
+    ordering_fields = ["start_date", "end_date", "status"]
+    ordering = ["-start_date", "pk"]
+    permissions = {"*": ["cases.view_entitlement"]}
+
+    def scoped_queryset(self):
+        return Entitlement.objects.select_related("service")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(page, "меры поддержки")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Межведомственные запросы",
+        responses={200: s.InteragencyRequestSerializer(many=True), **_with(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Межведомственный запрос",
+        responses={200: s.InteragencyRequestSerializer, **_with(401, 403, 404)},
+    ),
+)
+class InteragencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.InteragencyRequestSerializer
+    filterset_class = InteragencyFilter
+    ordering_fields = ["sent_on", "due_date"]
+    ordering = ["due_date", "pk"]
+    permissions = {
+        "list": ["cases.view_interagencyrequest"],
+        "retrieve": ["cases.view_interagencyrequest"],
+        "answer": ["cases.change_interagencyrequest"],
+    }
+
+    def scoped_queryset(self):
+        return InteragencyRequest.objects.select_related("agency", "document")
+
+    @extend_schema(
+        summary="Внести ответ на межведомственный запрос",
+        request=s.InteragencyAnswerSerializer,
+        responses={
+            200: s.InteragencyRequestSerializer,
+            **_with(400, 401, 403, 404),
+            409: OpenApiResponse(description="Ответ уже внесён"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        item = self.get_object(event=False)
+        form = s.InteragencyAnswerSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        record_interagency_response(item, actor=request.user, **form.validated_data)
+        return Response(self.get_serializer(self.scoped_queryset().get(pk=item.pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Входящие запросы",
+        responses={200: s.IncomingRequestSerializer(many=True), **_with(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Входящий запрос",
+        responses={200: s.IncomingRequestSerializer, **_with(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Зарегистрировать входящий запрос",
+        parameters=[idempotency.PARAMETER],
+        request=s.IncomingRequestCreateSerializer,
+        responses={201: s.IncomingRequestSerializer, **_with(400, 401, 403)},
+    ),
+)
+class IncomingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
+    serializer_class = s.IncomingRequestSerializer
+    read_event = "view_incomingrequest"
+    list_event = "view_incomingrequest"
+    filterset_class = IncomingFilter
+    ordering_fields = ["received_on", "due_date"]
+    ordering = ["due_date", "pk"]
+    permissions = {
+        "list": ["cases.view_incomingrequest"],
+        "retrieve": ["cases.view_incomingrequest"],
+        "create": ["cases.add_incomingrequest"],
+        "answer": ["cases.change_incomingrequest"],
+    }
+
+    def scoped_queryset(self):
+        return IncomingRequest.objects.select_related("kind")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(page, "входящие запросы")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @idempotency.idempotent
+    def create(self, request, *args, **kwargs):
+        form = s.IncomingRequestCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        item = register_incoming_request(dict(form.validated_data), actor=request.user)
+        return Response(
+            self.get_serializer(self.scoped_queryset().get(pk=item.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Ответить на входящий запрос",
+        request=s.IncomingAnswerSerializer,
+        responses={200: s.IncomingRequestSerializer, **_with(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        item = self.get_object(event=False)
+        form = s.IncomingAnswerSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        answer_incoming_request(item, actor=request.user, **form.validated_data)
+        return Response(self.get_serializer(self.scoped_queryset().get(pk=item.pk)).data)

@@ -1,0 +1,1 @@
+"""reconciliation over the API."""

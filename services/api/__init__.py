@@ -1,0 +1,1 @@
+"""The catalogue over the API: services, the version in force on a date and its checklist."""
