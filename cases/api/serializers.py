@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,7 +17,7 @@ from cases.models import (
     RequestKind,
 )
 from cases.services import TRANSITIONS
-from onewindow.api.serializers import SnilsField, StrictSerializer
+from onewindow.api.serializers import SnilsField, StrictModelSerializer, StrictSerializer
 from onewindow.identity import format_snils, mask_snils
 
 # --- People -----------------------------------------------------------------------------------
@@ -70,7 +73,7 @@ class ApplicantSerializer(serializers.ModelSerializer):
         return [f.number for f in applicant.case_files.all()]
 
 
-class ApplicantWriteSerializer(serializers.ModelSerializer):
+class ApplicantWriteSerializer(StrictModelSerializer):
     """Registering or correcting a person: the model's own rules (СНИЛС check number, passport
     series and number, dates not in the future, names) and then the service's (one СНИЛС per
     person, the namesake check)."""
@@ -88,6 +91,19 @@ class ApplicantWriteSerializer(serializers.ModelSerializer):
             "id_doc_type", "id_series", "id_number", "id_issued_by", "id_issued_date",
             "id_unit_code", "reg_address", "actual_address", "phone", "email", "confirm_namesake",
         ]  # fmt: skip
+
+    def validate(self, attrs):
+        """The model's own rules over the whole person (those of one field and those between
+        fields, such as a passport's series for its kind of document)."""
+        person = copy.copy(self.instance) if self.instance is not None else Applicant()
+        for name, value in attrs.items():
+            if name != "confirm_namesake":
+                setattr(person, name, value)
+        try:
+            person.full_clean(exclude=["office", "created_by"], validate_unique=False, validate_constraints=False)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
 
 
 class CaseFileSerializer(serializers.ModelSerializer):

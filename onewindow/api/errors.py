@@ -147,7 +147,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.APIException):
         name, code = next(
             ((name, code) for cls, (name, code) in STATUS_CODES.items() if isinstance(exc, cls)),
-            ("error", exc.status_code),
+            (exc.default_code, exc.status_code),
         )
         detail = exc.detail if isinstance(exc.detail, str) else ""
         data = body(name, _russian(name, detail))
