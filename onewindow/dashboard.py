@@ -24,7 +24,8 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 
-from onewindow import workdays
+from onewindow import roles, workdays
+from onewindow.models import Office
 
 # --- What a provider returns ----------------------------------------------------------------
 
@@ -433,6 +434,15 @@ def workload(scope: Scope) -> tuple[Table, Chart]:
         label_header="Специалист",
     )
     return table, chart
+
+
+def visible_offices(user, *, director: bool = False) -> list[Office]:
+    """The offices whose figures `user` may see: all for a user who sees every office (and for
+    the director on the director's page: figures only), else their own."""
+    if user.sees_all_offices or (director and user.has_role(roles.DIRECTOR)):
+        return list(Office.objects.filter(is_active=True).order_by("short_name"))
+    return [user.office] if user.office_id else []
+
 
 
 def build(scope: Scope) -> Dashboard:

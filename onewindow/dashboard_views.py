@@ -56,16 +56,8 @@ class DashboardForm(forms.Form):
         return day
 
 
-def visible_offices(user, *, director: bool = False) -> list[Office]:
-    """The offices whose figures `user` may see: all for a user who sees every office (and for
-    the director on the director's page: figures only), else their own."""
-    if user.sees_all_offices or (director and user.has_role(roles.DIRECTOR)):
-        return list(Office.objects.filter(is_active=True).order_by("short_name"))
-    return [user.office] if user.office_id else []
-
-
 def _scope(request, *, director: bool):
-    offices = visible_offices(request.user, director=director)
+    offices = dashboard.visible_offices(request.user, director=director)
     if not offices:
         raise PermissionDenied("Учётная запись не привязана к учреждению")
     raw = (request.GET.get("office") or "").strip()

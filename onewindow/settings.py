@@ -374,6 +374,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "cases.models.Application.Status",
         "DocumentMarkStatusEnum": "cases.models.ApplicationDocument.Status",
         "MeasureStatusEnum": "cases.models.Entitlement.Status",
+        "ExtractKindEnum": "reconciliation.models.Kind",
+        "ExtractSourceEnum": "reconciliation.models.Source",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],

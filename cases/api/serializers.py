@@ -100,7 +100,9 @@ class ApplicantWriteSerializer(StrictModelSerializer):
             if name != "confirm_namesake":
                 setattr(person, name, value)
         try:
-            person.full_clean(exclude=["office", "created_by"], validate_unique=False, validate_constraints=False)
+            person.full_clean(
+                exclude=["office", "created_by"], validate_unique=False, validate_constraints=False
+            )
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
         return attrs

@@ -1,0 +1,101 @@
+"""The archive over the API: archived files (read), issue and return — the archive's services."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from archive import services
+from archive.api import serializers as s
+from archive.models import ArchivedFile, FileIssue
+from onewindow.api.viewsets import ScopedViewSet
+
+ERRORS = {
+    400: OpenApiResponse(description="Ошибка в запросе: `code`, `message`, `fields`"),
+    401: OpenApiResponse(description="Нет ключа или он не принят"),
+    403: OpenApiResponse(description="Роли не дано это действие"),
+    404: OpenApiResponse(description="Записи нет (или она другого учреждения)"),
+    409: OpenApiResponse(description="Отказ: дело уже выдано, уже возвращено, не в архиве"),
+}
+
+
+def _with(*codes):
+    return {code: ERRORS[code] for code in codes}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Архивные дела",
+        responses={200: s.ArchivedFileSerializer(many=True), **_with(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="Архивное дело", responses={200: s.ArchivedFileSerializer, **_with(401, 403, 404)}
+    ),
+)
+class ArchivedFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.ArchivedFileSerializer
+    read_event = "view_casefile"
+    list_event = "view_casefile"
+    filterset_fields = ["status", "year", "nomenclature_index", "legal_hold"]
+    ordering_fields = ["year", "archive_number", "eligible_from"]
+    ordering = ["year", "archive_number"]
+    permissions = {
+        "list": ["archive.view_archivedfile"],
+        "retrieve": ["archive.view_archivedfile"],
+        "issue": ["archive.change_fileissue"],
+    }
+
+    def scoped_queryset(self):
+        return ArchivedFile.objects.select_related("case_file", "location").prefetch_related(
+            Prefetch("issues", queryset=FileIssue.objects.order_by("-issued_on"))
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(page, "архивные дела")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Выдать дело во временное пользование",
+        request=s.IssueRequestSerializer,
+        responses={201: s.IssueSerializer, **_with(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        item = self.get_object(event=False)
+        form = s.IssueRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        issue = services.issue_file(item, actor=request.user, **form.validated_data)
+        return Response(s.IssueSerializer(issue).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Выдачи дел", responses={200: s.IssueSerializer(many=True), **_with(400, 401, 403)}
+    ),
+    retrieve=extend_schema(
+        summary="Выдача дела", responses={200: s.IssueSerializer, **_with(401, 403, 404)}
+    ),
+)
+class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.IssueSerializer
+    filterset_fields = ["archived_file", "issued_to"]
+    ordering_fields = ["issued_on", "due_back"]
+    ordering = ["-issued_on", "pk"]
+    permissions = {"*": ["archive.view_fileissue"], "give_back": ["archive.change_fileissue"]}
+
+    def scoped_queryset(self):
+        return FileIssue.objects.all()
+
+    @extend_schema(
+        summary="Вернуть дело в архив",
+        request=None,
+        responses={200: s.IssueSerializer, **_with(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def give_back(self, request, pk=None):
+        issue = services.return_file(self.get_object(event=False), actor=request.user)
+        return Response(s.IssueSerializer(issue).data)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from onewindow.api.serializers import StrictSerializer
+from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtractProfile
+        fields = ["id", "name", "title", "source", "kind", "file_format", "encoding"]
+        read_only_fields = fields
+
+
+class RunSerializer(serializers.ModelSerializer):
+    profile = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    state = serializers.CharField(
+        source="state_display", read_only=True, help_text="Состояние словами, как в списке сверок"
+    )
+    progress = serializers.IntegerField(read_only=True, help_text="Прочитано строк")
+    percent = serializers.IntegerField(read_only=True, help_text="Готово, %")
+
+    class Meta:
+        model = ReconciliationRun
+        fields = [
+            "id", "profile", "source", "kind", "file_name", "sha256", "status", "state",
+            "progress", "total", "percent", "counts", "error", "created_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class UploadSerializer(StrictSerializer):
+    file = serializers.FileField(help_text="Выгрузка: CSV, DBF, XLSX или XML")
+    profile = serializers.SlugRelatedField(
+        slug_field="name", queryset=ExtractProfile.objects.all(), help_text="Код профиля выгрузки"
+    )
+    force = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Обработать повторно, если этот файл уже обрабатывался",
+    )
+    encoding = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text="Кодировка CSV/DBF, если определена неверно",
+    )
+
+
+class SelectionSerializer(serializers.ModelSerializer):
+    applicant_name = serializers.CharField(source="applicant.full_name", read_only=True)
+
+    class Meta:
+        model = Selection
+        fields = [
+            "id", "run", "applicant", "applicant_name", "kind", "source", "match",
+            "needs_confirmation", "event_date", "evidence", "suggested_action", "services",
+            "status", "outcome", "note", "assigned_to", "created_at", "worked_at", "worked_by",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class WorkOutSerializer(StrictSerializer):
+    outcome = serializers.ChoiceField(choices=Selection.Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    event_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Дата события, если её нет в выгрузке"
+    )
