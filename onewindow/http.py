@@ -32,12 +32,15 @@ class RefuseNullCharactersMiddleware:
     def __call__(self, request):
         where = self._where(request)
         if where is not None:
+            from django.http import JsonResponse
             from django.shortcuts import render
 
             message = (
                 f"В запросе недопустимый символ с кодом 0 (нулевой байт){where}. Так бывает при "
                 "вставке текста из другой программы: наберите текст заново и повторите."
             )
+            if request.path.startswith("/api/"):  # the API's error shape (onewindow.api.errors)
+                return JsonResponse({"code": "malformed_request", "message": message}, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 

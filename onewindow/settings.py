@@ -378,7 +378,10 @@ SPECTACULAR_SETTINGS = {
         "ExtractSourceEnum": "reconciliation.models.Source",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "onewindow.api.schema.russian_descriptions",
+    ],
 }
 
 # --- Printed documents ------------------------------------------------------------------------

@@ -257,6 +257,14 @@ def server_error(request):
 
 
 def csrf_failure(request, reason=""):
+    if _is_api(request):  # a session call of the API without its CSRF token
+        return JsonResponse(
+            api_errors.body(
+                "permission_denied",
+                "Нет CSRF-токена: вызов от имени сеанса браузера без заголовка X-CSRFToken.",
+            ),
+            status=403,
+        )
     return render(request, "403_csrf.html", status=403)
 
 

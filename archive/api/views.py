@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,28 +11,17 @@ from rest_framework.response import Response
 from archive import services
 from archive.api import serializers as s
 from archive.models import ArchivedFile, FileIssue
+from onewindow.api.schema import errors
 from onewindow.api.viewsets import ScopedViewSet
-
-ERRORS = {
-    400: OpenApiResponse(description="Ошибка в запросе: `code`, `message`, `fields`"),
-    401: OpenApiResponse(description="Нет ключа или он не принят"),
-    403: OpenApiResponse(description="Роли не дано это действие"),
-    404: OpenApiResponse(description="Записи нет (или она другого учреждения)"),
-    409: OpenApiResponse(description="Отказ: дело уже выдано, уже возвращено, не в архиве"),
-}
-
-
-def _with(*codes):
-    return {code: ERRORS[code] for code in codes}
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Архивные дела",
-        responses={200: s.ArchivedFileSerializer(many=True), **_with(400, 401, 403)},
+        responses={200: s.ArchivedFileSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Архивное дело", responses={200: s.ArchivedFileSerializer, **_with(401, 403, 404)}
+        summary="Архивное дело", responses={200: s.ArchivedFileSerializer, **errors(401, 403, 404)}
     ),
 )
 class ArchivedFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -61,7 +50,7 @@ class ArchivedFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     @extend_schema(
         summary="Выдать дело во временное пользование",
         request=s.IssueRequestSerializer,
-        responses={201: s.IssueSerializer, **_with(400, 401, 403, 404, 409)},
+        responses={201: s.IssueSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
@@ -74,10 +63,10 @@ class ArchivedFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Выдачи дел", responses={200: s.IssueSerializer(many=True), **_with(400, 401, 403)}
+        summary="Выдачи дел", responses={200: s.IssueSerializer(many=True), **errors(400, 401, 403)}
     ),
     retrieve=extend_schema(
-        summary="Выдача дела", responses={200: s.IssueSerializer, **_with(401, 403, 404)}
+        summary="Выдача дела", responses={200: s.IssueSerializer, **errors(401, 403, 404)}
     ),
 )
 class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -93,7 +82,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     @extend_schema(
         summary="Вернуть дело в архив",
         request=None,
-        responses={200: s.IssueSerializer, **_with(401, 403, 404, 409)},
+        responses={200: s.IssueSerializer, **errors(401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path="return")
     def give_back(self, request, pk=None):

@@ -38,6 +38,7 @@ class ApplicantSerializer(serializers.ModelSerializer):
     snils_display = serializers.SerializerMethodField(help_text="СНИЛС в виде «123-456-789 01»")
     office = serializers.CharField(source="office.code", read_only=True, help_text="Код учреждения")
     case_files = serializers.SerializerMethodField(help_text="Номера личных дел")
+    email = serializers.CharField(read_only=True, help_text="Электронная почта (может быть пустой)")
 
     class Meta:
         model = Applicant

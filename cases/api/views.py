@@ -11,7 +11,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -41,23 +40,12 @@ from cases.requests import (
     register_incoming_request,
 )
 from onewindow.api import idempotency
+from onewindow.api.schema import errors
 from onewindow.api.viewsets import PdfRenderer, ScopedViewSet
 from onewindow.audit import get_for_user_or_404
 from services.models import Service
 
-ERRORS = {
-    400: OpenApiResponse(description="Ошибка в запросе: `code`, `message`, `fields`"),
-    401: OpenApiResponse(
-        description="Нет ключа, ключ неверен, отозван, просрочен или пользователь отключён"
-    ),
-    403: OpenApiResponse(description="Роли не дано это действие"),
-    404: OpenApiResponse(description="Записи нет (или она другого учреждения)"),
-}
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5b0d8f8e-4d1b-4a57-9a43-0a1b7ad0e001")
-
-
-def _with(*codes):
-    return {code: ERRORS[code] for code in codes}
 
 
 # --- Applicants -------------------------------------------------------------------------------
@@ -70,10 +58,10 @@ def _with(*codes):
         "«Фамилия И.О.», ФИО, дата рождения ДД.ММ.ГГГГ, номер дела или заявления. Без `q` — "
         "заявители учреждения по алфавиту. Каждый показанный попадает в журнал доступа.",
         parameters=[OpenApiParameter("q", str, description="Строка поиска")],
-        responses={200: s.ApplicantSerializer(many=True), **_with(401, 403)},
+        responses={200: s.ApplicantSerializer(many=True), **errors(401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Заявитель", responses={200: s.ApplicantSerializer, **_with(401, 403, 404)}
+        summary="Заявитель", responses={200: s.ApplicantSerializer, **errors(401, 403, 404)}
     ),
     create=extend_schema(
         summary="Зарегистрировать заявителя",
@@ -81,16 +69,13 @@ def _with(*codes):
         request=s.ApplicantWriteSerializer,
         responses={
             201: s.ApplicantSerializer,
-            **_with(400, 401, 403),
-            409: OpenApiResponse(
-                description="Отказ: СНИЛС уже у другого человека, однофамилец с той же датой рождения"
-            ),
+            **errors(400, 401, 403, 409),
         },
     ),
     partial_update=extend_schema(
         summary="Исправить данные заявителя",
         request=s.ApplicantWriteSerializer,
-        responses={200: s.ApplicantSerializer, **_with(400, 401, 403, 404)},
+        responses={200: s.ApplicantSerializer, **errors(400, 401, 403, 404)},
     ),
 )
 class ApplicantViewSet(
@@ -180,10 +165,10 @@ def _refuse_namesakes(data: dict, user, confirmed: bool) -> None:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Личные дела", responses={200: s.CaseFileSerializer(many=True), **_with(401, 403)}
+        summary="Личные дела", responses={200: s.CaseFileSerializer(many=True), **errors(401, 403)}
     ),
     retrieve=extend_schema(
-        summary="Личное дело", responses={200: s.CaseFileSerializer, **_with(401, 403, 404)}
+        summary="Личное дело", responses={200: s.CaseFileSerializer, **errors(401, 403, 404)}
     ),
 )
 class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -210,10 +195,10 @@ class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 @extend_schema_view(
     list=extend_schema(
         summary="Заявления",
-        responses={200: s.ApplicationSerializer(many=True), **_with(400, 401, 403)},
+        responses={200: s.ApplicationSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Заявление", responses={200: s.ApplicationSerializer, **_with(401, 403, 404)}
+        summary="Заявление", responses={200: s.ApplicationSerializer, **errors(401, 403, 404)}
     ),
     create=extend_schema(
         summary="Принять и зарегистрировать заявление",
@@ -224,10 +209,7 @@ class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         request=s.ApplicationCreateSerializer,
         responses={
             201: s.ApplicationSerializer,
-            **_with(400, 401, 403, 404),
-            409: OpenApiResponse(
-                description="Отказ: открытое заявление на ту же услугу, дело в архиве, услуга не действует"
-            ),
+            **errors(400, 401, 403, 404, 409),
         },
     ),
 )
@@ -294,8 +276,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         request=s.TransitionSerializer,
         responses={
             200: s.ApplicationSerializer,
-            **_with(400, 401, 403, 404),
-            409: OpenApiResponse(description="Действие невозможно в текущем состоянии"),
+            **errors(400, 401, 403, 404, 409),
         },
     )
     @action(detail=True, methods=["post"])
@@ -310,7 +291,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
     @extend_schema(
         summary="Расписка в приёме документов (PDF)",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **_with(401, 403, 404)},
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(401, 403, 404)},
     )
     @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
     def receipt(self, request, pk=None):
@@ -382,10 +363,10 @@ def _intake(version, data: dict):
 @extend_schema_view(
     list=extend_schema(
         summary="Меры поддержки (назначения)",
-        responses={200: s.EntitlementSerializer(many=True), **_with(400, 401, 403)},
+        responses={200: s.EntitlementSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Мера поддержки", responses={200: s.EntitlementSerializer, **_with(401, 403, 404)}
+        summary="Мера поддержки", responses={200: s.EntitlementSerializer, **errors(401, 403, 404)}
     ),
 )
 class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -412,11 +393,11 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 @extend_schema_view(
     list=extend_schema(
         summary="Межведомственные запросы",
-        responses={200: s.InteragencyRequestSerializer(many=True), **_with(400, 401, 403)},
+        responses={200: s.InteragencyRequestSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
         summary="Межведомственный запрос",
-        responses={200: s.InteragencyRequestSerializer, **_with(401, 403, 404)},
+        responses={200: s.InteragencyRequestSerializer, **errors(401, 403, 404)},
     ),
 )
 class InteragencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -438,8 +419,7 @@ class InteragencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         request=s.InteragencyAnswerSerializer,
         responses={
             200: s.InteragencyRequestSerializer,
-            **_with(400, 401, 403, 404),
-            409: OpenApiResponse(description="Ответ уже внесён"),
+            **errors(400, 401, 403, 404, 409),
         },
     )
     @action(detail=True, methods=["post"])
@@ -454,17 +434,17 @@ class InteragencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 @extend_schema_view(
     list=extend_schema(
         summary="Входящие запросы",
-        responses={200: s.IncomingRequestSerializer(many=True), **_with(400, 401, 403)},
+        responses={200: s.IncomingRequestSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
         summary="Входящий запрос",
-        responses={200: s.IncomingRequestSerializer, **_with(401, 403, 404)},
+        responses={200: s.IncomingRequestSerializer, **errors(401, 403, 404)},
     ),
     create=extend_schema(
         summary="Зарегистрировать входящий запрос",
         parameters=[idempotency.PARAMETER],
         request=s.IncomingRequestCreateSerializer,
-        responses={201: s.IncomingRequestSerializer, **_with(400, 401, 403)},
+        responses={201: s.IncomingRequestSerializer, **errors(400, 401, 403)},
     ),
 )
 class IncomingViewSet(
@@ -504,7 +484,7 @@ class IncomingViewSet(
     @extend_schema(
         summary="Ответить на входящий запрос",
         request=s.IncomingAnswerSerializer,
-        responses={200: s.IncomingRequestSerializer, **_with(400, 401, 403, 404)},
+        responses={200: s.IncomingRequestSerializer, **errors(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):

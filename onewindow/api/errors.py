@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -168,6 +169,7 @@ def _russian(code: str, detail: str) -> str:
     return detail or MESSAGES.get(code, "")
 
 
+@csrf_exempt  # nothing is changed here: a POST to no endpoint is a 404 like a GET
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """An address under /api/ that no endpoint answers."""
     return JsonResponse(body("not_found", "Такого адреса в API нет."), status=404)

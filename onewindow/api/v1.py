@@ -12,7 +12,6 @@ from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -25,23 +24,11 @@ from rest_framework.views import APIView
 from onewindow import assignments, dashboard
 from onewindow.api import idempotency
 from onewindow.api.params import date_param
+from onewindow.api.schema import errors
 from onewindow.api.serializers import StrictSerializer
 from onewindow.api.viewsets import ScopedViewSet
 from onewindow.audit import log_access
 from onewindow.models import Assignment
-
-ERRORS = {
-    400: OpenApiResponse(description="Ошибка в запросе: `code`, `message`, `fields`"),
-    401: OpenApiResponse(description="Нет ключа или он не принят"),
-    403: OpenApiResponse(description="Роли не дано это действие"),
-    404: OpenApiResponse(description="Записи нет (или она другого учреждения)"),
-    409: OpenApiResponse(description="Отказ: поручение уже закрыто"),
-}
-
-
-def _with(*codes):
-    return {code: ERRORS[code] for code in codes}
-
 
 # --- The dashboard ----------------------------------------------------------------------------
 
@@ -111,7 +98,7 @@ class DashboardView(APIView):
             OpenApiParameter("office", int, description="id учреждения"),
             OpenApiParameter("day", datetime.date, description="ГГГГ-ММ-ДД, не позже сегодняшнего"),
         ],
-        responses={200: DashboardSerializer, **_with(400, 401, 403, 404)},
+        responses={200: DashboardSerializer, **errors(400, 401, 403, 404)},
     )
     def get(self, request):
         offices = dashboard.visible_offices(request.user)
@@ -203,16 +190,16 @@ class ReasonSerializer(StrictSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Поручения",
-        responses={200: AssignmentSerializer(many=True), **_with(400, 401, 403)},
+        responses={200: AssignmentSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Поручение", responses={200: AssignmentSerializer, **_with(401, 403, 404)}
+        summary="Поручение", responses={200: AssignmentSerializer, **errors(401, 403, 404)}
     ),
     create=extend_schema(
         summary="Дать поручение",
         parameters=[idempotency.PARAMETER],
         request=GiveSerializer,
-        responses={201: AssignmentSerializer, **_with(400, 401, 403)},
+        responses={201: AssignmentSerializer, **errors(400, 401, 403)},
     ),
 )
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -249,7 +236,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(
         summary="Отметить поручение выполненным",
         request=NoteSerializer,
-        responses={200: AssignmentSerializer, **_with(400, 401, 403, 404, 409)},
+        responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
@@ -263,7 +250,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(
         summary="Отменить поручение",
         request=ReasonSerializer,
-        responses={200: AssignmentSerializer, **_with(400, 401, 403, 404, 409)},
+        responses={200: AssignmentSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):

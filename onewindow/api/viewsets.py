@@ -25,6 +25,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     read_event: str | None = None
     list_event: str | None = None
+    lookup_value_regex = r"[0-9]{1,18}"  # ids: another address is the API's JSON 404
 
     def scoped_queryset(self):
         raise NotImplementedError

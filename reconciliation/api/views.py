@@ -3,13 +3,14 @@ runs page), follow its run, read the items and work one out — the same service
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from onewindow.api import idempotency
+from onewindow.api.schema import errors
 from onewindow.api.viewsets import ScopedViewSet
 from onewindow.audit import log_access
 from reconciliation import services
@@ -17,26 +18,14 @@ from reconciliation.api import serializers as s
 from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
 from reconciliation.readers import ExtractError
 
-ERRORS = {
-    400: OpenApiResponse(description="Ошибка в запросе: `code`, `message`, `fields`"),
-    401: OpenApiResponse(description="Нет ключа или он не принят"),
-    403: OpenApiResponse(description="Роли не дано это действие"),
-    404: OpenApiResponse(description="Записи нет (или она другого учреждения)"),
-    409: OpenApiResponse(description="Отказ: файл уже обработан, селекция уже отработана"),
-}
-
-
-def _with(*codes):
-    return {code: ERRORS[code] for code in codes}
-
 
 @extend_schema_view(
     list=extend_schema(
         summary="Профили выгрузок",
-        responses={200: s.ProfileSerializer(many=True), **_with(401, 403)},
+        responses={200: s.ProfileSerializer(many=True), **errors(401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Профиль выгрузки", responses={200: s.ProfileSerializer, **_with(401, 403, 404)}
+        summary="Профиль выгрузки", responses={200: s.ProfileSerializer, **errors(401, 403, 404)}
     ),
 )
 class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -56,11 +45,11 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Сверки", responses={200: s.RunSerializer(many=True), **_with(400, 401, 403)}
+        summary="Сверки", responses={200: s.RunSerializer(many=True), **errors(400, 401, 403)}
     ),
     retrieve=extend_schema(
         summary="Сверка: состояние, ход, итоги",
-        responses={200: s.RunSerializer, **_with(401, 403, 404)},
+        responses={200: s.RunSerializer, **errors(401, 403, 404)},
     ),
     create=extend_schema(
         summary="Загрузить выгрузку и запустить сверку",
@@ -69,7 +58,7 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         "`progress`/`percent` сверки. Уже обработанный файл — 409 (повторно — с `force`).",
         parameters=[idempotency.PARAMETER],
         request={"multipart/form-data": s.UploadSerializer},
-        responses={201: s.RunSerializer, **_with(400, 401, 403, 409)},
+        responses={201: s.RunSerializer, **errors(400, 401, 403, 409)},
     ),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -114,10 +103,10 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
 @extend_schema_view(
     list=extend_schema(
         summary="Селекции (отбор по сверкам)",
-        responses={200: s.SelectionSerializer(many=True), **_with(400, 401, 403)},
+        responses={200: s.SelectionSerializer(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
-        summary="Селекция", responses={200: s.SelectionSerializer, **_with(401, 403, 404)}
+        summary="Селекция", responses={200: s.SelectionSerializer, **errors(401, 403, 404)}
     ),
 )
 class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -150,7 +139,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @extend_schema(
         summary="Отработать селекцию",
         request=s.WorkOutSerializer,
-        responses={200: s.SelectionSerializer, **_with(400, 401, 403, 404, 409)},
+        responses={200: s.SelectionSerializer, **errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path="work-out")
     def work_out(self, request, pk=None):

@@ -1,3 +1,5 @@
+import collections
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -23,3 +25,14 @@ def api_as():
         return client_with(token_for(user, **kwargs))
 
     return make
+
+
+CONTRACT_CASES: collections.Counter[str] = collections.Counter()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CONTRACT_CASES:
+        per_role = ", ".join(f"{role}: {n}" for role, n in sorted(CONTRACT_CASES.items()))
+        terminalreporter.write_line(
+            f"schemathesis: {sum(CONTRACT_CASES.values())} сгенерированных запросов ({per_role})"
+        )
