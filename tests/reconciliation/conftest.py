@@ -9,19 +9,19 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def another_worker():
-    """`with another_worker(run_id):` a live worker of another process holds the run: on
-    PostgreSQL its own connection takes the advisory lock (a session's own locks are
+    """`with another_worker(job_id):` a live worker of another process holds the job (a run's
+    job): on PostgreSQL its own connection takes the advisory lock (a session's own locks are
     re-entrant), on SQLite its own open file takes the flock."""
     import contextlib
 
     from django.db import connection
 
-    from reconciliation import liveness
+    from onewindow import jobs, liveness
 
     @contextlib.contextmanager
-    def holding(run_id: int):
+    def holding(job_id: int):
         if connection.vendor != "postgresql":
-            with liveness.hold(run_id) as taken:
+            with liveness.hold(jobs.LOCKS, job_id) as taken:
                 assert taken
                 yield
             return
@@ -30,7 +30,7 @@ def another_worker():
         other = psycopg2.connect(**connection.get_connection_params())
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [liveness.NAMESPACE, run_id])
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [jobs.LOCKS, job_id])
             yield
         finally:
             # released before the session ends: its backend ends a moment after the close, and
