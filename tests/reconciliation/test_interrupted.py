@@ -374,3 +374,30 @@ def test_a_run_dead_on_its_last_attempt_is_not_promised_a_restart(
         html = client.get(url).content.decode()
         assert "прервана повторно, перезапуска не будет" in html, url
         assert "будет перезапущена" not in html, url
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_died_after_its_results_were_committed_is_not_run_again(
+    recipients, settings, tmp_path, monkeypatch
+):
+    settings.RECONCILE_SQL = False
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    run = services.create_run(write_csv(tmp_path / "c.csv", HEADER, EMPLOYMENT_ROWS), profile=profile)  # fmt: skip
+    written = runs._write
+
+    def committed_then_killed(*args, **kwargs):
+        written(*args, **kwargs)
+        raise SystemExit("killed")  # before its job is marked «готово»
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runs, "_write", committed_then_killed)
+        with pytest.raises(SystemExit):
+            services.execute_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and run.job.status == Job.Status.RUNNING
+    before = sorted(Selection.objects.values_list("pk", "evidence"))
+    assert services.interrupted([run]) == set()  # its outcome is written: nothing to show
+    run = services.execute_run(run.pk)  # the takeover finds the results and runs nothing
+    assert (run.status, run.job.status, run.attempts) == ("done", "done", 2)
+    assert sorted(Selection.objects.values_list("pk", "evidence")) == before
+    assert InvalidRow.objects.count() == 1 and AmbiguousRow.objects.count() == 1
