@@ -1,5 +1,6 @@
 # Runs are run by background jobs (onewindow.jobs): the attempt, attempts, interruption and
-# progress move to the run's job. An unfinished run gets its job here, with what it had.
+# progress move to the run's job. An unfinished run gets its job here, with what it had; so does
+# a finished one that was interrupted (its page keeps saying so).
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -8,10 +9,14 @@ from django.db import migrations, models
 def jobs_for_unfinished_runs(apps, schema_editor):
     Run = apps.get_model("reconciliation", "ReconciliationRun")
     Job = apps.get_model("onewindow", "Job")
-    for run in Run.objects.filter(status__in=["queued", "running", "interrupted"], job=None):
+    unfinished = models.Q(status__in=["queued", "running", "interrupted"])
+    interrupted = models.Q(interrupted_at__isnull=False) | models.Q(attempts__gt=1)
+    for run in Run.objects.filter(unfinished | interrupted, job=None):
         run.job = Job.objects.create(
             kind="reconciliation.run",
             status=run.status,  # a job «выполняется» with no live worker is taken up again
+            error=run.error if run.status == "failed" else "",
+            finished_at=run.finished_at,
             office_id=run.office_id,
             created_by_id=run.created_by_id,
             params={"run": run.pk},
@@ -21,7 +26,8 @@ def jobs_for_unfinished_runs(apps, schema_editor):
             attempts=run.attempts,
             interrupted_at=run.interrupted_at,
         )
-        run.status = "queued"
+        if run.status not in ("done", "failed"):
+            run.status = "queued"
         run.save(update_fields=["job", "status"])
 
 
