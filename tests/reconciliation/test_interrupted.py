@@ -296,6 +296,8 @@ def test_the_chief_sees_an_interrupted_run_in_the_list_and_on_the_home_page(
     assert "прервана, будет перезапущена" in html
     html = client.get(reverse("home")).content.decode()
     assert f"Сверка № {run.pk} (n.csv) прервана, будет перезапущена" in html
+    page = client.get(reverse("reconciliation:run", args=[run.pk])).content.decode()
+    assert "прервана, будет перезапущена" in page and 'hx-trigger="every 1s"' not in page  # dead
     jobs.recover_jobs()
     html = client.get(reverse("reconciliation:runs")).content.decode()
     assert "прервана 24.11.2026 10:00, будет перезапущена" in html
