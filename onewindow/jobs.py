@@ -99,19 +99,6 @@ def send_job(job: Job) -> None:
     run_job.delay_on_commit(job.pk)
 
 
-def send_task_on_commit(name: str, *args) -> None:
-    """Start the Celery task registered as `name` once the transaction commits. A service names
-    the task it starts and does not import the module of tasks (an entry point above it); the
-    task is looked up in the app's registry, so it runs eagerly like any other when no broker is
-    configured (each app's `ready` imports its tasks)."""
-    from celery import current_app
-
-    def send() -> None:
-        current_app.tasks[name].apply_async(args=args)
-
-    transaction.on_commit(send)
-
-
 def run_job_now(job_id: int) -> str:
     """Run one job in this process, holding its liveness lock from the claim to the end of the
     handler; returns its status. Safe to call twice for the same id, and while another worker
