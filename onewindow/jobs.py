@@ -5,9 +5,22 @@
 
     job = enqueue_job("archive.render_act", actor=user, params={...})
 
-`enqueue_job` writes the row and queues the task on commit. The task claims the row with a
-compare-and-set (queued -> running), so a redelivered message runs the handler at most once;
-the handler reports progress through `report(done, total)`.
+`enqueue_job` writes the row and queues the task on commit. The task takes the job's liveness
+lock (`onewindow.liveness`, namespace `LOCKS`, keyed by the job's id) and holds it for the whole
+handler, then claims the row for one attempt (a token in `Job.attempt`):
+
+* a queued job starts; a finished one is left alone, so a redelivered message does no harm;
+* a job whose lock a live worker holds is left to it (a redelivered message while it runs);
+* a job found «выполняется» or «прервана» while its lock was free has lost its worker (killed,
+  out of memory, a deploy): it is restarted from scratch — once; found so again after
+  `Job.MAX_ATTEMPTS` attempts it fails with `INTERRUPTED_TWICE`. `recover_jobs` (beat,
+  `onewindow.recover_jobs`) finds such jobs and sends them again.
+
+The handler reports progress through `report(done, total)`; a report, and the handler's final
+writes (`lock_current(job)` inside its results transaction), count only while its attempt still
+holds the job. A handler that raises `JobError` fails the job with that message for the user;
+any other exception fails it with the traceback kept on the job. `on_fail(job, message)`, given
+to `job_handler`, lets the domain row record the failure (in the same transaction as the job's).
 """
 
 from __future__ import annotations
@@ -15,93 +28,210 @@ from __future__ import annotations
 import logging
 import socket
 import traceback
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from onewindow import liveness
 from onewindow.models import Job
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[Job, Callable[[int, int], None]], dict | None]
+LOCKS = 0x4A4F4231  # "JOB1": the liveness namespace of jobs; the job's id is the key
+
+Report = Callable[[int, int], None]
+Handler = Callable[[Job, Report], dict | None]
+OnFail = Callable[[Job, str], None]
 _HANDLERS: dict[str, Handler] = {}
+_ON_FAIL: dict[str, OnFail] = {}
+
+INTERRUPTED_TWICE = (
+    "Обработка прервана {attempts} раза: она останавливалась, не дойдя до конца (нехватка "
+    "памяти, перезапуск сервера), и больше не перезапускается. Проверьте исходные данные и "
+    "запустите её снова."
+)
+INTERNAL_ERROR = (
+    "Внутренняя ошибка программы: обработка не выполнена. Сообщите администратору; "
+    "подробности — в журнале сервера."
+)
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+class JobError(Exception):
+    """A failure the user can read (a file that cannot be read): the job fails with this
+    message and no traceback."""
+
+
+def job_handler(kind: str, *, on_fail: OnFail | None = None) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        if on_fail is not None:
+            _ON_FAIL[kind] = on_fail
         return func
 
     return register
 
 
-def enqueue_job(kind: str, *, actor=None, office=None, params: dict | None = None) -> Job:
+def create_job(kind: str, *, actor=None, office=None, params: dict | None = None) -> Job:
+    """The job's row, not queued: the caller runs it (`run_job_now`) or sends it."""
     if kind not in _HANDLERS:
         raise ValueError(f"Неизвестный вид задачи: {kind}")
+    return Job.objects.create(
+        kind=kind,
+        created_by=actor,
+        office=office if office is not None else getattr(actor, "office", None),
+        params=params or {},
+    )
+
+
+def enqueue_job(kind: str, *, actor=None, office=None, params: dict | None = None) -> Job:
     with transaction.atomic():
-        job = Job.objects.create(
-            kind=kind,
-            created_by=actor,
-            office=office if office is not None else getattr(actor, "office", None),
-            params=params or {},
-        )
-        run_job.delay_on_commit(job.pk)
+        job = create_job(kind, actor=actor, office=office, params=params)
+        send_job(job)
     return job
 
 
-def send_task_on_commit(name: str, *args) -> None:
-    """Start the Celery task registered as `name` once the transaction commits. A service names
-    the task it starts and does not import the module of tasks (an entry point above it); the
-    task is looked up in the app's registry, so it runs eagerly like any other when no broker is
-    configured (each app's `ready` imports its tasks)."""
-    from celery import current_app
-
-    def send() -> None:
-        current_app.tasks[name].apply_async(args=args)
-
-    transaction.on_commit(send)
+def send_job(job: Job) -> None:
+    """Queue the task for this job once the transaction commits (eager when no broker). Sending
+    a job again is harmless: a finished one, or one a live worker runs, is left alone."""
+    run_job.delay_on_commit(job.pk)
 
 
 def run_job_now(job_id: int) -> str:
-    """Claim and run one job; returns its final status. Safe to call twice for the same id."""
-    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING,
-        started_at=timezone.now(),
-        worker=socket.gethostname()[:200],
-    )
-    if not claimed:
-        status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
-        logger.info("job %s not claimed (status %s)", job_id, status)
-        return status or "missing"
+    """Run one job in this process, holding its liveness lock from the claim to the end of the
+    handler; returns its status. Safe to call twice for the same id, and while another worker
+    runs it (that one keeps it)."""
+    with liveness.hold(LOCKS, job_id) as held:
+        if not held:
+            status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+            logger.info("job %s is run by another worker (status %s)", job_id, status)
+            return status or "missing"
+        job = _claim(job_id)
+        if job is None:
+            status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+            return status or "missing"
+        return _run(job)
 
-    job = Job.objects.get(pk=job_id)
+
+def _claim(job_id: int) -> Job | None:
+    """Take the job for a new attempt; the caller holds its lock. So a job found «выполняется»
+    or «прервана» has no live worker, and starts again from scratch — or fails, when it has
+    had its `MAX_ATTEMPTS`. None when there is nothing to run."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (Job.Status.DONE, Job.Status.FAILED):
+            return None
+        if job.status != Job.Status.QUEUED:  # running or interrupted: its worker died
+            job.interrupted_at = job.interrupted_at or now
+            if job.attempts >= Job.MAX_ATTEMPTS:
+                message = INTERRUPTED_TWICE.format(attempts=job.attempts)
+                job.status = Job.Status.FAILED
+                job.error = message
+                job.finished_at = now
+                job.save(update_fields=["status", "error", "finished_at", "interrupted_at"])
+                logger.warning("job %s (%s) interrupted again: not restarted", job.pk, job.kind)
+                _on_fail(job, message)
+                return None
+            logger.warning("job %s (%s) was interrupted: restarted from scratch", job.pk, job.kind)
+        job.status = Job.Status.RUNNING
+        job.started_at = now
+        job.attempt = uuid.uuid4().hex
+        job.attempts += 1
+        job.progress = 0
+        job.error = ""
+        job.worker = socket.gethostname()[:200]
+        job.save(
+            update_fields=["status", "started_at", "attempt", "attempts", "progress", "error",
+                           "worker", "interrupted_at"]
+        )  # fmt: skip
+    return job
+
+
+def _current(job: Job):
+    return Job.objects.filter(pk=job.pk, attempt=job.attempt, status=Job.Status.RUNNING)
+
+
+def _run(job: Job) -> str:
     handler = _HANDLERS.get(job.kind)
 
     def report(done: int, total: int) -> None:
-        Job.objects.filter(pk=job_id).update(progress=done, total=total)
+        _current(job).update(progress=done, total=total)
 
     try:
         if handler is None:
             raise LookupError(f"Нет обработчика для задачи «{job.kind}»")
         result = handler(job, report) or {}
+    except JobError as exc:
+        return _fail(job, str(exc), str(exc))
     except Exception as exc:
-        logger.exception("job %s (%s) failed", job_id, job.kind)
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED,
-            error=f"{exc}\n\n{traceback.format_exc()}"[:20000],
-            finished_at=timezone.now(),
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        return _fail(job, f"{exc}\n\n{traceback.format_exc()}", INTERNAL_ERROR)
+    if not _current(job).update(status=Job.Status.DONE, result=result, finished_at=timezone.now()):
+        logger.warning("job %s: its attempt was taken over, its result is not recorded", job.pk)
+    return Job.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def _fail(job: Job, error: str, message: str) -> str:
+    with transaction.atomic():
+        failed = _current(job).update(
+            status=Job.Status.FAILED, error=error[:20000], finished_at=timezone.now()
         )
-        return Job.Status.FAILED
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.DONE, result=result, finished_at=timezone.now()
+        if failed:
+            job.refresh_from_db()
+            _on_fail(job, message)
+    return Job.objects.values_list("status", flat=True).get(pk=job.pk)
+
+
+def _on_fail(job: Job, message: str) -> None:
+    """The handler's callback, inside the transaction that fails the job."""
+    callback = _ON_FAIL.get(job.kind)
+    if callback is not None:
+        callback(job, message)
+
+
+def lock_current(job: Job) -> bool:
+    """Inside the caller's transaction: lock the job's row (`select_for_update`) and say whether
+    this attempt still holds it. A handler writes its results only when True; False means
+    another attempt took the job over (its worker was taken for dead) and writes instead."""
+    return bool(list(_current(job).select_for_update().values_list("pk", flat=True)))
+
+
+def recover_jobs() -> list[int]:
+    """Jobs «выполняется» whose worker died (nobody holds their lock): marked «прервана, будет
+    перезапущена» with the time it was found, and — with those marked before and not taken up
+    yet — sent again on commit; their next attempt restarts them, or fails one that was
+    restarted already. Returns the jobs sent."""
+    for pk in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", flat=True):
+        with liveness.hold(LOCKS, pk) as held:
+            if not held:
+                continue  # its worker is alive
+            changed = Job.objects.filter(pk=pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.INTERRUPTED, interrupted_at=timezone.now()
+            )
+        if changed:
+            logger.warning("job %s interrupted: its worker stopped", pk)
+    waiting = list(
+        Job.objects.filter(status=Job.Status.INTERRUPTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    return Job.Status.DONE
+    for pk in waiting:
+        run_job.delay_on_commit(pk)  # (`send_job` without reading each row)
+    return waiting
+
+
+def dead(jobs: Iterable[Job]) -> set[int]:
+    """Of these jobs, those «выполняется» whose worker is gone (for the pages, before
+    `recover_jobs` has marked them)."""
+    running = [job.pk for job in jobs if job is not None and job.status == Job.Status.RUNNING]
+    return set(running) - liveness.alive(LOCKS, running)
 
 
 @job_handler("system.selftest")
-def selftest(job: Job, report: Callable[[int, int], None]) -> dict:
+def selftest(job: Job, report: Report) -> dict:
     """Proves the chain web -> broker -> worker -> database: used by tests and operations."""
     report(1, 1)
     return {"worker": socket.gethostname(), "echo": job.params.get("echo", "")}
@@ -110,5 +240,5 @@ def selftest(job: Job, report: Callable[[int, int], None]) -> dict:
 @shared_task(name="onewindow.run_job", acks_late=True)
 def run_job(job_id: int) -> str:
     """The worker's side of `enqueue_job` (kept beside it: the mechanism is one module).
-    Idempotent: the job row is claimed with a compare-and-set, so acks_late is safe."""
+    Idempotent: the job is held by its liveness lock and claimed by an attempt token."""
     return run_job_now(job_id)

@@ -291,9 +291,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reconciliation.scan_inbox",
         "schedule": crontab(hour=env_int("RECONCILIATION_HOUR", 2), minute=0),
     },
-    # a run whose worker died (killed, out of memory, a deploy) is restarted, once
-    "reconciliation-recover": {
-        "task": "reconciliation.recover_runs",
+    # a job whose worker died (killed, out of memory, a deploy) is restarted, once
+    "recover-jobs": {
+        "task": "onewindow.recover_jobs",
         "schedule": crontab(minute="*/10"),
     },
     # uploads left on their preview past STAGED_EXTRACT_HOURS: file and row deleted

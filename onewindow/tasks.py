@@ -5,6 +5,15 @@ from celery import shared_task
 from onewindow.jobs import run_job  # noqa: F401  (the job runner's task, defined with the jobs)
 
 
+@shared_task(name="onewindow.recover_jobs")
+def recover_jobs() -> list[int]:
+    """Every few minutes (beat): jobs whose worker died (killed, out of memory, a deploy) are
+    marked «прервана, будет перезапущена» and sent again; each is restarted once."""
+    from onewindow import jobs
+
+    return jobs.recover_jobs()
+
+
 @shared_task(name="onewindow.return_expired_handovers")
 def return_expired_handovers() -> int:
     from onewindow.handover import return_expired

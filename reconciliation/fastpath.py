@@ -29,7 +29,9 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from onewindow import jobs
 from onewindow.identity import SNILS_UNCHECKED_MAX
+from onewindow.models import Job
 from reconciliation.copyable import (  # noqa: F401  (usable: the runs ask fastpath)
     PG_ENCODINGS,
     Unavailable,
@@ -286,9 +288,9 @@ def _odd_rows(cursor, t: Tables, header, mapping, profile, columns) -> None:
         execute_values(cursor, f"INSERT INTO {t.rows} VALUES %s", odd, page_size=2000)
 
 
-def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None:
+def execute(run: ReconciliationRun, job: Job, *, progress=None) -> dict | None:
     """Run the whole reconciliation in the current transaction; returns the counts (or None when
-    another attempt took the run over)."""
+    another attempt of the run's job took it over)."""
     profile = run.profile
     path = Path(run.file_path)
     encoding, delimiter, header = dialect(path, profile, run.encoding)
@@ -308,8 +310,7 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
 
     t = Tables(run.pk)
     with connection.cursor() as cursor:
-        locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
-        if locked.attempt != token or locked.status != ReconciliationRun.Status.RUNNING:
+        if not jobs.lock_current(job):  # its job's row: this attempt holds it, or none writes
             return None
         for statement in SESSION:
             cursor.execute(statement)
@@ -343,7 +344,7 @@ def execute(run: ReconciliationRun, token: str, *, progress=None) -> dict | None
             _write_invalid(cursor, t, run, header)
         if counts["ambiguous"]:
             _write_ambiguous(cursor, t, run)
-        locked.finish(counts)
+        run.finish(counts)
         cursor.execute(t.drop())
     return counts
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from onewindow.models import Office, OfficeScopedQuerySet
+from onewindow.models import Job, Office, OfficeScopedQuerySet
 
 
 class Source(models.TextChoices):
@@ -99,11 +99,13 @@ class RunQuerySet(OfficeScopedQuerySet):
 
 
 class ReconciliationRun(models.Model):
+    """A reconciliation of one file. It is run by a background job (`job`, of kind
+    «reconciliation.run»): the job's attempts, progress and interruptions are the job's
+    (`onewindow.jobs`); the run records the outcome — done with its results, in their
+    transaction, or failed with a reason the user can read."""
+
     class Status(models.TextChoices):
-        QUEUED = "queued", "в очереди"
-        RUNNING = "running", "выполняется"
-        # its worker died (reconciliation/liveness.py): it is restarted from scratch, once
-        INTERRUPTED = "interrupted", "прервана, будет перезапущена"
+        QUEUED = "queued", "в очереди"  # not finished: its job says where it is
         DONE = "done", "завершена"
         FAILED = "failed", "ошибка"
 
@@ -126,8 +128,6 @@ class ReconciliationRun(models.Model):
     status = models.CharField(
         "состояние", max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
-    progress = models.PositiveIntegerField("обработано строк", default=0)
-    total = models.PositiveIntegerField("строк всего (оценка)", default=0)
     counts = models.JSONField("итоги", default=dict, blank=True)
     error = models.TextField("ошибка", blank=True)
     created_by = models.ForeignKey(
@@ -139,13 +139,12 @@ class ReconciliationRun(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
-    started_at = models.DateTimeField("начата", null=True, blank=True)
     finished_at = models.DateTimeField("завершена", null=True, blank=True)
     origin = models.CharField("откуда", max_length=16, default="upload")  # upload | inbox | cli
-    # the attempt that holds the run: a redelivered task with another token cannot write
-    attempt = models.CharField(max_length=32, blank=True)
-    attempts = models.PositiveSmallIntegerField("попыток выполнения", default=0)
-    interrupted_at = models.DateTimeField("прервана (когда обнаружено)", null=True, blank=True)
+    job = models.OneToOneField(
+        Job, verbose_name="фоновая задача", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="reconciliation_run",
+    )  # fmt: skip
 
     objects = RunQuerySet.as_manager()
 
@@ -160,26 +159,55 @@ class ReconciliationRun(models.Model):
     def finish(self, counts: dict) -> None:
         """Done with these counts (both ways of running end here, inside the run's transaction)."""
         self.counts = counts
-        self.progress = self.total = counts["rows_total"]
         self.status = self.Status.DONE
         self.finished_at = timezone.now()
-        self.save(update_fields=["counts", "progress", "total", "status", "finished_at"])
+        self.save(update_fields=["counts", "status", "finished_at"])
 
-    UNFINISHED = (Status.QUEUED, Status.RUNNING, Status.INTERRUPTED)
-    MAX_ATTEMPTS = 2  # the first attempt and one restart after its worker died
+    UNFINISHED = (Status.QUEUED,)
+    MAX_ATTEMPTS = Job.MAX_ATTEMPTS
+
+    @property
+    def state(self) -> str:
+        """Where the run is: its outcome once written, else its job's state (queued, running,
+        interrupted)."""
+        if self.status != self.Status.QUEUED or self.job is None:
+            return self.status
+        return self.job.status
+
+    @property
+    def attempts(self) -> int:
+        return self.job.attempts if self.job is not None else 0
+
+    @property
+    def interrupted_at(self):
+        return self.job.interrupted_at if self.job is not None else None
+
+    @property
+    def started_at(self):
+        return self.job.started_at if self.job is not None else None
+
+    @property
+    def progress(self) -> int:
+        """Rows processed: all of them once done, else as far as the job has reported."""
+        if self.status == self.Status.DONE:
+            return int(self.counts.get("rows_total", 0))
+        return self.job.progress if self.job is not None else 0
 
     @property
     def state_display(self) -> str:
         """The state as the runs list says it: an interruption is named with its time."""
-        if self.interrupted_at and self.status in (self.Status.INTERRUPTED, self.Status.FAILED):
+        state = self.state
+        if self.interrupted_at and state in (Job.Status.INTERRUPTED, self.Status.FAILED):
             when = timezone.localtime(self.interrupted_at).strftime("%d.%m.%Y %H:%M")
-            if self.status == self.Status.INTERRUPTED and self.attempts < self.MAX_ATTEMPTS:
+            if state == Job.Status.INTERRUPTED and self.attempts < self.MAX_ATTEMPTS:
                 return f"прервана {when}, будет перезапущена"
-            if self.status == self.Status.INTERRUPTED:
+            if state == Job.Status.INTERRUPTED:
                 return f"прервана {when} повторно, перезапуска не будет"
             return f"прервана {when}, не завершена"
         if self.status == self.Status.DONE and self.attempts > 1:
             return "завершена после перезапуска"
+        if self.status == self.Status.QUEUED and state != self.Status.QUEUED:
+            return Job.Status(state).label  # «выполняется», «прервана, будет перезапущена»
         return self.get_status_display()
 
     @property
@@ -199,7 +227,9 @@ class ReconciliationRun(models.Model):
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100
-        return min(99, int(self.progress * 100 / self.total)) if self.total else 0
+        if self.job is None or not self.job.total:
+            return 0
+        return min(99, int(self.job.progress * 100 / self.job.total))
 
 
 def new_staged_token() -> str:

@@ -9,22 +9,10 @@ from reconciliation import services
 
 @shared_task(name="reconciliation.run", acks_late=True)
 def run_reconciliation(run_id: int) -> str:
-    # Idempotent: the run row is claimed by an attempt token; results are written atomically.
+    """A message queued before runs were jobs: runs the run's job (`onewindow.run_job` runs
+    them now). Idempotent as the job is."""
     run = services.execute_run(run_id)
     return run.status if run else "missing"
-
-
-@shared_task(name="reconciliation.recover_runs")
-def recover_runs() -> list[int]:
-    """Every few minutes (beat): runs whose worker died are marked and taken up again — an
-    uploaded one by a task, a nightly one by a scan of the inbox (which files its file)."""
-    waiting = services.runs_to_take_up()
-    for pk, origin in waiting.items():
-        if origin != "inbox":
-            run_reconciliation.delay(pk)
-    if "inbox" in waiting.values():
-        scan_inbox()
-    return list(waiting)
 
 
 @shared_task(name="reconciliation.purge_staged_extracts")

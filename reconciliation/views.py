@@ -20,6 +20,7 @@ from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.errors import DomainError
 from onewindow.http import safe_next
 from onewindow.lists import paginate_list
+from onewindow.models import Job
 from onewindow.xlsx import xlsx_response
 from reconciliation import services
 from reconciliation.forms import DashboardFilters, UploadForm, WorkOutForm
@@ -258,7 +259,9 @@ def _with_upload(request, preview_data: dict, staged) -> dict:
 
 
 def _runs_page(request, form, preview_data):
-    recent = list(ReconciliationRun.objects.for_user(request.user).select_related("profile")[:50])
+    recent = list(
+        ReconciliationRun.objects.for_user(request.user).select_related("profile", "job")[:50]
+    )
     return render(
         request,
         "reconciliation/runs.html",
@@ -317,7 +320,7 @@ def _staged(request):
 @permission_required("reconciliation.view_reconciliationrun", raise_exception=True)
 def run_detail(request, pk: int):
     run = get_for_user_or_404(
-        request, ReconciliationRun.objects.select_related("profile", "created_by"), pk=pk
+        request, ReconciliationRun.objects.select_related("profile", "created_by", "job"), pk=pk
     )
     if not request.htmx:  # the polled status holds no one's data; the page lists invalid rows
         log_access(request, event="view_extract", subject=run, detail=f"ошибочных строк: {run.invalid_rows.count()}")  # fmt: skip
@@ -391,15 +394,19 @@ def home_notices(user) -> list[dict]:
     runs = list(
         ReconciliationRun.objects.for_user(user)
         .filter(
-            Q(status__in=[ReconciliationRun.Status.RUNNING, ReconciliationRun.Status.INTERRUPTED])
+            Q(
+                status=ReconciliationRun.Status.QUEUED,
+                job__status__in=[Job.Status.RUNNING, Job.Status.INTERRUPTED],
+            )
             | Q(status=ReconciliationRun.Status.FAILED, finished_at__gte=since)
         )
+        .select_related("job")
         .order_by("-pk")[:20]
     )
     dead = services.interrupted(runs)
     notices = []
     for run in runs:
-        if run.status == ReconciliationRun.Status.RUNNING and run.pk not in dead:
+        if run.state == Job.Status.RUNNING and run.pk not in dead:
             continue
         state = run.dead_state_display if run.pk in dead else run.state_display
         text = f"Сверка № {run.pk} ({run.file_name}) {state}"

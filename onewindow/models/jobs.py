@@ -15,13 +15,20 @@ class JobQuerySet(OfficeScopedQuerySet):
 
 class Job(models.Model):
     """A background job as a database row: the Celery task gets its id, claims it once, and
-    records progress, result and error here, so a redelivered task does no harm."""
+    records progress, result and error here, so a redelivered task does no harm. A job whose
+    worker died while running it is taken over and restarted from scratch, once
+    (`onewindow.jobs`, `onewindow.liveness`); `attempt` names the attempt that holds it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "в очереди"
         RUNNING = "running", "выполняется"
+        # its worker died (onewindow/liveness.py): it is restarted from scratch, once
+        INTERRUPTED = "interrupted", "прервана, будет перезапущена"
         DONE = "done", "готово"
         FAILED = "failed", "ошибка"
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING, Status.INTERRUPTED)
+    MAX_ATTEMPTS = 2  # the first attempt and one restart after its worker died
 
     kind = models.CharField("вид", max_length=64)
     status = models.CharField(
@@ -47,6 +54,10 @@ class Job(models.Model):
     created_at = models.DateTimeField("создано", auto_now_add=True)
     started_at = models.DateTimeField("начато", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
+    # the attempt that holds the job: a former attempt (its worker taken for dead) cannot write
+    attempt = models.CharField("попытка", max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField("попыток выполнения", default=0)
+    interrupted_at = models.DateTimeField("прервана (когда обнаружено)", null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

@@ -1,9 +1,9 @@
 """The service layer of reconciliation: every write of the app, by subject.
 
 - `staging`: an uploaded extract kept for its preview, started, discarded or purged;
-- `runs`: registering a run for a file, claiming and executing it (with the stale-claim
-  takeover), writing its results, the dry run;
-- `inbox`: the nightly scan of the inbox and the runs to take up again;
+- `runs`: registering a run for a file with its job, the job's handler (executing the run,
+  writing its results), the dry run;
+- `inbox`: the nightly scan of the inbox;
 - `cascade`: the Python matching cascade (index of recipients, `match_rows`);
 - `selections`: working items out, reassigning them, resolving ambiguous rows.
 
@@ -31,18 +31,15 @@ from reconciliation.services.cascade import (  # noqa: F401
     match_rows,
     offices_of,
 )
-from reconciliation.services.inbox import SUFFIXES, runs_to_take_up, scan_inbox  # noqa: F401
+from reconciliation.services.inbox import SUFFIXES, scan_inbox  # noqa: F401
 from reconciliation.services.runs import (  # noqa: F401
-    INTERRUPTED_TWICE,
-    MAX_ATTEMPTS,
+    RUN_JOB,
     AlreadyProcessed,
-    claim,
     create_run,
     dry_run,
     execute_run,
     file_sha256,
     interrupted,
-    recover_runs,
     storage_dir,
 )
 from reconciliation.services.selections import (  # noqa: F401

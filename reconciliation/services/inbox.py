@@ -11,28 +11,30 @@ from pathlib import Path
 
 from django.conf import settings
 
-from reconciliation import liveness
+from onewindow import liveness
 from reconciliation.defaults import default_profile
 from reconciliation.models import ReconciliationRun
 from reconciliation.readers import ExtractError
-from reconciliation.services.runs import AlreadyProcessed, create_run, execute_run, recover_runs
+from reconciliation.services.runs import AlreadyProcessed, create_run, execute_run
 
 logger = logging.getLogger(__name__)
 
 # inbox/<source>/<kind>/file.ext ; processed files go to inbox/processed, failed to inbox/failed
 SUFFIXES = {".dbf", ".csv", ".txt", ".xlsx", ".xml"}
+# the liveness lock the scan holds (`onewindow.liveness`), so that two scans never overlap
+SCAN_LOCK = (0x52454331, 0)  # "REC1", and the only key of the namespace
 
 
 def scan_inbox() -> list[int]:
-    """Run every file of the inbox and file it. A file whose run a live worker is still running
-    stays for the next scan; a file whose run lost its worker (the scan was killed) gets that
-    run back from `create_run` and `execute_run` restarts it from scratch, once. One scan at a
-    time: another worker's scan leaves this one nothing to do. Returns the runs started."""
-    with liveness.hold(liveness.INBOX_SCAN) as held:
+    """Run every file of the inbox, each run's job in this process, and file it. A file whose
+    run a live worker is still running stays for the next scan; a file whose run lost its worker
+    (the scan was killed) gets that run back from `create_run`, and its job restarts it from
+    scratch, once. One scan at a time: another worker's scan leaves this one nothing to do.
+    Returns the runs started."""
+    with liveness.hold(*SCAN_LOCK) as held:
         if not held:  # another worker scans the inbox now
             logger.info("Папку входящих выгрузок уже обрабатывает другой процесс")
             return []
-        recover_runs()
         return _scan(Path(settings.RECONCILIATION_INBOX))
 
 
@@ -63,14 +65,3 @@ def _scan(inbox: Path) -> list[int]:
         destination.mkdir(parents=True, exist_ok=True)
         shutil.move(str(path), str(destination / path.name))
     return started
-
-
-def runs_to_take_up() -> dict[int, str]:
-    """Runs whose worker died, marked (`recover_runs`) and returned with their origin: the caller
-    restarts an uploaded one by its task and a nightly one by a scan of the inbox."""
-    recover_runs()
-    return dict(
-        ReconciliationRun.objects.filter(status=ReconciliationRun.Status.INTERRUPTED).values_list(
-            "pk", "origin"
-        )
-    )

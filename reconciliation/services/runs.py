@@ -1,12 +1,12 @@
-"""Reconciliation runs: registering a run for a file, claiming it, executing it (the set-based
-way on PostgreSQL where it can, else the Python cascade), writing its results, and finding runs
-whose worker died.
+"""Reconciliation runs: registering a run for a file with its job, executing it (the set-based
+way on PostgreSQL where it can, else the Python cascade), writing its results.
 
-A run is a row (`ReconciliationRun`); `execute_run` claims it, reads and matches everything in
-memory, and writes all its results in one transaction at the end, so a run killed midway leaves
-nothing behind and its retry finishes it without duplicates or lost rows. While it runs, its
-worker holds the run's liveness lock (`reconciliation/liveness.py`): a run «выполняется» whose
-lock nobody holds has lost its worker, and is restarted from scratch — once (`MAX_ATTEMPTS`).
+A run is a row (`ReconciliationRun`) run by a background job of kind «reconciliation.run»
+(`onewindow.jobs`): the job holds its liveness lock while it runs, claims it for an attempt, and
+restarts it from scratch — once — when its worker died. The handler reads and matches everything
+in memory and writes all the results in one transaction at the end, guarded by the attempt
+(`jobs.lock_current`), so a run killed midway leaves nothing behind and its restart finishes it
+without duplicates or lost rows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +23,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Application, CaseFile
-from reconciliation import fastpath, liveness
+from onewindow import jobs
+from onewindow.models import Job
+from reconciliation import fastpath
 from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
@@ -43,9 +44,9 @@ from reconciliation.services.cascade import (
     offices_of,
 )
 
-MAX_ATTEMPTS = ReconciliationRun.MAX_ATTEMPTS
-
 logger = logging.getLogger(__name__)
+
+RUN_JOB = "reconciliation.run"  # the kind of the job that runs a run
 
 
 class AlreadyProcessed(Exception):
@@ -98,8 +99,11 @@ def create_run(
 ) -> ReconciliationRun:
     """Register a run for a file. A file already reconciled (by SHA-256: a finished run for the
     same offices or all of them) is refused unless forced; a file whose run for the same offices
-    and profile is not finished yet gets that run back (`resumed` set), so the caller runs it
-    again — it is restarted if its worker died — instead of starting a second one.
+    and profile is not finished yet gets that run back (`resumed` set), so the caller runs its
+    job again — it is restarted if its worker died — instead of starting a second one.
+
+    The run's job is created with it, not sent: the caller sends it (`jobs.send_job`) or runs
+    it in its own process (`execute_run`).
 
     The encoding of a CSV or DBF file is settled here, once: `encoding` when the user chose it
     on the preview, else detected from the content (`readers.file_encoding`, the profile's only
@@ -129,119 +133,74 @@ def create_run(
         )
     except ExtractError:
         found = None  # the run fails with the reason when it reads the file
-    return ReconciliationRun.objects.create(
-        office=office,
-        profile=profile,
-        source=profile.source,
-        kind=profile.kind,
-        file_name=(file_name or path.name)[:300],
-        file_path=str(stored),
-        sha256=sha,
-        forced=bool(earlier and force),
-        encoding=found.name if found else "",
-        created_by=actor,
-        origin=origin,
-    )
-
-
-INTERRUPTED_TWICE = (
-    "Сверка прервана {attempts} раза: обработка останавливалась, не дойдя до конца (нехватка "
-    "памяти, перезапуск сервера). Больше она не перезапускается: проверьте файл и загрузите его снова."
-)
-
-
-def claim(run_id: int) -> tuple[ReconciliationRun, str] | None:
-    """Take the run for this attempt; the caller holds the run's liveness lock. So a run found
-    «выполняется» has no live worker: it died before the results (written in one transaction
-    at the end) were written, and the run starts again from scratch — once: a run interrupted
-    again is failed (`MAX_ATTEMPTS`). Returns None for a finished run."""
-    token = uuid.uuid4().hex
-    now = timezone.now()
     with transaction.atomic():
-        run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status in (
-            ReconciliationRun.Status.DONE,
-            ReconciliationRun.Status.FAILED,
-        ):
-            return None
-        if run.status != ReconciliationRun.Status.QUEUED:  # running or interrupted: it died
-            run.interrupted_at = run.interrupted_at or now
-            if run.attempts >= MAX_ATTEMPTS:
-                run.status = ReconciliationRun.Status.FAILED
-                run.error = INTERRUPTED_TWICE.format(attempts=run.attempts)
-                run.finished_at = now
-                run.save(update_fields=["status", "error", "finished_at", "interrupted_at"])
-                logger.warning("Сверка № %s прервана повторно и не перезапускается", run.pk)
-                return None
-            logger.warning("Сверка № %s была прервана: перезапуск с начала", run.pk)
-        run.status = ReconciliationRun.Status.RUNNING
-        run.started_at = now
-        run.attempt = token
-        run.attempts += 1
-        run.progress = 0
-        run.error = ""
-        run.save(update_fields=["status", "started_at", "attempt", "attempts", "progress", "error", "interrupted_at"])  # fmt: skip
-    return run, token
+        run = ReconciliationRun.objects.create(
+            office=office,
+            profile=profile,
+            source=profile.source,
+            kind=profile.kind,
+            file_name=(file_name or path.name)[:300],
+            file_path=str(stored),
+            sha256=sha,
+            forced=bool(earlier and force),
+            encoding=found.name if found else "",
+            created_by=actor,
+            origin=origin,
+        )
+        run.job = jobs.create_job(RUN_JOB, actor=actor, office=office, params={"run": run.pk})
+        run.save(update_fields=["job"])
+    return run
 
 
 def execute_run(run_id: int) -> ReconciliationRun | None:
-    """Run it, holding its liveness lock from the claim to the commit of its results. A run
-    that a live worker is running already is left to it (a redelivered task does nothing)."""
-    with liveness.hold(run_id) as held:
-        if not held:
-            logger.info("Сверка № %s выполняется другим процессом", run_id)
-            return ReconciliationRun.objects.filter(pk=run_id).first()
-        return _execute(run_id)
-
-
-def recover_runs() -> list[int]:
-    """Runs «выполняется» whose worker died: marked «прервана, будет перезапущена» with the time
-    it was found. They restart when a worker next takes them — the nightly scan (by the run's
-    file, which it then files), the periodic `reconciliation.recover_runs`, a redelivered task —
-    and `claim` fails one that was restarted already. Returns the runs marked."""
-    marked = []
-    running = ReconciliationRun.objects.filter(status=ReconciliationRun.Status.RUNNING)
-    for pk in running.values_list("pk", flat=True):
-        with liveness.hold(pk) as held:
-            if not held:
-                continue  # its worker is alive
-            changed = ReconciliationRun.objects.filter(
-                pk=pk, status=ReconciliationRun.Status.RUNNING
-            ).update(status=ReconciliationRun.Status.INTERRUPTED, interrupted_at=timezone.now())
-        if changed:
-            logger.warning("Сверка № %s прервана: её процесс остановился", pk)
-            marked.append(pk)
-    return marked
+    """Run the run's job in this process (the nightly scan, `manage.py reconcile`, tests) and
+    return the run as it ends: done or failed — or still unfinished when another live worker
+    runs it (that one keeps it)."""
+    run = ReconciliationRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return None
+    jobs.run_job_now(run.job_id)
+    return ReconciliationRun.objects.select_related("job").get(pk=run_id)
 
 
 def interrupted(runs) -> set[int]:
-    """Of these runs, those «выполняется» whose worker is gone (for the lists, before a
-    `recover_runs` has marked them)."""
-    running = [run.pk for run in runs if run.status == ReconciliationRun.Status.RUNNING]
-    return set(running) - liveness.alive(running)
+    """Of these runs, those whose job is «выполняется» but whose worker is gone (for the lists,
+    before `recover_jobs` has marked them)."""
+    unfinished = {run.job_id: run.pk for run in runs if run.status == ReconciliationRun.Status.QUEUED and run.job_id}  # fmt: skip
+    found = Job.objects.filter(pk__in=unfinished)
+    return {unfinished[pk] for pk in jobs.dead(found)}
 
 
-def _execute(run_id: int) -> ReconciliationRun | None:
-    claimed = claim(run_id)
-    if claimed is None:
-        return ReconciliationRun.objects.filter(pk=run_id).first()
-    run, token = claimed
+def _run_failed(job: Job, message: str) -> None:
+    """The job failed (a file that cannot be read, a bug, interrupted twice): the run records
+    it, in the job's transaction, with the message for the user."""
+    ReconciliationRun.objects.filter(job=job, status=ReconciliationRun.Status.QUEUED).update(
+        status=ReconciliationRun.Status.FAILED, error=message[:5000], finished_at=timezone.now()
+    )
+
+
+@jobs.job_handler(RUN_JOB, on_fail=_run_failed)
+def run_reconciliation(job: Job, report) -> dict:
+    """The job of a run: its results are written in one transaction by this attempt, or by none.
+    A run taken over after its results were committed (its worker died after that) is done."""
+    run = ReconciliationRun.objects.select_related("profile").get(pk=job.params["run"])
+    if run.status != ReconciliationRun.Status.QUEUED:
+        return {"run": run.pk, "status": run.status}
     profile = run.profile
 
     def progress(done: int) -> None:
-        ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(progress=done)
+        report(done, 0)
 
     try:
         if fastpath.usable(run):
             try:
                 with transaction.atomic():
-                    fastpath.execute(run, token, progress=progress)
+                    fastpath.execute(run, job, progress=progress)
             except fastpath.Unavailable as exc:
                 # the Python path below reads the file record by record
                 logger.info("Сверка № %s идёт без SQL-ускорения: %s", run.pk, exc or "формат файла")
             else:
-                run.refresh_from_db()
-                return run
+                return {"run": run.pk}
         index = build_index(run.office)
         measures = active_measures(profile)
         rows = read_rows(
@@ -251,22 +210,10 @@ def _execute(run_id: int) -> ReconciliationRun | None:
         outcome = match_rows(rows, profile, index, measures, progress=progress)
         if outcome.counts["rows_total"] == 0:
             raise ExtractError("В файле нет ни одной записи")
-        _write(run, token, outcome)
+        _write(run, job, outcome)
     except ExtractError as exc:
-        _fail(run, token, str(exc))
-    except Exception:  # a bug must not leave the run "running" for ever
-        # the user reads Russian; the exception itself goes to the server's log (re-raised)
-        _fail(run, token, f"Внутренняя ошибка программы: сверка № {run.pk} не выполнена. "
-                          "Сообщите администратору; подробности — в журнале сервера.")  # fmt: skip
-        raise
-    run.refresh_from_db()
-    return run
-
-
-def _fail(run: ReconciliationRun, token: str, message: str) -> None:
-    ReconciliationRun.objects.filter(pk=run.pk, attempt=token).update(
-        status=ReconciliationRun.Status.FAILED, error=message[:5000], finished_at=timezone.now()
-    )
+        raise jobs.JobError(str(exc)) from exc
+    return {"run": run.pk}
 
 
 def _owners(applicant_ids: list[int]) -> dict[int, int]:
@@ -291,11 +238,10 @@ def _owners(applicant_ids: list[int]) -> dict[int, int]:
     return owners
 
 
-def _write(run: ReconciliationRun, token: str, outcome: Outcome) -> None:
+def _write(run: ReconciliationRun, job: Job, outcome: Outcome) -> None:
     profile = run.profile
     with transaction.atomic():
-        locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
-        if locked.attempt != token or locked.status != ReconciliationRun.Status.RUNNING:
+        if not jobs.lock_current(job):
             return  # another attempt took over
         applicant_ids = list(outcome.items)
         existing = {}
@@ -361,7 +307,7 @@ def _write(run: ReconciliationRun, token: str, outcome: Outcome) -> None:
             row.candidates.set(candidates)
         counts = dict(outcome.counts)
         counts["selections"] = len(outcome.items)
-        locked.finish(counts)
+        run.finish(counts)
 
 
 def dry_run(path: Path, *, profile: ExtractProfile, encoding: str = "") -> dict[str, int]:

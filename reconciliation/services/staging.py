@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onewindow.errors import DomainError
-from onewindow.jobs import send_task_on_commit
+from onewindow.jobs import send_job
 from reconciliation.models import ExtractProfile, ReconciliationRun, StagedExtract
 from reconciliation.readers import (
     FIELD_ALIASES,
@@ -167,8 +167,8 @@ def start_staged(*, token: str, actor, encoding: str = "") -> ReconciliationRun:
             staged.state = StagedExtract.State.STARTED
             staged.run = run
             staged.save(update_fields=["state", "run"])
-            # the task «reconciliation.run» (reconciliation/tasks.py) restarts it if it died
-            send_task_on_commit("reconciliation.run", run.pk)
+            # its job (sent again for a run already there: restarted if its worker died)
+            send_job(run.job)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
     if refused is not None:
         raise refused

@@ -2,7 +2,7 @@
 scratch, once; its file goes to processed/ only when the run is done (issue 13, item 10).
 
 The scans run as real processes (`manage.py shell`) against the test database; the first one is
-sent SIGKILL mid-run. Liveness is a lock the worker holds (reconciliation/liveness.py), so the
+sent SIGKILL mid-run. Liveness is a lock the run's job holds (onewindow/liveness.py), so the
 subprocesses' real clock and this process's frozen one never meet."""
 
 import csv
@@ -21,7 +21,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from reconciliation import liveness, services
+from onewindow import jobs, liveness
+from onewindow.models import Job
+from reconciliation import services
 from reconciliation.models import (
     AmbiguousRow,
     ExtractProfile,
@@ -100,13 +102,15 @@ class Scans:
             source.close()
 
     def run_state(self) -> tuple | None:
-        """(status, progress) of the run, as the scanning process wrote them so far."""
+        """(status, progress) of the run's job, as the scanning process wrote them so far."""
         if self.file_db is None:
-            row = ReconciliationRun.objects.values_list("status", "progress").first()
+            row = (
+                Job.objects.filter(kind=services.RUN_JOB).values_list("status", "progress").first()
+            )
             return tuple(row) if row else None
         with sqlite3.connect(self.file_db, timeout=20) as db:
             return db.execute(
-                "SELECT status, progress FROM reconciliation_reconciliationrun"
+                "SELECT status, progress FROM onewindow_job WHERE kind = ?", [services.RUN_JOB]
             ).fetchone()
 
 
@@ -157,11 +161,11 @@ def test_a_scan_killed_mid_run_is_completed_by_the_next_scan(recipients, setting
             blocker.close()
     assert first.returncode == -signal.SIGKILL
     if connection.vendor == "postgresql":  # its backend ends (and rolls back) after it
-        wait_until(lambda: not liveness.alive(ReconciliationRun.objects.values_list("pk", flat=True)),
+        wait_until(lambda: not liveness.alive(jobs.LOCKS, Job.objects.values_list("pk", flat=True)),
                    "the killed worker's session to end")  # fmt: skip
     scans.read_back()
     run = ReconciliationRun.objects.get()
-    assert run.status == "running" and run.attempts == 1, "killed before it finished"
+    assert run.state == "running" and run.attempts == 1, "killed before it finished"
     assert not Selection.objects.exists() and not InvalidRow.objects.exists()
     assert extract.exists(), "the file of an unfinished run stays in the inbox"
 
@@ -182,14 +186,14 @@ def test_a_scan_killed_mid_run_is_completed_by_the_next_scan(recipients, setting
 
 
 def waits_for_a_lock() -> bool:
-    """The session holding the run's liveness lock waits for the table, in the set-based
+    """The session holding the run's job's liveness lock waits for the table, in the set-based
     statement that merges the run's items into the open ones."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype = 'advisory' AND l.classid = %s::bigint::oid AND l.objid <> 0 "
             "AND l.granted AND a.wait_event_type = 'Lock'",
-            [liveness.NAMESPACE],
+            [jobs.LOCKS],
         )
         row = cursor.fetchone()
     return row is not None and "UPDATE reconciliation_selection s SET" in row[0]
@@ -221,9 +225,9 @@ def test_a_run_interrupted_twice_fails_and_its_file_goes_to_failed(recipients, s
     run = services.create_run(extract, profile=profile, origin="inbox")
     kill_midway(monkeypatch, run.pk)
     # the next scan's sweep finds it, the file brings the same run back: it dies again
-    assert services.recover_runs() == [run.pk]
+    assert jobs.recover_jobs() == [run.job_id]  # (sent on commit: never, in this test)
     run.refresh_from_db()
-    assert run.status == "interrupted" and run.state_display.startswith("прервана 24.11.2026 10:00")
+    assert run.state == "interrupted" and run.state_display.startswith("прервана 24.11.2026 10:00")
     again = services.create_run(extract, profile=profile, origin="inbox")
     assert again.pk == run.pk and again.resumed
     kill_midway(monkeypatch, run.pk)
@@ -264,14 +268,14 @@ def test_a_live_worker_keeps_its_run_and_its_file(recipients, settings, another_
     folder.mkdir(parents=True)
     extract = write_csv(folder / "czn.csv", HEADER, EMPLOYMENT_ROWS)
     run = services.create_run(extract, profile=ExtractProfile.objects.get(name="czn-employment"), origin="inbox")  # fmt: skip
-    ReconciliationRun.objects.filter(pk=run.pk).update(status="running", attempts=1)
-    with another_worker(run.pk):
-        assert liveness.alive([run.pk]) == {run.pk}
+    Job.objects.filter(pk=run.job_id).update(status="running", attempts=1)
+    with another_worker(run.job_id):
+        assert liveness.alive(jobs.LOCKS, [run.job_id]) == {run.job_id}
         assert services.interrupted([ReconciliationRun.objects.get()]) == set()
         scan_inbox()
         run.refresh_from_db()
-        assert run.status == "running" and run.attempts == 1 and extract.exists()
-    assert liveness.alive([run.pk]) == set()
+        assert run.state == "running" and run.attempts == 1 and extract.exists()
+    assert liveness.alive(jobs.LOCKS, [run.job_id]) == set()
     assert services.interrupted([run]) == {run.pk}
     scan_inbox()
     run.refresh_from_db()
@@ -292,7 +296,9 @@ def test_the_chief_sees_an_interrupted_run_in_the_list_and_on_the_home_page(
     assert "прервана, будет перезапущена" in html
     html = client.get(reverse("home")).content.decode()
     assert f"Сверка № {run.pk} (n.csv) прервана, будет перезапущена" in html
-    services.recover_runs()
+    page = client.get(reverse("reconciliation:run", args=[run.pk])).content.decode()
+    assert "прервана, будет перезапущена" in page and 'hx-trigger="every 1s"' not in page  # dead
+    jobs.recover_jobs()
     html = client.get(reverse("reconciliation:runs")).content.decode()
     assert "прервана 24.11.2026 10:00, будет перезапущена" in html
     html = client.get(reverse("reconciliation:run", args=[run.pk])).content.decode()
@@ -327,8 +333,10 @@ def test_uploading_a_file_whose_run_died_takes_that_run_up_again(
 
 
 @pytest.mark.django_db
-def test_the_periodic_recovery_takes_up_uploads_and_nightly_files(recipients, settings, tmp_path, monkeypatch):  # fmt: skip
-    from reconciliation.tasks import recover_runs
+def test_the_periodic_recovery_takes_up_uploads_and_nightly_runs(
+    recipients, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from onewindow.tasks import recover_jobs
 
     settings.RECONCILE_SQL = False
     profile = ExtractProfile.objects.get(name="czn-employment")
@@ -340,11 +348,15 @@ def test_the_periodic_recovery_takes_up_uploads_and_nightly_files(recipients, se
     nightly = services.create_run(extract, profile=profile, origin="inbox")
     kill_midway(monkeypatch, upload.pk)
     kill_midway(monkeypatch, nightly.pk)
-    assert sorted(recover_runs()) == sorted([upload.pk, nightly.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_jobs() == sorted([upload.job_id, nightly.job_id])
     for run in (upload, nightly):
         run.refresh_from_db()
         assert run.status == "done" and run.attempts == 2
-    assert not extract.exists()  # the nightly file is filed by the scan the recovery ran
+    # the nightly file is filed by the next scan: its run is done
+    assert extract.exists()
+    scan_inbox()
+    assert not extract.exists() and ReconciliationRun.objects.count() == 2
     assert (Path(settings.RECONCILIATION_INBOX) / "processed" / "czn" / "employment" / "n.csv").exists()  # fmt: skip
 
 
@@ -354,7 +366,7 @@ def test_a_run_dead_on_its_last_attempt_is_not_promised_a_restart(
 ):
     profile = ExtractProfile.objects.get(name="czn-employment")
     run = services.create_run(write_csv(tmp_path / "l.csv", HEADER, EMPLOYMENT_ROWS), profile=profile, origin="inbox")  # fmt: skip
-    ReconciliationRun.objects.filter(pk=run.pk).update(status="running", attempts=2)
+    Job.objects.filter(pk=run.job_id).update(status="running", attempts=2)
     client.force_login(chief)
     for url in (
         reverse("reconciliation:runs"),
@@ -364,3 +376,30 @@ def test_a_run_dead_on_its_last_attempt_is_not_promised_a_restart(
         html = client.get(url).content.decode()
         assert "прервана повторно, перезапуска не будет" in html, url
         assert "будет перезапущена" not in html, url
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_died_after_its_results_were_committed_is_not_run_again(
+    recipients, settings, tmp_path, monkeypatch
+):
+    settings.RECONCILE_SQL = False
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    run = services.create_run(write_csv(tmp_path / "c.csv", HEADER, EMPLOYMENT_ROWS), profile=profile)  # fmt: skip
+    written = runs._write
+
+    def committed_then_killed(*args, **kwargs):
+        written(*args, **kwargs)
+        raise SystemExit("killed")  # before its job is marked «готово»
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runs, "_write", committed_then_killed)
+        with pytest.raises(SystemExit):
+            services.execute_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and run.job.status == Job.Status.RUNNING
+    before = sorted(Selection.objects.values_list("pk", "evidence"))
+    assert services.interrupted([run]) == set()  # its outcome is written: nothing to show
+    run = services.execute_run(run.pk)  # the takeover finds the results and runs nothing
+    assert (run.status, run.job.status, run.attempts) == ("done", "done", 2)
+    assert sorted(Selection.objects.values_list("pk", "evidence")) == before
+    assert InvalidRow.objects.count() == 1 and AmbiguousRow.objects.count() == 1

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases.models import Entitlement
+from onewindow import jobs
 from reconciliation import copyable, fastpath, services
 from reconciliation.models import (
     AmbiguousRow,
@@ -208,13 +209,13 @@ def test_killed_run_is_retried_without_duplicates_or_lost_rows(
     with pytest.raises(SystemExit):
         services.execute_run(run.pk)
     run.refresh_from_db()
-    assert run.status == "running" and not Selection.objects.exists()
+    assert run.state == "running" and not Selection.objects.exists()
     assert not InvalidRow.objects.exists()
     # a redelivered message while a live worker holds the run does nothing
     monkeypatch.setattr(module, name, original)
-    with another_worker(run.pk):
-        assert services.execute_run(run.pk).status == "running"
-        assert services.recover_runs() == []
+    with another_worker(run.job_id):
+        assert services.execute_run(run.pk).state == "running"
+        assert jobs.recover_jobs() == []
     # the worker is gone: the run restarts from scratch
     run = services.execute_run(run.pk)
     assert run.status == "done" and run.counts["selections"] == 3 and run.counts["rows_total"] == 8

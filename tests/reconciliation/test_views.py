@@ -35,13 +35,21 @@ def test_upload_shows_a_preview_then_runs(
     assert "Алексеева" in html and "01.05.1990" in html and "⚠ неверная дата «31.02.1950»" in html
     assert not ReconciliationRun.objects.exists()
     staged = html.split('name="staged" value="')[1].split('"')[0]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as sent:
         response = client.post(
             reverse("reconciliation:runs"),
             {"start": "1", "staged": staged, "profile": profile.pk, "file_name": "czn.csv"},
         )
     run = ReconciliationRun.objects.get()
     assert response["Location"] == reverse("reconciliation:run", args=[run.pk])
+    # the run's job is sent once the upload commits; until it runs, the page polls
+    assert (run.job.kind, run.job.status, run.job.params) == ("reconciliation.run", "queued", {"run": run.pk})  # fmt: skip
+    html = client.get(reverse("reconciliation:run", args=[run.pk])).content.decode()
+    assert "состояние: <strong>в очереди</strong>" in html and 'hx-trigger="every 1s"' in html
+    for callback in sent:
+        callback()
+    run.refresh_from_db()
+    assert run.job.status == "done"
     assert (
         run.status == "done" and run.counts["selections"] == 3 and run.office == specialist.office
     )
