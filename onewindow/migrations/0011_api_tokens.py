@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('onewindow', '0009_report'),
+        ('onewindow', '0010_job_takeover'),
     ]
 
     operations = [
