@@ -54,8 +54,14 @@ def applicant_new(request):
     namesakes = []
     snils_link = snils_link_title = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        namesakes = services.find_namesakes(data, request.user.office)
+        data = services.applicant_fields(form.cleaned_data)
+        namesakes = services.find_namesakes(
+            office=request.user.office,
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            middle_name=data.get("middle_name", ""),
+            birth_date=data["birth_date"],
+        )
         if namesakes and not request.POST.get("confirm_namesake"):
             form.add_error(
                 None,
@@ -63,7 +69,7 @@ def applicant_new(request):
             )
         else:
             try:
-                applicant = services.register_applicant(data, actor=request.user)
+                applicant = services.register_applicant(actor=request.user, **data)
             except services.CounterError as exc:
                 form.add_error(exc.field, exc.message)
                 snils_link, snils_link_title = exc.link, exc.link_title
@@ -120,7 +126,9 @@ def applicant_edit(request, pk: int):
     snils_link = snils_link_title = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_applicant(applicant, form.cleaned_data, actor=request.user)
+            services.update_applicant(
+                applicant, actor=request.user, **services.applicant_fields(form.cleaned_data)
+            )
         except services.CounterError as exc:
             form.add_error(exc.field, exc.message)
             snils_link, snils_link_title = exc.link, exc.link_title
