@@ -232,7 +232,7 @@ def incoming_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            item = svc.register_incoming_request(data, actor=request.user)
+            item = svc.register_incoming_request(actor=request.user, **data)
         except CounterError as exc:
             show_refusal(form, exc)
         else:

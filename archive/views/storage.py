@@ -91,7 +91,7 @@ def _listed_files(request, filters=None):
 def register(request):
     form = RegisterForm(request.POST if request.method == "POST" else None, office=request.user.office,
                         initial={"case_number": request.GET.get("case", "")})  # fmt: skip
-    item = submitted(form, lambda **data: services.register_by_number(data, actor=request.user))
+    item = submitted(form, lambda **data: services.register_by_number(actor=request.user, **data))
     if item is not None:
         messages.success(
             request, f"Дело принято в архив под № {item.archive_number}. Распечатайте ярлык."
