@@ -25,12 +25,11 @@ from archive.forms import (
     MoveForm,
     RegisterForm,
     WithdrawForm,
-    errors_text,
-    submitted,
 )
 from archive.models import ArchivedFile, FileIssue, Location
-from archive.views.common import with_messages
 from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.forms import errors_text, submitted
+from onewindow.http import with_messages
 from onewindow.lists import paginate_list
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.qr import qr_data_uri

@@ -26,6 +26,7 @@ from cases.models import (
 )
 from cases.views.common import sees_full_identity
 from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.http import with_messages
 from onewindow.identity import snils_digits
 from onewindow.text import quoted
 
@@ -192,16 +193,13 @@ def entitlement_status(request, pk: int):
     except ValueError:
         messages.error(request, "Неверная дата.")
         return redirect("cases:applicant", pk=entitlement.applicant_id)
-    try:
-        services.change_entitlement_status(
+    with_messages(
+        request,
+        lambda: services.change_entitlement_status(
             entitlement, status, actor=request.user, reason=request.POST.get("reason", ""), on=day
-        )
-    except services.CounterError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"Мера {quoted(str(entitlement.service))}: {Entitlement.Status(status).label}."
-        )
+        ),
+        lambda changed: f"Мера {quoted(str(changed.service))}: {changed.get_status_display()}.",
+    )
     return redirect("cases:applicant", pk=entitlement.applicant_id)
 
 
