@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from onewindow.errors import DomainError
 from onewindow.events import EVENT_TITLES
@@ -12,6 +13,15 @@ def show_refusal(form: forms.Form, exc: DomainError, message: str | None = None)
     form.add_error(exc.field if exc.field in form.fields else None, message or exc.message)
 
 
+def show_invalid(form: forms.Form, exc: ValidationError) -> None:
+    """A model's field rules refused by a service (`ValidationError` by field) on the form: at
+    each field the form has, the rest above the fields."""
+    for field, messages in (
+        exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    ):
+        form.add_error(field if field in form.fields else None, messages)
+
+
 def submitted(form: forms.Form, service):
     """Call `service(**form.cleaned_data)` when the bound form is valid and return what it
     returns. A refusal (`DomainError`) goes onto the form at its field, or above the fields when
@@ -22,6 +32,9 @@ def submitted(form: forms.Form, service):
         return service(**form.cleaned_data)
     except DomainError as exc:
         show_refusal(form, exc)
+        return None
+    except ValidationError as exc:
+        show_invalid(form, exc)
         return None
 
 

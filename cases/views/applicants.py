@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from cases.models import (
 )
 from cases.views.common import sees_full_identity
 from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.forms import show_invalid
 from onewindow.http import with_messages
 from onewindow.identity import snils_digits
 from onewindow.text import quoted
@@ -74,6 +76,8 @@ def applicant_new(request):
             except services.CounterError as exc:
                 form.add_error(exc.field, exc.message)
                 snils_link, snils_link_title = exc.link, exc.link_title
+            except ValidationError as exc:  # the model's rules (the form runs them too)
+                show_invalid(form, exc)
             else:
                 messages.success(request, f"Заявитель {applicant.full_name} зарегистрирован.")
                 return redirect("cases:applicant", pk=applicant.pk)
@@ -133,6 +137,8 @@ def applicant_edit(request, pk: int):
         except services.CounterError as exc:
             form.add_error(exc.field, exc.message)
             snils_link, snils_link_title = exc.link, exc.link_title
+        except ValidationError as exc:  # the model's rules (the form runs them too)
+            show_invalid(form, exc)
         else:
             messages.success(request, "Изменения сохранены.")
             return redirect("cases:applicant", pk=applicant.pk)

@@ -143,3 +143,20 @@ def test_organisation_validators_live_in_identity_and_cases_models_still_exports
     assert cases.models.validate_inn is validate_inn  # migration 0018 names cases.models.*
     errors = errors_of(Organisation(name="ООО «Ритуал»", inn="7707083894"))
     assert "ИНН" in errors["inn"][0]
+
+
+def test_register_incoming_request_refuses_a_wrong_snils_of_its_subject(specialist, catalogue):
+    from cases.models import RequestKind
+    from cases.requests import register_incoming_request
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as info:
+        register_incoming_request(
+            actor=specialist, kind=RequestKind.objects.order_by("pk").first(), sender="Суд",
+            sender_number="1", sender_date=today, received_on=today, subject_name="Петров Пётр",
+            subject_snils="112-233-445 96", question="Сведения о мерах",
+        )  # fmt: skip
+    assert info.value.message_dict == {
+        "subject_snils": ["Неверное контрольное число СНИЛС — проверьте номер."]
+    }
+    assert not IncomingRequest.objects.exists()
