@@ -6,9 +6,8 @@ from django import forms
 
 from archive import figures
 from archive.models import DestructionAct, Inventory, Location, RetentionRule
-from onewindow.errors import DomainError
-from onewindow.forms import DateInput
-from onewindow.models import Office, User
+from onewindow.forms import DateInput, office_field, scope_to_user
+from onewindow.models import User
 
 
 class ByPath:
@@ -135,10 +134,7 @@ class ListFilters(forms.Form):
     opens exactly its files (issued and not returned in time, eligible for destruction in a
     year, an office)."""
 
-    office = forms.ModelChoiceField(
-        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
-        error_messages={"invalid_choice": "Такого учреждения нет."},
-    )  # fmt: skip
+    office = office_field()
     overdue = forms.BooleanField(label="Не возвращены в срок", required=False)
     eligible = forms.IntegerField(
         label="Можно уничтожить с года", required=False, min_value=1990, max_value=2200,
@@ -148,10 +144,7 @@ class ListFilters(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.sees_all_offices:
-            self.fields["office"].queryset = Office.objects.all()
-        else:
-            del self.fields["office"]
+        scope_to_user(self, user, ())
 
     def filter(self, files, today):
         if not self.is_valid():
@@ -256,21 +249,3 @@ class ExecuteForm(forms.Form):
     handover_number = forms.CharField(label="Накладная №", max_length=50, required=False)
     handover_date = forms.DateField(label="Накладная от", widget=DateInput(), required=False,
                                     error_messages={"invalid": "Дата накладной: неверная дата."})  # fmt: skip
-
-
-def submitted(form: forms.Form, service):
-    """Call `service(**form.cleaned_data)` when the bound form is valid and return what it
-    returns. A refusal (`DomainError`) goes onto the form at its field, or above the fields when
-    the form has no such field; None then, and when the form is unbound or invalid."""
-    if not form.is_bound or not form.is_valid():
-        return None
-    try:
-        return service(**form.cleaned_data)
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return None
-
-
-def errors_text(form: forms.Form) -> str:
-    """Every error of the form in one line, for a page that shows it as a message."""
-    return "; ".join(e for errors in form.errors.values() for e in errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +30,7 @@ from cases.models import (
 from cases.services import CounterError
 from cases.views.common import show_refusal
 from onewindow.audit import get_for_user_or_404, log_access, shown
+from onewindow.forms import show_invalid
 from onewindow.lists import paginate_list
 from onewindow.pdf import pdf_response, render_pdf
 
@@ -232,9 +233,11 @@ def incoming_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            item = svc.register_incoming_request(data, actor=request.user)
+            item = svc.register_incoming_request(actor=request.user, **data)
         except CounterError as exc:
             show_refusal(form, exc)
+        except ValidationError as exc:  # the model's rules (the form checks them too)
+            show_invalid(form, exc)
         else:
             messages.success(
                 request, f"Запрос зарегистрирован, срок ответа — {item.due_date:%d.%m.%Y}."

@@ -190,52 +190,79 @@ def find_subject(office, name: str, birth_date=None, snils: str = "") -> Applica
     return None
 
 
-def register_incoming_request(data: dict, *, actor, office=None) -> IncomingRequest:
+def register_incoming_request(
+    *,
+    actor,
+    office=None,
+    kind: RequestKind,
+    sender: str,
+    sender_number: str,
+    sender_date: datetime.date,
+    received_on: datetime.date,
+    subject_name: str,
+    question: str,
+    sender_office=None,
+    sender_address: str = "",
+    subject_birth_date: datetime.date | None = None,
+    subject_snils: str = "",
+    applicant: Applicant | None = None,
+    due_date: datetime.date | None = None,
+    assigned_to=None,
+    outgoing: OutgoingRequest | None = None,
+) -> IncomingRequest:
+    """Register a request that came in from another district or region: numbered, its due
+    date counted in working days from `received_on` (unless given), the subject found among the
+    office's applicants (unless given), assigned to `assigned_to` or the actor. The model's
+    field rules (the subject's СНИЛС with its check number, names, dates) raise
+    `ValidationError` by field; the rules of the reception, `CounterError`."""
     office = office or actor.office
-    kind: RequestKind = data["kind"]
-    received_on = data["received_on"]
-    if data["sender_date"] > received_on:
+    if sender_date > received_on:
         raise CounterError("Дата запроса позже даты поступления.", field="sender_date")
     if received_on > timezone.localdate():
         raise CounterError("Дата поступления не может быть в будущем.", field="received_on")
-    due = data.get("due_date") or workdays.add_working_days(received_on, kind.due_days)
+    due = due_date or workdays.add_working_days(received_on, kind.due_days)
     if due < received_on:
         raise CounterError("Срок ответа раньше даты поступления запроса.", field="due_date")
-    assignee = data.get("assigned_to") or actor
+    assignee = assigned_to or actor
     if not roles.can_take_work(assignee, ANSWERS_REQUESTS, office):
         raise CounterError(
             f"{assignee.short_name} не может быть исполнителем: исполнитель — действующий "
             "специалист этого учреждения, который отвечает на запросы.",
             field="assigned_to",
         )
+    request = IncomingRequest(
+        office=office,
+        kind=kind,
+        sender=sender,
+        sender_office=sender_office,
+        sender_address=(sender_address or "").strip()
+        or (sender_office.address if sender_office else ""),
+        sender_number=sender_number,
+        sender_date=sender_date,
+        received_on=received_on,
+        subject_name=subject_name,
+        subject_birth_date=subject_birth_date,
+        subject_snils=snils_digits(subject_snils),
+        applicant=applicant
+        or find_subject(office, subject_name, subject_birth_date, subject_snils),
+        question=question,
+        due_date=due,
+        assigned_to=assignee,
+        outgoing=outgoing,
+    )
+    request.full_clean(
+        exclude=[f.name for f in IncomingRequest._meta.fields if f.name not in SUBJECT_FIELDS],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     with transaction.atomic():
-        request = IncomingRequest(
-            office=office,
-            kind=kind,
-            sender=data["sender"],
-            sender_office=data.get("sender_office"),
-            sender_address=(data.get("sender_address") or "").strip()
-            or (data["sender_office"].address if data.get("sender_office") else ""),
-            sender_number=data["sender_number"],
-            sender_date=data["sender_date"],
-            received_on=received_on,
-            subject_name=data["subject_name"],
-            subject_birth_date=data.get("subject_birth_date"),
-            subject_snils=snils_digits(data.get("subject_snils", "")),
-            applicant=data.get("applicant")
-            or find_subject(
-                office,
-                data["subject_name"],
-                data.get("subject_birth_date"),
-                data.get("subject_snils", ""),
-            ),
-            question=data["question"],
-            due_date=due,
-            assigned_to=assignee,
-            outgoing=data.get("outgoing"),
-        )
         save_with_actor(request, actor)
     return request
+
+
+# what a request says about its subject: checked by the model's rules (`register_incoming_request`)
+SUBJECT_FIELDS = ("sender", "sender_number", "subject_name", "subject_birth_date", "subject_snils",
+                  "question")  # fmt: skip
 
 
 def answer_incoming_request(
@@ -305,22 +332,20 @@ def send_request_to_office(
                 field="to_office",
             )
         register_incoming_request(
-            {
-                "kind": kind,
-                "sender": actor.office.name,
-                "sender_office": actor.office,
-                "sender_number": f"{outgoing.out_number}/{outgoing.out_year}",
-                "sender_date": today,
-                "received_on": today,
-                "subject_name": applicant.full_name,
-                "subject_birth_date": applicant.birth_date,
-                "subject_snils": applicant.snils,
-                "question": outgoing.question,
-                "assigned_to": assignee,
-                "outgoing": outgoing,
-            },
             actor=actor,
             office=to_office,
+            kind=kind,
+            sender=actor.office.name,
+            sender_office=actor.office,
+            sender_number=f"{outgoing.out_number}/{outgoing.out_year}",
+            sender_date=today,
+            received_on=today,
+            subject_name=applicant.full_name,
+            subject_birth_date=applicant.birth_date,
+            subject_snils=applicant.snils,
+            question=outgoing.question,
+            assigned_to=assignee,
+            outgoing=outgoing,
         )
     return outgoing
 

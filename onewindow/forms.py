@@ -1,9 +1,46 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
+from onewindow.errors import DomainError
 from onewindow.events import EVENT_TITLES
-from onewindow.models import AccessLog, CalendarOverride
+from onewindow.models import AccessLog, CalendarOverride, Office
 from onewindow.text import normalize_text
+
+
+def show_refusal(form: forms.Form, exc: DomainError, message: str | None = None) -> None:
+    """A service's refusal at its field when the form has it, else above the fields."""
+    form.add_error(exc.field if exc.field in form.fields else None, message or exc.message)
+
+
+def show_invalid(form: forms.Form, exc: ValidationError) -> None:
+    """A model's field rules refused by a service (`ValidationError` by field) on the form: at
+    each field the form has, the rest above the fields."""
+    for field, messages in (
+        exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    ):
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def submitted(form: forms.Form, service):
+    """Call `service(**form.cleaned_data)` when the bound form is valid and return what it
+    returns. A refusal (`DomainError`) goes onto the form at its field, or above the fields when
+    the form has no such field; None then, and when the form is unbound or invalid."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return service(**form.cleaned_data)
+    except DomainError as exc:
+        show_refusal(form, exc)
+        return None
+    except ValidationError as exc:
+        show_invalid(form, exc)
+        return None
+
+
+def errors_text(form: forms.Form) -> str:
+    """Every error of the form in one line, for a page that shows it as a message."""
+    return "; ".join(e for errors in form.errors.values() for e in errors)
 
 
 class DateInput(forms.DateInput):
@@ -11,6 +48,49 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# --- Filters scoped to the user: the office and staff pickers every app's lists offer -------
+
+
+def office_field() -> forms.ModelChoiceField:
+    """«Учреждение» of a filter: offered (with every office) only to those who see every office
+    (`scope_to_user`)."""
+    return forms.ModelChoiceField(
+        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
+        error_messages={"invalid_choice": "Такого учреждения нет."},
+    )  # fmt: skip
+
+
+def date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, widget=DateInput(),
+        error_messages={"invalid": "Неверная дата: ДД.ММ.ГГГГ."},
+    )  # fmt: skip
+
+
+def staff_field(label: str, *, empty_label: str = "все") -> forms.ModelChoiceField:
+    """A person of the office (all offices for those who see them), filled by `scope_to_user`."""
+    return forms.ModelChoiceField(
+        label=label, required=False, queryset=get_user_model().objects.none(),
+        empty_label=empty_label,
+        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
+    )  # fmt: skip
+
+
+def scope_to_user(form: forms.Form, user, staff_fields: tuple[str, ...]) -> None:
+    """The staff fields offer the active staff the user sees; the office field is left only to
+    those who see every office (one office: its own records only, nothing to pick)."""
+    staff = get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name")
+    if user is not None and not user.sees_all_offices:
+        staff = staff.filter(office_id=user.office_id)
+    for name in staff_fields:
+        form.fields[name].queryset = staff
+        form.fields[name].label_from_instance = lambda u: u.short_name or u.username
+    if user is not None and user.sees_all_offices:
+        form.fields["office"].queryset = Office.objects.all()
+    else:
+        del form.fields["office"]
 
 
 class AccessLogFilterForm(forms.Form):

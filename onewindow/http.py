@@ -1,9 +1,15 @@
-"""Request helpers every view shares: where a `next` may send the user."""
+"""Request helpers every view shares: where a `next` may send the user, a button's service call
+with its outcome as a message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from onewindow.errors import DomainError
 
 
 def safe_next(request, default: str, *, field: str = "next") -> str:
@@ -56,3 +62,16 @@ class RefuseNullCharactersMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return f" в поле «{key.replace(chr(0), '')}»"
         return None
+
+
+def with_messages(request, service: Callable, success: str | Callable) -> object | None:
+    """Run one service for a button of a page: a refusal (`DomainError`) becomes the page's
+    error message, the result the success message (`success(result)`, or the text `success`).
+    Returns the result; None when refused."""
+    try:
+        result = service()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from onewindow import reports
 from onewindow.audit import get_for_user_or_404, log_access
-from onewindow.forms import DateInput
+from onewindow.forms import DateInput, show_refusal
 from onewindow.models import Office, Report
 from onewindow.xlsx import CONTENT_TYPE
 
@@ -144,7 +144,7 @@ def report_list(request):
                     actor=user,
                 )
             except reports.ReportError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_refusal(form, exc)
             else:
                 title = report.title[:1].lower() + report.title[1:]
                 messages.success(request, f"Сформирован {title}".rstrip(".") + ".")

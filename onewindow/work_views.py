@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onewindow import handover as svc
 from onewindow import roles, work, workdays
 from onewindow.audit import get_for_user_or_404, log_access, shown
-from onewindow.forms import DateInput
+from onewindow.forms import DateInput, submitted
+from onewindow.http import with_messages
 from onewindow.lists import paginate_list
 from onewindow.models import Handover, User
 from onewindow.pdf import pdf_response, render_pdf
@@ -187,17 +188,13 @@ def handover_list(request):
         handovers = handovers.filter(Q(from_user=request.user) | Q(to_user=request.user))
     form = HandoverForm(request.POST if request.method == "POST" else None, actor=request.user,
                         initial={"starts_on": timezone.localdate()})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            handover = svc.hand_over(actor=request.user, **form.cleaned_data)
-        except svc.HandoverError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(
-                request,
-                f"Передано: {counted(handover.items.count(), 'дело,дела,дел')}. Распечатайте акт.",
-            )
-            return redirect("handover", pk=handover.pk)
+    handover = submitted(form, lambda **data: svc.hand_over(actor=request.user, **data))
+    if handover is not None:
+        messages.success(
+            request,
+            f"Передано: {counted(handover.items.count(), 'дело,дела,дел')}. Распечатайте акт.",
+        )
+        return redirect("handover", pk=handover.pk)
     return render(request, "onewindow/handovers.html", {"handovers": handovers[:100], "form": form})
 
 
@@ -220,15 +217,13 @@ def handover_detail(request, pk: int):
 @require_POST
 def handover_return(request, pk: int):
     handover = get_for_user_or_404(request, Handover.objects.all(), pk=pk)
-    try:
-        returned = svc.return_handover(handover, actor=request.user)
-    except svc.HandoverError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"Возвращено: {counted(len(returned), 'дело,дела,дел')}. Распечатайте акт возврата.",
-        )
+    with_messages(
+        request,
+        lambda: svc.return_handover(handover, actor=request.user),
+        lambda returned: (
+            f"Возвращено: {counted(len(returned), 'дело,дела,дел')}. Распечатайте акт возврата."
+        ),
+    )
     return redirect("handover", pk=pk)
 
 

@@ -7,8 +7,7 @@ import datetime
 from django import forms
 from django.conf import settings
 
-from onewindow.forms import DateInput
-from onewindow.models import Office, User
+from onewindow.forms import DateInput, office_field, scope_to_user, staff_field
 from reconciliation import figures
 from reconciliation.models import ExtractProfile, Selection
 
@@ -52,14 +51,8 @@ class DashboardFilters(forms.Form):
     AGES = [("", "любой"), ("0-3", "0–3 рабочих дня"), ("4-10", "4–10 рабочих дней"),
             ("11-", "более 10 рабочих дней")]  # fmt: skip
 
-    office = forms.ModelChoiceField(
-        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
-        error_messages={"invalid_choice": "Такого учреждения нет."},
-    )  # fmt: skip
-    assignee = forms.ModelChoiceField(
-        label="Исполнитель", required=False, queryset=User.objects.none(), empty_label="любой",
-        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
-    )  # fmt: skip
+    office = office_field()
+    assignee = staff_field("Исполнитель", empty_label="любой")
     age = forms.ChoiceField(label="Возраст", required=False, choices=AGES,
                             error_messages={"invalid_choice": "Выберите возраст из списка."})  # fmt: skip
     worked = forms.ChoiceField(
@@ -69,15 +62,7 @@ class DashboardFilters(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
-        if not user.sees_all_offices:
-            staff = staff.filter(office_id=user.office_id)
-        self.fields["assignee"].queryset = staff
-        self.fields["assignee"].label_from_instance = lambda u: u.short_name or u.username
-        if user.sees_all_offices:
-            self.fields["office"].queryset = Office.objects.all()
-        else:
-            del self.fields["office"]
+        scope_to_user(self, user, ("assignee",))
 
     def filter(self, items, today: datetime.date):
         if not self.is_valid():

@@ -12,13 +12,19 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from cases import services as cases_services
-from cases.models import Applicant, CaseFile, Entitlement
+from cases.models import Applicant, CaseFile
 from onewindow.errors import DomainError
-from onewindow.identity import format_snils, full_name_key, name_error, snils_digits, snils_error
+from onewindow.identity import (
+    clean_person_name,
+    format_snils,
+    full_name_key,
+    snils_digits,
+    snils_error,
+)
 from reconciliation.readers import ExtractError, column_map, parse_date, read_rows
 from services.models import Service
 
@@ -124,24 +130,17 @@ def _columns(header: list[str]) -> dict[str, str]:
 def _check_row(value: dict, number: int, services: set[str]) -> list[str]:
     """Every error of one row, with its row and field; `value` is cleaned in place: names as the
     counter form cleans them, the СНИЛС as digits, the dates parsed, the sex as «M»/«F»."""
-    errors = []
+    errors, reported = [], set()
 
     def error(key, message):
+        reported.add(key)
         errors.append(f"строка {number}, поле «{TITLES.get(key, key)}»: {message}")
 
-    snils = value.get("snils", "")
-    if snils:
-        problem = snils_error(snils)
-        if problem:
-            error("snils", problem)
-        value["snils"] = snils_digits(snils)
-    for key in NAMES:  # as the counter form cleans and checks them
-        name = " ".join(str(value.get(key, "")).split())
-        value[key] = name[:1].upper() + name[1:]
-        problem = name_error(name)
-        if problem:
-            error(key, problem)
-        elif not name and key != "middle_name":
+    if not snils_error(value.get("snils", "")):
+        value["snils"] = snils_digits(value["snils"])
+    for key in NAMES:
+        value[key] = clean_person_name(str(value.get(key, "")))
+        if not value[key] and key != "middle_name":
             error(key, "обязательное поле")
     for key, limit in LENGTHS.items():
         text = value.get(key, "")
@@ -156,20 +155,52 @@ def _check_row(value: dict, number: int, services: set[str]) -> list[str]:
         else:
             if key != "end_date" and value[key] is None:
                 error(key, "обязательное поле")
-    if value["birth_date"] and not (
-        datetime.date(1900, 1, 1) <= value["birth_date"] <= timezone.localdate()
-    ):
-        error("birth_date", "дата рождения вне допустимого диапазона")
+    given = value.get("sex")
+    value["sex"] = SEX.get(given.lower(), "") if given else ""
+    if given and not value["sex"]:
+        error("sex", f"ожидается «М» или «Ж», получено «{given}»")
+    for key, message in _applicant_rules(value, reported=reported):
+        error(key, message)
     if value["start_date"] and value["end_date"] and value["end_date"] < value["start_date"]:
         error("end_date", "раньше даты назначения")
     service = value.get("service", "")
     if service not in services:
         error("service", f"неизвестный код меры «{service}»")
-    given = value.get("sex")
-    value["sex"] = SEX.get(given.lower(), "") if given else ""
-    if given and not value["sex"]:
-        error("sex", f"ожидается «М» или «Ж», получено «{given}»")
     return errors
+
+
+# the applicant's fields as the file's columns are titled
+FIELD_TITLES = {"reg_address": TITLES["address"], **TITLES}
+
+# the row's columns that are the applicant's fields, and where they land
+APPLICANT_COLUMNS = {"snils": "snils", "last_name": "last_name", "first_name": "first_name",
+                     "middle_name": "middle_name", "birth_date": "birth_date", "sex": "sex"}  # fmt: skip
+
+
+def _applicant_rules(value: dict, *, reported: set[str]):
+    """The model's rules for the person of a row (`Applicant.validate`: the СНИЛС with its
+    check number, names, the birth date) as (column, message), for the columns the row fills
+    and that have no error of their own yet."""
+    given = {f: value[k] for k, f in APPLICANT_COLUMNS.items() if value.get(k) not in (None, "")}
+    try:
+        Applicant(**given).validate(
+            exclude=tuple(f.name for f in Applicant._meta.fields if f.name not in given)
+        )
+    except ValidationError as exc:
+        by_field = {f: k for k, f in APPLICANT_COLUMNS.items()}
+        for name, messages in exc.message_dict.items():
+            key = by_field.get(name)
+            if key and key not in reported:
+                yield key, as_clause(messages[0])
+
+
+def as_clause(message: str) -> str:
+    """«Неверное контрольное число СНИЛС — проверьте номер.» as the tail of «строка N, поле
+    «…»: …»: lower case first letter (unless an abbreviation), no closing full stop."""
+    message = message.rstrip(".")
+    if len(message) > 1 and message[1].islower():
+        message = message[0].lower() + message[1:]
+    return message
 
 
 def _add_row(people: dict[tuple, Person], value: dict, number: int) -> str | None:
@@ -258,13 +289,27 @@ def import_register(path: Path, *, office, actor=None, dry_run: bool = False) ->
             try:
                 applicant = _save_applicant(person, existing[key], office=office, actor=actor)
             except DomainError as exc:  # the checks of cases (a СНИЛС taken meanwhile)
-                report.errors.append(f"строка {person.row}, поле «СНИЛС»: {exc.message}")
+                title = FIELD_TITLES.get(exc.field or "snils", "СНИЛС")
+                report.errors.append(f"строка {person.row}, поле «{title}»: {exc.message}")
+                continue
+            except ValidationError as exc:  # the model's field rules, should a row pass ours
+                report.errors.extend(
+                    f"строка {person.row}, поле «{FIELD_TITLES.get(name, name)}»: {as_clause(m)}"
+                    for name, messages in exc.message_dict.items()
+                    for m in messages
+                )
                 continue
             if existing[key] is None:
                 report.people_new += 1
             else:
                 report.people_updated += 1
-            _save_measures(person, applicant, office=office, actor=actor, report=report)
+            try:
+                _save_measures(person, applicant, office=office, actor=actor, report=report)
+            except DomainError as exc:  # the checks of cases on a measure
+                title = FIELD_TITLES.get(exc.field or "", "Мера")
+                report.errors.append(
+                    f"строка {person.row}, поле «{title}»: {as_clause(exc.message)}"
+                )
         if report.errors or dry_run:
             transaction.set_rollback(True)
     return report
@@ -281,35 +326,25 @@ def _save_applicant(person: Person, applicant: Applicant | None, *, office, acto
         if given:
             data[key] = given
     if applicant is None:
-        return cases_services.register_applicant(data, actor=actor, office=office)
-    return cases_services.update_applicant(applicant, data, actor=actor)
+        return cases_services.register_applicant(actor=actor, office=office, **data)
+    return cases_services.update_applicant(applicant, actor=actor, **data)
 
 
 def _save_measures(person: Person, applicant: Applicant, *, office, actor, report: Report) -> None:
-    """The person's case file (opened through cases) and their measures: new ones, or the one of
-    the same service and start updated (its end and state; a suspension stays unless the
-    measure ended). There is no service of cases for a measure carried over from another
-    system, so they are written here."""
-    today = timezone.localdate()
+    """The person's case file (opened through cases) and their measures through
+    `cases.services.record_imported_measure`: new ones, or the one of the same service and
+    start updated."""
     if not CaseFile.objects.filter(office=office, applicant=applicant).exists():
         report.case_files_new += 1
     case_file = cases_services.ensure_case_file(
         applicant, actor=actor, on=min(m[1] for m in person.measures)
     )
+    services = {s.code: s for s in Service.objects.filter(code__in={m[0] for m in person.measures})}
     for code, start, end, _ in person.measures:
-        status = Entitlement.Status.STOPPED if end and end < today else Entitlement.Status.ACTIVE
-        measure = Entitlement.objects.filter(
-            applicant=applicant, service__code=code, start_date=start
-        ).first()
-        if measure is None:
+        _, created = cases_services.record_imported_measure(
+            actor=actor, case_file=case_file, service=services[code], start_date=start, end_date=end
+        )
+        if created:
             report.measures_new += 1
-            measure = Entitlement(office=office, applicant=applicant, case_file=case_file,
-                                  service=Service.objects.get(code=code), start_date=start)  # fmt: skip
         else:
             report.measures_updated += 1
-        measure.end_date = end
-        if measure.status != Entitlement.Status.SUSPENDED or status == Entitlement.Status.STOPPED:
-            measure.status = status
-        measure.status_reason = measure.status_reason or "перенесено из прежней системы"
-        measure._history_user = actor
-        measure.save()

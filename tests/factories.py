@@ -206,7 +206,7 @@ class IncomingRequestFactory(factory.django.DjangoModelFactory):
             "subject_name": f"{last_name} Ирина Петровна",
             "question": "Сведения о получаемых мерах",
         } | overrides
-        return register_incoming_request(data, actor=actor, office=office)
+        return register_incoming_request(**data, actor=actor, office=office)
 
 
 class OutgoingRequestFactory(factory.django.DjangoModelFactory):

@@ -90,7 +90,7 @@ def archive_in_every_state(office, archivist, chief, director, specialist, catal
             actor=archivist,
             on=D(2015, 1, 1),
         )
-        return services.register_file(case_file, {"archive_number": name, "start_date": D(2015, 1, 1),
+        return services.register_file(case_file, **{"archive_number": name, "start_date": D(2015, 1, 1),
                                                   "end_date": event, "sheets": 3, "location": box,
                                                   "retention_rule": rule}, actor=archivist)  # fmt: skip
 

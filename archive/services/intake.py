@@ -3,6 +3,8 @@ that agree with its records."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 
 from archive.services.common import ArchiveError
@@ -120,13 +122,18 @@ def _records(case_file: CaseFile):
         yield r.response_on, f"ответ на межведомственный запрос {quoted(r.document.title)}"
 
 
-def check_file_dates(case_file: CaseFile, data: dict) -> None:
+def check_file_dates(
+    case_file: CaseFile,
+    *,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    event_date: datetime.date | None = None,
+) -> None:
     """The крайние даты and the deregistration date against the file's own records: a typo must
     not end a file before it began, in the future, or years early (which would make it eligible
     for destruction)."""
     today = timezone.localdate()
-    start, end = data["start_date"], data["end_date"]
-    event = data.get("event_date")
+    start, end, event = start_date, end_date, event_date
     if start > end:
         raise ArchiveError("Крайние даты: начало позже конца.", field="end_date")
     if end > today:

@@ -42,27 +42,60 @@ def check_box(location: Location, *, extra: int = 1) -> None:
             )
 
 
-def register_by_number(data: dict, *, actor) -> ArchivedFile:
-    """Take in the case file of number `data["case_number"]` among those the actor sees."""
+def register_by_number(
+    *,
+    actor,
+    case_number: int,
+    archive_number: str,
+    retention_rule: RetentionRule,
+    location: Location,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    sheets: int,
+    event_date: datetime.date | None = None,
+    volumes: int | None = None,
+    nomenclature_index: str = "",
+    title: str = "",
+) -> ArchivedFile:
+    """Take in the case file of number `case_number` among those the actor sees (the other
+    arguments as `register_file`'s)."""
     case_file = (
         CaseFile.objects.for_user(actor)
-        .filter(number=data["case_number"])
+        .filter(number=case_number)
         .select_related("applicant")
         .first()
     )
     if case_file is None:
         raise ArchiveError(
-            f"Личного дела ЛД-{data['case_number']:06d} в учреждении нет.", field="case_number"
+            f"Личного дела ЛД-{case_number:06d} в учреждении нет.", field="case_number"
         )
-    return register_file(case_file, data, actor=actor)
+    return register_file(
+        case_file, actor=actor, archive_number=archive_number, retention_rule=retention_rule,
+        location=location, start_date=start_date, end_date=end_date, sheets=sheets,
+        event_date=event_date, volumes=volumes, nomenclature_index=nomenclature_index, title=title,
+    )  # fmt: skip
 
 
-def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
+def register_file(
+    case_file: CaseFile,
+    *,
+    actor,
+    archive_number: str,
+    retention_rule: RetentionRule,
+    location: Location,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    sheets: int,
+    event_date: datetime.date | None = None,
+    volumes: int | None = None,
+    nomenclature_index: str = "",
+    title: str = "",
+) -> ArchivedFile:
     """Take a case file into the archive: only a file nobody works on (no open application,
     no measure that has not stopped, no request waiting for an answer), with крайние даты that
-    agree with its records. A file returned into work earlier is taken in again on its record."""
-    rule: RetentionRule = data["retention_rule"]
-    location: Location = data["location"]
+    agree with its records (`event_date`, the deregistration date, is `end_date` when not
+    given). A file returned into work earlier is taken in again on its record."""
+    rule, location = retention_rule, location
     if location.office_id != case_file.office_id:
         raise ArchiveError("Место хранения другого учреждения.", field="location")
     with transaction.atomic():
@@ -81,22 +114,18 @@ def register_file(case_file: CaseFile, data: dict, *, actor) -> ArchivedFile:
                 + ".",
                 field="case_number",
             )
-        check_file_dates(case_file, data)
+        check_file_dates(case_file, start_date=start_date, end_date=end_date, event_date=event_date)
         Location.objects.select_for_update().filter(pk=location.pk).first()
         check_box(location)
-        event_date = data.get("event_date") or data["end_date"]
+        event_date = event_date or end_date
         item = previous or ArchivedFile(office=case_file.office, case_file=case_file)
-        item.archive_number = data["archive_number"].strip()
-        item.nomenclature_index = data.get("nomenclature_index") or rule.nomenclature_index or "—"
-        item.year = data["end_date"].year
-        item.volumes = data.get("volumes") or 1
-        item.sheets = data["sheets"]
-        item.title = data.get("title") or file_title(case_file.applicant)
-        item.start_date, item.end_date, item.event_date = (
-            data["start_date"],
-            data["end_date"],
-            event_date,
-        )
+        item.archive_number = archive_number.strip()
+        item.nomenclature_index = nomenclature_index or rule.nomenclature_index or "—"
+        item.year = end_date.year
+        item.volumes = volumes or 1
+        item.sheets = sheets
+        item.title = title or file_title(case_file.applicant)
+        item.start_date, item.end_date, item.event_date = start_date, end_date, event_date
         item.retention_rule = rule
         item.eligible_from = rule.eligible_from(event_date)
         item.location = location

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from archive import documents, services
-from archive.forms import CheckForm, InventoryForm, submitted
+from archive.forms import CheckForm, InventoryForm
 from archive.models import ArchivedFile, Inventory, InventoryCheck
-from archive.views.common import with_messages
 from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.forms import submitted
+from onewindow.http import with_messages
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import counted, plural
 from onewindow.xlsx import xlsx_response

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from archive import documents, services
-from archive.forms import ExecuteForm, errors_text
+from archive.forms import ExecuteForm
 from archive.models import DestructionAct
 from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.forms import errors_text
 from onewindow.jobs import enqueue_job
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.text import counted

@@ -25,12 +25,11 @@ from archive.forms import (
     MoveForm,
     RegisterForm,
     WithdrawForm,
-    errors_text,
-    submitted,
 )
 from archive.models import ArchivedFile, FileIssue, Location
-from archive.views.common import with_messages
 from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.forms import errors_text, submitted
+from onewindow.http import with_messages
 from onewindow.lists import paginate_list
 from onewindow.pdf import pdf_response, render_pdf
 from onewindow.qr import qr_data_uri
@@ -91,7 +90,7 @@ def _listed_files(request, filters=None):
 def register(request):
     form = RegisterForm(request.POST if request.method == "POST" else None, office=request.user.office,
                         initial={"case_number": request.GET.get("case", "")})  # fmt: skip
-    item = submitted(form, lambda **data: services.register_by_number(data, actor=request.user))
+    item = submitted(form, lambda **data: services.register_by_number(actor=request.user, **data))
     if item is not None:
         messages.success(
             request, f"Дело принято в архив под № {item.archive_number}. Распечатайте ярлык."

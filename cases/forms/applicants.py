@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 
-from cases.models import (
-    Applicant,
-    BenefitCategory,
-    IdDocumentType,
-    Sex,
-)
+from cases.models import Applicant, BenefitCategory, Sex
+from cases.models.people import MIN_BIRTH_DATE  # noqa: F401 (exported by cases.forms)
 from onewindow.forms import DateInput
-from onewindow.identity import (
-    PASSPORT_NUMBER_RE,
-    PASSPORT_SERIES_RE,
-    UNIT_CODE_RE,
-    format_snils,
-    snils_digits,
-    snils_error,
-    validate_person_name,
-)
-
-MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
+from onewindow.identity import clean_person_name, format_snils, snils_digits, validate_snils
 
 
 class ApplicantForm(forms.ModelForm):
@@ -81,68 +64,33 @@ class ApplicantForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "snils"}
 
     def clean_snils(self):
+        # the model's rule (`Applicant.snils` validators) on the digits; the form accepts any
+        # formatting («123-456-789 01»), the model stores 11 digits
         value = self.cleaned_data.get("snils", "").strip()
         if not value:
             return ""
-        error = snils_error(value)
-        if error:
-            raise forms.ValidationError(error[0].upper() + error[1:] + ".")
+        validate_snils(value)
         return snils_digits(value)
 
-    def _clean_name(self, key):
-        value = " ".join(self.cleaned_data.get(key, "").split())
-        validate_person_name(value)
-        return value[:1].upper() + value[1:] if value else value
+    # The other rules (names, dates, the passport, the unit code) are the model's: validators
+    # and `Applicant.clean()`, run by `_post_clean` and shown at their fields.
 
     def clean_last_name(self):
-        return self._clean_name("last_name")
+        return clean_person_name(self.cleaned_data.get("last_name"))
 
     def clean_first_name(self):
-        return self._clean_name("first_name")
+        return clean_person_name(self.cleaned_data.get("first_name"))
 
     def clean_middle_name(self):
-        return self._clean_name("middle_name")
+        return clean_person_name(self.cleaned_data.get("middle_name"))
 
-    def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("Дата рождения не может быть в будущем.")
-        if value < MIN_BIRTH_DATE:
-            raise forms.ValidationError("Дата рождения не может быть раньше 01.01.1900.")
-        return value
-
-    def clean_id_unit_code(self):
-        value = self.cleaned_data.get("id_unit_code", "").strip()
-        if value and len(value) == 6 and value.isdigit():
-            value = f"{value[:3]}-{value[3:]}"
-        if value and not UNIT_CODE_RE.match(value):
-            raise forms.ValidationError("Код подразделения — 6 цифр в виде 340-001.")
-        return value
-
-    def clean(self):
-        data = super().clean()
-        if data.get("id_doc_type") == IdDocumentType.PASSPORT_RF:
-            series = (data.get("id_series") or "").replace(" ", "")
-            number = (data.get("id_number") or "").replace(" ", "")
-            if series and not PASSPORT_SERIES_RE.match(series):
-                self.add_error(
-                    "id_series", f"Серия паспорта — 4 цифры, введено «{data.get('id_series')}»."
-                )
-            else:
-                data["id_series"] = series
-            if number and not PASSPORT_NUMBER_RE.match(number):
-                self.add_error(
-                    "id_number", f"Номер паспорта — 6 цифр, введено «{data.get('id_number')}»."
-                )
-            else:
-                data["id_number"] = number
-        issued = data.get("id_issued_date")
-        born = data.get("birth_date")
-        if issued and issued > timezone.localdate():
-            self.add_error("id_issued_date", "Дата выдачи не может быть в будущем.")
-        elif issued and born and issued < born:
-            self.add_error("id_issued_date", "Дата выдачи раньше даты рождения.")
-        return data
+    def _post_clean(self):
+        super()._post_clean()
+        # what `Applicant.clean()` put into its written form (a passport's series without
+        # spaces, the unit code «340-001») goes on to the service as it is stored
+        for key in ("id_series", "id_number", "id_unit_code"):
+            if key in self.cleaned_data and key not in self.errors:
+                self.cleaned_data[key] = getattr(self.instance, key)
 
 
 class CategoryForm(forms.Form):

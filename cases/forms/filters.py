@@ -10,47 +10,8 @@ from django.db.models import F
 
 from cases.models import Agency, Application
 from onewindow import workdays
-from onewindow.forms import DateInput
-from onewindow.models import Office, User
+from onewindow.forms import DateInput, date_field, office_field, scope_to_user, staff_field
 from services.models import Service
-
-
-def office_field() -> forms.ModelChoiceField:
-    """«Учреждение»: offered (with every office) only to those who see every office."""
-    return forms.ModelChoiceField(
-        label="Учреждение", required=False, queryset=Office.objects.none(), empty_label="все",
-        error_messages={"invalid_choice": "Такого учреждения нет."},
-    )  # fmt: skip
-
-
-def date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=False, widget=DateInput(),
-        error_messages={"invalid": "Неверная дата: ДД.ММ.ГГГГ."},
-    )  # fmt: skip
-
-
-def staff_field(label: str) -> forms.ModelChoiceField:
-    """A person of the office (all offices for those who see them), filled by `scope_to_user`."""
-    return forms.ModelChoiceField(
-        label=label, required=False, queryset=User.objects.none(), empty_label="все",
-        error_messages={"invalid_choice": "Такого сотрудника в учреждении нет."},
-    )  # fmt: skip
-
-
-def scope_to_user(form: forms.Form, user, staff_fields: tuple[str, ...]) -> None:
-    """The staff fields offer the active staff the user sees; the office field is left only to
-    those who see every office (one office: its own records only, nothing to pick)."""
-    staff = User.objects.filter(is_active=True).order_by("last_name", "first_name")
-    if user is not None and not user.sees_all_offices:
-        staff = staff.filter(office_id=user.office_id)
-    for name in staff_fields:
-        form.fields[name].queryset = staff
-        form.fields[name].label_from_instance = lambda u: u.short_name or u.username
-    if user is not None and user.sees_all_offices:
-        form.fields["office"].queryset = Office.objects.all()
-    else:
-        del form.fields["office"]
 
 
 class JournalFilterForm(forms.Form):

@@ -7,10 +7,11 @@ from django import forms
 from cases.requests import ANSWERS_REQUESTS
 from onewindow import roles
 from onewindow.forms import DateInput
-from onewindow.identity import (
-    snils_error,
-)
+from onewindow.identity import NotInFuture, validate_no_control_characters, validate_snils
 from onewindow.models import Office
+
+# the models' rules (`IncomingRequest`, `CaseTransfer`), so the form says what the service would
+NO_FUTURE_BIRTH = NotInFuture("Дата рождения не может быть в будущем.")
 
 
 class InteragencyResponseForm(forms.Form):
@@ -56,9 +57,12 @@ class IncomingRequestForm(forms.Form):
         error_messages={"required": "Укажите дату поступления.", "invalid": "Неверная дата."},
     )
     subject_name = forms.CharField(
-        label="О ком: ФИО", max_length=300, error_messages={"required": "Укажите, о ком запрос."}
+        label="О ком: ФИО", max_length=300, error_messages={"required": "Укажите, о ком запрос."},
+        validators=[validate_no_control_characters],
+    )  # fmt: skip
+    subject_birth_date = forms.DateField(
+        label="Дата рождения", required=False, widget=DateInput(), validators=[NO_FUTURE_BIRTH]
     )
-    subject_birth_date = forms.DateField(label="Дата рождения", required=False, widget=DateInput())
     subject_snils = forms.CharField(label="СНИЛС", required=False, max_length=20)
     question = forms.CharField(
         label="Что запрашивается",
@@ -83,10 +87,8 @@ class IncomingRequestForm(forms.Form):
 
     def clean_subject_snils(self):
         value = self.cleaned_data.get("subject_snils", "").strip()
-        if value and snils_error(value):
-            raise forms.ValidationError(
-                snils_error(value)[0].upper() + snils_error(value)[1:] + "."
-            )
+        if value:
+            validate_snils(value)
         return value
 
     def clean(self):
@@ -143,9 +145,10 @@ class TransferRequestForm(forms.Form):
     stated_name = forms.CharField(
         label="ФИО (как в документе)", max_length=300,
         error_messages={"required": "Укажите ФИО заявителя."},
+        validators=[validate_no_control_characters],
     )  # fmt: skip
     stated_birth_date = forms.DateField(
-        label="Дата рождения", widget=DateInput(),
+        label="Дата рождения", widget=DateInput(), validators=[NO_FUTURE_BIRTH],
         error_messages={"required": "Укажите дату рождения.", "invalid": "Неверная дата."},
     )  # fmt: skip
     new_address = forms.CharField(label="Новый адрес регистрации", max_length=500, required=False)
@@ -157,9 +160,7 @@ class TransferRequestForm(forms.Form):
 
     def clean_snils(self):
         value = self.cleaned_data["snils"].strip()
-        error = snils_error(value)
-        if error:
-            raise forms.ValidationError(error[0].upper() + error[1:] + ".")
+        validate_snils(value)
         return value
 
 

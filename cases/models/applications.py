@@ -7,40 +7,17 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models.people import Applicant, CaseFile
+from onewindow.identity import validate_inn, validate_no_control_characters, validate_ogrn
 from onewindow.models import Office, OfficeScopedQuerySet
 
-
-def validate_inn(value: str) -> None:
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.ru import inn
-
-    try:
-        inn.validate(value)
-    except StdnumError:
-        raise ValidationError(
-            "ИНН — 10 цифр (организация) или 12 цифр (индивидуальный предприниматель) с верными "
-            "контрольными цифрами.",
-            code="inn",
-        ) from None
-
-
-def validate_ogrn(value: str) -> None:
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.ru import ogrn
-
-    try:
-        ogrn.validate(value)
-    except StdnumError:
-        raise ValidationError(
-            "ОГРН — 13 цифр (ОГРНИП — 15) с верной контрольной цифрой.", code="ogrn"
-        ) from None
+# `validate_inn` and `validate_ogrn` live in `onewindow.identity`; migration 0018 names them
+# as `cases.models.validate_inn`, so `cases.models` keeps exporting them.
 
 
 class Organisation(models.Model):
@@ -138,7 +115,10 @@ class Application(models.Model):
     representative_kind = models.CharField(
         "представитель", max_length=16, choices=RepresentativeKind.choices, blank=True, default=""
     )
-    representative_name = models.CharField("ФИО представителя", max_length=300, blank=True)
+    representative_name = models.CharField(
+        "ФИО представителя", max_length=300, blank=True,
+        validators=[validate_no_control_characters],
+    )  # fmt: skip
     representative_document = models.CharField("документ представителя", max_length=300, blank=True)
     representative_authority = models.CharField(
         "документ о полномочиях", max_length=300, blank=True,

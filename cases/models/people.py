@@ -5,11 +5,24 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from onewindow.identity import format_snils, full_name_key, mask_snils, validate_person_name
+from onewindow.identity import (
+    NotInFuture,
+    clean_person_name,
+    format_snils,
+    full_name_key,
+    mask_snils,
+    normalize_unit_code,
+    passport_errors,
+    validate_person_name,
+    validate_snils,
+    validate_unit_code,
+)
 from onewindow.models import Office, OfficeScopedQuerySet
 from onewindow.names import short_name
 
@@ -46,13 +59,21 @@ class IdDocumentType(models.TextChoices):
     OTHER = "other", "иной документ"
 
 
+MIN_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+
 class Applicant(models.Model):
+    """A person at the counter. The field rules (СНИЛС with its check number, passport, dates,
+    names) are validators and `clean()` here, so that the form, the API, the register import
+    and the admin refuse the same values with the same Russian messages (`full_clean()`)."""
+
     office = models.ForeignKey(
         Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="applicants"
     )
     snils = models.CharField(
-        "СНИЛС", max_length=11, blank=True, help_text="11 цифр без разделителей"
-    )
+        "СНИЛС", max_length=11, blank=True, help_text="11 цифр без разделителей",
+        validators=[validate_snils],
+    )  # fmt: skip
     # Russian letters, hyphen, apostrophe, space; no Latin look-alikes (identity.name_error)
     last_name = models.CharField("фамилия", max_length=100, validators=[validate_person_name])
     first_name = models.CharField("имя", max_length=100, validators=[validate_person_name])
@@ -60,7 +81,15 @@ class Applicant(models.Model):
         "отчество", max_length=100, blank=True, validators=[validate_person_name]
     )
     sex = models.CharField("пол", max_length=1, choices=Sex.choices)
-    birth_date = models.DateField("дата рождения")
+    birth_date = models.DateField(
+        "дата рождения",
+        validators=[
+            NotInFuture("Дата рождения не может быть в будущем."),
+            MinValueValidator(
+                MIN_BIRTH_DATE, message="Дата рождения не может быть раньше 01.01.1900."
+            ),
+        ],
+    )
     birth_place = models.CharField("место рождения", max_length=300, blank=True)
     id_doc_type = models.CharField(
         "документ, удостоверяющий личность",
@@ -71,8 +100,13 @@ class Applicant(models.Model):
     id_series = models.CharField("серия", max_length=10, blank=True)
     id_number = models.CharField("номер", max_length=20, blank=True)
     id_issued_by = models.CharField("кем выдан", max_length=300, blank=True)
-    id_issued_date = models.DateField("дата выдачи", null=True, blank=True)
-    id_unit_code = models.CharField("код подразделения", max_length=7, blank=True)
+    id_issued_date = models.DateField(
+        "дата выдачи", null=True, blank=True,
+        validators=[NotInFuture("Дата выдачи не может быть в будущем.")],
+    )  # fmt: skip
+    id_unit_code = models.CharField(
+        "код подразделения", max_length=7, blank=True, validators=[validate_unit_code]
+    )
     reg_address = models.CharField("адрес регистрации", max_length=500, blank=True)
     actual_address = models.CharField("адрес фактического проживания", max_length=500, blank=True)
     phone = models.CharField("телефон", max_length=50, blank=True)
@@ -84,7 +118,10 @@ class Applicant(models.Model):
     is_anonymised = models.BooleanField("обезличен", default=False)
     # A confirmed death (a selection worked out, a death certificate at the counter): the card
     # and search show it, new applications are refused but for services arising from a death.
-    death_date = models.DateField("дата смерти", null=True, blank=True)
+    death_date = models.DateField(
+        "дата смерти", null=True, blank=True,
+        validators=[NotInFuture("Дата смерти не может быть в будущем.")],
+    )  # fmt: skip
     death_source = models.CharField(
         "основание сведений о смерти", max_length=500, blank=True,
         help_text="Например: сверка № 12 (СФР, сведения о смерти), строка 345",
@@ -127,6 +164,38 @@ class Applicant(models.Model):
         super().save(*args, **kwargs)
         if self.last_name_key:
             NameKey.objects.bulk_create([NameKey(key=self.last_name_key)], ignore_conflicts=True)
+
+    def clean(self) -> None:
+        """The rules across fields, and the values put into their written form: names with
+        single spaces and a capital, a passport's series and number without spaces, the unit
+        code as «340-001». Field validators (СНИЛС, dates) run before, in `clean_fields`."""
+        for key in ("last_name", "first_name", "middle_name"):
+            setattr(self, key, clean_person_name(getattr(self, key)))
+        self.id_unit_code = normalize_unit_code(self.id_unit_code)
+        errors: dict[str, str] = {}
+        if self.id_doc_type == IdDocumentType.PASSPORT_RF:
+            errors.update(passport_errors(self.id_series, self.id_number))
+            if "id_series" not in errors:
+                self.id_series = (self.id_series or "").replace(" ", "")
+            if "id_number" not in errors:
+                self.id_number = (self.id_number or "").replace(" ", "")
+        born, issued = self.birth_date, self.id_issued_date
+        if issued and born and issued < born:
+            errors["id_issued_date"] = "Дата выдачи раньше даты рождения."
+        if self.death_date and born and self.death_date < born:
+            errors["death_date"] = "Дата смерти раньше даты рождения."
+        if errors:
+            raise ValidationError(errors)
+
+    def validate(self, *, exclude: tuple[str, ...] = ()) -> None:
+        """Every rule of the model but the СНИЛС uniqueness (the services say whose it is):
+        what a service (and an import, row by row) runs before it saves. Raises
+        `ValidationError` by field."""
+        self.full_clean(
+            exclude=["name_key", "last_name_key", "initials", "office", "created_by", *exclude],
+            validate_unique=False,
+            validate_constraints=False,
+        )
 
     @property
     def full_name(self) -> str:

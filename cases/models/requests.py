@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models.applications import Application, ApplicationDocument
 from cases.models.people import Applicant
+from onewindow.identity import NotInFuture, validate_no_control_characters, validate_snils
 from onewindow.models import Office, OfficeScopedQuerySet
 from onewindow.names import about_person
 
@@ -139,9 +140,16 @@ class IncomingRequest(models.Model):
     sender_number = models.CharField("исходящий номер отправителя", max_length=100)
     sender_date = models.DateField("дата запроса")
     received_on = models.DateField("поступил")
-    subject_name = models.CharField("о ком: ФИО", max_length=300)
-    subject_birth_date = models.DateField("о ком: дата рождения", null=True, blank=True)
-    subject_snils = models.CharField("о ком: СНИЛС", max_length=11, blank=True)
+    subject_name = models.CharField(
+        "о ком: ФИО", max_length=300, validators=[validate_no_control_characters]
+    )
+    subject_birth_date = models.DateField(
+        "о ком: дата рождения", null=True, blank=True,
+        validators=[NotInFuture("Дата рождения не может быть в будущем.")],
+    )  # fmt: skip
+    subject_snils = models.CharField(
+        "о ком: СНИЛС", max_length=11, blank=True, validators=[validate_snils]
+    )
     applicant = models.ForeignKey(
         Applicant,
         verbose_name="заявитель (найден)",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models.people import Applicant, CaseFile
+from onewindow.identity import NotInFuture, validate_no_control_characters
 from onewindow.models import Office, OfficeScopedQuerySet
 
 
@@ -42,8 +43,13 @@ class CaseTransfer(models.Model):
         Office, verbose_name="в учреждение", on_delete=models.PROTECT, related_name="+"
     )
     # what the asking office was told by the person: the old office compares it with its file
-    stated_name = models.CharField("ФИО (со слов заявителя)", max_length=300)
-    stated_birth_date = models.DateField("дата рождения (со слов заявителя)")
+    stated_name = models.CharField(
+        "ФИО (со слов заявителя)", max_length=300, validators=[validate_no_control_characters]
+    )
+    stated_birth_date = models.DateField(
+        "дата рождения (со слов заявителя)",
+        validators=[NotInFuture("Дата рождения не может быть в будущем.")],
+    )
     new_address = models.CharField("новый адрес", max_length=500, blank=True)
     reason = models.TextField("основание запроса")
     status = models.CharField(

@@ -14,6 +14,8 @@ stopping, a death) and `reassign` (the chief moving work). Every public name is 
 from cases.errors import CounterError
 from cases.services.applicants import (
     APPLICANT_FIELDS,
+    ApplicantChanges,
+    applicant_fields,
     archived_case_file,
     archived_refusal,
     ensure_case_file,
@@ -32,7 +34,11 @@ from cases.services.lifecycle import (
     number_notice,
     transition,
 )
-from cases.services.measures import change_entitlement_status, record_death
+from cases.services.measures import (
+    change_entitlement_status,
+    record_death,
+    record_imported_measure,
+)
 from cases.services.reassign import TAKES_APPLICATIONS, reassign_applications
 from cases.services.registration import (
     MAX_FAMILY,
@@ -54,11 +60,13 @@ __all__ = [
     "NOTICE_WORKING_DAYS",
     "TAKES_APPLICATIONS",
     "TRANSITIONS",
+    "ApplicantChanges",
     "CounterError",
     "DocumentMark",
     "Intake",
     "OrganisationDetails",
     "Representative",
+    "applicant_fields",
     "archived_case_file",
     "archived_refusal",
     "available_transitions",
@@ -72,6 +80,7 @@ __all__ = [
     "number_notice",
     "reassign_applications",
     "record_death",
+    "record_imported_measure",
     "register_applicant",
     "register_application",
     "remove_applicant_category",

@@ -4,12 +4,15 @@ file opened for them in their office (and refused when it is in the archive)."""
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Mapping
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.errors import CounterError
-from cases.models import Applicant, CaseFile
+from cases.models import Applicant, CaseFile, IdDocumentType
 from onewindow.errors import save_with_actor
 from onewindow.identity import full_name_key, snils_digits
 from onewindow.numbering import next_number
@@ -23,6 +26,34 @@ APPLICANT_FIELDS = [
 ]  # fmt: skip
 
 
+class ApplicantChanges(TypedDict, total=False):
+    """The fields of an applicant a caller may change (`update_applicant`)."""
+
+    snils: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    sex: str
+    birth_date: datetime.date
+    birth_place: str
+    id_doc_type: str
+    id_series: str
+    id_number: str
+    id_issued_by: str
+    id_issued_date: datetime.date | None
+    id_unit_code: str
+    reg_address: str
+    actual_address: str
+    phone: str
+    email: str
+
+
+def applicant_fields(data: Mapping) -> ApplicantChanges:
+    """The applicant's fields out of a wider mapping (a form's `cleaned_data`, a serializer's
+    `validated_data`), to pass on as keyword arguments."""
+    return {key: data[key] for key in APPLICANT_FIELDS if key in data}  # type: ignore[return-value]
+
+
 def find_snils_owner(snils: str, *, exclude_pk: int | None = None) -> Applicant | None:
     digits = snils_digits(snils)
     if not digits:
@@ -33,35 +64,71 @@ def find_snils_owner(snils: str, *, exclude_pk: int | None = None) -> Applicant 
     return qs.select_related("office").first()
 
 
-def find_namesakes(data: dict, office, *, exclude_pk: int | None = None):
+def find_namesakes(
+    *,
+    office,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    birth_date: datetime.date,
+    exclude_pk: int | None = None,
+) -> list[Applicant]:
     """Applicants of the office with the same normalised full name and birth date."""
-    key = full_name_key(data["last_name"], data["first_name"], data.get("middle_name", ""))
-    qs = Applicant.objects.filter(office=office, name_key=key, birth_date=data["birth_date"])
+    key = full_name_key(last_name, first_name, middle_name)
+    qs = Applicant.objects.filter(office=office, name_key=key, birth_date=birth_date)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return list(qs)
 
 
-def register_applicant(data: dict, *, actor, office=None) -> Applicant:
-    """Register a new applicant. Refuses a СНИЛС that already belongs to someone."""
+def register_applicant(
+    *,
+    actor,
+    office=None,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    sex: str,
+    birth_date: datetime.date,
+    snils: str = "",
+    birth_place: str = "",
+    id_doc_type: str = IdDocumentType.PASSPORT_RF,
+    id_series: str = "",
+    id_number: str = "",
+    id_issued_by: str = "",
+    id_issued_date: datetime.date | None = None,
+    id_unit_code: str = "",
+    reg_address: str = "",
+    actual_address: str = "",
+    phone: str = "",
+    email: str = "",
+) -> Applicant:
+    """Register a new applicant. The model's field rules apply (`Applicant.validate`: raises
+    `ValidationError` by field); a СНИЛС that already belongs to someone is refused with a
+    `CounterError` saying whose it is. The СНИЛС is taken in any formatting."""
     office = office or actor.office
-    data = {**data, "snils": snils_digits(data.get("snils", ""))}
+    data = {k: v for k, v in locals().items() if k in APPLICANT_FIELDS}
+    data["snils"] = _snils_as_stored(snils)
+    applicant = Applicant(office=office, created_by=actor, **data)
+    applicant.validate()
     with transaction.atomic():
-        owner = find_snils_owner(data["snils"])
+        owner = find_snils_owner(applicant.snils)
         if owner is not None:
             raise _snils_taken(owner, actor, data)
-        applicant = Applicant(
-            office=office,
-            created_by=actor,
-            **{k: data.get(k, "") for k in APPLICANT_FIELDS if k in data},
-        )
         try:
             with transaction.atomic():
                 save_with_actor(applicant, actor)
         except IntegrityError:
-            owner = find_snils_owner(data["snils"])
+            owner = find_snils_owner(applicant.snils)
             raise _snils_taken(owner, actor, data) from None
     return applicant
+
+
+def _snils_as_stored(value: str) -> str:
+    """The digits of a СНИЛС typed in any formatting (spaces, hyphens); a value with other
+    characters is kept as typed, so that the model's validator names what is wrong with it."""
+    value = (value or "").strip()
+    return snils_digits(value) if re.fullmatch(r"[\d\s-]*", value) else value
 
 
 def _snils_taken(owner: Applicant | None, actor, data: dict | None = None) -> CounterError:
@@ -99,16 +166,24 @@ def _snils_taken(owner: Applicant | None, actor, data: dict | None = None) -> Co
     )
 
 
-def update_applicant(applicant: Applicant, data: dict, *, actor) -> Applicant:
-    data = {**data, "snils": snils_digits(data.get("snils", applicant.snils))}
+def update_applicant(
+    applicant: Applicant, *, actor, **changes: Unpack[ApplicantChanges]
+) -> Applicant:
+    """Change the given fields of an applicant's card (the others stay), under the same rules
+    as `register_applicant`."""
+    unknown = set(changes) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise TypeError(f"update_applicant: unknown fields {sorted(unknown)}")
+    if "snils" in changes:
+        changes["snils"] = _snils_as_stored(changes["snils"])
     with transaction.atomic():
         applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
-        owner = find_snils_owner(data["snils"], exclude_pk=applicant.pk)
+        for key, value in changes.items():
+            setattr(applicant, key, value)
+        applicant.validate()
+        owner = find_snils_owner(applicant.snils, exclude_pk=applicant.pk)
         if owner is not None:
             raise _snils_taken(owner, actor)
-        for key in APPLICANT_FIELDS:
-            if key in data:
-                setattr(applicant, key, data[key])
         save_with_actor(applicant, actor)
     return applicant
 

@@ -67,6 +67,48 @@ def _stop_from(entitlement: Entitlement, effective: datetime.date, today: dateti
         entitlement.overpaid_from = entitlement.overpaid_to = None
 
 
+IMPORTED = "перенесено из прежней системы"
+
+
+def record_imported_measure(
+    *,
+    actor,
+    case_file: CaseFile,
+    service,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    reason: str = IMPORTED,
+) -> tuple[Entitlement, bool]:
+    """A measure carried over from another system (the register import): created in the
+    person's case file, or the one of the same person, service and start updated — its end and
+    state (stopped when it ended before today, else in force; a suspension stays unless the
+    measure ended). Returns the measure and whether it was created."""
+    if end_date is not None and end_date < start_date:
+        raise CounterError("Дата окончания меры раньше даты назначения.", field="end_date")
+    today = timezone.localdate()
+    status = (
+        Entitlement.Status.STOPPED if end_date and end_date < today else Entitlement.Status.ACTIVE
+    )
+    with transaction.atomic():
+        measure = (
+            Entitlement.objects.select_for_update()
+            .filter(applicant=case_file.applicant_id, service=service, start_date=start_date)
+            .first()
+        )
+        created = measure is None
+        if created:
+            measure = Entitlement(
+                office=case_file.office, applicant_id=case_file.applicant_id,
+                case_file=case_file, service=service, start_date=start_date,
+            )  # fmt: skip
+        measure.end_date = end_date
+        if measure.status != Entitlement.Status.SUSPENDED or status == Entitlement.Status.STOPPED:
+            measure.status = status
+        measure.status_reason = measure.status_reason or reason
+        save_with_actor(measure, actor)
+    return measure, created
+
+
 def record_death(
     applicant: Applicant, death_date: datetime.date, *, actor, source: str
 ) -> list[Entitlement]:

@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,8 @@ from cases.models import (
 )
 from cases.views.common import sees_full_identity
 from onewindow.audit import get_for_user_or_404, log_access
+from onewindow.forms import show_invalid
+from onewindow.http import with_messages
 from onewindow.identity import snils_digits
 from onewindow.text import quoted
 
@@ -54,8 +57,14 @@ def applicant_new(request):
     namesakes = []
     snils_link = snils_link_title = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        namesakes = services.find_namesakes(data, request.user.office)
+        data = services.applicant_fields(form.cleaned_data)
+        namesakes = services.find_namesakes(
+            office=request.user.office,
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            middle_name=data.get("middle_name", ""),
+            birth_date=data["birth_date"],
+        )
         if namesakes and not request.POST.get("confirm_namesake"):
             form.add_error(
                 None,
@@ -63,10 +72,12 @@ def applicant_new(request):
             )
         else:
             try:
-                applicant = services.register_applicant(data, actor=request.user)
+                applicant = services.register_applicant(actor=request.user, **data)
             except services.CounterError as exc:
                 form.add_error(exc.field, exc.message)
                 snils_link, snils_link_title = exc.link, exc.link_title
+            except ValidationError as exc:  # the model's rules (the form runs them too)
+                show_invalid(form, exc)
             else:
                 messages.success(request, f"Заявитель {applicant.full_name} зарегистрирован.")
                 return redirect("cases:applicant", pk=applicant.pk)
@@ -120,10 +131,14 @@ def applicant_edit(request, pk: int):
     snils_link = snils_link_title = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_applicant(applicant, form.cleaned_data, actor=request.user)
+            services.update_applicant(
+                applicant, actor=request.user, **services.applicant_fields(form.cleaned_data)
+            )
         except services.CounterError as exc:
             form.add_error(exc.field, exc.message)
             snils_link, snils_link_title = exc.link, exc.link_title
+        except ValidationError as exc:  # the model's rules (the form runs them too)
+            show_invalid(form, exc)
         else:
             messages.success(request, "Изменения сохранены.")
             return redirect("cases:applicant", pk=applicant.pk)
@@ -184,16 +199,13 @@ def entitlement_status(request, pk: int):
     except ValueError:
         messages.error(request, "Неверная дата.")
         return redirect("cases:applicant", pk=entitlement.applicant_id)
-    try:
-        services.change_entitlement_status(
+    with_messages(
+        request,
+        lambda: services.change_entitlement_status(
             entitlement, status, actor=request.user, reason=request.POST.get("reason", ""), on=day
-        )
-    except services.CounterError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, f"Мера {quoted(str(entitlement.service))}: {Entitlement.Status(status).label}."
-        )
+        ),
+        lambda changed: f"Мера {quoted(str(changed.service))}: {changed.get_status_display()}.",
+    )
     return redirect("cases:applicant", pk=entitlement.applicant_id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 
 from cases import services
+from onewindow.forms import show_refusal  # noqa: F401  (the counter's views import it from here)
 
 # Links a refusal may carry, with the permission that opens them and their text.
 REFUSAL_LINKS = {
@@ -24,8 +25,3 @@ def refusal_message(request, exc: services.CounterError):
 
 def sees_full_identity(user) -> bool:
     return user.has_perm("cases.view_full_identity")
-
-
-def show_refusal(form, exc: services.CounterError, message=None) -> None:
-    """The refusal at its field when the form has it, else above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, message or exc.message)

@@ -78,7 +78,7 @@ def rich_file(
 
     kind = RequestKind.objects.first() or RequestKind.objects.create(code="info", title="сведения")
     incoming = case_requests.register_incoming_request(
-        {"kind": kind, "sender": "ЦСЗН Дзержинского района", "sender_number": "15/77", "sender_date": D(2026, 11, 20),
+        **{"kind": kind, "sender": "ЦСЗН Дзержинского района", "sender_number": "15/77", "sender_date": D(2026, 11, 20),
          "received_on": D(2026, 11, 23), "subject_name": "Тиховодов Евлампий Никодимович",
          "subject_birth_date": PERSON["birth_date"], "subject_snils": "118-273-645 " + SNILS[-2:],
          "question": "Сообщите, получал ли Тиховодов Е.Н. (паспорт 1804 771235) ЕДВ"},

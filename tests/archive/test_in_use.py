@@ -95,9 +95,9 @@ def test_an_open_selection_of_the_person_keeps_the_file_in_work(
     with pytest.raises(
         services.ArchiveError, match=r"селекции в работе: 1 \(Селекция: смерть получателей\)"
     ):
-        services.register_file(closed_file, service_data(box), actor=archivist)
+        services.register_file(closed_file, **service_data(box), actor=archivist)
     Selection.objects.update(status="done")
-    assert services.register_file(closed_file, service_data(box), actor=archivist).pk
+    assert services.register_file(closed_file, **service_data(box), actor=archivist).pk
 
 
 # --- (b) an archived file takes no new work until it is returned ---------------------------------
@@ -106,7 +106,7 @@ def test_an_open_selection_of_the_person_keeps_the_file_in_work(
 def test_an_archived_file_takes_no_application_until_the_archivist_returns_it(
     archivist, specialist, box, closed_file
 ):
-    item = services.register_file(closed_file, service_data(box), actor=archivist)
+    item = services.register_file(closed_file, **service_data(box), actor=archivist)
     person = closed_file.applicant
 
     with pytest.raises(counter.CounterError) as refused:
@@ -162,7 +162,7 @@ def test_no_decision_on_an_application_of_an_archived_file(client, chief, specia
 
 
 def test_the_counter_link_finds_the_file_in_the_archive(client, archivist, chief, box, closed_file):
-    item = services.register_file(closed_file, service_data(box), actor=archivist)
+    item = services.register_file(closed_file, **service_data(box), actor=archivist)
     client.force_login(chief)
     response = client.get(reverse("archive:case_file", args=[closed_file.pk]))
     assert response["Location"] == reverse("archive:file", args=[item.pk])
@@ -171,7 +171,7 @@ def test_the_counter_link_finds_the_file_in_the_archive(client, archivist, chief
 def test_archivist_returns_a_file_through_the_page_and_it_leaves_the_box(
     client, archivist, box, closed_file, office
 ):
-    item = services.register_file(closed_file, service_data(box), actor=archivist)
+    item = services.register_file(closed_file, **service_data(box), actor=archivist)
     client.force_login(archivist)
     url = reverse("archive:withdraw_file", args=[item.pk])
     text = page_text(client.post(url, {"reason": ""}, follow=True))
@@ -195,10 +195,10 @@ def _two_more(office):
 
 
 def test_a_returned_file_is_taken_in_again_on_its_record(archivist, box, closed_file):
-    item = services.register_file(closed_file, service_data(box), actor=archivist)
+    item = services.register_file(closed_file, **service_data(box), actor=archivist)
     services.withdraw_file(item, actor=archivist, reason="перерасчёт")
     again = services.register_file(
-        closed_file, service_data(box, archive_number="2026-007", end_date=D(2026, 11, 24),
+        closed_file, **service_data(box, archive_number="2026-007", end_date=D(2026, 11, 24),
                                    event_date=D(2026, 11, 24)), actor=archivist,
     )  # fmt: skip
     assert again.pk == item.pk and again.status == ArchivedFile.Status.IN_ARCHIVE
@@ -252,7 +252,7 @@ def test_dates_that_disagree_with_the_file_are_refused(
     archivist, box, closed_file, changes, field, message
 ):
     with pytest.raises(services.ArchiveError) as refused:
-        services.register_file(closed_file, service_data(box, **changes), actor=archivist)
+        services.register_file(closed_file, **service_data(box, **changes), actor=archivist)
     assert (refused.value.field, refused.value.message) == (field, message)
     assert not ArchivedFile.objects.exists()
     closed_file.refresh_from_db()
@@ -275,20 +275,20 @@ def test_end_date_must_cover_the_last_notice(archivist, specialist, chief, box, 
     counter.transition(application, "refuse", actor=chief, reason="доход выше", override_reason="x")
     counter.transition(application, "notify", actor=specialist)
     with pytest.raises(services.ArchiveError) as refused:
-        services.register_file(closed_file, service_data(box), actor=archivist)
+        services.register_file(closed_file, **service_data(box), actor=archivist)
     assert (refused.value.field, refused.value.message) == (
         "end_date",
         "Крайние даты: конец (30.06.2020) раньше последней записи личного дела — заявитель "
         f"уведомлён о решении по заявлению № {application.number_display} 24.11.2026. Проверьте дату.",
     )
     item = services.register_file(
-        closed_file, service_data(box, end_date=D(2026, 11, 24)), actor=archivist
+        closed_file, **service_data(box, end_date=D(2026, 11, 24)), actor=archivist
     )
     assert item.eligible_from == D(2026, 1, 1)  # retention counts from the deregistration
 
 
 def test_a_stopped_measure_of_an_archived_file_is_not_resumed(chief, archivist, box, closed_file):
-    services.register_file(closed_file, service_data(box), actor=archivist)
+    services.register_file(closed_file, **service_data(box), actor=archivist)
     measure = Entitlement.objects.get(case_file=closed_file)
     with pytest.raises(counter.CounterError, match="передано в архив: меру по нему не возобновить"):
         counter.change_entitlement_status(
@@ -347,7 +347,7 @@ def test_the_refusal_on_an_archived_file_links_to_it_for_who_may_open_it(
 def test_the_counter_says_the_file_is_archived_before_the_checklist(
     client, specialist, archivist, box, closed_file
 ):
-    services.register_file(closed_file, service_data(box), actor=archivist)
+    services.register_file(closed_file, **service_data(box), actor=archivist)
     person = closed_file.applicant
     client.force_login(specialist)
     choose = client.get(reverse("cases:apply", args=[person.pk])).content.decode()

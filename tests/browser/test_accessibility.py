@@ -49,7 +49,7 @@ def realistic_data(specialist, chief, recipients, archive_in_every_state, tmp_pa
                     days=3, about=application)  # fmt: skip
     kind = RequestKind.objects.get(code="benefit-info")
     case_requests.register_incoming_request(
-        {
+        **{
             "kind": kind, "sender": "ГКУ ЦСЗН по г. Волжскому", "sender_number": "12-345",
             "sender_date": datetime.date(2026, 11, 16),
             "received_on": datetime.date(2026, 11, 18),

@@ -134,7 +134,7 @@ def test_chief_agrees_director_approves_archivist_marks_destroyed(
     page, live_server, archivist, chief, director, office, box, catalogue
 ):
     case_file = closed_case_file(office, archivist, "Старов")
-    archive_services.register_file(case_file, {
+    archive_services.register_file(case_file, **{
         "archive_number": "2020-001", "start_date": D(2018, 1, 1), "end_date": D(2020, 6, 30), "sheets": 48,
         "location": box, "retention_rule": RetentionRule.objects.get(code="benefit-recipient"),
     }, actor=archivist)  # fmt: skip
@@ -201,7 +201,7 @@ def test_archivist_returns_an_archived_file_into_work(
     page, live_server, archivist, office, box, catalogue
 ):
     case_file = closed_case_file(office, archivist, "Возвратов")
-    archive_services.register_file(case_file, {
+    archive_services.register_file(case_file, **{
         "archive_number": "2020-002", "start_date": D(2018, 1, 1), "end_date": D(2020, 6, 30), "sheets": 12,
         "location": box, "retention_rule": RetentionRule.objects.get(code="benefit-recipient"),
     }, actor=archivist)  # fmt: skip
@@ -229,7 +229,7 @@ def test_archivist_compiles_an_inventory_and_downloads_it(
     page, live_server, archivist, office, box, catalogue
 ):
     case_file = closed_case_file(office, archivist, "Описев")
-    archive_services.register_file(case_file, {
+    archive_services.register_file(case_file, **{
         "archive_number": "2020-003", "start_date": D(2018, 1, 1), "end_date": D(2020, 6, 30), "sheets": 48,
         "location": box, "retention_rule": RetentionRule.objects.get(code="benefit-recipient"),
     }, actor=archivist)  # fmt: skip
@@ -265,7 +265,7 @@ def test_each_role_opens_the_pd_act_and_its_event_log_from_the_act(
     page, live_server, archivist, chief, director, office, box, catalogue, role
 ):
     case_file = closed_case_file(office, archivist, "Старов")
-    archive_services.register_file(case_file, {
+    archive_services.register_file(case_file, **{
         "archive_number": "2020-001", "start_date": D(2018, 1, 1), "end_date": D(2020, 6, 30), "sheets": 48,
         "location": box, "retention_rule": RetentionRule.objects.get(code="benefit-recipient"),
     }, actor=archivist)  # fmt: skip

@@ -277,7 +277,7 @@ def test_answer_letter_has_letterhead_numbers_heading_addressee_and_signature(
     client, specialist, office, catalogue
 ):
     item = register_incoming_request(
-        {"kind": __import__("cases.models", fromlist=["RequestKind"]).RequestKind.objects.first(),
+        **{"kind": __import__("cases.models", fromlist=["RequestKind"]).RequestKind.objects.first(),
          "sender": "ГКУ «Центр социальной защиты населения по Дзержинскому району Волгограда»",
          "sender_address": "400075, г. Волгоград, ул. Краснополянская, д. 44",
          "sender_number": "15-01/77", "sender_date": datetime.date(2026, 11, 20),

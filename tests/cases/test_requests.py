@@ -287,7 +287,7 @@ def test_incoming_request_service_refuses_an_executor_the_list_does_not_offer(
         data[field] = D.fromisoformat(data[field])
     for person in everyone["may_not"]:
         with pytest.raises(CounterError) as info:
-            svc.register_incoming_request({**data, "assigned_to": person}, actor=specialist)
+            svc.register_incoming_request(**data, assigned_to=person, actor=specialist)
         assert info.value.field == "assigned_to"
         assert "не может быть исполнителем" in str(info.value)
     assert not IncomingRequest.objects.exists()

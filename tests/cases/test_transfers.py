@@ -277,7 +277,7 @@ def test_the_old_office_keeps_the_file_as_it_was_handed_over(
     # the new office corrects the address the next day
     freeze_now(datetime.datetime(2026, 11, 25, 9, 30))
     services.update_applicant(
-        mover, {"reg_address": "г. Волгоград, ул. Мира, д. 5, кв. 9"}, actor=other_specialist
+        mover, reg_address="г. Волгоград, ул. Мира, д. 5, кв. 9", actor=other_specialist
     )
     client.force_login(specialist)
     page = client.get(reverse("cases:casefile", args=[old.pk])).content.decode()

@@ -186,7 +186,7 @@ def test_incoming_requests_move_with_the_handover(chief, specialist, substitute,
     from cases.models import RequestKind
 
     requests.register_incoming_request(
-        {"kind": RequestKind.objects.get(code="other"), "sender": "Суд", "sender_number": "1",
+        **{"kind": RequestKind.objects.get(code="other"), "sender": "Суд", "sender_number": "1",
          "sender_date": datetime.date(2026, 11, 20), "received_on": datetime.date(2026, 11, 23),
          "subject_name": "Кто-то", "question": "?", "assigned_to": specialist},
         actor=chief,
