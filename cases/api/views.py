@@ -127,7 +127,7 @@ class ApplicantViewSet(
         data = dict(form.validated_data)
         confirmed = data.pop("confirm_namesake", False)
         _refuse_namesakes(data, request.user, confirmed)
-        applicant = services.register_applicant(data, actor=request.user)
+        applicant = services.register_applicant(actor=request.user, **data)
         return Response(
             self.get_serializer(self._reread(applicant)).data, status=status.HTTP_201_CREATED
         )
@@ -138,12 +138,7 @@ class ApplicantViewSet(
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         data.pop("confirm_namesake", None)
-        current = {
-            name: getattr(applicant, name)
-            for name in s.ApplicantWriteSerializer.Meta.fields
-            if name != "confirm_namesake"
-        }
-        applicant = services.update_applicant(applicant, {**current, **data}, actor=request.user)
+        applicant = services.update_applicant(applicant, actor=request.user, **data)
         return Response(self.get_serializer(self._reread(applicant)).data)
 
     def _reread(self, applicant):
@@ -153,7 +148,11 @@ class ApplicantViewSet(
 def _refuse_namesakes(data: dict, user, confirmed: bool) -> None:
     if confirmed:
         return
-    if services.find_namesakes(data, user.office):
+    same = services.find_namesakes(
+        office=user.office, last_name=data["last_name"], first_name=data["first_name"],
+        middle_name=data.get("middle_name", ""), birth_date=data["birth_date"],
+    )  # fmt: skip
+    if same:
         raise services.CounterError(
             "Заявитель с такими же ФИО и датой рождения уже зарегистрирован. Проверьте, не он "
             "ли это; если это другой человек — повторите с «confirm_namesake»: true."
@@ -475,7 +474,7 @@ class IncomingViewSet(
     def create(self, request, *args, **kwargs):
         form = s.IncomingRequestCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        item = register_incoming_request(dict(form.validated_data), actor=request.user)
+        item = register_incoming_request(actor=request.user, **form.validated_data)
         return Response(
             self.get_serializer(self.scoped_queryset().get(pk=item.pk)).data,
             status=status.HTTP_201_CREATED,

@@ -19,6 +19,7 @@ class RunSerializer(serializers.ModelSerializer):
         source="state_display", read_only=True, help_text="Состояние словами, как в списке сверок"
     )
     progress = serializers.IntegerField(read_only=True, help_text="Прочитано строк")
+    total = serializers.IntegerField(read_only=True, help_text="Строк всего (оценка)")
     percent = serializers.IntegerField(read_only=True, help_text="Готово, %")
 
     class Meta:

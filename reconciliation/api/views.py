@@ -75,7 +75,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
     parser_classes = [parsers.MultiPartParser]  # the only body it takes is the upload
 
     def scoped_queryset(self):
-        return ReconciliationRun.objects.select_related("profile")
+        return ReconciliationRun.objects.select_related("profile", "job")
 
     @idempotency.idempotent
     def create(self, request, *args, **kwargs):
