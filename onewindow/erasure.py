@@ -395,7 +395,7 @@ def erase_shared_records(subjects: list[Subject]) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from onewindow import work
-    from onewindow.models import Handover, HandoverItem, Job
+    from onewindow.models import Handover, HandoverItem, IdempotentRequest, Job
 
     objects: dict[str, set] = {}
     for subject in subjects:
@@ -429,18 +429,21 @@ def erase_shared_records(subjects: list[Subject]) -> None:
         redact_rows(Handover.history.all(), ["note"], strong, weak)
         redact_rows(Job.objects.all(), ["params", "result", "error"], strong, weak)
         redact_rows(LogEntry.objects.all(), ["object_repr", "change_message"], strong, weak)
+        # the API's answers kept for a retried POST: a copy of what was registered, not a record
+        containing(IdempotentRequest.objects.all(), ["response"], strong).delete()
 
 
 register(
     "onewindow.shared",
     erase_shared_records,
     models=["onewindow.accesslog", "onewindow.handover", "onewindow.handoveritem", "onewindow.job",
-            "admin.logentry"],
+            "admin.logentry", "onewindow.idempotentrequest"],
     order=90,
 )  # fmt: skip
 no_personal_data(
     {
         "onewindow.office": "реквизиты учреждения",
+        "onewindow.apitoken": "ключи API: назначение и пользователь-сотрудник",
         "onewindow.user": "сотрудники, не субъекты дел",
         "onewindow.calendaroverride": "производственный календарь",
         "onewindow.sequence": "счётчики номеров",

@@ -316,6 +316,11 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "onewindow.purge_access_log",
         "schedule": crontab(hour=3, minute=30),
     },
+    # the API's answers kept for a retried POST, past API_IDEMPOTENCY_DAYS
+    "api-idempotency-purge": {
+        "task": "onewindow.purge_idempotent_requests",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # --- Access log (152-ФЗ; ФСТЭК Приказ № 21, РСБ) ---------------------------------------------
 # how long the events are kept, in days (3 years by default)
@@ -327,8 +332,7 @@ BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30)
 ACCESS_LOG_SEAL_ON_COMMIT = env_bool("ACCESS_LOG_SEAL_ON_COMMIT", True)
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))
 
-# --- REST API ---------------------------------------------------------------------------------
-# --- REST API (onewindow/api and each app's api/ package) -----------------------------------------
+# --- REST API (onewindow/api and each app's api/ package) -------------------------------------
 REST_FRAMEWORK = {
     # other systems call with a per-user token (onewindow.api.authentication); the UI's own calls
     # come with the session and its CSRF token

@@ -47,3 +47,10 @@ def purge_access_log() -> int:
     from onewindow import audit
 
     return audit.purge_expired()
+
+
+@shared_task(name="onewindow.purge_idempotent_requests")
+def purge_idempotent_requests() -> int:
+    from onewindow.api import idempotency
+
+    return idempotency.purge()

@@ -4,6 +4,8 @@ describe (body, content type). The number of generated cases is printed at the e
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -25,6 +27,12 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 def tokens(request, settings, tmp_path, catalogue):
     """A token of every role, and a few records for generated ids to meet (most meet nothing)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # the WSGI handler closes the connection after each request, as in production; the test's
+    # transaction lives on it, so it stays open (as Django's own test client does)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request.addfinalizer(lambda: request_started.connect(close_old_connections))
+    request.addfinalizer(lambda: request_finished.connect(close_old_connections))
     users = {role: request.getfixturevalue(role) for role in ROLES}
     for _ in range(2):
         ApplicationFactory(actor=users["specialist"], applicant=ApplicantFactory(office=users["specialist"].office, snils=""))

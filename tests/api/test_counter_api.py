@@ -247,3 +247,22 @@ def test_a_body_over_the_limit_is_413(api_as, specialist, settings):
     body = json.dumps({"last_name": "Я" * 2000})
     response = api_as(specialist).post("/api/v1/applicants/", body, content_type="application/json")
     assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
+def test_kept_answers_leave_after_their_days(api_as, specialist, person, catalogue, freeze_now, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from onewindow.models import IdempotentRequest
+    from onewindow.tasks import purge_idempotent_requests
+
+    key = str(uuid.uuid4())
+    api_as(specialist).post("/api/v1/applications/", application_body(person), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert IdempotentRequest.objects.count() == 1
+    now = timezone.localtime().replace(tzinfo=None)
+    freeze_now(now + datetime.timedelta(days=settings.API_IDEMPOTENCY_DAYS - 1))
+    assert purge_idempotent_requests() == 0
+    freeze_now(now + datetime.timedelta(days=settings.API_IDEMPOTENCY_DAYS + 1))
+    assert purge_idempotent_requests() == 1
+    assert not IdempotentRequest.objects.exists()

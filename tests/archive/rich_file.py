@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.services import change_entitlement_status, set_applicant_category
 from onewindow.audit import log_access
-from onewindow.models import AccessLog, Handover, HandoverItem, Job
+from onewindow.models import AccessLog, Handover, HandoverItem, IdempotentRequest, Job
 from onewindow.names import decline
 from reconciliation.models import (
     AmbiguousRow,
@@ -127,6 +127,9 @@ def rich_file(
     Job.objects.create(
         kind="system.selftest", office=office, result={"note": "проверено: Тиховодов Евлампий"}
     )
+    # the API's kept answer to the POST that registered them (a retry cache)
+    IdempotentRequest.objects.create(user=specialist, key="k-1", endpoint="POST /api/v1/applicants/", fingerprint="0" * 64,
+                                     status_code=201, response={"id": person.pk, "last_name": "Тиховодов", "snils": SNILS})  # fmt: skip
     LogEntry.objects.create(user=chief, content_type=ContentType.objects.get_for_model(Applicant),
                             object_id=str(person.pk), object_repr=str(person), action_flag=CHANGE,
                             change_message="Изменён телефон Тиховодова")  # fmt: skip
