@@ -67,7 +67,6 @@ def _deadline_text(application: Application, requests_sent: bool) -> str:
     )
 
 
-
 def receipt_pdf(application: Application) -> bytes:
     """The receipt (расписка) of a registered application: what was brought, what the office
     requests itself, what is missing, the deadline, the QR code of its number."""

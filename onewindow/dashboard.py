@@ -444,7 +444,6 @@ def visible_offices(user, *, director: bool = False) -> list[Office]:
     return [user.office] if user.office_id else []
 
 
-
 def build(scope: Scope) -> Dashboard:
     parts = sections(scope)
     table, chart = workload(scope)

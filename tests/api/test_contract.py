@@ -35,7 +35,10 @@ def tokens(request, settings, tmp_path, catalogue):
     request.addfinalizer(lambda: request_finished.connect(close_old_connections))
     users = {role: request.getfixturevalue(role) for role in ROLES}
     for _ in range(2):
-        ApplicationFactory(actor=users["specialist"], applicant=ApplicantFactory(office=users["specialist"].office, snils=""))
+        ApplicationFactory(
+            actor=users["specialist"],
+            applicant=ApplicantFactory(office=users["specialist"].office, snils=""),
+        )
     return {role: token_for(user) for role, user in users.items()}
 
 

@@ -65,7 +65,9 @@ def test_a_role_without_full_identity_sees_masks(api_as, director, person):
     data = response.json()
     assert data["snils"] == "•••-•••-445 95"
     assert data["id_number"] == "•••"
-    assert AccessLog.objects.filter(event="view_applicant", user=director, subject_id=str(person.pk)).exists()
+    assert AccessLog.objects.filter(
+        event="view_applicant", user=director, subject_id=str(person.pk)
+    ).exists()
 
 
 def test_register_an_applicant_with_snils_in_any_formatting(api_as, specialist):
@@ -106,17 +108,25 @@ def test_malformed_json_and_wrong_types(api_as, specialist):
     client = api_as(specialist)
     broken = client.post("/api/v1/applicants/", '{"last_name": ', content_type="application/json")
     assert broken.status_code == 400 and broken.json()["code"] == "malformed_request"
-    typed = client.post("/api/v1/applicants/", {"last_name": ["x"], "first_name": 5, "sex": "F", "birth_date": "вчера"}, format="json")
+    typed = client.post(
+        "/api/v1/applicants/",
+        {"last_name": ["x"], "first_name": 5, "sex": "F", "birth_date": "вчера"},
+        format="json",
+    )
     assert typed.status_code == 400
     assert set(typed.json()["fields"]) >= {"last_name", "birth_date"}
-    form = client.post("/api/v1/applicants/", "last_name=x", content_type="application/x-www-form-urlencoded")
+    form = client.post(
+        "/api/v1/applicants/", "last_name=x", content_type="application/x-www-form-urlencoded"
+    )
     assert form.status_code == 415 and form.json()["code"] == "unsupported_media_type"
 
 
 def test_another_offices_person_is_404_and_logged_as_refused(api_as, other_specialist, person):
     response = api_as(other_specialist).get(f"/api/v1/applicants/{person.pk}/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
-    assert AccessLog.objects.filter(result=AccessLog.Result.REFUSED, subject_id=str(person.pk)).exists()
+    assert AccessLog.objects.filter(
+        result=AccessLog.Result.REFUSED, subject_id=str(person.pk)
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -152,32 +162,51 @@ def test_register_an_application_and_download_its_receipt(api_as, specialist, pe
     import io
 
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt.content)).pages)
-    assert application.number_display in text.replace(" ", "")  or str(application.reg_number) in text
+    assert (
+        application.number_display in text.replace(" ", "") or str(application.reg_number) in text
+    )
     assert "Иванов" in text
-    assert AccessLog.objects.filter(event="print_document", user=specialist, subject_id=str(application.pk)).exists()
+    assert AccessLog.objects.filter(
+        event="print_document", user=specialist, subject_id=str(application.pk)
+    ).exists()
 
 
-def test_the_same_idempotency_key_registers_once_and_answers_the_same(api_as, specialist, person, catalogue):
+def test_the_same_idempotency_key_registers_once_and_answers_the_same(
+    api_as, specialist, person, catalogue
+):
     client = api_as(specialist)
     key = str(uuid.uuid4())
-    first = client.post("/api/v1/applications/", application_body(person), format="json", HTTP_IDEMPOTENCY_KEY=key)
-    second = client.post("/api/v1/applications/", application_body(person), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    first = client.post(
+        "/api/v1/applications/", application_body(person), format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+    second = client.post(
+        "/api/v1/applications/", application_body(person), format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert second["Idempotent-Replayed"] == "true"
     assert Application.objects.count() == 1
-    other_body = client.post("/api/v1/applications/", application_body(person, note="другое"), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    other_body = client.post(
+        "/api/v1/applications/",
+        application_body(person, note="другое"),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
     assert other_body.status_code == 422 and other_body.json()["code"] == "idempotency_key_reused"
 
 
-def test_the_api_and_the_form_register_through_the_same_service(api_as, client, specialist, catalogue):
+def test_the_api_and_the_form_register_through_the_same_service(
+    api_as, client, specialist, catalogue
+):
     """Numbering continues across both, the deadline is the same rule, both keep history and
     the access log with the user."""
     first = ApplicantFactory(office=specialist.office, snils="")
     second = ApplicantFactory(office=specialist.office, snils="", last_name="Петров")
     client.force_login(specialist)
     day = __import__("django.utils.timezone", fromlist=["x"]).localdate()
-    form = client.post(reverse("cases:apply_form", args=[first.pk, SERVICE]), checklist_post(SERVICE, day))
+    form = client.post(
+        reverse("cases:apply_form", args=[first.pk, SERVICE]), checklist_post(SERVICE, day)
+    )
     assert form.status_code == 302
     by_form = Application.objects.get(applicant=first)
     api = api_as(specialist).post("/api/v1/applications/", application_body(second), format="json")
@@ -187,7 +216,9 @@ def test_the_api_and_the_form_register_through_the_same_service(api_as, client, 
     assert by_api.deadline == by_form.deadline and by_api.registered_on == by_form.registered_on
     assert by_api.history.first().history_user == by_form.history.first().history_user == specialist
     assert by_api.case_file.number == by_form.case_file.number + 1
-    assert AccessLog.objects.filter(event="view_applicant", user=specialist, subject_id=str(second.pk)).exists()
+    assert AccessLog.objects.filter(
+        event="view_applicant", user=specialist, subject_id=str(second.pk)
+    ).exists()
 
 
 def test_an_incomplete_checklist_is_refused_at_its_field(api_as, specialist, person, catalogue):
@@ -207,7 +238,9 @@ def test_a_line_of_another_checklist_is_refused(api_as, specialist, person, cata
     assert "documents.0.document" in response.json()["fields"]
 
 
-def test_transitions_follow_the_lifecycle_and_the_role(api_as, specialist, chief, person, catalogue):
+def test_transitions_follow_the_lifecycle_and_the_role(
+    api_as, specialist, chief, person, catalogue
+):
     application = ApplicationFactory(actor=specialist, applicant=person)
     url = f"/api/v1/applications/{application.pk}/transition/"
     wrong = api_as(specialist).post(url, {"action": "review"}, format="json")
@@ -219,10 +252,15 @@ def test_transitions_follow_the_lifecycle_and_the_role(api_as, specialist, chief
     assert decide.status_code == 403
     application.refresh_from_db()
     assert application.status == "transferred"
-    assert "grant" in api_as(chief).get(f"/api/v1/applications/{application.pk}/").json()["transitions"]
+    assert (
+        "grant"
+        in api_as(chief).get(f"/api/v1/applications/{application.pk}/").json()["transitions"]
+    )
 
 
-def test_lists_are_filtered_ordered_paginated_and_scoped(api_as, specialist, other_specialist, catalogue):
+def test_lists_are_filtered_ordered_paginated_and_scoped(
+    api_as, specialist, other_specialist, catalogue
+):
     mine = [ApplicationFactory(actor=specialist) for _ in range(3)]
     ApplicationFactory(actor=other_specialist)
     client = api_as(specialist)
@@ -249,7 +287,9 @@ def test_a_body_over_the_limit_is_413(api_as, specialist, settings):
     assert response.status_code == 413 and response.json()["code"] == "too_large"
 
 
-def test_kept_answers_leave_after_their_days(api_as, specialist, person, catalogue, freeze_now, settings):
+def test_kept_answers_leave_after_their_days(
+    api_as, specialist, person, catalogue, freeze_now, settings
+):
     import datetime
 
     from django.utils import timezone
@@ -258,7 +298,9 @@ def test_kept_answers_leave_after_their_days(api_as, specialist, person, catalog
     from onewindow.tasks import purge_idempotent_requests
 
     key = str(uuid.uuid4())
-    api_as(specialist).post("/api/v1/applications/", application_body(person), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    api_as(specialist).post(
+        "/api/v1/applications/", application_body(person), format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
     assert IdempotentRequest.objects.count() == 1
     now = timezone.localtime().replace(tzinfo=None)
     freeze_now(now + datetime.timedelta(days=settings.API_IDEMPOTENCY_DAYS - 1))

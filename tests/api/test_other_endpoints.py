@@ -46,15 +46,23 @@ def test_upload_an_extract_follow_its_run_and_work_out_an_item(
     items = client.get("/api/v1/selections/", {"run": run.pk}).json()
     assert items["count"] == Selection.objects.filter(run=run).count() > 0
     item = Selection.objects.filter(run=run, applicant=recipients["a"]).get()
-    worked = client.post(f"/api/v1/selections/{item.pk}/work-out/", {"outcome": "no_action", "note": "проверено"}, format="json")
+    worked = client.post(
+        f"/api/v1/selections/{item.pk}/work-out/",
+        {"outcome": "no_action", "note": "проверено"},
+        format="json",
+    )
     assert worked.status_code == 200, worked.content
     assert worked.json()["status"] == "done"
-    again = client.post(f"/api/v1/selections/{item.pk}/work-out/", {"outcome": "no_action"}, format="json")
+    again = client.post(
+        f"/api/v1/selections/{item.pk}/work-out/", {"outcome": "no_action"}, format="json"
+    )
     assert again.status_code == 409 and "уже отработана" in again.json()["message"]
     listed = AccessLog.objects.get(event="view_applicant", subject_repr="селекции")
     assert str(recipients["a"].pk) in listed.detail and listed.user == specialist
     assert client.get(f"/api/v1/selections/{item.pk}/").json()["applicant"] == recipients["a"].pk
-    assert AccessLog.objects.filter(event="view_applicant", user=specialist, subject_id=str(recipients["a"].pk)).exists()
+    assert AccessLog.objects.filter(
+        event="view_applicant", user=specialist, subject_id=str(recipients["a"].pk)
+    ).exists()
 
 
 def test_the_same_file_again_is_refused_with_the_reason(
@@ -62,16 +70,30 @@ def test_the_same_file_again_is_refused_with_the_reason(
 ):
     client = api_as(specialist)
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post("/api/v1/reconciliation-runs/", {"file": upload(tmp_path), "profile": "czn-employment"}, format="multipart")
+        first = client.post(
+            "/api/v1/reconciliation-runs/",
+            {"file": upload(tmp_path), "profile": "czn-employment"},
+            format="multipart",
+        )
     assert first.status_code == 201
-    second = client.post("/api/v1/reconciliation-runs/", {"file": upload(tmp_path), "profile": "czn-employment"}, format="multipart")
+    second = client.post(
+        "/api/v1/reconciliation-runs/",
+        {"file": upload(tmp_path), "profile": "czn-employment"},
+        format="multipart",
+    )
     assert second.status_code == 409 and "уже обработан" in second.json()["message"]
     assert ReconciliationRun.objects.count() == 1
 
 
 def test_a_file_of_the_wrong_kind_is_a_field_error(api_as, specialist, tmp_path):
-    bad = SimpleUploadedFile("photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, content_type="text/csv")
-    response = api_as(specialist).post("/api/v1/reconciliation-runs/", {"file": bad, "profile": "czn-employment"}, format="multipart")
+    bad = SimpleUploadedFile(
+        "photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, content_type="text/csv"
+    )
+    response = api_as(specialist).post(
+        "/api/v1/reconciliation-runs/",
+        {"file": bad, "profile": "czn-employment"},
+        format="multipart",
+    )
     assert response.status_code == 400, response.content
     assert "file" in response.json()["fields"]
     assert not ReconciliationRun.objects.exists()
@@ -80,7 +102,11 @@ def test_a_file_of_the_wrong_kind_is_a_field_error(api_as, specialist, tmp_path)
 def test_the_director_reads_runs_but_does_not_upload(api_as, director, tmp_path):
     client = api_as(director)
     assert client.get("/api/v1/reconciliation-runs/").status_code == 200
-    response = client.post("/api/v1/reconciliation-runs/", {"file": upload(tmp_path), "profile": "czn-employment"}, format="multipart")
+    response = client.post(
+        "/api/v1/reconciliation-runs/",
+        {"file": upload(tmp_path), "profile": "czn-employment"},
+        format="multipart",
+    )
     assert response.status_code == 403
 
 
@@ -103,10 +129,21 @@ def archived(office, archivist, catalogue, box):
 def test_issue_and_return_an_archived_file(api_as, archivist, specialist, archived):
     client = api_as(archivist)
     assert client.get(f"/api/v1/archive/files/{archived.pk}/").json()["status"] == "in_archive"
-    issued = client.post(f"/api/v1/archive/files/{archived.pk}/issue/", {"to_user": specialist.pk, "purpose": "проверка"}, format="json")
+    issued = client.post(
+        f"/api/v1/archive/files/{archived.pk}/issue/",
+        {"to_user": specialist.pk, "purpose": "проверка"},
+        format="json",
+    )
     assert issued.status_code == 201, issued.content
-    assert client.get(f"/api/v1/archive/files/{archived.pk}/").json()["current_issue"]["issued_to"] == specialist.pk
-    twice = client.post(f"/api/v1/archive/files/{archived.pk}/issue/", {"to_user": specialist.pk, "purpose": "ещё"}, format="json")
+    assert (
+        client.get(f"/api/v1/archive/files/{archived.pk}/").json()["current_issue"]["issued_to"]
+        == specialist.pk
+    )
+    twice = client.post(
+        f"/api/v1/archive/files/{archived.pk}/issue/",
+        {"to_user": specialist.pk, "purpose": "ещё"},
+        format="json",
+    )
     assert twice.status_code == 409 and "уже выдано" in twice.json()["message"]
     back = client.post(f"/api/v1/archive/issues/{issued.json()['id']}/return/")
     assert back.status_code == 200 and back.json()["returned_on"]
@@ -114,21 +151,44 @@ def test_issue_and_return_an_archived_file(api_as, archivist, specialist, archiv
     assert archived.status == "in_archive" and FileIssue.objects.get().returned_on
 
 
-def test_a_specialist_may_not_issue_and_another_office_sees_404(api_as, specialist, other_specialist, archived):
-    assert api_as(specialist).post(f"/api/v1/archive/files/{archived.pk}/issue/", {"to_user": specialist.pk, "purpose": "x"}, format="json").status_code == 403
-    assert api_as(other_specialist).get(f"/api/v1/archive/files/{archived.pk}/").status_code in (403, 404)
+def test_a_specialist_may_not_issue_and_another_office_sees_404(
+    api_as, specialist, other_specialist, archived
+):
+    assert (
+        api_as(specialist)
+        .post(
+            f"/api/v1/archive/files/{archived.pk}/issue/",
+            {"to_user": specialist.pk, "purpose": "x"},
+            format="json",
+        )
+        .status_code
+        == 403
+    )
+    assert api_as(other_specialist).get(f"/api/v1/archive/files/{archived.pk}/").status_code in (
+        403,
+        404,
+    )
 
 
 # --- Assignments and the dashboard ------------------------------------------------------------
 
 
 def test_the_chief_gives_an_assignment_and_the_specialist_closes_it(api_as, chief, specialist):
-    given = api_as(chief).post("/api/v1/assignments/", {"assignee": specialist.pk, "text": "Проверить дела", "days": 3}, format="json")
+    given = api_as(chief).post(
+        "/api/v1/assignments/",
+        {"assignee": specialist.pk, "text": "Проверить дела", "days": 3},
+        format="json",
+    )
     assert given.status_code == 201, given.content
     pk = given.json()["id"]
     mine = api_as(specialist)
     assert [a["id"] for a in mine.get("/api/v1/assignments/").json()["results"]] == [pk]
-    assert mine.post("/api/v1/assignments/", {"assignee": specialist.pk, "text": "x"}, format="json").status_code == 403
+    assert (
+        mine.post(
+            "/api/v1/assignments/", {"assignee": specialist.pk, "text": "x"}, format="json"
+        ).status_code
+        == 403
+    )
     done = mine.post(f"/api/v1/assignments/{pk}/done/", {"note": "проверены"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "done"
     assert Assignment.objects.get(pk=pk).history.first().history_user == specialist
@@ -139,7 +199,9 @@ def test_dashboard_figures_for_the_chief_only(api_as, chief, specialist, other_o
     assert board.status_code == 200, board.content
     data = board.json()
     assert data["offices"] == [chief.office.code] and data["sections"]
-    assert all({"label", "value", "alarm"} <= set(f) for s in data["sections"] for f in s["figures"])
+    assert all(
+        {"label", "value", "alarm"} <= set(f) for s in data["sections"] for f in s["figures"]
+    )
     assert api_as(specialist).get("/api/v1/dashboard/").status_code == 403
     assert api_as(chief).get("/api/v1/dashboard/", {"office": other_office.pk}).status_code == 404
     future = api_as(chief).get("/api/v1/dashboard/", {"day": "2099-01-01"})
