@@ -23,4 +23,6 @@ EVENT_TITLES: dict[str, str] = {
     "purge_access_log": "Удаление записей журнала по сроку хранения",
     "view_selections": "Просмотр списка селекций",
     "view_extract": "Просмотр строк выгрузки (предпросмотр, ошибочные строки сверки)",
+    "view_entitlement": "Открыта мера поддержки",
+    "api_token_refused": "Отклонён ключ API",
 }

@@ -27,7 +27,7 @@ from onewindow.api.viewsets import ScopedViewSet
 class ArchivedFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.ArchivedFileSerializer
     read_event = "view_casefile"
-    list_event = "view_casefile"
+    list_event = "view_list"
     filterset_fields = ["status", "year", "nomenclature_index", "legal_hold"]
     ordering_fields = ["year", "archive_number", "eligible_from"]
     ordering = ["year", "archive_number"]

@@ -117,7 +117,7 @@ class ApplicantViewSet(
         page = self.paginate_queryset(
             self.get_queryset().order_by("last_name", "first_name", "middle_name", "pk")
         )
-        self.log_list(page, "список заявителей")
+        self.log_list(page, "список заявителей", event="view_list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @idempotency.idempotent
@@ -133,7 +133,7 @@ class ApplicantViewSet(
         )
 
     def partial_update(self, request, *args, **kwargs):
-        applicant = self.get_object(event="edit_applicant")
+        applicant = self.get_object(event="view_applicant")
         form = s.ApplicantWriteSerializer(applicant, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
@@ -173,7 +173,7 @@ def _refuse_namesakes(data: dict, user, confirmed: bool) -> None:
 class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.CaseFileSerializer
     read_event = "view_casefile"
-    list_event = "view_casefile"
+    list_event = "view_list"
     filterset_fields = ["status", "applicant"]
     ordering_fields = ["number", "opened_on"]
     ordering = ["number"]
@@ -215,7 +215,7 @@ class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.ApplicationSerializer
     read_event = "view_application"
-    list_event = "view_application"
+    list_event = "view_list"
     filterset_class = ApplicationFilter
     ordering_fields = ["registered_on", "deadline", "reg_number", "status", "decision_date"]
     ordering = ["-registered_on", "-reg_number"]
@@ -371,7 +371,7 @@ def _intake(version, data: dict):
 class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.EntitlementSerializer
     read_event = "view_entitlement"
-    list_event = "view_entitlement"
+    list_event = "view_list"
     filterset_class = EntitlementFilter
     ordering_fields = ["start_date", "end_date", "status"]
     ordering = ["-start_date", "pk"]
@@ -401,6 +401,7 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 )
 class InteragencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.InteragencyRequestSerializer
+    read_event = "view_request"
     filterset_class = InteragencyFilter
     ordering_fields = ["sent_on", "due_date"]
     ordering = ["due_date", "pk"]
@@ -450,8 +451,8 @@ class IncomingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
 ):
     serializer_class = s.IncomingRequestSerializer
-    read_event = "view_incomingrequest"
-    list_event = "view_incomingrequest"
+    read_event = "view_request"
+    list_event = "view_list"
     filterset_class = IncomingFilter
     ordering_fields = ["received_on", "due_date"]
     ordering = ["due_date", "pk"]

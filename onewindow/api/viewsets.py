@@ -46,12 +46,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
         self.check_object_permissions(self.request, obj)
         return obj
 
-    def log_list(self, records, what: str = "") -> None:
+    def log_list(self, records, what: str = "", *, event: str = "") -> None:
         records = list(records)
-        if self.list_event and records:
+        if (event or self.list_event) and records:
             log_access(
                 self.request._request,
-                event=self.list_event,
+                event=event or self.list_event,
                 subject_repr=(what or self.request.get_full_path())[:300],
                 detail=shown(records),
             )

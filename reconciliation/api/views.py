@@ -114,7 +114,7 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     filterset_fields = ["status", "kind", "run", "assigned_to", "match", "needs_confirmation"]
     ordering_fields = ["created_at", "event_date", "worked_at"]
     ordering = ["created_at", "pk"]
-    list_event = "view_applicant"
+    list_event = "view_selections"
     permissions = {
         "list": ["reconciliation.view_selection"],
         "retrieve": ["reconciliation.view_selection"],

@@ -57,7 +57,7 @@ def test_upload_an_extract_follow_its_run_and_work_out_an_item(
         f"/api/v1/selections/{item.pk}/work-out/", {"outcome": "no_action"}, format="json"
     )
     assert again.status_code == 409 and "уже отработана" in again.json()["message"]
-    listed = AccessLog.objects.get(event="view_applicant", subject_repr="селекции")
+    listed = AccessLog.objects.get(event="view_selections", subject_repr="селекции")
     assert str(recipients["a"].pk) in listed.detail and listed.user == specialist
     assert client.get(f"/api/v1/selections/{item.pk}/").json()["applicant"] == recipients["a"].pk
     assert AccessLog.objects.filter(
