@@ -226,3 +226,66 @@ def test_the_schema_and_the_offline_docs(client):
     redoc = client.get("/api/redoc/")
     assert redoc.status_code == 200 and "redoc.standalone.js" in redoc.content.decode()
     assert "fonts.googleapis" not in redoc.content.decode()
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+def test_register_and_answer_an_incoming_request(api_as, specialist):
+    from cases.models import RequestKind
+
+    client = api_as(specialist)
+    body = {
+        "kind": RequestKind.objects.order_by("pk").first().code, "sender": "ОСЗН г. Камышина", "sender_number": "12-345",
+        "sender_date": "2026-11-20", "received_on": "2026-11-23", "subject_name": "Иванов Иван Иванович",
+        "subject_birth_date": "1950-03-15", "subject_snils": "112-233-445 95",
+        "question": "Сведения о получении ЕДВ",
+    }  # fmt: skip
+    created = client.post("/api/v1/incoming-requests/", body, format="json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["subject_snils"] == "11223344595" and data["due_date"] > "2026-11-23"
+    future = client.post(
+        "/api/v1/incoming-requests/",
+        {**body, "received_on": "2099-01-01", "sender_date": "2099-01-01"},
+        format="json",
+    )
+    assert future.status_code == 400 and "received_on" in future.json()["fields"]
+    answered = client.post(
+        f"/api/v1/incoming-requests/{data['id']}/answer/",
+        {"answer": "ЕДВ получает с 2020 года."},
+        format="json",
+    )
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["answered_on"] == "2026-11-24"
+    twice = client.post(
+        f"/api/v1/incoming-requests/{data['id']}/answer/", {"answer": "ещё"}, format="json"
+    )
+    assert twice.status_code == 400 and "уже ответили" in twice.json()["message"]
+
+
+def test_answer_an_interagency_request(api_as, specialist, catalogue):
+    from cases.models import InteragencyRequest
+    from tests.factories import ApplicationFactory
+
+    for code in ("edv-veterans", "asp", "food-subsidy", "unemployed-mothers"):
+        ApplicationFactory(actor=specialist, service=code)
+        if InteragencyRequest.objects.exists():
+            break
+    item = InteragencyRequest.objects.first()
+    assert item is not None
+    client = api_as(specialist)
+    answered = client.post(
+        f"/api/v1/interagency-requests/{item.pk}/answer/",
+        {"result": "received", "response_on": "2026-11-24", "note": "получено по СМЭВ"}, format="json",
+    )  # fmt: skip
+    assert answered.status_code == 200, answered.content
+    assert (
+        answered.json()["result"] == "received" and answered.json()["response_on"] == "2026-11-24"
+    )
+    wrong = client.post(
+        f"/api/v1/interagency-requests/{item.pk}/answer/",
+        {"result": "maybe", "response_on": "2026-11-24"},
+        format="json",
+    )
+    assert wrong.status_code == 400 and "result" in wrong.json()["fields"]
