@@ -9,13 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.models import Entitlement
+from cases.models import Applicant, Entitlement
 from onewindow.audit import get_for_user_or_404, log_access
 from onewindow.errors import DomainError
 from onewindow.http import safe_next
@@ -363,7 +363,13 @@ def ambiguous(request):
         AmbiguousRow.objects.for_user(request.user)
         .filter(resolved=False)
         .select_related("run")
-        .prefetch_related("candidates")
+        # namesakes are the point of this page: the same name, then the order they were registered
+        .prefetch_related(
+            Prefetch(
+                "candidates",
+                queryset=Applicant.objects.order_by("last_name", "first_name", "middle_name", "pk"),
+            )
+        )
     )
     if request.method == "POST":
         row = get_for_user_or_404(
