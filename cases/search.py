@@ -85,10 +85,11 @@ def _scope_sql(user, alias: str) -> tuple[str, list] | None:
     return f"{alias}.office_id = %s", [user.office_id]
 
 
-# What a result line shows (name, birth date, masked СНИЛС) and what scoping needs: reading only
-# these keeps each keystroke cheap; other fields load on access like any deferred field.
+# What a result line shows (name, birth date, masked СНИЛС, a death) and what scoping needs:
+# reading only these keeps each keystroke cheap; other fields load on access like any deferred
+# field (one query per person: the result line must use none of them).
 LIST_FIELDS = {"id", "office_id", "snils", "last_name", "first_name", "middle_name", "sex",
-               "birth_date", "is_anonymised", "name_key"}  # fmt: skip
+               "birth_date", "is_anonymised", "name_key", "death_date"}  # fmt: skip
 # in the model's field order, as Model.from_db expects the values
 FIELDS = [f.attname for f in Applicant._meta.concrete_fields if f.attname in LIST_FIELDS]
 COLUMNS = ", ".join(f"a.{name}" for name in FIELDS)

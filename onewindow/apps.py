@@ -10,7 +10,9 @@ class OneWindowConfig(AppConfig):
         # Permissions of every app exist only once the last app's post_migrate has run.
         from django.apps import apps
 
-        from onewindow import roles
+        from onewindow import auth_backends, roles
+
+        auth_backends.connect()
 
         # (post_migrate is sent only for apps with a models module)
         last_app = [config for config in apps.get_app_configs() if config.models_module][-1]

@@ -12,6 +12,8 @@ from django.utils.cache import patch_cache_control
 
 from onewindow.audit import AUTH_AT, log_access
 
+SEEN_AT = "_seen_at"  # the session's last renewal (epoch seconds)
+
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
     "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
@@ -52,6 +54,7 @@ class SessionExpiryMiddleware:
                 response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
             return response
         response = self.get_response(request)
+        self._touch(request)
         # An htmx fragment request must not swap the login page into a part of the screen:
         # ask htmx to load the login page as a whole page instead.
         if (
@@ -63,6 +66,18 @@ class SessionExpiryMiddleware:
             reload["HX-Redirect"] = response["Location"]
             return reload
         return response
+
+    @staticmethod
+    def _touch(request) -> None:
+        """Activity renews the session's idle expiry — once a SESSION_TOUCH_SECONDS, so that a
+        burst of requests (the counter's search as the name is typed) writes the row once."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not hasattr(request, "session"):
+            return
+        now = int(time.time())
+        seen = request.session.get(SEEN_AT)
+        if seen is None or now - seen >= settings.SESSION_TOUCH_SECONDS:
+            request.session[SEEN_AT] = now
 
     @staticmethod
     def _too_old(request) -> bool:

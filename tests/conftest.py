@@ -103,6 +103,17 @@ def fresh_calendar_cache():
     workdays.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Django's cache (cached permissions, throttles) starts empty: ids are reused between
+    rolled-back tests, and a set cached for one test's user must not reach the next's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(frozen_clock, django_db_setup, django_db_blocker):
     """The shipped catalogue is loaded once into the test database (tests roll back around it)."""

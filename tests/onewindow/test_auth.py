@@ -62,7 +62,6 @@ def test_lockout_is_per_user_name(client, specialist, chief):
 
 def test_session_expires_after_idle_time_and_says_so(client, specialist, settings):
     client.force_login(specialist)
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
     # Simulate the expiry: the session row is gone, the browser still sends its cookie.
     client.session.delete()
@@ -70,6 +69,38 @@ def test_session_expires_after_idle_time_and_says_so(client, specialist, setting
     html = response.content.decode()
     assert "Вход в систему" in html
     assert "Сеанс завершён: не было действий более 30 мин." in html
+
+
+def test_activity_renews_the_idle_expiry_once_a_minute(client, specialist, freeze_now, settings):
+    """Not every request writes the session: the first renews it, the next ones within
+    SESSION_TOUCH_SECONDS do not, the first after them does — so the row's expiry is never more
+    than a minute behind the last activity."""
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(specialist)
+    start = timezone.localtime().replace(tzinfo=None)
+    freeze_now(start + datetime.timedelta(minutes=5))
+    client.get(reverse("home"))
+    key = client.session.session_key
+    renewed = Session.objects.get(pk=key).expire_date
+    assert renewed == timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    freeze_now(start + datetime.timedelta(minutes=5, seconds=30))
+    client.get(reverse("home"), headers={"HX-Request": "true"})
+    assert Session.objects.get(pk=key).expire_date == renewed  # not written again
+    freeze_now(start + datetime.timedelta(minutes=6, seconds=1))
+    client.get(reverse("home"))
+    assert Session.objects.get(pk=key).expire_date > renewed
+    # idle past the limit: the session is over
+    freeze_now(
+        start
+        + datetime.timedelta(minutes=6, seconds=2)
+        + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    )
+    response = client.get(reverse("home"), follow=True)
+    assert "Сеанс завершён: не было действий более 30 мин." in response.content.decode()
 
 
 def test_htmx_request_with_expired_session_redirects_whole_page(client):
