@@ -148,3 +148,22 @@ def test_csp_header_forbids_foreign_scripts(client, specialist):
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
+
+
+def test_a_changed_role_applies_at_the_next_request(client, specialist):
+    """Permissions are cached; a change of the user's groups or of a group's permissions is seen
+    at once."""
+    from django.contrib.auth.models import Group, Permission
+
+    client.force_login(specialist)
+    assert client.get(reverse("cases:counter")).status_code == 200
+    group = specialist.groups.get()
+    view = Permission.objects.get(codename="view_applicant", content_type__app_label="cases")
+    group.permissions.remove(view)
+    assert client.get(reverse("cases:counter")).status_code == 403
+    group.permissions.add(view)
+    assert client.get(reverse("cases:counter")).status_code == 200
+    specialist.groups.clear()
+    assert client.get(reverse("cases:counter")).status_code == 403
+    specialist.groups.add(Group.objects.get(name="Специалист"))
+    assert client.get(reverse("cases:counter")).status_code == 200
