@@ -164,7 +164,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "onewindow.auth_backends.CachedModelBackend",  # ModelBackend, permissions kept in the cache
 ]
-PERMISSIONS_CACHE_SECONDS = env_int("PERMISSIONS_CACHE_SECONDS", 300)
+# how long a user's permissions are cached: a change applies at once in the process (or, with a
+# shared CACHE_URL, everywhere); without a shared cache other processes see it within this time
+PERMISSIONS_CACHE_SECONDS = env_int("PERMISSIONS_CACHE_SECONDS", 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -258,6 +260,18 @@ STORAGES = {
         )
     },
 }
+
+# --- Cache ------------------------------------------------------------------------------------
+# Shared by the application's processes when CACHE_URL names a Redis database (production: the
+# cached permissions and the API's throttles then agree across gunicorn workers); else each
+# process keeps its own in memory.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ----------------------------------------------------------------------------------
 # Without a broker, tasks run eagerly in-process (a local run needs no Redis).
