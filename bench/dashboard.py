@@ -202,7 +202,6 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -217,18 +216,10 @@ def main() -> None:
     office, _ = Office.objects.get_or_create(
         code="bench", defaults={"name": "ГКУ «ЦСЗН (бенчмарк)»", "short_name": "ЦСЗН (бенчмарк)"}
     )
-    specialist, created = User.objects.get_or_create(
-        username="bench-specialist",
-        defaults={"office": office, "last_name": "Бенчмарк", "first_name": "Анна"},
+    specialist = counter.bench_specialist(office)
+    chief = counter.bench_user(
+        office, "bench-chief", roles.CHIEF, last_name="Главная", first_name="Елена"
     )
-    if created:
-        specialist.groups.add(Group.objects.get(name=roles.SPECIALIST))
-    chief, created = User.objects.get_or_create(
-        username="bench-chief",
-        defaults={"office": office, "last_name": "Главная", "first_name": "Елена"},
-    )
-    if created:
-        chief.groups.add(Group.objects.get(name=roles.CHIEF))
     print(
         f"База: {counter.BENCH_URL}; заявителей {counter.N_APPLICANTS}, заявлений {counter.N_APPLICATIONS}"
     )

@@ -167,7 +167,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from onewindow.models import Office, User
+    from onewindow.models import Office
     from reconciliation.models import ExtractProfile, ReconciliationRun
 
     call_command("migrate", verbosity=0)
@@ -175,9 +175,7 @@ def main() -> None:
     office, _ = Office.objects.get_or_create(
         code="bench", defaults={"name": "ГКУ «ЦСЗН (бенчмарк)»", "short_name": "ЦСЗН (бенчмарк)"}
     )
-    specialist, _ = User.objects.get_or_create(
-        username="bench-specialist", defaults={"office": office}
-    )
+    specialist = counter.bench_specialist(office)
     print(
         f"База: {counter.BENCH_URL}; получателей {counter.N_APPLICANTS}, мер {N_MEASURES}, строк выгрузки {N_ROWS}"
     )
