@@ -348,3 +348,39 @@ class ArchivedFileFactory(factory.django.DjangoModelFactory):
             model_class.objects.filter(pk=item.pk).update(**after)
             item.refresh_from_db()
         return item
+
+
+class InteragencyRequestFactory(factory.django.DjangoModelFactory):
+    """An interagency request as the counter opens it: an application registered by `actor`
+    (ApplicationFactory, `cases.services.register_application`) for `service`, its checklist
+    marked as a specialist marks it (`counter_marks`), so each line the office obtains itself
+    (`RequiredDocument.interagency`) is «запрашивает учреждение» and its request goes out. The
+    request of that line; `document_type` (a code or a DocumentType) picks the line when the
+    checklist has several. `application__…` reaches ApplicationFactory."""
+
+    class Meta:
+        model = "cases.InteragencyRequest"
+
+    actor = None
+    service = "edv-veterans"
+    document_type = None
+    application = factory.SubFactory(
+        ApplicationFactory, actor=factory.SelfAttribute("..actor"),
+        service=factory.SelfAttribute("..service"),
+    )  # fmt: skip
+
+    @classmethod
+    def _create(cls, model_class, *, actor, service, application, document_type=None):
+        requests = model_class.objects.filter(
+            application=application, document__required_document__interagency=True
+        ).order_by("document__required_document__order", "pk")
+        if document_type is not None:
+            code = getattr(document_type, "code", document_type)
+            requests = requests.filter(document__document_type__code=code)
+        request = requests.select_related("document", "agency").first()
+        if request is None:
+            raise ValueError(
+                f"the checklist of {application.service.code} has no line the office obtains"
+                f"{f' of type {document_type}' if document_type else ''}"
+            )
+        return request
