@@ -4,7 +4,7 @@ open work per person, and the data of two charts.
 Each section reads a fixed number of queries (conditional aggregates, grouped by service,
 person or agency), whatever the number of applications; each figure links to the journal or to
 «Запросы» narrowed by the same conditions those lists apply (`cases.forms.JournalFilterForm`,
-`cases.request_views._request_querysets`), so a figure and its list agree.
+`cases.views.requests._request_querysets`), so a figure and its list agree.
 """
 
 from __future__ import annotations

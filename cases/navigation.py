@@ -4,7 +4,7 @@ from onewindow import navigation
 
 
 def register() -> None:
-    from cases.transfer_views import home_notices
+    from cases.views.transfers import home_notices
 
     for item in (
         navigation.NavItem(

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cases import reassign_views, request_views, transfer_views, views
+from cases import views
+from cases.views import reassign, requests, transfers
 
 app_name = "cases"
 
@@ -24,22 +25,20 @@ urlpatterns = [
     path("files/<int:pk>/", views.casefile_detail, name="casefile"),
     path("measures/<int:pk>/status/", views.entitlement_status, name="entitlement_status"),
     path("journal/", views.journal, name="journal"),
-    path("journal/reassign/", reassign_views.journal_reassign, name="journal_reassign"),
-    path("requests/reassign/", reassign_views.requests_reassign, name="requests_reassign"),
-    path("requests/", request_views.request_list, name="requests"),
-    path("interagency/<int:pk>/", request_views.interagency_detail, name="interagency"),
-    path("incoming/new/", request_views.incoming_new, name="incoming_new"),
-    path("incoming/<int:pk>/", request_views.incoming_detail, name="incoming"),
-    path("incoming/<int:pk>/letter.pdf", request_views.incoming_letter, name="incoming_letter"),
-    path(
-        "applicants/<int:applicant_pk>/ask-office/", request_views.outgoing_new, name="outgoing_new"
-    ),
-    path("outgoing/<int:pk>/", request_views.outgoing_detail, name="outgoing"),
-    path("transfers/new/", transfer_views.transfer_new, name="transfer_new"),
-    path("transfers/<int:pk>/", transfer_views.transfer_detail, name="transfer"),
+    path("journal/reassign/", reassign.journal_reassign, name="journal_reassign"),
+    path("requests/reassign/", reassign.requests_reassign, name="requests_reassign"),
+    path("requests/", requests.request_list, name="requests"),
+    path("interagency/<int:pk>/", requests.interagency_detail, name="interagency"),
+    path("incoming/new/", requests.incoming_new, name="incoming_new"),
+    path("incoming/<int:pk>/", requests.incoming_detail, name="incoming"),
+    path("incoming/<int:pk>/letter.pdf", requests.incoming_letter, name="incoming_letter"),
+    path("applicants/<int:applicant_pk>/ask-office/", requests.outgoing_new, name="outgoing_new"),
+    path("outgoing/<int:pk>/", requests.outgoing_detail, name="outgoing"),
+    path("transfers/new/", transfers.transfer_new, name="transfer_new"),
+    path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer"),
     path(
         "transfers/<int:pk>/<slug:action>/",
-        transfer_views.transfer_decide,
+        transfers.transfer_decide,
         name="transfer_decide",
     ),
 ]

@@ -284,3 +284,103 @@ class SelectionFactory(factory.django.DjangoModelFactory):
     evidence = factory.LazyAttribute(
         lambda item: [{"run": item.run.pk, "row": 2, "event_date": _days_ago(4).isoformat()}]
     )
+
+
+# what `archive.services.register_file` takes; ArchivedFileFactory sets the rest afterwards
+_REGISTER_FILE_ARGS = {
+    "archive_number", "nomenclature_index", "sheets", "title", "start_date", "end_date",
+    "event_date", "volumes",
+}  # fmt: skip
+
+
+def _storage_box(office):
+    """The office's box «К-1» in room «101» (made on first use): where a file goes unless the
+    test places it."""
+    from archive.models import Location
+
+    room, _ = Location.objects.get_or_create(office=office, kind="room", name="101", parent=None)
+    box, _ = Location.objects.get_or_create(office=office, kind="box", name="К-1", parent=room)
+    return box
+
+
+class ArchivedFileFactory(factory.django.DjangoModelFactory):
+    """A case file taken into the archive by `actor` (`archive.services.register_file`): the
+    person's case file (opened on the file's start date), checked against the archive's rules,
+    the retention counted from the deregistration date, the case file marked archived, with
+    history. `retention_rule` is a code or a RetentionRule; `location` a box (the office's «К-1»
+    in room «101» when not given). States the archive never takes a file in with (`status`
+    issued or destroyed, `legal_hold`, a fixed `eligible_from` or `registered_at`) are set on the
+    row after the registration."""
+
+    class Meta:
+        model = "archive.ArchivedFile"
+
+    actor = None
+    applicant = factory.SubFactory(
+        ApplicantFactory, office=factory.SelfAttribute("..actor.office"), snils="",
+        last_name="Архивов",
+    )  # fmt: skip
+    archive_number = factory.Sequence(lambda n: f"А-{n + 1}")
+    retention_rule = "benefit-recipient"
+    location = None
+    nomenclature_index = "07-15"
+    sheets = 5
+    title = factory.LazyAttribute(lambda f: f"Личное дело {f.applicant.last_name}")
+    start_date = factory.LazyFunction(lambda: __import__("datetime").date(2015, 1, 1))
+    end_date = factory.LazyFunction(lambda: __import__("datetime").date(2020, 6, 1))
+    event_date = factory.SelfAttribute("end_date")
+
+    @classmethod
+    def _create(cls, model_class, *, actor, applicant, retention_rule, location, **kwargs):
+        from archive.models import RetentionRule
+        from archive.services import register_file
+        from cases.services import ensure_case_file
+
+        if not isinstance(retention_rule, RetentionRule):
+            retention_rule = RetentionRule.objects.get(code=retention_rule)
+        after = {key: kwargs.pop(key) for key in list(kwargs) if key not in _REGISTER_FILE_ARGS}
+        case_file = ensure_case_file(applicant, actor=actor, on=kwargs["start_date"])
+        item = register_file(
+            case_file, actor=actor, retention_rule=retention_rule,
+            location=location or _storage_box(applicant.office), **kwargs,
+        )  # fmt: skip
+        if after:
+            model_class.objects.filter(pk=item.pk).update(**after)
+            item.refresh_from_db()
+        return item
+
+
+class InteragencyRequestFactory(factory.django.DjangoModelFactory):
+    """An interagency request as the counter opens it: an application registered by `actor`
+    (ApplicationFactory, `cases.services.register_application`) for `service`, its checklist
+    marked as a specialist marks it (`counter_marks`), so each line the office obtains itself
+    (`RequiredDocument.interagency`) is «запрашивает учреждение» and its request goes out. The
+    request of that line; `document_type` (a code or a DocumentType) picks the line when the
+    checklist has several. `application__…` reaches ApplicationFactory."""
+
+    class Meta:
+        model = "cases.InteragencyRequest"
+
+    actor = None
+    service = "edv-veterans"
+    document_type = None
+    application = factory.SubFactory(
+        ApplicationFactory, actor=factory.SelfAttribute("..actor"),
+        service=factory.SelfAttribute("..service"),
+    )  # fmt: skip
+
+    @classmethod
+    def _create(cls, model_class, *, actor, service, application, document_type=None):
+        requests = model_class.objects.filter(
+            application=application, document__required_document__interagency=True
+        ).order_by("document__required_document__order", "pk")
+        if document_type is not None:
+            code = getattr(document_type, "code", document_type)
+            requests = requests.filter(document__document_type__code=code)
+        request = requests.select_related("document", "agency").first()
+        if request is None:
+            raise ValueError(
+                f"the checklist of {application.service.code} has no line the office obtains"
+                f"{f' of type {document_type}' if document_type else ''}"
+            )
+        return request

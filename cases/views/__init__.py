@@ -6,8 +6,9 @@ every view of a person's data is written to the access log.
 
 The modules by subject: `counter` (the search), `applicants` (the card, categories, measures,
 the case file), `applications` (the checklist, the application's page and steps, its receipt and
-notice) and `journal`. Requests and transfers have their own `request_views` and
-`transfer_views`. Every view is importable from `cases.views` itself.
+notice) and `journal`; requests (`requests`), transfers of a case file (`transfers`) and the
+chief's reassigning (`reassign`) are reached through their module
+(`cases.views.requests.request_list`). The other views are importable from `cases.views` itself.
 """
 
 from cases.views.applicants import (

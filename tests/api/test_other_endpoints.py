@@ -6,11 +6,10 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from archive.models import ArchivedFile, FileIssue, RetentionRule
-from cases.services import ensure_case_file
+from archive.models import FileIssue
 from onewindow.models import AccessLog, Assignment
 from reconciliation.models import ReconciliationRun, Selection
-from tests.factories import ApplicantFactory
+from tests.factories import ArchivedFileFactory
 from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -115,14 +114,9 @@ def test_the_director_reads_runs_but_does_not_upload(api_as, director, tmp_path)
 
 @pytest.fixture
 def archived(office, archivist, catalogue, box):
-    person = ApplicantFactory(office=office, snils="", last_name="Архивова")
-    case_file = ensure_case_file(person, actor=archivist)
-    rule = RetentionRule.objects.get(code="benefit-recipient")
-    event = datetime.date(2021, 3, 1)
-    return ArchivedFile.objects.create(
-        office=office, case_file=case_file, archive_number="А-1", nomenclature_index="07-15", year=2021,
-        sheets=5, title="Личное дело Архивовой", start_date=datetime.date(2015, 1, 1), end_date=event,
-        event_date=event, retention_rule=rule, eligible_from=rule.eligible_from(event), registered_by=archivist, location=box,
+    return ArchivedFileFactory(
+        actor=archivist, applicant__last_name="Архивова", archive_number="А-1",
+        title="Личное дело Архивовой", end_date=datetime.date(2021, 3, 1), location=box,
     )  # fmt: skip
 
 

@@ -14,9 +14,8 @@ from openpyxl import load_workbook
 
 from archive import services
 from archive.models import ArchivedFile, DestructionAct, Location, RetentionRule
-from cases.services import ensure_case_file
 from onewindow import roles
-from tests.factories import ApplicantFactory, make_user
+from tests.factories import ApplicantFactory, ArchivedFileFactory, make_user
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -73,13 +72,9 @@ def box(office):
 def archived(office, box, actor, number, year, *, last, first, middle="", sex="M", sheets=40):
     person = ApplicantFactory(office=office, last_name=last, first_name=first, middle_name=middle,
                               sex=sex, birth_date=D(1950, 3, 15))  # fmt: skip
-    case_file = ensure_case_file(person, actor=actor, on=D(2015, 1, 1))
-    rule = RetentionRule.objects.get(code="benefit-recipient")
-    event = D(year, 6, 30)
-    return ArchivedFile.objects.create(
-        office=office, case_file=case_file, archive_number=number, nomenclature_index="07-15", year=year,
-        sheets=sheets, title=f"Личное дело {last}", start_date=D(2015, 1, 1), end_date=event, event_date=event,
-        retention_rule=rule, eligible_from=rule.eligible_from(event), location=box, registered_by=actor,
+    return ArchivedFileFactory(
+        actor=actor, applicant=person, archive_number=number, sheets=sheets,
+        title=f"Личное дело {last}", end_date=D(year, 6, 30), location=box,
     )  # fmt: skip
 
 

@@ -7,10 +7,9 @@ from django.urls import reverse
 from archive import services
 from archive.models import ArchivedFile, DestructionAct
 from cases.models import Applicant, ApplicationDocument, Entitlement
-from cases.services import ensure_case_file
 from onewindow.audit import log_access
 from services.models import Service
-from tests.factories import ApplicantFactory
+from tests.factories import ArchivedFileFactory
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +18,13 @@ D = datetime.date
 
 def test_only_files_past_retention_by_1_january_are_eligible(files, office, archivist):
     person = files["old"].case_file.applicant
-    live = ApplicantFactory(office=office, snils="", last_name="Живов")
-    live_file = ensure_case_file(live, actor=archivist)
-    ArchivedFile.objects.create(
-        office=office, case_file=live_file, archive_number="Живов", nomenclature_index="07-15", year=2019, sheets=1,
-        title="Личное дело Живов", start_date=D(2015, 1, 1), end_date=D(2019, 1, 1), event_date=D(2019, 1, 1),
-        retention_rule=files["old"].retention_rule, eligible_from=D(2025, 1, 1), location=files["old"].location,
-        registered_by=archivist,
-    )  # fmt: skip
-    Entitlement.objects.create(office=office, applicant=live, case_file=live_file,
+    # past retention (eligible from 01.01.2025), but the person receives a measure again
+    live_file = ArchivedFileFactory(
+        actor=archivist, applicant__last_name="Живов", archive_number="Живов", sheets=1,
+        end_date=D(2019, 1, 1), retention_rule=files["old"].retention_rule,
+        location=files["old"].location,
+    ).case_file  # fmt: skip
+    Entitlement.objects.create(office=office, applicant=live_file.applicant, case_file=live_file,
                                service=Service.objects.get(code="asp"), start_date=D(2024, 1, 1))  # fmt: skip
     eligible = {f.archive_number for f in services.eligible_files(office, D(2026, 11, 24))}
     assert eligible == {"Старов"}

@@ -11,11 +11,10 @@ from openpyxl import load_workbook
 
 from archive import services
 from archive.models import ArchivedFile, Inventory, InventoryItem, RetentionRule
-from cases.services import ensure_case_file
 from onewindow.names import NBSP
 from onewindow.text import counted, counted_in_words, number_in_words, years_phrase
 from services.models import Service
-from tests.factories import ApplicantFactory
+from tests.factories import ApplicantFactory, ArchivedFileFactory
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -74,13 +73,10 @@ def make_file(office, archivist, rules, box):
 
     def make(number, last_name, *, year=2018, rule="five", sheets=12, **person):
         applicant = ApplicantFactory(office=office, snils="", last_name=last_name, **person)
-        case_file = ensure_case_file(applicant, actor=archivist, on=D(2015, 1, 1))
-        event = D(year, 6, 30)
-        return ArchivedFile.objects.create(
-            office=office, case_file=case_file, archive_number=number, nomenclature_index="07-15", year=year,
-            sheets=sheets, title=services.file_title(applicant), start_date=D(2015, 1, 1), end_date=event,
-            event_date=event, retention_rule=rules[rule], eligible_from=rules[rule].eligible_from(event),
-            location=box, registered_by=archivist,
+        return ArchivedFileFactory(
+            actor=archivist, applicant=applicant, archive_number=number, sheets=sheets,
+            title=services.file_title(applicant), end_date=D(year, 6, 30), retention_rule=rules[rule],
+            location=box,
         )  # fmt: skip
 
     return make

@@ -3,12 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from archive.models import ArchivedFile, InventoryCheck, Location, RetentionRule
-from cases.services import ensure_case_file
+from archive.models import ArchivedFile, InventoryCheck, Location
 from onewindow import roles
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
-from tests.factories import ApplicantFactory, make_user
+from tests.factories import ArchivedFileFactory, make_user
 from tests.pdf_utils import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,16 +19,11 @@ def test_presence_check_with_the_scan_field(page, live_server, archivist, chief,
     make_user(roles.SPECIALIST, office, "member3", last_name="Третьякова", first_name="Нина")
     room = Location.objects.create(office=office, kind="room", name="101")
     box = Location.objects.create(office=office, kind="box", name="К-1", parent=room)
-    rule = RetentionRule.objects.get(code="benefit-recipient")
     for number in ("101", "102", "103"):
-        case_file = ensure_case_file(
-            ApplicantFactory(office=office, snils="", last_name=f"Сканов{number}"), actor=archivist
-        )
-        ArchivedFile.objects.create(
-            office=office, case_file=case_file, archive_number=number, nomenclature_index="07-15", year=2020,
-            sheets=10, title=f"Личное дело {number}", start_date=datetime.date(2018, 1, 1),
-            end_date=datetime.date(2020, 1, 1), event_date=datetime.date(2020, 1, 1), retention_rule=rule,
-            location=box, registered_by=archivist,
+        ArchivedFileFactory(
+            actor=archivist, applicant__last_name=f"Сканов{number}", archive_number=number, sheets=10,
+            title=f"Личное дело {number}", start_date=datetime.date(2018, 1, 1),
+            end_date=datetime.date(2020, 1, 1), location=box,
         )  # fmt: skip
 
     login(page, live_server, "archivist", PASSWORD)

@@ -15,7 +15,7 @@ from cases.models import (
 )
 from cases.services import CounterError
 from onewindow import workdays
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, InteragencyRequestFactory
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,7 @@ def test_response_marks_the_document_obtained_and_a_second_answer_is_refused(
     client, specialist, applicant
 ):
     client.force_login(specialist)
-    ApplicationFactory(actor=specialist, applicant=applicant)
-    request = InteragencyRequest.objects.first()
+    request = InteragencyRequestFactory(actor=specialist, application__applicant=applicant)
     url = reverse("cases:interagency", args=[request.pk])
     response = client.post(
         url,
@@ -68,8 +67,7 @@ def test_response_marks_the_document_obtained_and_a_second_answer_is_refused(
 
 def test_response_dated_before_the_request_is_refused(specialist, applicant, client):
     client.force_login(specialist)
-    ApplicationFactory(actor=specialist, applicant=applicant)
-    request = InteragencyRequest.objects.first()
+    request = InteragencyRequestFactory(actor=specialist, application__applicant=applicant)
     html = client.post(
         reverse("cases:interagency", args=[request.pk]),
         {

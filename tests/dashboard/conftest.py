@@ -8,7 +8,7 @@ import pytest
 
 from onewindow import roles
 from tests.dashboard.builders import NUMBERS, day, make_application, make_incoming, make_selection
-from tests.factories import ApplicantFactory, make_user
+from tests.factories import ApplicantFactory, ArchivedFileFactory, make_user
 
 
 def make_interagency(application, agency, *, due, result="", handled_by=None):
@@ -27,22 +27,18 @@ def make_interagency(application, agency, *, due, result="", handled_by=None):
 
 
 def make_file(office, archivist, *, number, status="in_archive", eligible_year=2030, hold=False):
-    from archive.models import ArchivedFile, Location, RetentionRule
     from cases.models import CaseFile
 
     person = ApplicantFactory(office=office, snils="", last_name="Архивов")
-    case_file = CaseFile.objects.create(
-        office=office, applicant=person, number=next(NUMBERS) + 1000, opened_on=day("01.01.2010"),
-        status="archived",
+    # numbered by hand as the builders number theirs, so the office's counter cannot collide
+    CaseFile.objects.create(
+        office=office, applicant=person, number=next(NUMBERS) + 1000, opened_on=day("01.01.2010")
     )  # fmt: skip
-    box, _ = Location.objects.get_or_create(office=office, kind="box", name="К-1", parent=None)
-    rule = RetentionRule.objects.get(code="benefit-recipient")
-    return ArchivedFile.objects.create(
-        office=office, case_file=case_file, archive_number=number, nomenclature_index="07-15",
-        year=2015, sheets=5, title=f"Личное дело № {number}", start_date=day("01.01.2010"),
-        end_date=day("01.06.2015"), event_date=day("01.06.2015"), retention_rule=rule,
-        eligible_from=datetime.date(eligible_year, 1, 1), location=box, registered_by=archivist,
-        status=status, legal_hold=hold, legal_hold_reason="запрос суда" if hold else "",
+    return ArchivedFileFactory(
+        actor=archivist, applicant=person, archive_number=number, title=f"Личное дело № {number}",
+        start_date=day("01.01.2010"), end_date=day("01.06.2015"), status=status,
+        eligible_from=datetime.date(eligible_year, 1, 1), legal_hold=hold,
+        legal_hold_reason="запрос суда" if hold else "",
     )  # fmt: skip
 
 

@@ -10,12 +10,18 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Application, IncomingRequest, InteragencyRequest
+from cases.models import Application, IncomingRequest
 from onewindow import assignments as svc
 from onewindow import handover, roles, work
 from onewindow.models import AccessLog, Assignment, HandoverItem
 from tests.archive.rich_file import execute_destruction, table_leaks
-from tests.factories import ApplicationFactory, IncomingRequestFactory, SelectionFactory, make_user
+from tests.factories import (
+    ApplicationFactory,
+    IncomingRequestFactory,
+    InteragencyRequestFactory,
+    SelectionFactory,
+    make_user,
+)
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -336,8 +342,10 @@ def test_handover_moves_open_assignments_lists_them_in_the_act_and_returns_them(
 def test_give_button_on_each_record_page_prefills_the_link_for_the_chief_only(
     client, chief, specialist, office, catalogue
 ):
-    application = ApplicationFactory(actor=specialist, applicant__last_name="Кнопкин")
-    interagency = InteragencyRequest.objects.filter(application=application).first()
+    interagency = InteragencyRequestFactory(
+        actor=specialist, application__applicant__last_name="Кнопкин"
+    )
+    application = interagency.application
     incoming = IncomingRequestFactory(actor=specialist, office=office, last_name="Запросова")
     selection = SelectionFactory(
         office=office, assigned_to=specialist, applicant__last_name="Селекцова"

@@ -11,8 +11,8 @@ from cases.models import InteragencyRequest
 from onewindow import handover, work
 from onewindow.models import Handover
 from tests.factories import (
-    ApplicantFactory,
     ApplicationFactory,
+    ArchivedFileFactory,
     IncomingRequestFactory,
     OutgoingRequestFactory,
     SelectionFactory,
@@ -38,18 +38,11 @@ def _decided(client, user, chief, office, last_name):
 
 
 def _archive_issue(user, archivist, office, last_name):
-    from archive.models import ArchivedFile, Location, RetentionRule
     from archive.services import issue_file
 
-    person = ApplicantFactory(office=office, snils="", last_name=last_name)
-    case_file = case_services.ensure_case_file(person, actor=archivist)
-    box = Location.objects.create(office=office, kind="box", name="К-1")
-    rule = RetentionRule.objects.get(code="benefit-recipient")
-    item = ArchivedFile.objects.create(
-        office=office, case_file=case_file, archive_number="А-1", nomenclature_index="07-15",
-        year=2020, sheets=5, title=f"Личное дело {last_name}", start_date=datetime.date(2015, 1, 1),
-        end_date=datetime.date(2020, 6, 1), event_date=datetime.date(2020, 6, 1), retention_rule=rule,
-        eligible_from=rule.eligible_from(datetime.date(2020, 6, 1)), location=box, registered_by=archivist,
+    item = ArchivedFileFactory(
+        actor=archivist, applicant__last_name=last_name, archive_number="А-1",
+        title=f"Личное дело {last_name}", end_date=datetime.date(2020, 6, 1),
     )  # fmt: skip
     return issue_file(item, actor=archivist, to_user=user, purpose="проверка")
 

@@ -19,12 +19,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from archive.models import (
-    ArchivedFile,
     DestructionAct,
     DestructionItem,
     FileIssue,
-    Location,
-    RetentionRule,
 )
 from cases import services
 from cases.models import Agency, IncomingRequest, InteragencyRequest, RequestKind
@@ -33,7 +30,7 @@ from onewindow.models import AccessLog, Report
 from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
 from services.models import Ground, Service
 from tests.conftest import FROZEN_AT
-from tests.factories import ApplicantFactory, counter_marks, make_user
+from tests.factories import ApplicantFactory, ArchivedFileFactory, counter_marks, make_user
 from tests.pdf_utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -207,20 +204,13 @@ def october(office, other_office, specialist, colleague, chief, other_specialist
     item(5, datetime.datetime(2026, 9, 20, 10), oct_(2), "suspended")  # created before
 
     # Archive: files taken in, issued, returned (one late), overdue; one act executed
-    room = Location.objects.create(office=office, kind="room", name="1")
-    rule = RetentionRule.objects.get(code="benefit-recipient")
-
     def archived(n, taken_in):
-        applicant = person(office, 200 + n)
-        case_file = services.ensure_case_file(applicant, actor=specialist, on=D(2015, 1, 1))
-        made = ArchivedFile.objects.create(
-            office=office, case_file=case_file, archive_number=f"А-{n}", nomenclature_index="07-15",
-            year=2019, sheets=5, title=f"Личное дело {n}", start_date=D(2015, 1, 1),
-            end_date=D(2019, 1, 1), event_date=D(2019, 1, 1), retention_rule=rule,
-            eligible_from=D(2025, 1, 1), location=room, registered_by=specialist,
+        # the benefit-recipient rule: eligible for destruction from 01.01.2025
+        return ArchivedFileFactory(
+            actor=specialist, applicant=person(office, 200 + n), archive_number=f"А-{n}",
+            title=f"Личное дело {n}", end_date=D(2019, 1, 1),
+            registered_at=timezone.make_aware(taken_in),
         )  # fmt: skip
-        ArchivedFile.objects.filter(pk=made.pk).update(registered_at=timezone.make_aware(taken_in))
-        return made
 
     files = [archived(n, oct_(1 + n)) for n in range(4)]
     archived(9, datetime.datetime(2026, 9, 1, 10))  # before the period
