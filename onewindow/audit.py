@@ -185,6 +185,15 @@ def seal_pending(*, limit: int = 10_000) -> int:
 
 
 def _seal_quietly() -> None:
+    """Seal what is pending, once per ACCESS_LOG_SEAL_EVERY_SECONDS for the installation (the
+    shared cache decides who; each process alone without one): a burst of requests — the
+    counter's search as a name is typed — does not queue on the chain's head row for every
+    keystroke. Rows written meanwhile are sealed by the next seal or by the minutely task."""
+    from django.core.cache import cache
+
+    every = settings.ACCESS_LOG_SEAL_EVERY_SECONDS
+    if every > 0 and not cache.add("onewindow:access-log:sealing", 1, timeout=every):
+        return
     # sealing never fails the request that wrote the row: the periodic task picks it up
     try:
         seal_pending()

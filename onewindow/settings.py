@@ -350,6 +350,8 @@ ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 3 * 365)
 BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30)
 # seal each row into the hash chain when its transaction commits (else only the periodic task)
 ACCESS_LOG_SEAL_ON_COMMIT = env_bool("ACCESS_LOG_SEAL_ON_COMMIT", True)
+# ... but at most once in this many seconds (a burst of rows is sealed together)
+ACCESS_LOG_SEAL_EVERY_SECONDS = env_int("ACCESS_LOG_SEAL_EVERY_SECONDS", 5)
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))
 
 # --- REST API (onewindow/api and each app's api/ package) -------------------------------------

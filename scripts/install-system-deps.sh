@@ -16,6 +16,10 @@ done
 if [ "${WITH_BROWSER:-1}" = "1" ] && [ ! -x /usr/bin/chromium ]; then
   missing+=("${want_browser[@]}")
 fi
+# the HTTP benchmark's load generator (make bench-http)
+if [ "${WITH_WRK:-0}" = "1" ] && ! command -v wrk >/dev/null 2>&1; then
+  missing+=(wrk)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

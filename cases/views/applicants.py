@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -215,11 +215,14 @@ def entitlement_status(request, pk: int):
 @login_required
 @permission_required("cases.view_casefile", raise_exception=True)
 def casefile_detail(request, pk: int):
+    """The case file: the person, the applications, the measures. Its heavy parts — the
+    documents of every application and the card's history — come on demand (`?part=documents`,
+    `?part=history`: the page's «Документы заявлений» and «История изменений» load them when
+    opened), so the page costs the same whatever the file holds."""
+    part = request.GET.get("part", "")
     queryset = CaseFile.objects.select_related("applicant", "opened_by")
     case_file = get_for_user_or_404(request, queryset, event="view_casefile", pk=pk)
-    applications = case_file.applications.select_related("service").prefetch_related(
-        Prefetch("documents")
-    )
+    applications = case_file.applications.select_related("service").order_by("-registered_on", "-pk")
     applicant = case_file.applicant
     history = applicant.history.select_related("history_user")
     transfer = None
@@ -238,16 +241,20 @@ def casefile_detail(request, pk: int):
         if transfer is not None:
             history = history.filter(history_date__lte=transfer.decided_at)
             applicant = applicant.history.as_of(transfer.decided_at)
+    context = {"case_file": case_file, "applicant": applicant, "transfer": transfer}
+    if part == "documents":
+        context["applications"] = applications.prefetch_related("documents")
+        return render(request, "cases/casefile_detail.html#documents", context)
+    if part == "history":
+        context["history"] = history[:50]
+        return render(request, "cases/casefile_detail.html#history", context)
     return render(
         request,
         "cases/casefile_detail.html",
         {
-            "case_file": case_file,
-            "applicant": applicant,
-            "transfer": transfer,
-            "applications": applications,
+            **context,
+            "applications": applications.annotate(documents_count=Count("documents")),
             "entitlements": case_file.entitlements.select_related("service"),
-            "history": history[:20],
             "full_identity": sees_full_identity(request.user),
             "today": timezone.localdate(),
         },

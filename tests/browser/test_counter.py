@@ -106,3 +106,28 @@ def test_specialist_registers_an_applicant_and_prints_the_receipt(
         in text
     )
     assert f"до {application.deadline:%d.%m.%Y}" in text
+
+
+def test_the_case_file_opens_its_documents_and_history_on_demand(
+    page, live_server, specialist, catalogue
+):
+    from cases.models import CaseFile
+    from tests.factories import ApplicantFactory, ApplicationFactory
+
+    person = ApplicantFactory(office=specialist.office, snils="", last_name="Делова")
+    ApplicationFactory(actor=specialist, applicant=person)
+    case_file = CaseFile.objects.get(applicant=person)
+    login(page, live_server, "specialist", PASSWORD)
+    page.goto(f"{live_server.url}/cases/files/{case_file.pk}/")
+    page.wait_for_load_state()
+    expect(
+        page.get_by_role("heading", name=f"Личное дело № {case_file.number_display}")
+    ).to_be_visible()
+    documents = page.locator("details", has_text="Документы заявлений")
+    expect(documents.get_by_role("table")).to_have_count(0)  # not loaded until opened
+    documents.locator("summary").focus()
+    page.keyboard.press("Enter")  # a person at the counter opens it from the keyboard
+    expect(documents.get_by_role("table")).to_contain_text("представлен")
+    history = page.locator("details", has_text="История изменений карточки")
+    history.locator("summary").click()
+    expect(history.get_by_role("table")).to_contain_text("Создано")

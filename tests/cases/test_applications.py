@@ -333,8 +333,23 @@ def test_case_file_page_is_logged_and_shows_documents(client, specialist, applic
     case_file = CaseFile.objects.get()
     html = client.get(reverse("cases:casefile", args=[case_file.pk])).content.decode()
     assert f"Личное дело № {case_file.number_display}" in html
-    assert "Паспорт гражданина Российской Федерации" in html
-    assert AccessLog.objects.filter(event="view_casefile", subject_id=str(case_file.pk)).exists()
+    # the documents come when «Документы заявлений» is opened (htmx), or by the link without it
+    assert f'hx-get="{reverse("cases:casefile", args=[case_file.pk])}?part=documents"' in html
+    assert "Паспорт гражданина Российской Федерации" not in html
+    part = client.get(
+        reverse("cases:casefile", args=[case_file.pk]),
+        {"part": "documents"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Паспорт гражданина Российской Федерации" in part.content.decode()
+    assert "<html" not in part.content.decode()
+    history = client.get(
+        reverse("cases:casefile", args=[case_file.pk]), {"part": "history"}
+    ).content.decode()
+    assert "<td>24.11.2026 10:00</td><td>система</td><td>Создано</td>" in history
+    assert (
+        AccessLog.objects.filter(event="view_casefile", subject_id=str(case_file.pk)).count() == 3
+    )
 
 
 # one COUNT per kind of work for the «Мои дела» counter in the navigation

@@ -2,7 +2,6 @@
 user, the people and writes the access-log row — nothing else; the counter page and a person's
 card and case file read a fixed number of queries whatever the file holds."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

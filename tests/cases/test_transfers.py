@@ -281,6 +281,12 @@ def test_the_old_office_keeps_the_file_as_it_was_handed_over(
     )
     client.force_login(specialist)
     page = client.get(reverse("cases:casefile", args=[old.pk])).content.decode()
+    page += client.get(
+        reverse("cases:casefile", args=[old.pk]), {"part": "history"}
+    ).content.decode()
+    page += client.get(
+        reverse("cases:casefile", args=[old.pk]), {"part": "documents"}
+    ).content.decode()
     assert "Личное дело передано в ЦСЗН Центрального района" in page
     assert "Переездова Нина Львовна" in page
     assert "Никитина" not in page  # nobody of the new office appears in the history shown

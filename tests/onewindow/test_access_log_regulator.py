@@ -190,6 +190,23 @@ def test_rows_are_sealed_when_their_transaction_commits(
     assert AccessLog.objects.get().seq == 1
 
 
+def test_a_burst_of_rows_is_sealed_together(
+    client, specialist, django_capture_on_commit_callbacks, freeze_now, settings
+):
+    """One seal per ACCESS_LOG_SEAL_EVERY_SECONDS: the rows in between wait for the next."""
+    settings.ACCESS_LOG_SEAL_EVERY_SECONDS = 5
+    start = timezone.localtime().replace(tzinfo=None)
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            audit.log_access(None, event="export", subject_repr=f"выгрузка {n}", user=specialist)
+    assert list(AccessLog.objects.order_by("id").values_list("seq", flat=True)) == [1, None, None]
+    freeze_now(start + datetime.timedelta(seconds=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.log_access(None, event="export", subject_repr="выгрузка 3", user=specialist)
+    assert list(AccessLog.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3, 4]
+    assert audit.verify_chain().ok
+
+
 def test_retention_removes_old_rows_from_the_start_and_the_chain_still_verifies(
     specialist, freeze_now, settings
 ):
