@@ -22,8 +22,10 @@ def test_the_administrator_issues_a_key_once_and_a_client_calls_with_it(
     page.get_by_label("Пароль").fill(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.get_by_role("link", name="Ключи API").first.click()
-    page.get_by_role("link", name=re.compile("Добавить")).first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Ключи API").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Добавить ключ API").click()
     page.get_by_label("назначение").fill("Терминал очереди")
     page.locator(".field-user .select2-selection").click()  # the admin's autocomplete
     page.locator(".select2-search__field").fill("Петрова")
