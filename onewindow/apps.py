@@ -22,7 +22,7 @@ class OneWindowConfig(AppConfig):
 
         from onewindow import navigation, work
 
-        navigation.BADGES["my_work_count"] = work.open_work_count
+        navigation.BADGES["my_work_count"] = work.open_work_badge
 
         from django.db.models import Q
 

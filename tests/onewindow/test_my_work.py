@@ -171,3 +171,23 @@ def test_withdrawn_application_leaves_no_open_requests_in_my_work(
     assert InteragencyRequest.objects.filter(result="").exists()
     assert not work.KINDS["interagency"].open_items(specialist).exists()
     assert handover.deactivation_blockers(specialist) == []
+
+
+def test_the_badge_counts_up_to_its_cap(client, specialist, catalogue, monkeypatch):
+    """A person with a great deal of open work sees «99+»: the badge on every page never counts
+    to the end."""
+    from onewindow import work
+    from tests.factories import ApplicationFactory
+
+    for _ in range(3):
+        ApplicationFactory(actor=specialist)
+    total = work.open_work_count(specialist)  # «Мои дела» itself counts everything
+    assert total >= 3
+    client.force_login(specialist)
+    assert (
+        f'Мои дела <span class="badge">{total}</span>'
+        in client.get(reverse("home")).content.decode()
+    )
+    monkeypatch.setattr(work, "BADGE_CAP", 2)
+    assert work.open_work_badge(specialist) == "2+"
+    assert 'Мои дела <span class="badge">2+</span>' in client.get(reverse("home")).content.decode()
