@@ -222,7 +222,9 @@ def casefile_detail(request, pk: int):
     part = request.GET.get("part", "")
     queryset = CaseFile.objects.select_related("applicant", "opened_by")
     case_file = get_for_user_or_404(request, queryset, event="view_casefile", pk=pk)
-    applications = case_file.applications.select_related("service").order_by("-registered_on", "-pk")
+    applications = case_file.applications.select_related("service").order_by(
+        "-registered_on", "-pk"
+    )
     applicant = case_file.applicant
     history = applicant.history.select_related("history_user")
     transfer = None
