@@ -12,7 +12,7 @@ from archive import services
 from archive.api import serializers as s
 from archive.models import ArchivedFile, FileIssue
 from onewindow.api.schema import errors
-from onewindow.api.viewsets import ScopedViewSet
+from onewindow.api.viewsets import LoggedListMixin, ScopedViewSet
 
 
 @extend_schema_view(
@@ -24,7 +24,8 @@ from onewindow.api.viewsets import ScopedViewSet
         summary="Архивное дело", responses={200: s.ArchivedFileSerializer, **errors(401, 403, 404)}
     ),
 )
-class ArchivedFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ArchivedFileViewSet(LoggedListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    list_what = "архивные дела"
     serializer_class = s.ArchivedFileSerializer
     read_event = "view_casefile"
     list_event = "view_list"
@@ -41,11 +42,6 @@ class ArchivedFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         return ArchivedFile.objects.select_related("case_file", "location").prefetch_related(
             Prefetch("issues", queryset=FileIssue.objects.order_by("-issued_on"))
         )
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.log_list(page, "архивные дела")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="Выдать дело во временное пользование",

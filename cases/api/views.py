@@ -41,7 +41,7 @@ from cases.requests import (
 )
 from onewindow.api import idempotency
 from onewindow.api.schema import errors
-from onewindow.api.viewsets import PdfRenderer, ScopedViewSet
+from onewindow.api.viewsets import LoggedListMixin, PdfRenderer, ScopedViewSet
 from onewindow.audit import get_for_user_or_404
 from services.models import Service
 
@@ -170,7 +170,8 @@ def _refuse_namesakes(data: dict, user, confirmed: bool) -> None:
         summary="Личное дело", responses={200: s.CaseFileSerializer, **errors(401, 403, 404)}
     ),
 )
-class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class CaseFileViewSet(LoggedListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    list_what = "личные дела"
     serializer_class = s.CaseFileSerializer
     read_event = "view_casefile"
     list_event = "view_list"
@@ -181,11 +182,6 @@ class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def scoped_queryset(self):
         return CaseFile.objects.all()
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.log_list(page, "личные дела")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 # --- Applications -----------------------------------------------------------------------------
@@ -212,7 +208,8 @@ class CaseFileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         },
     ),
 )
-class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ApplicationViewSet(LoggedListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    list_what = "заявления"
     serializer_class = s.ApplicationSerializer
     read_event = "view_application"
     list_event = "view_list"
@@ -231,11 +228,6 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         return Application.objects.select_related("service", "case_file").prefetch_related(
             "documents"
         )
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.log_list(page, "заявления")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @idempotency.idempotent
     def create(self, request, *args, **kwargs):
@@ -368,7 +360,8 @@ def _intake(version, data: dict):
         summary="Мера поддержки", responses={200: s.EntitlementSerializer, **errors(401, 403, 404)}
     ),
 )
-class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class EntitlementViewSet(LoggedListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    list_what = "меры поддержки"
     serializer_class = s.EntitlementSerializer
     read_event = "view_entitlement"
     list_event = "view_list"
@@ -379,11 +372,6 @@ class EntitlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
 
     def scoped_queryset(self):
         return Entitlement.objects.select_related("service")
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.log_list(page, "меры поддержки")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 # --- Requests ---------------------------------------------------------------------------------
@@ -448,8 +436,9 @@ class InteragencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     ),
 )
 class IncomingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+    LoggedListMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
 ):
+    list_what = "входящие запросы"
     serializer_class = s.IncomingRequestSerializer
     read_event = "view_request"
     list_event = "view_list"
@@ -465,11 +454,6 @@ class IncomingViewSet(
 
     def scoped_queryset(self):
         return IncomingRequest.objects.select_related("kind")
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.log_list(page, "входящие запросы")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @idempotency.idempotent
     def create(self, request, *args, **kwargs):

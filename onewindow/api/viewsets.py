@@ -4,7 +4,7 @@ access log with the user the token belongs to, PDF downloads beside JSON."""
 
 from __future__ import annotations
 
-from rest_framework import renderers, viewsets
+from rest_framework import mixins, renderers, viewsets
 
 from onewindow.audit import get_for_user_or_404, log_access, shown
 
@@ -64,3 +64,18 @@ class ScopedViewSet(viewsets.GenericViewSet):
             request.accepted_renderer = renderers.JSONRenderer()
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class LoggedListMixin(mixins.ListModelMixin):
+    """A list of records of people: filtered, paginated, and the page written to the access log
+    (`list_event`, in the words of `list_what`; `logged(page)` names whose records they are)."""
+
+    list_what = ""
+
+    def logged(self, page):
+        return page
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.log_list(self.logged(page), self.list_what)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from onewindow.api import idempotency
 from onewindow.api.schema import errors
-from onewindow.api.viewsets import ScopedViewSet
+from onewindow.api.viewsets import LoggedListMixin, ScopedViewSet
 from onewindow.audit import log_access
 from reconciliation import services
 from reconciliation.api import serializers as s
@@ -109,7 +109,8 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet
         summary="Селекция", responses={200: s.SelectionSerializer, **errors(401, 403, 404)}
     ),
 )
-class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class SelectionViewSet(LoggedListMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    list_what = "селекции"
     serializer_class = s.SelectionSerializer
     filterset_fields = ["status", "kind", "run", "assigned_to", "match", "needs_confirmation"]
     ordering_fields = ["created_at", "event_date", "worked_at"]
@@ -123,11 +124,6 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
     def scoped_queryset(self):
         return Selection.objects.select_related("applicant")
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        self.log_list([item.applicant for item in page], "селекции")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_object(self, *, event=True):
         item = super().get_object(event=False)
@@ -148,3 +144,6 @@ class SelectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         form.is_valid(raise_exception=True)
         services.work_out(item, actor=request.user, **form.validated_data)
         return Response(self.get_serializer(self.scoped_queryset().get(pk=item.pk)).data)
+
+    def logged(self, page):
+        return [item.applicant for item in page]
