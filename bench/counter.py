@@ -24,6 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# bench/http.py is named like the standard library's `http`: this folder goes to the end of
+# the import path (Python puts a script's own folder first), so `http` is the standard one.
+_BENCH = str(ROOT / "bench")
+sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != _BENCH] + [_BENCH]
 
 BENCH_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onewindow_bench"

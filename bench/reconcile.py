@@ -25,7 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+# bench/http.py is named like the standard library's `http`: this folder goes to the end of
+# the import path (Python puts a script's own folder first), so `http` is the standard one.
+_BENCH = str(ROOT / "bench")
+sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != _BENCH] + [_BENCH]
 
 import counter  # noqa: E402  (sets DATABASE_URL for the bench database)
 
