@@ -3,6 +3,7 @@ office-scoped lookup that records a refusal when someone reaches for another off
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime
@@ -14,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -90,24 +91,47 @@ def log_access(
             subject_office_id = subject.pk  # an attempt on an office's reports is its business
         if not subject_repr:
             subject_repr = str(subject)
-    entry = AccessLog.objects.create(
-        user=user,
-        username=(user.get_username() if user else username)[:150],
-        office_id=getattr(user, "office_id", None) if user else office_id,
-        subject_office_id=subject_office_id,
-        event=event,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        subject_repr=subject_repr[:300],
-        result=AccessLog.Result.ALLOWED if allowed else AccessLog.Result.REFUSED,
-        ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
-        path=readable_path(request)[:500],
-        detail=detail[:500],
-    )
+    with _committed_lazily():
+        entry = AccessLog.objects.create(
+            user=user,
+            username=(user.get_username() if user else username)[:150],
+            office_id=getattr(user, "office_id", None) if user else office_id,
+            subject_office_id=subject_office_id,
+            event=event,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            subject_repr=subject_repr[:300],
+            result=AccessLog.Result.ALLOWED if allowed else AccessLog.Result.REFUSED,
+            ip_address=client_ip(request),
+            user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+            path=readable_path(request)[:500],
+            detail=detail[:500],
+        )
     if settings.ACCESS_LOG_SEAL_ON_COMMIT:
         transaction.on_commit(_seal_quietly)
     return entry
+
+
+def _lazy_commit(execute, sql, params, many, context):
+    # one round trip: the setting and the INSERT are one implicit transaction of the server
+    return execute("SET LOCAL synchronous_commit TO OFF; " + sql, params, many, context)
+
+
+def _committed_lazily():
+    """A row written on its own (autocommit, PostgreSQL) is committed without waiting for the
+    disk (`synchronous_commit = off` for that one transaction): the wait is the better part of a
+    keystroke's time at the counter (4–12 ms of fdatasync here against 0.1 ms). The row is still
+    written, in order, within `wal_writer_delay` (0.2 s); only a crash of the database server in
+    that moment can lose it, never leave the log inconsistent. A row written inside a
+    transaction (a change of data with its log) commits with that transaction, durably.
+    ACCESS_LOG_ASYNC_COMMIT=0 makes every row wait for the disk."""
+    if (
+        settings.ACCESS_LOG_ASYNC_COMMIT
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    ):
+        return connection.execute_wrapper(_lazy_commit)
+    return contextlib.nullcontext()
 
 
 def readable_path(request: HttpRequest | None) -> str:
@@ -117,7 +141,13 @@ def readable_path(request: HttpRequest | None) -> str:
         return ""
     path = unquote(request.path)
     query = request.META.get("QUERY_STRING", "")
-    return f"{path}?{unquote_plus(query, errors='replace')}" if query else path
+    if not query:
+        return path
+    try:  # WSGI hands the bytes over as Latin-1 text; a browser's are %-escaped ASCII anyway
+        query = query.encode("iso-8859-1").decode("utf-8", errors="replace")
+    except UnicodeEncodeError:
+        pass  # already text (not from a WSGI server)
+    return f"{path}?{unquote_plus(query, errors='replace')}"
 
 
 def shown(records: Iterable[Any], *, limit: int = 60) -> str:
@@ -179,9 +209,34 @@ def seal_pending(*, limit: int = 10_000) -> int:
             row.digest = row.chain_digest(row.prev_digest, row.seq)
             head.seq, head.digest = row.seq, row.digest
         if rows:
-            AccessLog.objects.bulk_update(rows, ["seq", "prev_digest", "digest", "pd_digest"])
+            _write_seals(rows)
             head.save(update_fields=["seq", "digest"])
     return len(rows)
+
+
+def _write_seals(rows: list[AccessLog]) -> None:
+    """The rows' chain fields in one statement (PostgreSQL) or one prepared statement run for
+    each (SQLite). `bulk_update` builds a CASE per field and row: a second for 450 rows, paid by
+    whichever request sealed them."""
+    values = [(row.id, row.seq, row.prev_digest, row.digest, row.pd_digest) for row in rows]
+    table = connection.ops.quote_name(AccessLog._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(
+                cursor,
+                f"UPDATE {table} AS t SET seq = v.seq, prev_digest = v.prev, digest = v.digest, "
+                "pd_digest = v.pd FROM (VALUES %s) AS v (id, seq, prev, digest, pd) WHERE t.id = v.id",
+                values,
+                template="(%s::bigint, %s::bigint, %s, %s, %s)",
+                page_size=len(values),
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_digest = %s, digest = %s, pd_digest = %s WHERE id = %s",
+                [(seq, prev, digest, pd, pk) for pk, seq, prev, digest, pd in values],
+            )
 
 
 def _seal_quietly() -> None:

@@ -187,6 +187,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # SESSION_TOUCH_SECONDS by onewindow.middleware.SessionExpiryMiddleware, not on every request: a
 # keystroke of the counter's search writes nothing; idle expiry stays right to that many seconds.
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions read from the cache (Redis in production, CACHE_URL), written through to the database:
+# a keystroke reads no session row; a restart of Redis costs one database read per session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -352,6 +355,8 @@ BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30)
 ACCESS_LOG_SEAL_ON_COMMIT = env_bool("ACCESS_LOG_SEAL_ON_COMMIT", True)
 # ... but at most once in this many seconds (a burst of rows is sealed together)
 ACCESS_LOG_SEAL_EVERY_SECONDS = env_int("ACCESS_LOG_SEAL_EVERY_SECONDS", 5)
+# PostgreSQL: a row written on its own commits without waiting for the disk (onewindow.audit)
+ACCESS_LOG_ASYNC_COMMIT = env_bool("ACCESS_LOG_ASYNC_COMMIT", True)
 HEALTHZ_WORKER_TIMEOUT = float(env_str("HEALTHZ_WORKER_TIMEOUT", "1.0"))
 
 # --- REST API (onewindow/api and each app's api/ package) -------------------------------------

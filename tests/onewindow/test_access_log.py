@@ -153,3 +153,31 @@ def test_access_log_entries_cannot_be_changed_in_admin(admin_client):
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.event == "export"
+
+
+@pytest.mark.parametrize("query", ["q=%D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2+%D0%98.", "q=Иванов И."])
+def test_the_logged_address_reads_in_cyrillic_however_it_arrived(specialist, query):
+    """Browsers %-escape the query; a WSGI server hands raw bytes over as Latin-1 text."""
+    request = RequestFactory().get("/cases/")
+    request.META["QUERY_STRING"] = query.encode().decode("iso-8859-1")
+    request.user = specialist
+    entry = log_access(request, event="search")
+    entry.refresh_from_db()
+    assert entry.path == "/cases/?q=Иванов И."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_on_its_own_is_committed_lazily_and_one_in_a_transaction_durably(specialist):
+    """PostgreSQL: a search's row needs no wait for the disk; a row written with a change of data
+    commits with it, durably."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as alone:
+        log_access(request_for(specialist), event="search")
+    with CaptureQueriesContext(connection) as inside, transaction.atomic():
+        log_access(request_for(specialist), event="search")
+    lazily = "SET LOCAL synchronous_commit TO OFF; INSERT"
+    assert [q["sql"].startswith(lazily) for q in alone.captured_queries if 'INSERT INTO "onewindow_accesslog"' in q["sql"]] == [connection.vendor == "postgresql"]  # fmt: skip
+    assert not any(lazily in q["sql"] for q in inside.captured_queries)
+    assert AccessLog.objects.filter(event="search").count() == 2
