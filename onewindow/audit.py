@@ -143,10 +143,10 @@ def readable_path(request: HttpRequest | None) -> str:
     query = request.META.get("QUERY_STRING", "")
     if not query:
         return path
-    try:  # WSGI hands the bytes over as Latin-1 text; a browser's are %-escaped ASCII anyway
+    # WSGI hands the bytes over as Latin-1 text (a browser's are %-escaped ASCII anyway); text
+    # that is not from a WSGI server stays as it is
+    with contextlib.suppress(UnicodeEncodeError):
         query = query.encode("iso-8859-1").decode("utf-8", errors="replace")
-    except UnicodeEncodeError:
-        pass  # already text (not from a WSGI server)
     return f"{path}?{unquote_plus(query, errors='replace')}"
 
 
