@@ -290,7 +290,9 @@ class ApplicationViewSet(LoggedListMixin, mixins.RetrieveModelMixin, ScopedViewS
         application = Application.objects.select_related(
             "applicant", "office", "service", "service_version", "accepted_by"
         ).get(pk=application.pk)
-        response = HttpResponse(printing.receipt_pdf(application), content_type="application/pdf")
+        response = HttpResponse(
+            printing.receipt_pdf(application, request), content_type="application/pdf"
+        )
         response["Content-Disposition"] = (
             f'attachment; filename="receipt-{application.reg_number}-{application.reg_year}.pdf"'
         )
