@@ -323,3 +323,46 @@ def test_another_offices_status_qr_opens_nothing_at_the_counter(
     response = client.get(reverse("cases:counter"), {"q": printing.status_page_url(application)})
     assert response.status_code == 200
     assert AccessLog.objects.filter(user=other_specialist, result="refused").count() == 1
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+def test_api_answers_the_same_three_things_without_a_token(client, application):
+    response = client.get(
+        "/api/v1/status/",
+        {"number": application.number_display, "code": application.status_code_display},
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["headline"] == "Документы приняты, заявление зарегистрировано"
+    assert data["deadline"] == application.deadline.isoformat() and data["is_open"]
+    titles = {r["title"] for r in data["requested"]}
+    assert titles == {r.document.title for r in application.interagency_requests.all()}
+    assert set(data) == {
+        "number", "service", "headline", "explanation", "is_open", "deadline", "deadline_note",
+        "overdue", "decision_date", "to_bring", "requested",
+    }  # fmt: skip
+    assert "Статусова" not in response.content.decode()
+    entry = AccessLog.objects.get(event="status_check")
+    assert entry.user is None and application.status_code not in entry.path
+
+
+@override_settings(STATUS_ATTEMPTS=2)
+def test_api_refuses_a_wrong_code_like_a_missing_number_and_throttles(client, application):
+    wrong = client.get(
+        "/api/v1/status/", {"number": application.number_display, "code": "ABCD-EFGH"}
+    )
+    missing = client.get("/api/v1/status/", {"number": "777/2026", "code": "ABCD-EFGH"})
+    assert wrong.status_code == missing.status_code == 404
+    assert wrong.json() == missing.json() == {"code": "not_found", "message": NOT_FOUND}
+    throttled = client.get(
+        "/api/v1/status/",
+        {"number": application.number_display, "code": application.status_code},
+    )
+    assert throttled.status_code == 429
+    assert throttled.json() == {"code": "throttled", "message": TOO_MANY}
+    bad = client.get(
+        "/api/v1/status/", {"number": "пятнадцать", "code": "x"}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert bad.status_code == 400 and "number" in bad.json()["fields"]
