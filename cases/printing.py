@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+
 from cases.models import Application
 from onewindow.names import decline
 from onewindow.pdf import render_pdf
@@ -30,7 +35,16 @@ def document_names(application: Application) -> dict:
     }
 
 
-def _missing_lines(missing: list) -> list[dict]:
+def office_obtains(doc) -> bool:
+    """The office requests this document itself (210-ФЗ ст. 7): it is never «не представлен» by
+    the applicant, however the line was marked (lines of older checklists included)."""
+    rd = doc.required_document
+    return doc.status in ("requested", "obtained") or (
+        doc.status == "missing" and (doc.document_type.interagency or bool(rd and rd.interagency))
+    )
+
+
+def missing_lines(missing: list) -> list[dict]:
     """What was not brought, a «one of» group as one line: «Один из документов (документ,
     удостоверяющий личность): «…» или «…»»."""
     lines: list[dict] = []
@@ -67,21 +81,27 @@ def _deadline_text(application: Application, requests_sent: bool) -> str:
     )
 
 
-def receipt_pdf(application: Application) -> bytes:
+def public_base_url(request=None) -> str:
+    """Where citizens' phones reach the installation: PUBLIC_URL, else the address the document
+    is printed from."""
+    if settings.PUBLIC_URL:
+        return settings.PUBLIC_URL
+    return request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+
+
+def status_page_url(application: Application, request=None) -> str:
+    """The public status page with the receipt's number and code filled in: the receipt's QR
+    code. The counter's search opens the application when this is scanned into it."""
+    query = urlencode({"n": application.number_display, "c": application.status_code}, safe="/")
+    return f"{public_base_url(request)}{reverse('status')}?{query}"
+
+
+def receipt_pdf(application: Application, request=None) -> bytes:
     """The receipt (расписка) of a registered application: what was brought, what the office
-    requests itself, what is missing, the deadline, the QR code of its number."""
+    requests itself, what is missing, the deadline, and how to learn the state without coming:
+    the public page's address, the status code, and the QR code of both."""
     documents = list(application.documents.select_related("required_document", "document_type"))
     brought = [d for d in documents if d.status == "brought"]
-
-    def office_obtains(doc) -> bool:
-        # 210-ФЗ ст. 7: what the office requests itself is never «не представлен» by the
-        # applicant, however the line was marked (lines of older checklists included)
-        rd = doc.required_document
-        return doc.status in ("requested", "obtained") or (
-            doc.status == "missing"
-            and (doc.document_type.interagency or bool(rd and rd.interagency))
-        )
-
     context = {
         "application": application,
         "office": application.office,
@@ -92,10 +112,11 @@ def receipt_pdf(application: Application) -> bytes:
         "deadline_text": _deadline_text(application, any(office_obtains(d) for d in documents)),
         "requested": [d for d in documents if office_obtains(d)],
         "accepted_by": application.accepted_by,
-        "missing": _missing_lines(
+        "missing": missing_lines(
             [d for d in documents if d.status == "missing" and not office_obtains(d)]
         ),
-        "qr": qr_data_uri(f"{application.office.code}:{application.number_display}"),
+        "qr": qr_data_uri(status_page_url(application, request)),
+        "status_page": public_base_url(request) + reverse("status"),
         **document_names(application),
     }
     return render_pdf("cases/receipt_pdf.html", context)

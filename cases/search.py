@@ -2,7 +2,8 @@
 
 - СНИЛС in any formatting (11 digits)            -> the applicant with that СНИЛС
 - part of a СНИЛС: its first 9 digits, or its last 5 and more -> the people it fits
-- the receipt's QR code «krasnooktyabrsky:1/2026»  -> that application (`receipt_code`)
+- the receipt's QR code (the status page's address, or «krasnooktyabrsky:1/2026» on older
+  receipts)  -> that application (`receipt_code`)
 - «ЛД-123», «лд 123»                             -> the case file with that number
 - «123/2026»                                     -> the application with that journal number
 - a bare number «123»                            -> case file 123 and application 123 of this year
@@ -55,6 +56,11 @@ _RU_KEYS = str.maketrans(
     "йцукенгшщзхъфывапролджэячсмитьбю.ЖЙЦУКЕНГШЩЗФЫВАПРОЛДЯЧСМИТЬ",
     "qwertyuiop[]asdfghjkl;'zxcvbnm,./:QWERTYUIOPASDFGHJKLZXCVBNM",
 )
+# What the receipt's QR code holds since issue 23: the public status page's address with the
+# receipt's number and status code, «https://…/status/?n=1/2026&c=ABCD2345».
+STATUS_LINK_RE = re.compile(r"/status/\?n=(\d{1,7})(?:/|%2f)(\d{4})&c=([a-z0-9]{8})$", re.I)
+# the same keys with the Russian layout on: «?» arrives as «,» and «&» as «?»
+_RU_URL_KEYS = {**_RU_KEYS, ord(","): ord("?"), ord("?"): ord("&")}
 PARTIAL_SNILS_MIN = 5  # the last digits of a СНИЛС that still narrow an office to a few people
 
 
@@ -195,13 +201,25 @@ def search(query: str, user, *, limit: int = 10) -> list[Hit]:
     return _by_words(user, text, limit)
 
 
-def receipt_code(query: str) -> tuple[str, int, int] | None:
-    """(office code, number, year) when `query` is the receipt's QR code, typed by a scanner in
-    either keyboard layout; None otherwise."""
+def receipt_code(query: str) -> dict | None:
+    """The application's lookup when `query` is a receipt's QR code typed by a scanner in
+    either keyboard layout: the status page's address (number and status code) or, on
+    receipts printed before it, «office:number/year»; None otherwise."""
     text = (query or "").strip()
+    for candidate in (text, text.translate(_RU_URL_KEYS)):
+        if m := STATUS_LINK_RE.search(candidate):
+            return {
+                "reg_number": int(m.group(1)),
+                "reg_year": int(m.group(2)),
+                "status_code": m.group(3).upper(),
+            }
     for candidate in (text, text.translate(_RU_KEYS)):
         if m := RECEIPT_CODE_RE.match(candidate.lower()):
-            return m.group(1), int(m.group(2)), int(m.group(3))
+            return {
+                "office__code": m.group(1),
+                "reg_number": int(m.group(2)),
+                "reg_year": int(m.group(3)),
+            }
     return None
 
 

@@ -76,8 +76,10 @@ def log_access(
     user=None,
     username: str = "",
     office_id: int | None = None,
+    path: str | None = None,
 ) -> AccessLog:
-    """Write one access-log row. `subject` is the model instance looked at (or None)."""
+    """Write one access-log row. `subject` is the model instance looked at (or None); `path`
+    replaces the request's address where its query holds a secret (the status page's code)."""
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
@@ -104,7 +106,7 @@ def log_access(
             result=AccessLog.Result.ALLOWED if allowed else AccessLog.Result.REFUSED,
             ip_address=client_ip(request),
             user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
-            path=readable_path(request)[:500],
+            path=(readable_path(request) if path is None else path)[:500],
             detail=detail[:500],
         )
     if settings.ACCESS_LOG_SEAL_ON_COMMIT:

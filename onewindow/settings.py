@@ -420,6 +420,15 @@ PDF_FONT_FAMILY = env_str(
     "PDF_FONT_FAMILY", '"Liberation Serif", "PT Serif", "DejaVu Serif", serif'
 )
 
+# --- The public status page (a receipt's QR code leads there) ----------------------------------
+# The address citizens' phones reach the installation at, e.g. https://uszn.example.ru: the QR
+# code on the receipt leads to <PUBLIC_URL>/status/. Empty: the address the receipt was printed
+# from (fine on one machine; production behind an intranet name must set it).
+PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
+# Attempts (number and code looked up) per client address and per receipt number in the window.
+STATUS_ATTEMPTS = env_int("STATUS_ATTEMPTS", 10)
+STATUS_WINDOW_SECONDS = env_int("STATUS_WINDOW_SECONDS", 600)
+
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -335,3 +335,36 @@ class IncomingAnswerSerializer(StrictSerializer):
     answer = serializers.CharField(max_length=10000)
     attachments = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     answered_on = serializers.DateField(required=False, allow_null=True)
+
+
+# --- The public status by the receipt (no login) -------------------------------------------------
+
+
+class StatusQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40, help_text="Номер расписки, например 15/2026")
+    code = serializers.CharField(max_length=40, help_text="Код с расписки, например ABCD-EFGH")
+
+
+class AwaitedRequestSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="Документ")
+    agency = serializers.CharField(help_text="Ведомство, в которое направлен запрос")
+    due_date = serializers.DateField(allow_null=True, help_text="Ответ ожидается до")
+    refused = serializers.BooleanField(
+        help_text="Ведомство документ не представило: заявитель вправе принести его сам"
+    )
+
+
+class PublicStatusSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Номер расписки")
+    service = serializers.CharField(help_text="Услуга")
+    headline = serializers.CharField(help_text="Состояние заявления словами")
+    explanation = serializers.CharField()
+    is_open = serializers.BooleanField(help_text="Решение ещё не принято")
+    deadline = serializers.DateField(help_text="Срок принятия решения")
+    deadline_note = serializers.CharField()
+    overdue = serializers.BooleanField()
+    decision_date = serializers.DateField(allow_null=True, help_text="Дата решения")
+    to_bring = serializers.ListField(
+        child=serializers.CharField(), help_text="Документы, которые нужно представить"
+    )
+    requested = AwaitedRequestSerializer(many=True, help_text="Документы, запрошенные учреждением")

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from cases.api import views
@@ -10,4 +11,7 @@ router.register("measures", views.EntitlementViewSet, basename="api-measure")
 router.register("interagency-requests", views.InteragencyViewSet, basename="api-interagency")
 router.register("incoming-requests", views.IncomingViewSet, basename="api-incoming")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("status/", views.StatusView.as_view(), name="api-status"),
+    *router.urls,
+]

@@ -3,6 +3,7 @@ service the screens call, and answers with what was written."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from django.db.models import Prefetch
@@ -16,9 +17,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cases import printing, search, services
+from cases import status as public_status
 from cases.api import serializers as s
 from cases.api.filters import (
     ApplicationFilter,
@@ -42,7 +47,7 @@ from cases.requests import (
 from onewindow.api import idempotency
 from onewindow.api.schema import errors
 from onewindow.api.viewsets import LoggedListMixin, PdfRenderer, ScopedViewSet
-from onewindow.audit import get_for_user_or_404
+from onewindow.audit import client_ip, get_for_user_or_404, log_access
 from services.models import Service
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5b0d8f8e-4d1b-4a57-9a43-0a1b7ad0e001")
@@ -290,7 +295,9 @@ class ApplicationViewSet(LoggedListMixin, mixins.RetrieveModelMixin, ScopedViewS
         application = Application.objects.select_related(
             "applicant", "office", "service", "service_version", "accepted_by"
         ).get(pk=application.pk)
-        response = HttpResponse(printing.receipt_pdf(application), content_type="application/pdf")
+        response = HttpResponse(
+            printing.receipt_pdf(application, request), content_type="application/pdf"
+        )
         response["Content-Disposition"] = (
             f'attachment; filename="receipt-{application.reg_number}-{application.reg_year}.pdf"'
         )
@@ -477,3 +484,52 @@ class IncomingViewSet(
         form.is_valid(raise_exception=True)
         answer_incoming_request(item, actor=request.user, **form.validated_data)
         return Response(self.get_serializer(self.scoped_queryset().get(pk=item.pk)).data)
+
+
+# --- The public status by the receipt (no login) -------------------------------------------------
+
+
+class StatusView(APIView):
+    """What the public status page shows, for the region's portal or a chat bot: no token, the
+    same answer to a wrong code as to a missing number, the page's throttle (per address and per
+    receipt number, shared with it)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Состояние заявления по расписке (без входа)",
+        description="Номер расписки и код с неё → состояние, срок решения и ожидаемые документы. "
+        "Неверный код и несуществующий номер дают один ответ 404. Не больше "
+        "STATUS_ATTEMPTS попыток за STATUS_WINDOW_SECONDS с адреса и на номер, дальше 429.",
+        parameters=[
+            OpenApiParameter("number", str, required=True, description="Номер расписки"),
+            OpenApiParameter("code", str, required=True, description="Код с расписки"),
+        ],
+        auth=[],
+        responses={200: s.PublicStatusSerializer, **errors(400, 404)},
+    )
+    def get(self, request):
+        query = s.StatusQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        number = public_status.parse_receipt_number(query.validated_data["number"])
+        if number is None:
+            raise serializers.ValidationError({"number": [public_status.BAD_NUMBER]})
+        code = public_status.normalize_code(query.validated_data["code"])
+        if code is None:
+            raise serializers.ValidationError({"code": [public_status.BAD_CODE]})
+        if not public_status.attempt_allowed(client_ip(request._request), number):
+            raise Throttled(detail=public_status.TOO_MANY)
+        application = public_status.find_application(number, code)
+        if application is None:
+            raise NotFound(public_status.NOT_FOUND)
+        log_access(
+            request._request,
+            event="status_check",
+            subject=application,
+            detail="состояние заявления по номеру расписки и коду (API)",
+            path=request._request.path,
+        )
+        data = dataclasses.asdict(public_status.public_status(application))
+        data.pop("tone")
+        return Response(s.PublicStatusSerializer(data).data)

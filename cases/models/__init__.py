@@ -11,12 +11,15 @@ deadlines) and `transfers` (case files moving between offices). Every model is i
 """
 
 from cases.models.applications import (
+    STATUS_CODE_ALPHABET,
+    STATUS_CODE_LENGTH,
     Application,
     ApplicationDocument,
     ApplicationEvent,
     ApplicationQuerySet,
     Entitlement,
     Organisation,
+    new_status_code,
     validate_inn,
     validate_ogrn,
 )
@@ -39,6 +42,8 @@ from cases.models.requests import (
 from cases.models.transfers import CaseTransfer, CaseTransferQuerySet
 
 __all__ = [
+    "STATUS_CODE_ALPHABET",
+    "STATUS_CODE_LENGTH",
     "Agency",
     "Applicant",
     "ApplicantCategory",
@@ -59,6 +64,7 @@ __all__ = [
     "OutgoingRequest",
     "RequestKind",
     "Sex",
+    "new_status_code",
     "validate_inn",
     "validate_ogrn",
 ]

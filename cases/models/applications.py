@@ -4,6 +4,7 @@ that apply, and the measures (entitlements) granted."""
 from __future__ import annotations
 
 import datetime
+import secrets
 import uuid
 
 from django.conf import settings
@@ -39,6 +40,17 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (ИНН {self.inn})"
+
+
+# The status code printed on the receipt: the applicant types it with the receipt's number on the
+# public status page. Capitals and digits without the look-alikes 0/O and 1/I: 32 signs, so 8 of
+# them are 40 random bits — with the page's throttle, not guessable.
+STATUS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+STATUS_CODE_LENGTH = 8
+
+
+def new_status_code() -> str:
+    return "".join(secrets.choice(STATUS_CODE_ALPHABET) for _ in range(STATUS_CODE_LENGTH))
 
 
 class ApplicationQuerySet(OfficeScopedQuerySet):
@@ -162,6 +174,13 @@ class Application(models.Model):
     # The form's key of one submission: unique per author and office (see the constraint), so a
     # key replayed by anyone else is just a fresh key and never names this application.
     idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Kept as it is, not hashed: every reprint of the receipt must carry the same code. It opens
+    # only the status page (state, deadline, awaited documents), and whoever reads this table
+    # sees far more than that already.
+    status_code = models.CharField(
+        "код проверки состояния", max_length=STATUS_CODE_LENGTH, default=new_status_code,
+        editable=False,
+    )  # fmt: skip
     note = models.TextField("примечание", blank=True)
 
     history = HistoricalRecords()
@@ -201,6 +220,8 @@ class Application(models.Model):
             models.Index(
                 fields=["office", "status", "deadline"], name="application_office_open_due"
             ),
+            # the public status page finds a receipt by its number alone (offices share numbers)
+            models.Index(fields=["reg_number", "reg_year"], name="application_receipt_number"),
         ]
 
     def __str__(self) -> str:
@@ -209,6 +230,12 @@ class Application(models.Model):
     @property
     def number_display(self) -> str:
         return f"{self.reg_number}/{self.reg_year}"
+
+    @property
+    def status_code_display(self) -> str:
+        """«ABCD-EFGH»: as printed on the receipt; the page reads it with or without the hyphen."""
+        code = self.status_code
+        return f"{code[:4]}-{code[4:]}" if len(code) == STATUS_CODE_LENGTH else code
 
     @property
     def notice_number_display(self) -> str:

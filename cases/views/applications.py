@@ -212,7 +212,9 @@ def application_transition(request, pk: int, action: str):
 @permission_required("cases.view_application", raise_exception=True)
 def application_receipt(request, pk: int):
     application = _application(request, pk, event="print_document")
-    return pdf_response(printing.receipt_pdf(application), printing.receipt_file_name(application))
+    return pdf_response(
+        printing.receipt_pdf(application, request), printing.receipt_file_name(application)
+    )
 
 
 @login_required

@@ -24,8 +24,8 @@ from onewindow.audit import get_for_user_or_404, log_access, shown
 @permission_required("cases.view_applicant", raise_exception=True)
 def counter(request):
     query = request.GET.get("q", "").strip()
-    if code := counter_search.receipt_code(query):
-        opened = _open_receipt_code(request, *code)
+    if lookup := counter_search.receipt_code(query):
+        opened = _open_receipt_code(request, lookup)
         if opened is not None:
             return opened
     # One query shows the first ones and counts the rest up to a cap (a common surname is not
@@ -94,15 +94,14 @@ COUNTER_HITS = 10
 COUNTER_COUNT_CAP = 200
 
 
-def _open_receipt_code(request, office_code: str, number: int, year: int):
+def _open_receipt_code(request, lookup: dict):
     """The receipt's QR code scanned into the search box opens its application. Another
     office's code finds nothing, and the attempt is logged as refused (as any cross-office
     lookup is)."""
     try:
         application = get_for_user_or_404(
-            request, Application.objects.all(), event="view_application",
-            office__code=office_code, reg_number=number, reg_year=year,
-        )  # fmt: skip
+            request, Application.objects.all(), event="view_application", **lookup
+        )
     except Http404:
         return None
     url = reverse("cases:application", args=[application.pk])
