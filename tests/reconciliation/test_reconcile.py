@@ -42,7 +42,7 @@ def test_cli_csv_cp1251_semicolon_counts_and_selections(recipients, tmp_path, ca
     summary = last_json(capsys)
     assert summary == {
         "rows_total": 8, "rows_invalid": 1, "matched_snils": 2, "matched_name_dob": 2, "probable": 1,
-        "ambiguous": 1, "unmatched": 1, "selections": 3,
+        "snils_only": 0, "ambiguous": 1, "unmatched": 1, "selections": 3,
     }  # fmt: skip
     assert list(summary) == services.COUNTER_KEYS
     items = {s.applicant_id: s for s in Selection.objects.all()}
