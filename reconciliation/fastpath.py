@@ -14,7 +14,10 @@ that PostgreSQL spreads over parallel workers:
    exactly the Python path's result and message;
 2. (a) for those odd records, (b) name key + birth date, (c) Levenshtein distance <= 2 on the
    name key among people born the same day (`fuzzystrmatch`), each step only for records the
-   earlier ones left;
+   earlier ones left. A СНИЛС match stands only when the surname (up to a typo) or the birth date
+   agrees (`CORROBORATED`, as `matching.corroborates`): the first pass keeps every found record
+   whose birth date is not the person's, and the second settles them — «совпал только СНИЛС»
+   (`snils_only`), or ambiguous when the record's name and birth date are another recipient's;
 3. items, evidence, merging into open items, owners and the history rows are INSERT ... SELECT.
 
 Whatever this path cannot take (another format or date format, a COPY error such as a bad byte
@@ -39,7 +42,14 @@ from reconciliation.copyable import (  # noqa: F401  (usable: the runs ask fastp
     safe_for_copy,
     usable,
 )
-from reconciliation.matching import NO_IDENTITY, WRONG_SNILS, check_columns, parse_row
+from reconciliation.matching import (
+    FUZZY_MAX_DISTANCE,
+    NO_IDENTITY,
+    WRONG_SNILS,
+    check_columns,
+    corroborates,
+    parse_row,
+)
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
 from reconciliation.readers import ExtractError, column_map
 
@@ -66,7 +76,7 @@ class Tables:
     transaction, so nobody else sees them and a rollback or a killed worker leaves nothing
     behind; the run drops them before it commits."""
 
-    NAMES = ("raw", "affected", "norm", "rows", "m_snils", "m_name", "m_fuzzy", "items", "owners")
+    NAMES = ("raw", "affected", "norm", "rows", "m_snils", "m_only", "m_name", "m_fuzzy", "items", "owners")  # fmt: skip
 
     def __init__(self, run_id: int):
         self.prefix = f"rc{int(run_id)}_"
@@ -81,8 +91,12 @@ class Tables:
 
     @property
     def matches(self) -> str:
-        """Steps (a)-(c) for the records the first join left: (row_number, step, ids)."""
-        return f"(SELECT * FROM {self.m_snils} UNION ALL SELECT * FROM {self.m_name} UNION ALL SELECT * FROM {self.m_fuzzy})"
+        """Steps (a)-(c) for the records the first join left, and the records only a СНИЛС
+        matched: (row_number, step, ids)."""
+        return (
+            f"(SELECT * FROM {self.m_snils} UNION ALL SELECT * FROM {self.m_only} UNION ALL "
+            f"SELECT * FROM {self.m_name} UNION ALL SELECT * FROM {self.m_fuzzy})"
+        )
 
 
 # For the run's transaction only: memory for the hash joins and sorts; no JIT compilation (it
@@ -97,6 +111,15 @@ SESSION = [
 ]
 # A record needs no Python when the row is valid by these SQL terms (`matching.parse_row`).
 VALID = "(r.snils_ok OR (r.named AND r.birth IS NOT NULL))"
+# A СНИЛС match stands (`matching.corroborates`): the record has neither a surname nor a birth
+# date, or its birth date is the person's, or its folded surname is within two edits of theirs
+# (the lengths first: `levenshtein_less_equal` refuses strings over 255 characters).
+CORROBORATED = (
+    "(({surname} = '' AND {birth} IS NULL) OR coalesce({birth} = {person_birth}, false) "
+    "OR ({surname} <> '' AND CASE WHEN abs(length({surname}) - length({person_surname})) <= "
+    f"{FUZZY_MAX_DISTANCE} THEN levenshtein_less_equal({{surname}}, {{person_surname}}, "
+    f"{FUZZY_MAX_DISTANCE}) <= {FUZZY_MAX_DISTANCE} ELSE false END))"
+)
 
 
 def _clean(col: str) -> str:
@@ -181,9 +204,11 @@ def _normalise(
     `norm`, over the whole file: step (a) for the bulk of it, straight from the loaded text (a
     СНИЛС of digits, spaces and hyphens equal to a recipient's number with a right check number:
     `applicant_id`). It keeps only what the later steps need: the records nobody was found for
-    (blank ones flagged) and the found records of affected people (their evidence), with the
-    fields trimmed and the record tested against one pattern (`ok`); the other found records
-    are counted from what COPY loaded.
+    (blank ones flagged), the found records of affected people (their evidence) and the found
+    records whose birth date is not written as the person's (their surname must agree), with the
+    fields trimmed, the person's surname and birth date (`a_last`, `a_birth`) and the record
+    tested against one pattern (`ok`); the other found records are counted from what COPY
+    loaded: their birth date agrees, so their СНИЛС match stands.
 
     `rows`: those records taken apart by the rules of `matching.parse_row`. A record that is not
     regular (other characters, other date forms, an impossible date) is replaced by Python's
@@ -212,6 +237,12 @@ def _normalise(
         else "LEFT JOIN cases_applicant a ON false"
     )
     # A million index lookups, or sorting both sides by a collation, lose to one hash table.
+    # The birth date is the person's exactly as Python would read it (ДД.ММ.ГГГГ, or ISO without
+    # the profile's format): a text comparison, cheap enough for every found record.
+    born = _clean(field("birth_date"))
+    same_birth = f"{born} = to_char(a.birth_date, 'DD.MM.YYYY')" + (
+        f" OR {born} = a.birth_date::text" if not date_format else ""
+    )
     cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute("SET LOCAL enable_mergejoin = off")
     cursor.execute(
@@ -219,10 +250,10 @@ def _normalise(
         CREATE UNLOGGED TABLE {t.norm} AS
         SELECT w.rn, a.id AS applicant_id, a.office_id, x.applicant_id IS NOT NULL AS affected, {trimmed},
                ({record}) ~ '{regular}' AS ok,
-               a.id IS NULL AND {blank} AS blank
+               a.id IS NULL AND {blank} AS blank, a.last_name_key AS a_last, a.birth_date AS a_birth
         FROM {t.raw} w {join}
         LEFT JOIN {t.affected} x ON x.applicant_id = a.id
-        WHERE a.id IS NULL OR x.applicant_id IS NOT NULL
+        WHERE a.id IS NULL OR x.applicant_id IS NOT NULL OR NOT ({same_birth})
         """
     )
     cursor.execute("SET LOCAL enable_nestloop = on")
@@ -234,21 +265,33 @@ def _normalise(
 
     # the three names folded, hyphens made spaces, runs of spaces made one (onewindow.identity)
     folded = fold("l || ' ' || f || ' ' || m")
+    # a found record's СНИЛС stands, or only the СНИЛС matched (then its name key is wanted:
+    # are its name and birth date another recipient's?)
+    corroborated = CORROBORATED.format(surname="surname", birth="birth", person_surname="a_last", person_birth="a_birth")  # fmt: skip
     cursor.execute(
         f"""
         CREATE UNLOGGED TABLE {t.rows} AS
-        SELECT rn + 1 AS row_number, applicant_id IS NOT NULL AS by_snils, applicant_id, office_id, ok AS regular,
-               b <> '' AS has_birth, e <> '' AS has_event,
-               s AS raw_snils, replace(replace(s, ' ', ''), '-', '') AS digits,
-               CASE WHEN applicant_id IS NOT NULL THEN true WHEN NOT ok OR s = '' THEN false
-                    ELSE {_snils_ok("replace(replace(s, ' ', ''), '-', '')")} END AS snils_ok,
-               l <> '' AND f <> '' AS named,
-               CASE WHEN ok AND applicant_id IS NULL AND l <> '' AND f <> ''
+        SELECT row_number, by_snils, applicant_id, office_id, regular, has_birth, has_event, raw_snils,
+               digits, snils_ok, named,
+               CASE WHEN regular AND (applicant_id IS NULL OR NOT {corroborated}) AND l <> '' AND f <> ''
                     THEN btrim(regexp_replace({folded}, '  +', ' ', 'g')) ELSE '' END AS name_key,
-               concat_ws(' ', nullif(l, ''), nullif(f, ''), nullif(m, '')) AS full_name,
-               {day("b")} AS birth, {day("e")} AS event, NULL::text AS reason
-        FROM {t.norm}
-        WHERE NOT blank
+               full_name, birth, event, reason, surname, a_last, a_birth,
+               applicant_id IS NOT NULL AND NOT {corroborated} AS snils_only
+        FROM (
+            SELECT rn + 1 AS row_number, applicant_id IS NOT NULL AS by_snils, applicant_id, office_id, ok AS regular,
+                   b <> '' AS has_birth, e <> '' AS has_event,
+                   s AS raw_snils, replace(replace(s, ' ', ''), '-', '') AS digits,
+                   CASE WHEN applicant_id IS NOT NULL THEN true WHEN NOT ok OR s = '' THEN false
+                        ELSE {_snils_ok("replace(replace(s, ' ', ''), '-', '')")} END AS snils_ok,
+                   l <> '' AND f <> '' AS named, l, f, m,
+                   concat_ws(' ', nullif(l, ''), nullif(f, ''), nullif(m, '')) AS full_name,
+                   {day("b")} AS birth, {day("e")} AS event, NULL::text AS reason,
+                   CASE WHEN ok AND applicant_id IS NOT NULL
+                        THEN btrim(regexp_replace({fold("l")}, '  +', ' ', 'g')) ELSE '' END AS surname,
+                   a_last, a_birth
+            FROM {t.norm}
+            WHERE NOT blank
+        ) q
         """
     )
 
@@ -261,9 +304,9 @@ def _odd_rows(cursor, t: Tables, header, mapping, profile, columns) -> None:
         "OR (has_event AND event IS NULL) "
         # all six fields empty: blank or invalid by what else the record holds (a no-break space)
         "OR (raw_snils = '' AND full_name = '' AND NOT has_birth AND NOT has_event) "
-        "RETURNING row_number, applicant_id, office_id"
+        "RETURNING row_number, applicant_id, office_id, a_last, a_birth"
     )
-    joined = {number: (applicant, office) for number, applicant, office in cursor.fetchall()}
+    joined = {number: found for number, *found in cursor.fetchall()}
     if not joined:
         return
     cursor.execute(
@@ -276,12 +319,14 @@ def _odd_rows(cursor, t: Tables, header, mapping, profile, columns) -> None:
         if not any(str(v).strip() for v in row.values()):
             continue  # a blank record: skipped, not counted
         parsed = parse_row({k: row.get(c, "") for k, c in mapping.items()}, number, profile.date_format)  # fmt: skip
-        applicant, office = joined[number]
+        applicant, office, person_surname, person_birth = joined[number]
         # `snils_ok` and `named` make VALID agree with Python's verdict (a reason means invalid)
         valid = parsed["reason"] is None
+        only = applicant is not None and not corroborates(parsed["surname_key"], parsed["birth"], person_surname, person_birth)  # fmt: skip
         odd.append((number, applicant is not None, applicant, office, True, False, False, parsed["raw_snils"],
                     parsed["digits"], parsed["snils_ok"] and valid, valid, parsed["name_key"],
-                    parsed["name"], parsed["birth"], parsed["event"], parsed["reason"]))  # fmt: skip
+                    parsed["name"], parsed["birth"], parsed["event"], parsed["reason"],
+                    parsed["surname_key"], person_surname, person_birth, only))  # fmt: skip
     if odd:
         from psycopg2.extras import execute_values
 
@@ -355,12 +400,30 @@ def _literal(value: str) -> str:
 
 def _match(cursor, t: Tables, scope: str, copied: int) -> dict:
     """Steps (a)-(c) for the rows the first join left, each only for rows the earlier ones left;
-    then the counts."""
+    the rows only a СНИЛС matched, with whoever else their name and birth date are; then the
+    counts."""
     rest = f"NOT r.by_snils AND {VALID}"
+    corroborated = CORROBORATED.format(surname="r.surname", birth="r.birth", person_surname="a.last_name_key", person_birth="a.birth_date")  # fmt: skip
     cursor.execute(  # odd rows Python read (a no-break space in the number, say)
-        f"CREATE UNLOGGED TABLE {t.m_snils} AS SELECT r.row_number, 'snils'::text AS step, ARRAY[a.id] AS ids, a.office_id "
+        f"CREATE UNLOGGED TABLE {t.m_snils} AS SELECT r.row_number, "
+        f"CASE WHEN {corroborated} THEN 'snils' ELSE 'snils_only' END::text AS step, ARRAY[a.id] AS ids, a.office_id "
         f"FROM {t.rows} r JOIN cases_applicant a ON a.snils = r.digits AND a.snils <> '' AND {scope} "
         f"WHERE {rest} AND r.snils_ok"
+    )
+    # Only the СНИЛС matched: the person, and the recipients the record's name and birth date
+    # are (step (b)); one of them is a «совпал только СНИЛС» item, more an ambiguous row.
+    cursor.execute(
+        f"""
+        CREATE UNLOGGED TABLE {t.m_only} AS
+        SELECT o.row_number, 'snils_only'::text AS step,
+               ARRAY(SELECT o.applicant_id UNION SELECT a.id FROM cases_applicant a
+                     WHERE r.name_key <> '' AND r.birth IS NOT NULL AND a.name_key = r.name_key
+                     AND a.birth_date = r.birth AND {scope} ORDER BY 1) AS ids,
+               o.office_id
+        FROM (SELECT row_number, applicant_id, office_id FROM {t.rows} WHERE by_snils AND snils_only
+              UNION ALL SELECT row_number, ids[1], office_id FROM {t.m_snils} WHERE step = 'snils_only') o
+        JOIN {t.rows} r USING (row_number)
+        """
     )
     cursor.execute(
         f"CREATE UNLOGGED TABLE {t.m_name} AS "
@@ -380,6 +443,7 @@ def _match(cursor, t: Tables, scope: str, copied: int) -> dict:
         f"AND NOT EXISTS (SELECT 1 FROM {t.m_snils} m WHERE m.row_number = r.row_number) "
         f"AND NOT EXISTS (SELECT 1 FROM {t.m_name} m WHERE m.row_number = r.row_number) GROUP BY r.row_number"
     )
+    cursor.execute(f"DELETE FROM {t.m_snils} WHERE step = 'snils_only'")  # they are in m_only
     # the records found by СНИЛС are those the first pass did not leave without a person
     cursor.execute(f"SELECT count(*) FROM {t.norm} WHERE applicant_id IS NULL")
     by_snils = copied - cursor.fetchone()[0]
@@ -389,21 +453,27 @@ def _match(cursor, t: Tables, scope: str, copied: int) -> dict:
                count(*) FILTER (WHERE m.step = 'snils' AND cardinality(m.ids) = 1),
                count(*) FILTER (WHERE m.step = 'name_dob' AND cardinality(m.ids) = 1),
                count(*) FILTER (WHERE m.step = 'probable' AND cardinality(m.ids) = 1),
+               count(*) FILTER (WHERE m.step = 'snils_only' AND cardinality(m.ids) = 1),
                count(*) FILTER (WHERE cardinality(m.ids) > 1),
-               count(*) FILTER (WHERE {VALID} AND m.row_number IS NULL)
+               count(*) FILTER (WHERE {VALID} AND m.row_number IS NULL),
+               count(*) FILTER (WHERE r.by_snils)
         FROM {t.rows} r LEFT JOIN {t.matches} m USING (row_number)
-        WHERE NOT r.by_snils
+        WHERE NOT r.by_snils OR r.snils_only
         """
     )
-    keys = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched"]  # fmt: skip
-    counts = dict(zip(keys, (int(v) for v in cursor.fetchone()), strict=True))
-    counts["rows_total"] += by_snils
-    counts["matched_snils"] += by_snils
+    keys = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "snils_only", "ambiguous", "unmatched"]  # fmt: skip
+    values = [int(v) for v in cursor.fetchone()]
+    counts = dict(zip(keys, values[:-1], strict=True))
+    # found by СНИЛС in the first pass, and the match stands (the others are counted above)
+    confirmed = by_snils - values[-1]
+    counts["rows_total"] += confirmed
+    counts["matched_snils"] += confirmed
     return counts
 
 
-RANK = "(CASE {0} WHEN 'snils' THEN 0 WHEN 'name_dob' THEN 1 ELSE 2 END)"
-STEP = "(ARRAY['snils', 'name_dob', 'probable'])[i.rank + 1]"  # the match of an item's rank
+# as `cascade.MATCH_RANK`; rank 2 and above need confirmation (`cascade.UNCONFIRMED`)
+RANK = "(CASE {0} WHEN 'snils' THEN 0 WHEN 'name_dob' THEN 1 WHEN 'probable' THEN 2 ELSE 3 END)"
+STEP = "(ARRAY['snils', 'name_dob', 'probable', 'snils_only'])[i.rank + 1]"  # the match of an item's rank
 
 
 def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
@@ -427,7 +497,7 @@ def _write_items(cursor, t: Tables, run: ReconciliationRun, profile) -> int:
                            'snils', CASE WHEN r.snils_ok THEN r.digits ELSE r.raw_snils END,
                            'name', r.full_name, 'birth_date', coalesce(r.birth::text, ''),
                            'event_date', coalesce(r.event::text, ''), 'step', h.step, 'run', %(run)s) AS evidence
-                FROM (SELECT row_number, applicant_id, office_id, 'snils'::text AS step FROM {t.rows} WHERE by_snils
+                FROM (SELECT row_number, applicant_id, office_id, 'snils'::text AS step FROM {t.rows} WHERE by_snils AND NOT snils_only
                       UNION ALL SELECT row_number, ids[1], office_id, step FROM {t.matches} m WHERE cardinality(ids) = 1) h
                 JOIN {t.affected} x USING (applicant_id)
                 JOIN {t.rows} r USING (row_number)
@@ -474,7 +544,7 @@ def _merge_into_open_items(cursor, t: Tables, params: dict, history: str) -> Non
             UPDATE reconciliation_selection s SET
                 evidence = s.evidence || i.evidence,
                 match = CASE WHEN i.rank < {RANK.format("s.match")} THEN {STEP} ELSE s.match END,
-                needs_confirmation = CASE WHEN i.rank < {RANK.format("s.match")} THEN i.rank = 2 ELSE s.needs_confirmation END,
+                needs_confirmation = CASE WHEN i.rank < {RANK.format("s.match")} THEN i.rank >= 2 ELSE s.needs_confirmation END,
                 services = (SELECT to_jsonb(array_agg(DISTINCT x COLLATE "C" ORDER BY x COLLATE "C")) FROM jsonb_array_elements_text(s.services || i.services) x),
                 run_id = %(run)s, updated_at = %(now)s
             FROM {t.items} i
@@ -521,7 +591,7 @@ def _insert_new_items(cursor, t: Tables, params: dict, history: str) -> None:
             INSERT INTO reconciliation_selection (office_id, run_id, applicant_id, kind, source, match,
                 needs_confirmation, event_date, evidence, suggested_action, services, status, outcome,
                 note, assigned_to_id, created_at, updated_at)
-            SELECT i.office_id, %(run)s, i.applicant_id, %(kind)s, %(source)s, {STEP}, i.rank = 2,
+            SELECT i.office_id, %(run)s, i.applicant_id, %(kind)s, %(source)s, {STEP}, i.rank >= 2,
                    i.event_date, i.evidence, %(action)s, i.services, 'open', '', '', o.user_id, %(now)s, %(now)s
             FROM {t.items} i LEFT JOIN {t.owners} o ON o.applicant_id = i.applicant_id
             RETURNING *

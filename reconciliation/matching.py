@@ -5,11 +5,31 @@ column check, how a row is taken apart and why it is invalid, and the cascade's 
 
 from __future__ import annotations
 
-from onewindow.identity import full_name_key, is_valid_snils, snils_digits
+from rapidfuzz.distance import Levenshtein
+
+from onewindow.identity import full_name_key, is_valid_snils, normalize_name, snils_digits
 from reconciliation.readers import ExtractError, parse_date
 
 FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
 FUZZY_MAX_DISTANCE = 2  # "about one typo": a wrong, missing or swapped letter
+
+
+def corroborates(surname_key: str, birth, person_surname_key: str, person_birth) -> bool:
+    """A record found by its СНИЛС is the person's only if something else agrees: the birth
+    date, or the surname up to a typo (`FUZZY_MAX_DISTANCE` on the folded surname). A changed
+    surname (marriage) with the same first name, patronymic and birth date agrees by the birth
+    date. A record with neither a surname nor a birth date has nothing that disagrees: its
+    СНИЛС stands. The set-based way (`fastpath.CORROBORATED`) says the same in SQL."""
+    if not surname_key and birth is None:
+        return True
+    if birth is not None and birth == person_birth:
+        return True
+    if not surname_key or abs(len(surname_key) - len(person_surname_key)) > FUZZY_MAX_DISTANCE:
+        return False
+    distance = Levenshtein.distance(
+        surname_key, person_surname_key, score_cutoff=FUZZY_MAX_DISTANCE
+    )
+    return distance <= FUZZY_MAX_DISTANCE
 
 
 def _clean(value) -> str:
@@ -37,7 +57,8 @@ EVENT_DATE = "поле «Дата события»"
 
 def parse_row(value: dict, number: int, date_format: str = "") -> dict:
     """One record's fields, normalised: `reason` is set when the row is invalid; otherwise
-    `digits`/`snils_ok`, `name_key`, `birth`, `event` and the `evidence` shown to the specialist.
+    `digits`/`snils_ok`, `name_key`, `surname_key` (the folded surname a СНИЛС match is checked
+    against), `birth`, `event` and the `evidence` shown to the specialist.
     The PostgreSQL path (reconciliation/fastpath.py) computes the same in SQL for regular rows
     and calls this for the others."""
     raw_snils = _clean(value.get("snils"))
@@ -61,6 +82,7 @@ def parse_row(value: dict, number: int, date_format: str = "") -> dict:
         problems.append(WRONG_SNILS.format(raw_snils))
     result = {"reason": None, "digits": digits, "snils_ok": snils_ok, "raw_snils": raw_snils,
               "name_key": full_name_key(last, first, middle) if last and first else "",
+              "surname_key": normalize_name(last),
               "name": " ".join(p for p in (last, first, middle) if p), "birth": birth, "event": event}  # fmt: skip
     if not snils_ok and not (last and first and birth):
         result["reason"] = "; ".join(problems + ([bad_event] if bad_event else [])) or NO_IDENTITY

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from onewindow.identity import normalize_name
 from onewindow.models import Job, Office, OfficeScopedQuerySet
 
 
@@ -317,6 +318,8 @@ class Selection(models.Model):
         SNILS = "snils", "по СНИЛС"
         NAME_DOB = "name_dob", "по ФИО и дате рождения"
         PROBABLE = "probable", "вероятное совпадение (проверить)"
+        # the record's СНИЛС is the person's, but neither its surname nor its birth date is
+        SNILS_ONLY = "snils_only", "совпал только СНИЛС — проверить"
 
     class Status(models.TextChoices):
         OPEN = "open", "в работе"
@@ -420,6 +423,22 @@ class Selection(models.Model):
     def evidence_rows(self) -> list[dict]:
         """The evidence with each row's match step in words («по СНИЛС»), never its code."""
         return [{**row, "step_title": step_title(row.get("step", ""))} for row in self.evidence]
+
+    @property
+    def snils_only_rows(self) -> list[dict]:
+        """The rows that matched only by СНИЛС, each beside the recipient's own data: what
+        differs is marked, so the specialist sees the discrepancy before any measure changes."""
+        if not any(row.get("step") == Selection.Match.SNILS_ONLY for row in self.evidence):
+            return []
+        person = self.applicant
+        born = person.birth_date.isoformat() if person.birth_date else ""
+        return [
+            {**row, "person_name": person.full_name, "person_birth_date": born,
+             "name_differs": normalize_name(row.get("name", "")) != person.name_key,
+             "birth_differs": row.get("birth_date", "") != born}
+            for row in self.evidence
+            if row.get("step") == Selection.Match.SNILS_ONLY
+        ]  # fmt: skip
 
 
 def step_title(step: str) -> str:

@@ -39,6 +39,7 @@ RECEIVED_COLUMNS = [
     Column("matched_snils", "Совпало по СНИЛС"),
     Column("matched_name_dob", "Совпало по ФИО и дате рождения"),
     Column("probable", "Вероятных совпадений"),
+    Column("snils_only", "Совпал только СНИЛС"),
     Column("ambiguous", "Неоднозначных"),
     Column("unmatched", "Без совпадения"),
 ]
@@ -70,7 +71,7 @@ def _received(period: Period) -> dict[tuple[str, str], dict]:
     for source, kind, counts in runs.values_list("source", "kind", "counts").order_by():
         entry = received[(source, kind)]
         entry["runs"] += 1
-        for key in ("rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched"):  # fmt: skip
+        for key in ("rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "snils_only", "ambiguous", "unmatched"):  # fmt: skip
             entry[key] += int((counts or {}).get(key) or 0)
     return received
 

@@ -170,12 +170,18 @@ def bulk_work_out(request):
         except DomainError as exc:  # a refusal of the selection or of the measures it changes
             messages.error(request, f"Ничего не изменено: {exc.message}")
         else:
-            skipped = ""
+            skipped = []
             if done.skipped_probable:
-                skipped = (
+                skipped.append(
                     f"Пропущено {done.skipped_probable}: вероятные совпадения — "
                     "подтвердите их по одному."
                 )
+            if done.skipped_snils_only:
+                skipped.append(
+                    f"Пропущено {done.skipped_snils_only}: совпал только СНИЛС — сверьте ФИО и "
+                    "дату рождения на странице каждой селекции."
+                )
+            skipped = " ".join(skipped)
             if done.done:
                 messages.success(request, f"Отработано селекций: {done.done}. {skipped}".strip())
             else:

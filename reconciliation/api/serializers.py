@@ -21,6 +21,13 @@ class RunSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(read_only=True, help_text="Прочитано строк")
     total = serializers.IntegerField(read_only=True, help_text="Строк всего (оценка)")
     percent = serializers.IntegerField(read_only=True, help_text="Готово, %")
+    counts = serializers.JSONField(
+        read_only=True,
+        help_text="Итоги сверки: rows_total (строк), rows_invalid (ошибочных), matched_snils (по "
+        "СНИЛС, подтверждено фамилией или датой рождения), matched_name_dob, probable, "
+        "snils_only (совпал только СНИЛС — проверить), ambiguous, unmatched (в сумме с "
+        "rows_invalid — rows_total), selections. В сверках до появления snils_only ключа нет.",
+    )
 
     class Meta:
         model = ReconciliationRun

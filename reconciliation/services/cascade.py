@@ -1,6 +1,11 @@
 """The matching cascade in Python: our recipients in an in-memory index, every row of an extract
 looked up in it — by СНИЛС, then by name and birth date, then by one typo in the name among people
-born the same day — and each match that affects an active measure kept as an item's data. The row
+born the same day — and each match that affects an active measure kept as an item's data.
+
+A СНИЛС match stands only when the record's surname (up to a typo) or birth date agrees with the
+person's (`matching.corroborates`); otherwise the row is «совпал только СНИЛС» — an item that
+needs confirmation — or, when its name and birth date are another recipient's, an ambiguous row
+between the two. The row
 rules (fields, column check, a row's parts and its invalid reason) are `reconciliation.matching`'s,
 which the set-based way (`reconciliation/fastpath.py`) shares.
 """
@@ -8,27 +13,41 @@ which the set-based way (`reconciliation/fastpath.py`) shares.
 from __future__ import annotations
 
 import datetime
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
 from cases.models import Applicant, Entitlement
-from reconciliation.matching import FIELDS, FUZZY_MAX_DISTANCE, check_columns, parse_row
+from reconciliation.matching import (
+    FIELDS,
+    FUZZY_MAX_DISTANCE,
+    check_columns,
+    corroborates,
+    parse_row,
+)
 from reconciliation.models import ExtractProfile, Selection
 from reconciliation.readers import column_map
 
 PROGRESS_EVERY = 10000
-COUNTER_KEYS = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "ambiguous", "unmatched", "selections"]  # fmt: skip
-MATCH_RANK = {Selection.Match.SNILS: 0, Selection.Match.NAME_DOB: 1, Selection.Match.PROBABLE: 2}
+# `snils_only`: rows whose СНИЛС alone matched (neither surname nor birth date agrees), one
+# person: not in `matched_snils`. Every row counts in exactly one of the counters after the first
+# two, so they add up to `rows_total`.
+COUNTER_KEYS = ["rows_total", "rows_invalid", "matched_snils", "matched_name_dob", "probable", "snils_only", "ambiguous", "unmatched", "selections"]  # fmt: skip
+MATCH_RANK = {Selection.Match.SNILS: 0, Selection.Match.NAME_DOB: 1, Selection.Match.PROBABLE: 2,
+              Selection.Match.SNILS_ONLY: 3}  # fmt: skip
+# the matches a specialist confirms one by one (never worked out in bulk)
+UNCONFIRMED = {Selection.Match.PROBABLE, Selection.Match.SNILS_ONLY}
 
 
 @dataclass
 class Index:
-    """Our recipients in memory, kept lean for a million people: СНИЛС -> id, "name|date" -> id
-    (or ids for namesakes), birth date -> [(id, name)] for the fuzzy step."""
+    """Our recipients in memory, kept lean for a million people: СНИЛС -> (id, birth date,
+    folded surname — interned, surnames repeat), "name|date" -> id (or ids for namesakes),
+    birth date -> [(id, name)] for the fuzzy step."""
 
-    by_snils: dict[str, int] = field(default_factory=dict)
+    by_snils: dict[str, tuple[int, datetime.date, str]] = field(default_factory=dict)
     by_name_dob: dict[str, int | list[int]] = field(default_factory=dict)
     by_dob: dict[datetime.date, list[tuple[int, str]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -46,11 +65,11 @@ def build_index(office=None) -> Index:
     applicants = Applicant.objects.filter(is_anonymised=False)
     if office is not None:
         applicants = applicants.filter(office=office)
-    rows = applicants.values_list("id", "snils", "name_key", "birth_date")
+    rows = applicants.values_list("id", "snils", "name_key", "birth_date", "last_name_key")
     by_name_dob = index.by_name_dob
-    for pk, snils, name_key, birth_date in rows.iterator(chunk_size=20000):
+    for pk, snils, name_key, birth_date, surname in rows.iterator(chunk_size=20000):
         if snils:
-            index.by_snils[snils] = pk
+            index.by_snils[snils] = (pk, birth_date, sys.intern(surname))
         key = f"{name_key}|{birth_date.isoformat()}"
         present = by_name_dob.get(key)
         if present is None:
@@ -117,9 +136,15 @@ def match_rows(
         found: list[int] = []
         step = ""
         if snils_ok:
-            pk = index.by_snils.get(digits)
-            found = [pk] if pk is not None else []
-            step = Selection.Match.SNILS
+            person = index.by_snils.get(digits)
+            if person is not None:
+                pk, born, surname = person
+                found, step = [pk], Selection.Match.SNILS
+                if not corroborates(parsed["surname_key"], birth, surname, born):
+                    step = Selection.Match.SNILS_ONLY
+                    # the record's name and birth date are another recipient's: which of the two?
+                    if name_key and birth:
+                        found = sorted({pk, *index.name_dob(name_key, birth)})
         if not found and name_key and birth:
             found = index.name_dob(name_key, birth)
             step = Selection.Match.NAME_DOB
@@ -137,8 +162,9 @@ def match_rows(
             outcome.ambiguous.append((number, step, evidence, sorted(found)))  # as SQL orders them
             continue
         counts[
-            {"snils": "matched_snils", "name_dob": "matched_name_dob", "probable": "probable"}[step]
-        ] += 1
+            {"snils": "matched_snils", "name_dob": "matched_name_dob", "probable": "probable",
+             "snils_only": "snils_only"}[step]
+        ] += 1  # fmt: skip
         applicant_id = found[0]
         affected = measures.get(applicant_id)
         if not affected:

@@ -37,6 +37,7 @@ from reconciliation.readers import ExtractError, file_encoding, read_rows
 from reconciliation.services.cascade import (
     COUNTER_KEYS,
     MATCH_RANK,
+    UNCONFIRMED,
     Outcome,
     active_measures,
     build_index,
@@ -266,7 +267,7 @@ def _write(run: ReconciliationRun, job: Job, outcome: Outcome) -> None:
                 item.evidence = item.evidence + evidence
                 if MATCH_RANK[data["match"]] < MATCH_RANK[item.match]:
                     item.match = data["match"]
-                    item.needs_confirmation = data["match"] == Selection.Match.PROBABLE
+                    item.needs_confirmation = data["match"] in UNCONFIRMED
                 item.services = sorted(set(item.services) | set(data["services"]))
                 item.run = run
                 item._history_user = run.created_by
@@ -280,7 +281,7 @@ def _write(run: ReconciliationRun, job: Job, outcome: Outcome) -> None:
                         kind=run.kind,
                         source=run.source,
                         match=data["match"],
-                        needs_confirmation=data["match"] == Selection.Match.PROBABLE,
+                        needs_confirmation=data["match"] in UNCONFIRMED,
                         event_date=data["event_date"],
                         evidence=evidence,
                         suggested_action=profile.action,

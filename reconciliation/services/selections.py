@@ -109,17 +109,26 @@ def work_out(
 class BulkWorkOut:
     done: int
     skipped_probable: int  # probable matches: confirmed one by one, never in bulk
+    skipped_snils_only: int = 0  # «совпал только СНИЛС — проверить»: likewise
 
 
 def work_out_many(items, outcome: str, *, actor, note: str = "") -> BulkWorkOut:
-    """Bulk action: all or nothing. A probable match is skipped: someone must compare the
-    person on the item's page before a measure changes."""
+    """Bulk action: all or nothing. A match that needs confirmation (a probable one, or one
+    where only the СНИЛС agreed) is skipped: someone must compare the person on the item's page
+    before a measure changes."""
     items = list(items)
     sure = [item for item in items if not item.needs_confirmation]
+    snils_only = sum(
+        1 for item in items if item.needs_confirmation and item.match == Selection.Match.SNILS_ONLY
+    )
     with transaction.atomic():
         for item in sure:
             work_out(item, outcome, actor=actor, note=note)
-    return BulkWorkOut(done=len(sure), skipped_probable=len(items) - len(sure))
+    return BulkWorkOut(
+        done=len(sure),
+        skipped_probable=len(items) - len(sure) - snils_only,
+        skipped_snils_only=snils_only,
+    )
 
 
 TAKES_SELECTIONS = "reconciliation.change_selection"
@@ -165,9 +174,13 @@ def resolve_ambiguous(row: AmbiguousRow, chosen: Applicant | None, *, actor) -> 
             item.save()
             return item
         event = row.data.get("event_date")
+        match = row.step if row.step in Selection.Match.values else Selection.Match.NAME_DOB
+        if match == Selection.Match.SNILS_ONLY:  # the СНИЛС was one's, the name and date another's
+            same = chosen.snils and chosen.snils == row.data.get("snils")
+            match = Selection.Match.SNILS if same else Selection.Match.NAME_DOB
         return Selection.objects.create(
             office=chosen.office, run=run, applicant=chosen, kind=run.kind, source=run.source,
-            match=row.step if row.step in Selection.Match.values else Selection.Match.NAME_DOB,
+            match=match,
             needs_confirmation=False, event_date=datetime.date.fromisoformat(event) if event else None,
             evidence=[evidence], suggested_action=run.profile.action, services=sorted(affected),
             assigned_to=actor,

@@ -145,3 +145,56 @@ def test_a_cp1251_file_with_the_pension_fund_profile_is_read_right(
     expect(page.locator("form table.table")).to_contain_text("Борисова Вера Ивановна")
     run = ReconciliationRun.objects.get()
     assert run.encoding == "cp1251" and run.counts["selections"] == 3
+
+
+def test_a_match_only_by_snils_shows_both_data_sets_and_is_skipped_in_bulk(
+    page,
+    live_server,
+    specialist,
+    recipients,
+    tmp_path,
+):
+    """A row carrying Павлова's СНИЛС with another person's name and birth date: the run counts
+    it apart, the worklist and the item's page say «совпал только СНИЛС — проверить» with the
+    record's data beside hers, and «Применить» to the ticked items leaves it open."""
+    import datetime
+
+    from tests.factories import ApplicantFactory, EntitlementFactory
+
+    pavlova = ApplicantFactory(
+        office=specialist.office, snils="17890123494", last_name="Павлова", first_name="Светлана",
+        middle_name="Фёдоровна", sex="F", birth_date=datetime.date(1954, 3, 21),
+    )  # fmt: skip
+    EntitlementFactory(applicant=pavlova, service="unemployed-mothers", actor=specialist)
+    rows = [
+        EMPLOYMENT_ROWS[0],
+        ["178-901-234 94", "Кузнецов", "Игорь", "Петрович", "02.02.1961", "04.11.2026"],
+    ]
+    login(page, live_server, "specialist", PASSWORD)
+    upload(page, tmp_path, "ЦЗН: трудоустроенные граждане", rows=rows)
+    page.get_by_role("button", name="Запустить сверку").click()
+    run = page.locator("#run-status")
+    expect(run).to_contain_text("завершена")
+    for title, value in {"Совпали по СНИЛС": "1", "Совпал только СНИЛС (проверить)": "1"}.items():
+        row = run.get_by_role("row").filter(has_text=title).first
+        expect(row.get_by_role("cell").nth(1)).to_have_text(value)
+
+    page.get_by_role("link", name="К селекциям").click()
+    worklist = page.locator("form table.table")
+    flagged = worklist.get_by_role("row").filter(has_text="Павлова")
+    expect(flagged).to_contain_text("совпал только СНИЛС — проверить")
+    expect(flagged).to_contain_text("в выгрузке: Кузнецов Игорь Петрович, 02.02.1961")
+    for name in ("Алексеева", "Павлова"):
+        worklist.get_by_role("row").filter(has_text=name).get_by_role("checkbox").check()
+    page.get_by_label("Отработать отмеченные").select_option(label="действий не требуется")
+    page.get_by_role("button", name="Применить").click()
+    expect(page.get_by_text("Отработано селекций: 1. Пропущено 1: совпал только СНИЛС")).to_be_visible()  # fmt: skip
+    expect(page.locator("form table.table")).not_to_contain_text("Алексеева")
+    assert Selection.objects.get(applicant=pavlova).status == "open"
+
+    page.get_by_role("link", name="Павлова Светлана Фёдоровна").click()
+    expect(page.get_by_text("Совпал только СНИЛС — проверить: ни фамилия")).to_be_visible()
+    both = page.locator("#snils-only")
+    for text in ("Кузнецов Игорь Петрович", "02.02.1961", "Павлова Светлана Фёдоровна", "21.03.1954"):  # fmt: skip
+        expect(both).to_contain_text(text)
+    expect(both.get_by_role("row").filter(has_text="Дата рождения")).to_have_class("row-warn")

@@ -13,7 +13,7 @@ from tests.walk import ROLE_REACHES, site_path, walk_pages
 
 pytestmark = pytest.mark.django_db
 
-STEP_CODES = ["snils", "name_dob", "probable", "chosen"]
+STEP_CODES = ["snils", "name_dob", "probable", "snils_only", "chosen"]
 PATH_MARKS = ["fixtures/", "catalogue"]
 # attributes a person reads (a tooltip, a placeholder, what a screen reader says)
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}

@@ -172,6 +172,17 @@ MIXED_ROWS = [
     ["", "Борисова", "Вера", "Ивановна", "12.07.1992", "2026-02-30"],
     ["112-233-445 95", "", "", "", "", "29.02.2025"],
     ["112-233-445 95", "", "", "", "", "29.02.2024"],  # a leap day: valid, a again
+    # a СНИЛС match must be corroborated by the surname (up to a typo) or the birth date:
+    # c's number with a stranger's data (c holds no affected measure): counted «snils_only»
+    ["123-456-789 64", "Кузнецов", "Игорь", "Петрович", "02.02.1961", ""],
+    # c's number with b's name and birth date: ambiguous between c and b
+    ["123-456-789 64", "Борисова", "Вера", "Ивановна", "12.07.1992", ""],
+    # c's number, a typo in the surname and another day: c's match stands
+    ["123-456-789 64", "Сидорав", "Олег", "", "03.01.1950", ""],
+    # the number of Павлова (a recipient the side-by-side test adds) with a stranger's data
+    ["178-901-234 94", "Кузнецов", "Игорь", "Петрович", "02.02.1961", "14.11.2026"],
+    # a's number with no-break spaces (read by Python) and a stranger's data: «snils_only»
+    ["112\u00a0233\u00a0445 95", "Кузнецова", "Анна", "", "02.02.1961", ""],
 ]
 
 

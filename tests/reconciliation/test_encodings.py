@@ -31,7 +31,7 @@ D = datetime.date
 
 EXPECTED = {
     "rows_total": 8, "rows_invalid": 1, "matched_snils": 2, "matched_name_dob": 2, "probable": 1,
-    "ambiguous": 1, "unmatched": 1, "selections": 3,
+    "snils_only": 0, "ambiguous": 1, "unmatched": 1, "selections": 3,
 }  # fmt: skip
 
 TEXTS = {

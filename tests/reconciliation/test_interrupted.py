@@ -38,7 +38,7 @@ from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 FILLER = 120_000  # people nobody knows: long enough to be killed in the middle
 EXPECTED = {
     "rows_total": 8 + FILLER, "rows_invalid": 1, "matched_snils": 2, "matched_name_dob": 2,
-    "probable": 1, "ambiguous": 1, "unmatched": 1 + FILLER, "selections": 3,
+    "probable": 1, "snils_only": 0, "ambiguous": 1, "unmatched": 1 + FILLER, "selections": 3,
 }  # fmt: skip
 LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
 DEADLINE = 120  # seconds a subprocess may take to get where the test waits for it

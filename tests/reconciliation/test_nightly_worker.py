@@ -39,7 +39,7 @@ def test_nightly_task_runs_a_file_from_the_inbox(recipients, settings):
     assert run.status == "done" and run.origin == "inbox"
     assert run.counts == {
         "rows_total": 8, "rows_invalid": 1, "matched_snils": 2, "matched_name_dob": 2, "probable": 1,
-        "ambiguous": 1, "unmatched": 1, "selections": 3,
+        "snils_only": 0, "ambiguous": 1, "unmatched": 1, "selections": 3,
     }  # fmt: skip
     assert Selection.objects.count() == 3
     assert not (folder / "czn-2026-11-24.csv").exists()

@@ -42,7 +42,7 @@ def test_cli_csv_cp1251_semicolon_counts_and_selections(recipients, tmp_path, ca
     summary = last_json(capsys)
     assert summary == {
         "rows_total": 8, "rows_invalid": 1, "matched_snils": 2, "matched_name_dob": 2, "probable": 1,
-        "ambiguous": 1, "unmatched": 1, "selections": 3,
+        "snils_only": 0, "ambiguous": 1, "unmatched": 1, "selections": 3,
     }  # fmt: skip
     assert list(summary) == services.COUNTER_KEYS
     items = {s.applicant_id: s for s in Selection.objects.all()}
@@ -272,6 +272,14 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
         ),
         service="unemployed-mothers",
     )  # fmt: skip
+    # a recipient whose СНИЛС a row carries with another person's name and birth date
+    pavlova = EntitlementFactory(
+        applicant=ApplicantFactory(
+            office=recipients["a"].office, snils="17890123494", last_name="Павлова",
+            first_name="Светлана", middle_name="Фёдоровна", birth_date=datetime.date(1954, 3, 21),
+        ),
+        service="unemployed-mothers",
+    ).applicant  # fmt: skip
     finished = []
     original = fastpath.execute
 
@@ -302,6 +310,7 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
         counts["matched_snils"]
         + counts["matched_name_dob"]
         + counts["probable"]
+        + counts["snils_only"]
         + counts["ambiguous"]
         + counts["unmatched"]
         + counts["rows_invalid"]
@@ -309,8 +318,20 @@ def test_set_based_path_gives_exactly_what_the_python_path_gives(
     )
     a = recipients["a"].pk
     evidence = results["sql"]["items"][a][5]
-    assert [e["row"] for e in evidence] == [2, 11, 12, 20, 22, 28]
+    assert [e["row"] for e in evidence] == [2, 11, 12, 20, 22, 28, 33]
     assert evidence[3]["name"] == "Алексеева Анна" and evidence[3]["birth_date"] == ""
+    # a СНИЛС without a surname or a birth date to back it: flagged, counted apart; a's item
+    # stands by its other rows; c's number with b's name and birth date: ambiguous
+    assert evidence[6]["step"] == "snils_only" and results["sql"]["items"][a][:2] == (
+        "snils",
+        False,
+    )
+    assert results["sql"]["items"][pavlova.pk][:2] == ("snils_only", True)
+    assert counts["snils_only"] == 3 and recipients["c"].pk not in results["sql"]["items"]
+    assert (30, "snils_only") in [row[:2] for row in results["sql"]["ambiguous"]]
+    assert [row[3] for row in results["sql"]["ambiguous"] if row[0] == 30] == [
+        sorted([recipients["b"].pk, recipients["c"].pk])
+    ]
     invalid = {row: reason for row, reason, _ in results["sql"]["invalid"]}
     assert list(invalid)[-5:] == [23, 24, 25, 26, 27]
     assert invalid[18] == "поле «Дата события»: неверная дата «01.13.2026»"
