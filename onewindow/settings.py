@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "onewindow.middleware.SessionExpiryMiddleware",
     "onewindow.middleware.PrivateResponseMiddleware",
+    "onewindow.middleware.DevicePagesMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the Russian lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +189,9 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # keystroke of the counter's search writes nothing; idle expiry stays right to that many seconds.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
+# the hall's kiosk and display accounts (onewindow.roles.DEVICE_ROLES) stay signed in this long,
+# across the browser's restart: they open only their own page and see no personal data
+DEVICE_SESSION_SECONDS = env_int("DEVICE_SESSION_DAYS", 30) * 86400
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

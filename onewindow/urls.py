@@ -68,6 +68,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("services/", include("services.urls")),
     path("cases/", include("cases.urls")),
+    path("queue/", include("cases.queue_urls")),
     path("archive/", include("archive.urls")),
     path("selections/", include("reconciliation.urls")),
     path("api/", include("onewindow.api.urls")),
