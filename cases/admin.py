@@ -4,7 +4,14 @@ are edited only through the counter (the service layer), never here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import BenefitCategory, OpeningHours, PriorityCategory, ServiceGroup, Window
+from cases.models import (
+    BenefitCategory,
+    OpeningHours,
+    PriorityCategory,
+    ServiceGroup,
+    Ticket,
+    Window,
+)
 
 
 @admin.register(BenefitCategory)
@@ -43,3 +50,23 @@ class WindowAdmin(SimpleHistoryAdmin):
 class OpeningHoursAdmin(SimpleHistoryAdmin):
     list_display = ["office", "weekday", "opens_at", "closes_at", "last_ticket_minutes"]
     list_filter = ["office"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(SimpleHistoryAdmin):
+    """Tickets are read here (with their history), never written: the kiosk and the windows
+    write them through `cases.services.queue`."""
+
+    list_display = ["__str__", "office", "day", "status", "window", "issued_at", "called_at",
+                    "finished_at"]  # fmt: skip
+    list_filter = ["office", "day", "status", "group"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -51,7 +51,7 @@ def register_edv(page):
 
 
 def test_a_visitor_is_called_to_the_window_and_the_visit_keeps_the_application(
-    page, browser, browser_context_args, live_server, office, specialist, catalogue
+    page, browser, browser_context_args, live_server, office, specialist, catalogue, freeze_now
 ):
     SHOTS.mkdir(exist_ok=True)
     build_hall(office)
@@ -80,6 +80,11 @@ def test_a_visitor_is_called_to_the_window_and_the_visit_keeps_the_application(
         browser, browser_context_args, live_server, "display", {"width": 1920, "height": 1080}
     )
     expect(display.get_by_text("Ожидайте вызова")).to_be_visible()
+    # the network drops (or the server restarts): the display says so and keeps trying
+    board_url = "**/queue/display/board/"
+    display.route(board_url, lambda route: route.abort())
+    status = display.locator("[data-status]")
+    expect(status).to_have_text("Нет связи с сервером, повторяю…", timeout=8000)
 
     # the specialist sits at window 1 and calls
     login(page, live_server, "specialist", PASSWORD)
@@ -91,9 +96,12 @@ def test_a_visitor_is_called_to_the_window_and_the_visit_keeps_the_application(
     panel.get_by_role("button", name="Вызвать следующего").click()
     expect(panel).to_contain_text("Вызван талон А-001.")
 
-    # the display shows it within a couple of seconds, with a chime
+    # the connection is back: the display shows the call within a couple of seconds, with a
+    # chime, no reload needed
+    display.unroute(board_url)
     expect(display.locator(".board-code")).to_have_text("А-001", timeout=8000)
     expect(display.locator(".board-window")).to_have_text("1")
+    expect(status).to_have_text("")
     assert display.evaluate("document.body.dataset.chimes") == "1"
     display.screenshot(path=str(SHOTS / "display.png"))
     page.screenshot(path=str(SHOTS / "counter-window.png"))
@@ -121,3 +129,12 @@ def test_a_visitor_is_called_to_the_window_and_the_visit_keeps_the_application(
     # the display moves it to «Вызывались»
     expect(display.locator(".board-recent")).to_contain_text("А-001", timeout=8000)
     expect(display.locator(".board-code")).to_have_count(0)
+
+    # after the last-ticket time the kiosk says so and offers no button
+    freeze_now(datetime.datetime(2026, 11, 24, 17, 0))
+    kiosk.goto(f"{live_server.url}/queue/kiosk/")
+    expect(kiosk.get_by_role("status")).to_contain_text(
+        "Выдача талонов на сегодня окончена в 16:50"
+    )
+    expect(kiosk.get_by_role("button", name="Пособия на детей")).to_have_count(0)
+    kiosk.screenshot(path=str(SHOTS / "kiosk-closed.png"))

@@ -406,3 +406,28 @@ def test_window_panel_calls_and_finishes(client, hall, kiosk, specialist):
     assert done["Location"] == reverse("cases:counter")
     ticket.refresh_from_db()
     assert ticket.status == "done"
+
+
+def test_bootstrap_demo_sets_up_the_hall_and_its_devices(settings, catalogue, capsys):
+    from django.core.management import call_command
+
+    from cases.models import OpeningHours, ServiceGroup, Window
+    from onewindow import roles
+    from onewindow.models import User
+
+    settings.DEBUG = True
+    call_command("bootstrap_demo")
+    call_command("bootstrap_demo")  # twice: nothing doubles
+    groups = ServiceGroup.objects.order_by("letter")
+    assert [(g.letter, g.title) for g in groups] == [
+        ("А", "Пособия на детей"),
+        ("Б", "Ветераны, льготы"),
+        ("В", "Справки и удостоверения"),
+        ("Г", "Выдача документов, архив"),
+    ]
+    assert groups[0].services.filter(code="child-allowance").exists()
+    assert Window.objects.filter(office__code="krasnooktyabrsky").count() == 4
+    assert OpeningHours.objects.filter(office__code="krasnooktyabrsky").count() == 5
+    assert User.objects.get(username="kiosk").has_role(roles.KIOSK)
+    assert User.objects.get(username="display").has_role(roles.DISPLAY)
+    assert "kiosk        / kiosk-demo" in capsys.readouterr().out
