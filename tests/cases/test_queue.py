@@ -305,6 +305,37 @@ def test_kiosk_after_the_last_ticket_time_says_so(client, hall, kiosk, freeze_no
     assert not Ticket.objects.exists()
 
 
+def test_kiosk_bad_input_issues_nothing_and_says_why(client, hall, kiosk):
+    client.force_login(kiosk)
+    for form in (
+        {"group": "абв", "token": str(uuid.uuid4())},
+        {"group": hall.children.pk, "token": "не-ключ"},
+        {"token": str(uuid.uuid4())},
+    ):
+        refused = client.post(reverse("queue:kiosk_take"), form)
+        assert refused.status_code == 400
+        assert "Выберите услугу на экране." in refused.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_window_bad_input_is_refused_with_a_message(client, hall, kiosk, specialist, at_window):
+    client.force_login(specialist)
+    hx = {"HX-Request": "true"}
+    url = reverse("queue:window_action", args=["finish"])
+    assert "Талон не найден." in client.post(url, {"ticket": "x"}, headers=hx).content.decode()
+    ticket = issue(hall, kiosk)
+    client.post(reverse("queue:window_action", args=["call-next"]), headers=hx)
+    redirect = client.post(
+        reverse("queue:window_action", args=["redirect"]),
+        {"ticket": ticket.pk, "group": "", "target_window": ""},
+        headers=hx,
+    ).content.decode()
+    assert "Выберите группу услуг или окно, куда направить посетителя." in redirect
+    assert client.post(reverse("queue:window_action", args=["explode"])).status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.status == "called"
+
+
 def test_priority_ticket_from_the_kiosk(client, hall, kiosk):
     client.force_login(kiosk)
     choice = client.get(reverse("queue:kiosk_priority")).content.decode()
@@ -323,7 +354,9 @@ def test_ticket_pdf_is_80_mm_wide_and_shows_the_number(client, hall, kiosk):
     client.force_login(kiosk)
     response = client.get(reverse("queue:ticket_pdf", args=[ticket.pk]))
     assert response["Content-Type"] == "application/pdf"
-    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) == 1
+    page = pages[0]
     assert round(float(page.mediabox.width) / 72 * 25.4) == 80
     text = pdf_text(response.content)
     assert "А-001" in text and "Пособия на детей" in text and "Перед вами: 0" in text
