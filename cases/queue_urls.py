@@ -17,5 +17,6 @@ urlpatterns = [
     path("display/", queue.display, name="display"),
     path("display/board/", queue.display_board, name="display_board"),
     path("window/", queue.window_panel, name="window"),
+    path("window/waiting/", queue.window_waiting, name="window_waiting"),
     path("window/<slug:action>/", queue.window_action, name="window_action"),
 ]

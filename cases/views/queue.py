@@ -8,7 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -200,6 +200,15 @@ def window_context(user, *, error: str = "", note: str = "") -> dict:
 @require_GET
 def window_panel(request):
     return render(request, "cases/queue/window.html", window_context(request.user))
+
+
+@login_required
+@permission_required("cases.serve_queue", raise_exception=True)
+@require_GET
+def window_waiting(request):
+    """How many wait for the specialist's window (the panel asks every 15 seconds)."""
+    window = queue.window_of(request.user)
+    return HttpResponse(str(queue.waiting_for(window).count()) if window else "—")
 
 
 WINDOW_ACTIONS = {

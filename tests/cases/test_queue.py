@@ -464,3 +464,9 @@ def test_bootstrap_demo_sets_up_the_hall_and_its_devices(settings, catalogue, ca
     assert User.objects.get(username="kiosk").has_role(roles.KIOSK)
     assert User.objects.get(username="display").has_role(roles.DISPLAY)
     assert "kiosk        / kiosk-demo" in capsys.readouterr().out
+
+
+def test_window_waiting_count_for_the_panel(client, hall, kiosk, specialist, at_window):
+    client.force_login(specialist)
+    issue(hall, kiosk), issue(hall, kiosk), issue(hall, kiosk, hall.veterans)
+    assert client.get(reverse("queue:window_waiting")).content.decode() == "2"
