@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         """Each concern registers itself from the module that owns it."""
         from cases import (
+            demo,
             erasure,
             figures,
             jobs,  # noqa: F401  (registers the background renders)
@@ -18,6 +19,7 @@ class CasesConfig(AppConfig):
             services,
             work_kinds,
         )
+        from onewindow import demo as onewindow_demo
 
         erasure.register()
         reports.register()
@@ -28,3 +30,4 @@ class CasesConfig(AppConfig):
         if requests.open_requests_guard not in services.DECISION_GUARDS:
             services.DECISION_GUARDS.append(requests.open_requests_guard)
         permissions.register()
+        onewindow_demo.register(demo.queue_setup)  # bootstrap_demo: the hall's queue

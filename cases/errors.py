@@ -6,3 +6,7 @@ from onewindow.errors import DomainError
 
 class CounterError(DomainError):
     """A refusal at the counter."""
+
+
+class QueueError(CounterError):
+    """A refusal of the electronic queue (the kiosk, the specialist's window)."""

@@ -12,6 +12,7 @@ COUNTER = [
     "cases.add_incomingrequest", "cases.change_incomingrequest", "cases.view_incomingrequest",
     "cases.add_outgoingrequest", "cases.view_outgoingrequest", "onewindow.handover_own",
     "onewindow.view_handover", "cases.add_casetransfer", "cases.view_casetransfer",
+    "cases.serve_queue",
 ]  # fmt: skip
 
 READ_ONLY = [
@@ -33,8 +34,22 @@ ROLE_PERMISSIONS = {
     ],
     roles.DIRECTOR: READ_ONLY,
     roles.ARCHIVIST: ["cases.view_applicant", "cases.view_casefile"],
+    # the hall's devices: each its own page and nothing else (onewindow.roles.DEVICE_PAGES)
+    roles.KIOSK: ["cases.use_kiosk"],
+    roles.DISPLAY: ["cases.view_queue_display"],
 }
+
+DEVICE_PAGES = {
+    roles.KIOSK: (
+        "queue:kiosk",
+        ["queue:kiosk_status", "queue:kiosk_priority", "queue:kiosk_take", "queue:ticket",
+         "queue:ticket_pdf"],
+    ),
+    roles.DISPLAY: ("queue:display", ["queue:display_board"]),
+}  # fmt: skip
 
 
 def register() -> None:
     roles.register_role_permissions(ROLE_PERMISSIONS)
+    for role, (landing, pages) in DEVICE_PAGES.items():
+        roles.register_device_pages(role, landing, pages)

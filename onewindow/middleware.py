@@ -6,10 +6,12 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.cache import patch_cache_control
 
+from onewindow import roles
 from onewindow.audit import AUTH_AT, log_access
 
 SEEN_AT = "_seen_at"  # the session's last renewal (epoch seconds)
@@ -81,6 +83,8 @@ class SessionExpiryMiddleware:
 
     @staticmethod
     def _too_old(request) -> bool:
+        if roles.device_role(request.user):  # a kiosk or display stays signed in (its own rule)
+            return False
         started = request.session.get(AUTH_AT)
         if started is None:  # a session from before the rule: its lifetime starts now
             request.session[AUTH_AT] = int(time.time())
@@ -102,3 +106,31 @@ class PrivateResponseMiddleware:
             patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class DevicePagesMiddleware:
+    """A device account (the hall's kiosk, its display) opens its own pages and nothing else:
+    the home page leads to its landing page, any other page answers «Недостаточно прав» and the
+    attempt is logged as refused. Its session outlives the browser's restart (the kiosk is
+    switched off at night and must not wait for somebody to sign it in again): a device account
+    sees no personal data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        role = roles.device_role(getattr(request, "user", None))
+        if role is None or role not in roles.DEVICE_PAGES:
+            return None
+        landing, allowed = roles.DEVICE_PAGES[role]
+        if request.session.get_expiry_age() != settings.DEVICE_SESSION_SECONDS:
+            request.session.set_expiry(settings.DEVICE_SESSION_SECONDS)
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        if name == "home":
+            return redirect(landing)
+        if name in allowed or name in roles.DEVICE_ALWAYS:
+            return None
+        raise PermissionDenied(f"Учётная запись «{role}» открывает только свою страницу.")

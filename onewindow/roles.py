@@ -12,8 +12,13 @@ CHIEF = "Главный специалист"
 ARCHIVIST = "Архивариус"
 ADMIN = "Администратор"
 DIRECTOR = "Директор"
+# Accounts of devices, not people: the hall's kiosk and display, each limited to its own pages
+# (`DEVICE_PAGES`, filled by the app that owns them; `onewindow.middleware.DevicePagesMiddleware`)
+KIOSK = "Киоск очереди"
+DISPLAY = "Табло очереди"
 
-ALL_ROLES = [SPECIALIST, CHIEF, ARCHIVIST, ADMIN, DIRECTOR]
+ALL_ROLES = [SPECIALIST, CHIEF, ARCHIVIST, ADMIN, DIRECTOR, KIOSK, DISPLAY]
+DEVICE_ROLES = (KIOSK, DISPLAY)
 
 # "app_label.codename" per role. Codenames that do not exist (yet) are skipped, so an app can
 # list the permissions it will define before its models land.
@@ -36,7 +41,31 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "onewindow.view_report",
         "onewindow.form_report",
     ],
+    KIOSK: [],
+    DISPLAY: [],
 }
+
+
+# role → (its landing URL name, the URL names it may open): a device account opens nothing else
+DEVICE_PAGES: dict[str, tuple[str, frozenset[str]]] = {}
+
+# what every device account may open besides its pages (logging in and out)
+DEVICE_ALWAYS = frozenset({"login", "logout"})
+
+
+def register_device_pages(role: str, landing: str, url_names) -> None:
+    """Let an app say which pages a device account opens (from its AppConfig.ready)."""
+    DEVICE_PAGES[role] = (landing, frozenset(url_names) | {landing})
+
+
+def device_role(user) -> str | None:
+    """The device role of `user` (a kiosk, a display), or None for a person's account."""
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return None
+    for role in DEVICE_ROLES:
+        if user.has_role(role):
+            return role
+    return None
 
 
 def register_role_permissions(mapping: dict[str, list[str]]) -> None:

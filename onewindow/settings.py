@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "onewindow.middleware.SessionExpiryMiddleware",
     "onewindow.middleware.PrivateResponseMiddleware",
+    "onewindow.middleware.DevicePagesMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the Russian lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,6 +192,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 # a keystroke reads no session row; a restart of Redis costs one database read per session.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
+# the hall's kiosk and display accounts (onewindow.roles.DEVICE_ROLES) stay signed in this long,
+# across the browser's restart: they open only their own page and see no personal data
+DEVICE_SESSION_SECONDS = env_int("DEVICE_SESSION_DAYS", 30) * 86400
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

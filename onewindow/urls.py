@@ -69,6 +69,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("cases/", include("cases.urls")),
     path("", include("cases.public_urls")),
+    path("queue/", include("cases.queue_urls")),
     path("archive/", include("archive.urls")),
     path("selections/", include("reconciliation.urls")),
     path("api/", include("onewindow.api.urls")),

@@ -67,6 +67,22 @@ def is_working_day(day: datetime.date) -> bool:
     return day_info(day)[0]
 
 
+def is_pre_holiday(day: datetime.date) -> bool:
+    """A working day before a non-working public holiday (ТК РФ ст. 95): shortened by an hour.
+    A day off moved from a weekend («Выходной (перенесено …)», «… (выходной)») is not a holiday
+    and shortens nothing; an override that makes the holiday a working day cancels it."""
+    if not is_working_day(day):
+        return False
+    following = day + datetime.timedelta(days=1)
+    if following in _overrides(following.year):
+        return False
+    name = _package_year(following.year)[0].get(following)
+    return name is not None and "выходной" not in name.lower()
+
+
+PRE_HOLIDAY_SHORTENING = datetime.timedelta(hours=1)
+
+
 def next_working_day(day: datetime.date) -> datetime.date:
     """`day` itself when it is a working day, else the first working day after it."""
     for _ in range(MAX_SPAN_DAYS):

@@ -6,7 +6,7 @@ every model keeps history (django-simple-history). All writes go through `cases.
 
 The modules by subject: `people` (applicants, categories, case files), `applications`
 (applications, their documents and events, organisations, measures), `requests` (requests with
-deadlines) and `transfers` (case files moving between offices). Every model is importable from
+deadlines), `queue` (the hall's electronic queue: groups, windows, hours, tickets) and `transfers` (case files moving between offices). Every model is importable from
 `cases.models` itself.
 """
 
@@ -31,6 +31,15 @@ from cases.models.people import (
     IdDocumentType,
     NameKey,
     Sex,
+)
+from cases.models.queue import (
+    OpeningHours,
+    PriorityCategory,
+    ServiceGroup,
+    Ticket,
+    TicketQuerySet,
+    Window,
+    WindowQuerySet,
 )
 from cases.models.requests import (
     Agency,
@@ -60,10 +69,17 @@ __all__ = [
     "IncomingRequest",
     "InteragencyRequest",
     "NameKey",
+    "OpeningHours",
     "Organisation",
     "OutgoingRequest",
+    "PriorityCategory",
     "RequestKind",
+    "ServiceGroup",
     "Sex",
+    "Ticket",
+    "TicketQuerySet",
+    "Window",
+    "WindowQuerySet",
     "new_status_code",
     "validate_inn",
     "validate_ogrn",

@@ -7,7 +7,8 @@ Views, the API, commands and tasks call these functions; none writes the models 
 
 The modules by subject: `applicants` (people and their case files), `registration` (accepting an
 application against the checklist), `lifecycle` (its steps after that), `measures` (suspending,
-stopping, a death) and `reassign` (the chief moving work). Every public name is importable from
+stopping, a death), `reassign` (the chief moving work) and `queue` (the hall's electronic
+queue: the kiosk's tickets, the specialist's window, the display). Every public name is importable from
 `cases.services` itself.
 """
 
@@ -38,6 +39,20 @@ from cases.services.measures import (
     change_entitlement_status,
     record_death,
     record_imported_measure,
+)
+from cases.services.queue import (
+    call_next_ticket,
+    call_ticket,
+    finish_ticket,
+    issue_ticket,
+    leave_window,
+    link_ticket_applicant,
+    link_ticket_application,
+    mark_no_show,
+    recall_ticket,
+    redirect_ticket,
+    start_ticket,
+    take_window,
 )
 from cases.services.reassign import TAKES_APPLICATIONS, reassign_applications
 from cases.services.registration import (
@@ -70,21 +85,33 @@ __all__ = [
     "archived_case_file",
     "archived_refusal",
     "available_transitions",
+    "call_next_ticket",
+    "call_ticket",
     "change_entitlement_status",
     "ensure_case_file",
     "family_kinds",
     "find_namesakes",
     "find_or_register_organisation",
     "find_snils_owner",
+    "finish_ticket",
     "intake_facts",
+    "issue_ticket",
+    "leave_window",
+    "link_ticket_applicant",
+    "link_ticket_application",
+    "mark_no_show",
     "number_notice",
     "reassign_applications",
+    "recall_ticket",
     "record_death",
     "record_imported_measure",
+    "redirect_ticket",
     "register_applicant",
     "register_application",
     "remove_applicant_category",
     "set_applicant_category",
+    "start_ticket",
+    "take_window",
     "transition",
     "update_applicant",
     "version_for_registration",

@@ -22,6 +22,7 @@ from cases.models import (
 )
 from cases.requests import open_interagency_requests
 from cases.services.applicants import archived_case_file, archived_refusal, ensure_case_file
+from cases.services.queue import link_ticket_application
 from onewindow import workdays
 from onewindow.errors import save_with_actor
 from onewindow.numbering import next_number
@@ -301,6 +302,8 @@ def register_application(
             )
             _fill_application(application, checklist, intake, representative)
             _save_registered(application, checklist, actor=actor)
+            # registered during a visit from the queue: the visit's ticket names it
+            link_ticket_application(application, actor=actor)
     except IntegrityError:
         again = own_key.first()
         if again is not None:

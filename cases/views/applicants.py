@@ -119,6 +119,9 @@ def _applicant_context(request, applicant: Applicant) -> dict:
 @permission_required("cases.view_applicant", raise_exception=True)
 def applicant_detail(request, pk: int):
     applicant = get_for_user_or_404(request, Applicant.objects.all(), event="view_applicant", pk=pk)
+    if request.user.has_perm("cases.serve_queue"):
+        # a visitor called to the specialist's window: the ticket is this person's visit
+        services.link_ticket_applicant(applicant, actor=request.user)
     return render(request, "cases/applicant_detail.html", _applicant_context(request, applicant))
 
 
