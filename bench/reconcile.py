@@ -396,10 +396,11 @@ def scratch_tables(create: bool) -> None:
                 )
 
 
-def like_for_like_floor(fmt: str, path: Path, csv_path: Path, run, items: int) -> tuple[float, int]:  # fmt: skip
+def like_for_like_floor(fmt: str, path: Path, csv_path: Path, run, items: int, owner: int) -> tuple[float, int]:  # fmt: skip
     """In one transaction: COPY, the join on СНИЛС to recipients with an active measure (into
     a table, as the run's first pass), then `items` items — grouped by person, the evidence as
-    JSON — with their history rows, committed (the deferred foreign keys checked)."""
+    JSON, assigned to the bench specialist as the run assigns each to the person's specialist —
+    with their history rows, committed (the deferred foreign keys checked)."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -412,11 +413,11 @@ def like_for_like_floor(fmt: str, path: Path, csv_path: Path, run, items: int) -
         "kind": "%(kind)s", "source": "%(source)s", "match": "'snils'", "needs_confirmation": "false",
         "event_date": "NULL", "evidence": "i.evidence", "suggested_action": "%(action)s",
         "services": "'[\"unemployed-mothers\"]'::jsonb", "status": "'open'", "outcome": "''",
-        "note": "''", "assigned_to_id": "%(user)s", "created_at": "%(now)s", "updated_at": "%(now)s",
+        "note": "''", "assigned_to_id": "%(owner)s", "created_at": "%(now)s", "updated_at": "%(now)s",
     }  # fmt: skip
     select = ", ".join(values.get(c, "NULL") for c in columns)
     params = {"run": run.pk, "kind": run.kind, "source": run.source, "action": run.profile.action,
-              "user": run.created_by_id, "now": timezone.now(), "items": items}  # fmt: skip
+              "user": run.created_by_id, "owner": owner, "now": timezone.now(), "items": items}  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE " + ", ".join(SCRATCH))
         session(cursor, True)
@@ -636,7 +637,10 @@ def bench_size() -> list[dict]:
             )
             items = int(run["counts"].get("selections", 0))
             old = min(old_floor(fmt, path, csv_path) for _ in range(FLOORS))
-            new = min(like_for_like_floor(fmt, path, csv_path, last, items) for _ in range(FLOORS))
+            new = min(
+                like_for_like_floor(fmt, path, csv_path, last, items, specialist.pk)
+                for _ in range(FLOORS)
+            )
             floor_source = {"csv": "CSV", "dbf": "DBF"}.get(fmt, "CSV той же выгрузки")
             print(
                 f"  нижняя граница (старая: COPY {floor_source} + соединение по СНИЛС): {old[0]:.1f} с, "
