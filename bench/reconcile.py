@@ -121,7 +121,9 @@ def database_for(size: int) -> str:
 def extract_rows(office, mix: dict):
     """The extract's records as ЦЗН or the Pension Fund would send them: most with a СНИЛС,
     some only with name and birth date, some with a typo, some unknown. The people are streamed
-    from a server-side cursor in a seeded random order (the same extract for every format)."""
+    from a server-side cursor in a shuffled but fixed order, the same for every format (an order
+    by a hash of the id: `random()` after `setseed` differs between runs once PostgreSQL sorts
+    with parallel workers, each with a seed of its own)."""
     import counter
     from django.db import connection, transaction
 
@@ -130,13 +132,11 @@ def extract_rows(office, mix: dict):
     while produced < N_ROWS:
         with transaction.atomic():
             connection.ensure_connection()
-            with connection.cursor() as seed:
-                seed.execute("SELECT setseed(0.2026)")
             people = connection.connection.cursor(name="bench_people")
             people.itersize = 20000
             people.execute(
                 "SELECT snils, last_name, first_name, middle_name, birth_date FROM cases_applicant "
-                "WHERE office_id = %s ORDER BY random() LIMIT %s",
+                "WHERE office_id = %s ORDER BY md5(id::text || '-2026'), id LIMIT %s",
                 [office.pk, N_ROWS - produced],
             )
             for snils, last, first, middle, born in people:
