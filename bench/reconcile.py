@@ -678,36 +678,40 @@ def report(results: list[dict]) -> bool:
     print("|" + " --- |" * len(head))
     for r in results:
         print(
-            f"| {r['format'].upper()} | {r['rows']:,} | {r['way']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} "
+            f"| {r['format'].upper()} | {r['rows']:_} | {r['way']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} "
             f"| {r['floor_old']:.1f} | {r['floor_lfl']:.1f} | {r['seconds'] / r['floor_old']:.2f} "
             f"| {r['seconds'] / r['floor_lfl']:.2f} | {per_100k(r):.2f} | {per_100k(r, True):.2f} |".replace(
-                ",", " "
+                "_", " "
             )
         )
     print(
-        "\nЦели (при меньшем, чем 1 млн, числе строк время пересчитано на 1 млн — запуск команды"
-        "\nплюс остальное, умноженное линейно: «~»):"
+        "\nЦели (по самому большому размеру каждого формата; меньше 1 млн строк — время пересчитано"
+        "\nна 1 млн: запуск команды плюс остальное, умноженное линейно, «~»):"
     )
     ok = True
 
     def verdict(label: str, met: bool, figure: str) -> None:
         nonlocal ok
         ok &= met
-        print(f"  {label}: {figure} — {'выполнена' if met else 'НЕ выполнена'}".replace(",", " "))
+        print(f"  {label}: {figure} — {'выполнена' if met else 'НЕ выполнена'}".replace("_", " "))
 
+    largest: dict[str, dict] = {}  # the targets are judged at each format's largest size
     for r in results:
+        if r["rows"] >= largest.get(r["format"], {"rows": 0})["rows"]:
+            largest[r["format"]] = r
+    for r in largest.values():
         fmt, rows = r["format"].upper(), r["rows"]
         limit = TARGET_SECONDS.get(r["format"], 60)
         # starting the command costs the same at every size: only the rest grows with the rows
         at_million = r["startup"] + (r["seconds"] - r["startup"]) * MILLION / rows
         mark = "" if rows >= MILLION else "~"
-        verdict(f"{fmt} {rows:,} строк: ≤ {limit} с на 1 млн строк", at_million <= limit,
+        verdict(f"{fmt} {rows:_} строк: ≤ {limit} с на 1 млн строк", at_million <= limit,
                 f"{mark}{at_million:.1f} с")  # fmt: skip
-        verdict(f"{fmt} {rows:,} строк: пик памяти ≤ 1 ГБ", r["peak_mb"] <= 1024,
-                f"{r['peak_mb']:.0f} МБ (при {rows:,} строк)")  # fmt: skip
+        verdict(f"{fmt} {rows:_} строк: пик памяти ≤ 1 ГБ", r["peak_mb"] <= 1024,
+                f"{r['peak_mb']:.0f} МБ (при {rows:_} строк)")  # fmt: skip
         if r["format"] in ("csv", "dbf"):
             ratio = r["seconds"] / r["floor_lfl"]
-            verdict(f"{fmt} {rows:,} строк: ≤ 2 × равной нижней границы", ratio <= 2, f"{ratio:.2f}")  # fmt: skip
+            verdict(f"{fmt} {rows:_} строк: ≤ 2 × равной нижней границы", ratio <= 2, f"{ratio:.2f}")  # fmt: skip
     by_format: dict[str, list[dict]] = {}
     for r in results:
         by_format.setdefault(r["format"], []).append(r)
@@ -717,12 +721,12 @@ def report(results: list[dict]) -> bool:
         runs = sorted(runs, key=lambda r: r["rows"])
         small, large = runs[0], runs[-1]
         line = "; ".join(
-            f"{r['rows']:,}: {per_100k(r):.2f} (нетто {per_100k(r, True):.2f})" for r in runs
+            f"{r['rows']:_}: {per_100k(r):.2f} (нетто {per_100k(r, True):.2f})" for r in runs
         )
-        print(f"  {fmt.upper()} с/100k по размерам — {line}".replace(",", " "))
+        print(f"  {fmt.upper()} с/100k по размерам — {line}".replace("_", " "))
         for net, label in ((False, ""), (True, " нетто")):
             growth = per_100k(large, net) / per_100k(small, net)
-            verdict(f"{fmt.upper()} с/100k{label} при {large['rows']:,} ÷ при {small['rows']:,} ≤ 1,3",
+            verdict(f"{fmt.upper()} с/100k{label} при {large['rows']:_} ÷ при {small['rows']:_} ≤ 1,3",
                     growth <= 1.3, f"{growth:.2f}")  # fmt: skip
     print("Цели", "выполнены" if ok else "НЕ выполнены (все или часть)")
     return ok
@@ -732,7 +736,7 @@ def main() -> None:
     if SCALE:
         results = []
         for size in SIZES:
-            print(f"\n=== {size:,} строк и получателей ===".replace(",", " "), flush=True)
+            print(f"\n=== {size:_} строк и получателей ===".replace("_", " "), flush=True)
             with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
                 env = {**os.environ, "BENCH_SCALE": "0", "BENCH_APPLICANTS": str(size),
                        "BENCH_ROWS": str(size), "BENCH_RESULT": out.name}  # fmt: skip
