@@ -420,38 +420,97 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
 # --- XML ---------------------------------------------------------------------------------------
 
 
-def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
-    from xml.etree.ElementTree import ParseError
+class _Refused(Exception):
+    """A DTD or an entity declaration in an XML extract: refused before anything is expanded."""
 
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+
+def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
+    """The records of an XML extract, read by expat a block at a time and kept only until they
+    are yielded: memory does not grow with the file. A DOCTYPE (and so any entity declaration,
+    external or expanding) is refused the moment expat meets it, as defusedxml's `forbid_dtd`
+    does; an element's text is the text before its first child, as ElementTree's `.text`."""
+    from xml.parsers import expat
 
     def generate():
-        number = 0
-        try:
-            for _, element in iterparse(str(path), events=("end",), forbid_dtd=True):
-                tag = element.tag.rsplit("}", 1)[-1]
-                if tag != record_tag:
-                    continue
-                number += 1
-                values = {
-                    child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in element
-                }
-                values.update(element.attrib)
-                element.clear()
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.buffer_size = 64 * 1024
+        done: list[tuple[int, dict]] = []
+        state = {"number": 0, "depth": 0, "record": None, "text": None, "child": None, "read": 0}
+        depth_of_record = [0]
+
+        def refuse(*args):
+            raise _Refused
+
+        def local(name: str) -> str:
+            return name.rsplit("}", 1)[-1]
+
+        def start(name, attrs):
+            state["depth"] += 1
+            depth = state["depth"]
+            if state["record"] is None:
+                if local(name) == record_tag:
+                    state["number"] += 1
+                    state["record"] = ({}, {("{" + k if "}" in k else k): v for k, v in attrs.items()})  # fmt: skip
+                    depth_of_record[0] = depth
+                return
+            if depth == depth_of_record[0] + 1:  # a field of the record
+                state["child"] = local(name)
+                state["text"] = []
+                state["record"][0][state["child"]] = ""
+            elif state["text"] is not None and depth == depth_of_record[0] + 2:
+                # the field's text is what comes before its first element
+                state["record"][0][state["child"]] = "".join(state["text"]).strip()
+                state["text"] = None
+
+        def end(name):
+            depth = state["depth"]
+            state["depth"] -= 1
+            if state["record"] is None:
+                return
+            if depth == depth_of_record[0]:
+                values, attrs = state["record"]
+                values.update(attrs)
+                state["record"] = None
+                state["read"] += 1
                 if any(values.values()):
-                    yield number, values
-        except DefusedXmlException as exc:
-            raise ExtractError(
-                f"XML отклонён: внешние сущности и DTD запрещены ({exc.__class__.__name__})"
-            ) from None
-        except ParseError as exc:
-            raise ExtractError(_xml_error(exc, number)) from None
+                    done.append((state["number"], values))
+            elif depth == depth_of_record[0] + 1 and state["text"] is not None:
+                state["record"][0][state["child"]] = "".join(state["text"]).strip()
+                state["text"] = None
+
+        def data(text):
+            if state["text"] is not None and state["depth"] == depth_of_record[0] + 1:
+                state["text"].append(text)
+
+        parser.StartDoctypeDeclHandler = refuse
+        parser.EntityDeclHandler = refuse
+        parser.UnparsedEntityDeclHandler = refuse
+        parser.ExternalEntityRefHandler = refuse
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = data
+        try:
+            with path.open("rb") as handle:
+                while True:
+                    block = handle.read(256 * 1024)
+                    parser.Parse(block, not block)
+                    yield from done
+                    done.clear()
+                    if not block:
+                        break
+        except _Refused:
+            raise ExtractError("XML отклонён: внешние сущности и DTD запрещены") from None
+        except expat.ExpatError as exc:
+            exc.position = (exc.lineno, exc.offset)
+            raise ExtractError(_xml_error(exc, state["read"])) from None
+        except ExtractError:
+            raise
         except Exception as exc:
             logger.warning("XML %s: %r", path.name, exc)
-            where = f" после записи {number}" if number else ""
+            where = f" после записи {state['read']}" if state["read"] else ""
             raise ExtractError(f"XML не читается{where}: файл повреждён") from None
-        if number == 0:
+        if state["number"] == 0:
             raise ExtractError(
                 f"В XML нет записей <{record_tag}>: проверьте элемент записи в профиле"
             )
