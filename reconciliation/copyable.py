@@ -217,3 +217,23 @@ class RowStream:
         except BaseException as exc:
             self.error = exc
             raise
+
+
+class CountingReader:
+    """A file handed to COPY as it is, counting its lines as COPY reads it: the progress of a file
+    COPY reads itself (lines, less the header; a quoted field across lines counts each)."""
+
+    def __init__(self, handle, progress: Callable[[int], None] | None = None, every: int = 50_000):
+        self.handle = handle
+        self.progress = progress
+        self.every = every
+        self.lines = 0
+        self.said = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.lines += chunk.count(b"\n")
+        if self.progress is not None and self.lines - 1 - self.said >= self.every:
+            self.said = (self.lines - 1) // self.every * self.every
+            self.progress(self.said)
+        return chunk

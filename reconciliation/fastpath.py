@@ -1,25 +1,37 @@
-"""Set-based reconciliation of a CSV extract on PostgreSQL.
+"""Set-based reconciliation of an extract of any format on PostgreSQL.
 
 The Python path (`services.cascade.match_rows`) reads every record and looks it up in an in-memory index
-of all recipients: right everywhere, but a million rows take minutes. Here the file is streamed
-with COPY into an UNLOGGED working table of the run's transaction and the cascade runs as joins
-that PostgreSQL spreads over parallel workers:
+of all recipients: right everywhere, but a million rows take minutes. Here the file goes into an
+UNLOGGED working table of the run's transaction (`raw`: `rn`, c0..cN) and the cascade runs as
+joins that PostgreSQL spreads over parallel workers:
 
+0. loading (`_load_direct`, `_load_stream`): a CSV file COPY reads exactly as Python's reader
+   does is read by COPY itself; every other file — DBF, XLSX, XML, a CSV with stray quotes or a
+   short row — is read by the Python path's own reader (`readers.read_rows`, a record at a time)
+   and streamed into COPY as CSV text (`copyable.RowStream`): constant memory, the same records,
+   row numbers (`rn + 1`) and values as the Python path (a DBF or XLSX date as ДД.ММ.ГГГГ, a
+   number as `str()` gives it). A file the reader cannot read fails the run with its reason;
 1. one pass over the file finds step (a) for the bulk of it straight from the loaded text (a
    СНИЛС of digits, spaces and hyphens equal to a recipient's number with a right check number)
    and trims the records the later steps and the evidence need; a second pass takes those apart
    by the rules of `matching.parse_row` (names folded by `lower()`, or by `translate` where the
    database's locale does not fold Cyrillic). A record that is not regular (other characters,
-   other date forms, an impossible date) goes through `parse_row` itself, so odd records get
-   exactly the Python path's result and message;
+   other date forms, an impossible date) goes through `parse_row` itself, a batch at a time, so
+   odd records get exactly the Python path's result and message;
 2. (a) for those odd records, (b) name key + birth date, (c) Levenshtein distance <= 2 on the
    name key among people born the same day (`fuzzystrmatch`), each step only for records the
    earlier ones left;
 3. items, evidence, merging into open items, owners and the history rows are INSERT ... SELECT.
 
-Whatever this path cannot take (another format or date format, a COPY error such as a bad byte
-or a short row, no `fuzzystrmatch`) raises `Unavailable`, and the run goes the Python way, which
-reports bad input row by row. Both paths give the same counts and items (tested side by side).
+The run reports its progress — the records read while the file loads, then each step
+(`LOADING`, `MATCHING`, `WRITING`) — through `onewindow.jobs`, which writes it on a connection
+of its own, so the run's page sees it while this transaction is open. The dry run
+(`services.dry_run`) runs all of this and rolls it back.
+
+Only what PostgreSQL cannot take (no `fuzzystrmatch`, another date format of the profile, a NUL
+character in a value, no right to create the working table) raises `Unavailable`, and the run
+goes the Python way. Both paths give the same counts and items (tested side by side for every
+format).
 """
 
 from __future__ import annotations
@@ -36,6 +48,7 @@ from onewindow.identity import SNILS_UNCHECKED_MAX
 from onewindow.models import Job
 from reconciliation.copyable import (  # noqa: F401  (usable: the runs ask fastpath)
     PG_ENCODINGS,
+    CountingReader,
     RowStream,
     Unavailable,
     dialect,
@@ -71,7 +84,7 @@ class Tables:
     transaction, so nobody else sees them and a rollback or a killed worker leaves nothing
     behind; the run drops them before it commits."""
 
-    NAMES = ("raw", "affected", "norm", "rows", "m_snils", "m_name", "m_fuzzy", "items", "owners")
+    NAMES = ("raw", "affected", "norm", "rows", "odd", "m_snils", "m_name", "m_fuzzy", "items", "owners")  # fmt: skip
 
     def __init__(self, run_id: int):
         self.prefix = f"rc{int(run_id)}_"
@@ -269,41 +282,50 @@ def _normalise(
     )
 
 
+ODD = (
+    "NOT regular OR (has_birth AND birth IS NULL) OR (has_event AND event IS NULL) "
+    # all six fields empty: blank or invalid by what else the record holds (a no-break space)
+    "OR (raw_snils = '' AND full_name = '' AND NOT has_birth AND NOT has_event)"
+)
+ODD_BATCH = 5000
+
+
 def _odd_rows(
     cursor, t: Tables, header, mapping, profile, columns, *, blank_lines: bool = True
 ) -> None:
     """The records that are not regular: Python reads them with the Python path's own function,
-    so their results and messages are the same."""
-    cursor.execute(
-        f"DELETE FROM {t.rows} WHERE NOT regular OR (has_birth AND birth IS NULL) "
-        "OR (has_event AND event IS NULL) "
-        # all six fields empty: blank or invalid by what else the record holds (a no-break space)
-        "OR (raw_snils = '' AND full_name = '' AND NOT has_birth AND NOT has_event) "
-        "RETURNING row_number, applicant_id, office_id"
-    )
-    joined = {number: (applicant, office) for number, applicant, office in cursor.fetchall()}
-    if not joined:
-        return
-    cursor.execute(
-        f"SELECT rn + 1, {', '.join(columns)} FROM {t.raw} WHERE rn + 1 = ANY(%s) ORDER BY rn",
-        [list(joined)],
-    )
-    odd = []
-    for number, *values in cursor.fetchall():
-        row = dict(zip(header, ("" if v is None else v for v in values), strict=True))
-        if blank_lines and not any(str(v).strip() for v in row.values()):
-            continue  # a blank record: skipped, not counted
-        parsed = parse_row({k: row.get(c, "") for k, c in mapping.items()}, number, profile.date_format)  # fmt: skip
-        applicant, office = joined[number]
-        # `snils_ok` and `named` make VALID agree with Python's verdict (a reason means invalid)
-        valid = parsed["reason"] is None
-        odd.append((number, applicant is not None, applicant, office, True, False, False, parsed["raw_snils"],
-                    parsed["digits"], parsed["snils_ok"] and valid, valid, parsed["name_key"],
-                    parsed["name"], parsed["birth"], parsed["event"], parsed["reason"]))  # fmt: skip
-    if odd:
-        from psycopg2.extras import execute_values
+    so their results and messages are the same. They are read through a server-side cursor and
+    written back a batch at a time: a file of odd records only takes no more memory."""
+    from psycopg2.extras import execute_values
 
-        execute_values(cursor, f"INSERT INTO {t.rows} VALUES %s", odd, page_size=2000)
+    cursor.execute(f"CREATE UNLOGGED TABLE {t.odd} (LIKE {t.rows})")
+    values = ", ".join(f"w.{c}" for c in columns)
+    reader = connection.connection.cursor(name=f"{t.odd}_read")
+    reader.itersize = ODD_BATCH
+    reader.execute(
+        f"SELECT r.row_number, r.applicant_id, r.office_id, {values} FROM {t.rows} r "
+        f"JOIN {t.raw} w ON w.rn = r.row_number - 1 WHERE {ODD} ORDER BY r.row_number"
+    )
+    found = False
+    while batch := reader.fetchmany(ODD_BATCH):
+        found = True
+        odd = []
+        for number, applicant, office, *cells in batch:
+            row = dict(zip(header, ("" if v is None else v for v in cells), strict=True))
+            if blank_lines and not any(str(v).strip() for v in row.values()):
+                continue  # a blank record: skipped, not counted
+            parsed = parse_row({k: row.get(c, "") for k, c in mapping.items()}, number, profile.date_format)  # fmt: skip
+            # `snils_ok` and `named` make VALID agree with Python's verdict (a reason means invalid)
+            valid = parsed["reason"] is None
+            odd.append((number, applicant is not None, applicant, office, True, False, False, parsed["raw_snils"],
+                        parsed["digits"], parsed["snils_ok"] and valid, valid, parsed["name_key"],
+                        parsed["name"], parsed["birth"], parsed["event"], parsed["reason"]))  # fmt: skip
+        if odd:
+            execute_values(cursor, f"INSERT INTO {t.odd} VALUES %s", odd, page_size=2000)
+    reader.close()
+    if found:
+        cursor.execute(f"DELETE FROM {t.rows} WHERE {ODD}")
+        cursor.execute(f"INSERT INTO {t.rows} SELECT * FROM {t.odd}")
 
 
 FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
@@ -343,7 +365,7 @@ def execute(run: ReconciliationRun, job: Job | None, *, progress=None) -> dict |
             cursor.execute(statement)
         cursor.execute(t.drop())  # left by an earlier attempt in this same outer transaction
         report(0, 0, LOADING)
-        loaded = _load_direct(cursor, t, run, path) or _load_stream(cursor, t, run, path, report)
+        loaded = _load_direct(cursor, t, run, path, report) or _load_stream(cursor, t, run, path, report)  # fmt: skip
         header, mapping, copied = loaded.header, loaded.mapping, loaded.copied
         position = {name: index for index, name in enumerate(header)}  # a repeated name: the last
         col = {field: f"c{position[column]}" for field, column in mapping.items()}
@@ -376,7 +398,7 @@ def execute(run: ReconciliationRun, job: Job | None, *, progress=None) -> dict |
     return counts
 
 
-def _load_direct(cursor, t: Tables, run: ReconciliationRun, path: Path) -> Loaded | None:
+def _load_direct(cursor, t: Tables, run: ReconciliationRun, path: Path, report) -> Loaded | None:
     """A CSV file COPY reads exactly as Python's reader does, read by COPY itself; None for any
     other file, or when COPY refuses this one (a bad byte, a short row): it is streamed then."""
     profile = run.profile
@@ -404,7 +426,8 @@ def _load_direct(cursor, t: Tables, run: ReconciliationRun, path: Path) -> Loade
             cursor.copy_expert(
                 f"COPY {t.raw} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, HEADER true, "
                 f"DELIMITER {_literal(delimiter)}, ENCODING '{PG_ENCODINGS[encoding]}')",
-                handle,
+                CountingReader(handle, lambda done: report(done, 0, LOADING)),
+                size=1024 * 1024,
             )
             copied = cursor.rowcount
     except Exception as exc:

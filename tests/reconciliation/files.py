@@ -227,7 +227,7 @@ def _dbf_date(text: str):
     return (digits + "00000000")[:8]
 
 
-def write_mixed(path: Path, fmt: str, rows: list[list] | None = None, *, encoding: str = "cp866") -> Path:  # fmt: skip
+def write_mixed(path: Path, fmt: str, rows: list[list] | None = None, *, encoding: str = "cp866", quirks: bool = True) -> Path:  # fmt: skip
     """MIXED_ROWS (bad СНИЛС, bad and impossible dates, blank rows, namesakes, odd characters)
     as a file of this format, with what the format does to values: DBF dates as date fields,
     XLSX dates as dates and one СНИЛС as a number, XML records lacking an element or having
@@ -262,9 +262,9 @@ def write_mixed(path: Path, fmt: str, rows: list[list] | None = None, *, encodin
         records = []
         for number, r in enumerate(rows):
             record = {tag: value.replace("&", "&amp;").replace("<", "&lt;") for tag, value in zip(tags, r, strict=True)}  # fmt: skip
-            if number == 3:
+            if number == 3 and quirks:
                 del record["OT"]  # an element missing
-            if number == 5:
+            if number == 5 and quirks:
                 record["NOTE"] = "примечание"  # an element the first record lacks
             records.append(record)
         return write_xml(path, records)

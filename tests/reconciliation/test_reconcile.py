@@ -336,8 +336,11 @@ def test_set_based_path_adds_evidence_to_an_open_item_with_history(recipients, t
 
 
 @set_based_only
-def test_a_file_copy_cannot_take_goes_the_python_way(recipients, tmp_path, settings, monkeypatch):
-    """A row with a missing field: COPY refuses it, the Python path reads the file."""
+def test_a_file_copy_cannot_take_is_streamed_the_set_based_way(
+    recipients, tmp_path, settings, monkeypatch, caplog
+):
+    """A row with a missing field: COPY refuses it, Python's reader reads the file into COPY."""
+    caplog.set_level("INFO", logger="reconciliation")
     settings.RECONCILE_SQL = True
     path = tmp_path / "short.csv"
     path.write_bytes("СНИЛС;Фамилия;Имя;Отчество;Дата рождения;Дата события\r\n112-233-445 95;Алексеева\r\n".encode("cp1251"))  # fmt: skip
@@ -346,6 +349,7 @@ def test_a_file_copy_cannot_take_goes_the_python_way(recipients, tmp_path, setti
     assert (
         run.status == "done" and run.counts["matched_snils"] == 1 and run.counts["selections"] == 1
     )
+    assert "COPY не читает файл сам" in caplog.text and "без SQL-ускорения" not in caplog.text
 
 
 ODD_FILES = {
