@@ -314,6 +314,65 @@ def _dbf_parser():
     return Tolerant
 
 
+def _dbf_records(table, path: Path) -> Iterator[dict]:
+    """The records of a dbfread table, as iterating it gives them. A table of character and date
+    fields only (what the Pension Fund sends) is read here, a record per `read`, some ten times
+    faster than dbfread's field by field; each value is what dbfread's parser (`_dbf_parser`)
+    makes of the same bytes — it parses whatever is not a plain text or a plain date itself."""
+    fields = table.fields
+    lengths = [field.length for field in fields]
+    if not all(field.type in "CD" for field in fields) or table.header.recordlen != 1 + sum(
+        lengths
+    ):
+        yield from table
+        return
+    parse = table.parserclass(table).parse
+    codec = table.encoding
+    # a single-byte code page: the record decoded at once, a field's characters at its bytes'
+    # places (NUL and space are themselves in each)
+    single = codecs.lookup(codec).name in ("cp866", "cp1251", "cp437")
+    texts, dates = [], []
+    start = 1
+    for field, length in zip(fields, lengths, strict=True):
+        (texts if field.type == "C" else dates).append((field.name, field, start, start + length))
+        start += length
+    names = [field.name for field in fields]
+    date = datetime.date
+    with path.open("rb", buffering=1024 * 1024) as handle:
+        handle.seek(table.header.headerlen)
+        read = handle.read
+        size = table.header.recordlen
+        while True:
+            record = read(size)
+            sep = record[:1]
+            if sep == b" ":
+                values = dict.fromkeys(names)
+                decoded = None
+                if single and len(record) == size:
+                    try:
+                        decoded = record.decode(codec)
+                    except UnicodeDecodeError:
+                        decoded = None
+                if decoded is not None:
+                    for name, _, begin, end in texts:
+                        values[name] = decoded[begin:end].rstrip("\0 ")
+                else:
+                    for name, _, begin, end in texts:
+                        values[name] = record[begin:end].rstrip(b"\0 ").decode(codec, "strict")
+                for name, field, begin, end in dates:
+                    data = record[begin:end]
+                    value = None
+                    if len(data) == 8 and data.isdigit():
+                        try:
+                            value = date(int(data[:4]), int(data[4:6]), int(data[6:8]))
+                        except ValueError:
+                            value = None
+                    values[name] = value if value is not None else parse(field, data)
+                yield values
+            elif sep in (b"\x1a", b""):
+                break
+
+
 def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[int, dict]]:
     import struct
 
@@ -331,7 +390,7 @@ def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[i
                 str(path), encoding=codec, char_decode_errors="strict",
                 ignore_missing_memofile=True, parserclass=_dbf_parser(),
             )  # fmt: skip
-            for record in table:
+            for record in _dbf_records(table, path):
                 number += 1
                 values = {k: ("" if v is None else v) for k, v in record.items()}
                 if not any(str(v).strip() for v in values.values()):
