@@ -16,15 +16,21 @@ handler, then claims the row for one attempt (a token in `Job.attempt`):
   `Job.MAX_ATTEMPTS` attempts it fails with `INTERRUPTED_TWICE`. `recover_jobs` (beat,
   `onewindow.recover_jobs`) finds such jobs and sends them again.
 
-The handler reports progress through `report(done, total)`; a report, and the handler's final
+The handler reports progress through `report(done, total, step=None)` (`step`: what it is doing
+now, in Russian, kept until the next step is named); a report, and the handler's final
 writes (`lock_current(job)` inside its results transaction), count only while its attempt still
 holds the job. A handler that raises `JobError` fails the job with that message for the user;
 any other exception fails it with the traceback kept on the job. `on_fail(job, message)`, given
 to `job_handler`, lets the domain row record the failure (in the same transaction as the job's).
+
+A handler that works inside one long transaction (the set-based reconciliation) still shows its
+progress: on PostgreSQL a report made inside a transaction is written through a connection of
+its own (`_Aside`), committed at once, so the pages see it while the work goes on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import traceback
@@ -32,7 +38,7 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from onewindow import liveness
@@ -42,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 LOCKS = 0x4A4F4231  # "JOB1": the liveness namespace of jobs; the job's id is the key
 
-Report = Callable[[int, int], None]
+Report = Callable[..., None]  # report(done, total, step=None)
 Handler = Callable[[Job, Report], dict | None]
 OnFail = Callable[[Job, str], None]
 _HANDLERS: dict[str, Handler] = {}
@@ -99,10 +105,13 @@ def send_job(job: Job) -> None:
     run_job.delay_on_commit(job.pk)
 
 
-def run_job_now(job_id: int) -> str:
+def run_job_now(
+    job_id: int, *, listener: Callable[[int, int, str | None], None] | None = None
+) -> str:
     """Run one job in this process, holding its liveness lock from the claim to the end of the
     handler; returns its status. Safe to call twice for the same id, and while another worker
-    runs it (that one keeps it)."""
+    runs it (that one keeps it). `listener` hears every report too (the command line prints
+    them)."""
     with liveness.hold(LOCKS, job_id) as held:
         if not held:
             status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
@@ -112,7 +121,7 @@ def run_job_now(job_id: int) -> str:
         if job is None:
             status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
             return status or "missing"
-        return _run(job)
+        return _run(job, listener)
 
 
 def _claim(job_id: int) -> Job | None:
@@ -141,11 +150,12 @@ def _claim(job_id: int) -> Job | None:
         job.attempt = uuid.uuid4().hex
         job.attempts += 1
         job.progress = 0
+        job.step = ""
         job.error = ""
         job.worker = socket.gethostname()[:200]
         job.save(
-            update_fields=["status", "started_at", "attempt", "attempts", "progress", "error",
-                           "worker", "interrupted_at"]
+            update_fields=["status", "started_at", "attempt", "attempts", "progress", "step",
+                           "error", "worker", "interrupted_at"]
         )  # fmt: skip
     return job
 
@@ -154,11 +164,62 @@ def _current(job: Job):
     return Job.objects.filter(pk=job.pk, attempt=job.attempt, status=Job.Status.RUNNING)
 
 
-def _run(job: Job) -> str:
-    handler = _HANDLERS.get(job.kind)
+class _Aside:
+    """A connection of the job's own for the reports a handler makes inside a transaction it
+    opened (PostgreSQL): opened at the first such report, autocommit, closed with the job. Its
+    own connection could not write them (it may be in the middle of a COPY, and what it writes
+    is seen only when it commits). It never waits long for the job's row: a report it cannot
+    write is left out (the progress is a hint; the listener still hears it)."""
 
-    def report(done: int, total: int) -> None:
-        _current(job).update(progress=done, total=total)
+    def __init__(self):
+        self.depth = len(connection.atomic_blocks)  # the caller's transaction, if any
+        self.raw = None
+        self.broken = False
+
+    def applies(self) -> bool:
+        return connection.vendor == "postgresql" and len(connection.atomic_blocks) > self.depth
+
+    def update(self, job: Job, values: dict) -> None:
+        if self.broken:
+            return
+        try:
+            if self.raw is None:
+                self.raw = connection.get_new_connection(connection.get_connection_params())
+                self.raw.autocommit = True
+                with self.raw.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '1s'")
+            assignments = ", ".join(f"{name} = %s" for name in values)
+            with self.raw.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {Job._meta.db_table} SET {assignments} "
+                    "WHERE id = %s AND attempt = %s AND status = %s",
+                    [*values.values(), job.pk, job.attempt, Job.Status.RUNNING],
+                )
+        except Exception:
+            logger.info("job %s: its progress is not written", job.pk, exc_info=True)
+            self.broken = True
+
+    def close(self) -> None:
+        if self.raw is not None:
+            with contextlib.suppress(Exception):  # a connection already gone
+                self.raw.close()
+            self.raw = None
+
+
+def _run(job: Job, listener=None) -> str:
+    handler = _HANDLERS.get(job.kind)
+    aside = _Aside()
+
+    def report(done: int, total: int, step: str | None = None) -> None:
+        values = {"progress": done, "total": total}
+        if step is not None:
+            values["step"] = step[:100]
+        if aside.applies():  # inside the handler's transaction
+            aside.update(job, values)
+        else:
+            _current(job).update(**values)
+        if listener is not None:
+            listener(done, total, step)
 
     try:
         if handler is None:
@@ -169,6 +230,8 @@ def _run(job: Job) -> str:
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         return _fail(job, f"{exc}\n\n{traceback.format_exc()}", INTERNAL_ERROR)
+    finally:
+        aside.close()
     if not _current(job).update(status=Job.Status.DONE, result=result, finished_at=timezone.now()):
         logger.warning("job %s: its attempt was taken over, its result is not recorded", job.pk)
     return Job.objects.values_list("status", flat=True).get(pk=job.pk)

@@ -1,14 +1,28 @@
-"""Which runs the set-based way (`reconciliation/fastpath.py`) can take: PostgreSQL with
-`fuzzystrmatch`, a CSV file in an encoding COPY knows, the profile's date format, and a file that
-COPY reads exactly as Python's reader does. Anything else raises `Unavailable` (or `usable` says
-no) and the run goes the Python way.
+"""What the set-based way (`reconciliation/fastpath.py`) can take, and how a file gets into its
+working table.
+
+`usable`: PostgreSQL with `fuzzystrmatch` and the profile's date format ДД.ММ.ГГГГ (or none) —
+whatever the file's format. Two ways in:
+
+- a CSV file in an encoding COPY knows, which COPY reads exactly as Python's reader does
+  (`dialect`, `safe_for_copy`), is read by COPY itself;
+- every other file — DBF, XLSX, XML, a CSV COPY would read otherwise — is read by the Python
+  path's own reader (`readers.read_rows`, a record at a time) and handed to COPY as CSV text by
+  `RowStream`, a chunk at a time: memory stays the same whatever the file's size, and the rows,
+  their numbers and their values are the Python path's.
+
+`Unavailable` sends the run the Python way: only where the database cannot hold a value (a NUL
+character) or refuses the working table.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import json
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -29,10 +43,9 @@ def usable(run: ReconciliationRun) -> bool:
         return False
     profile = run.profile
     try:
-        if detect_format(Path(run.file_path), profile.file_format) != "csv":
-            return False
+        detect_format(Path(run.file_path), profile.file_format)
     except ExtractError:
-        return False
+        return False  # the Python path says so
     if profile.date_format not in ("", "%d.%m.%Y"):
         return False
     with connection.cursor() as cursor:
@@ -106,3 +119,121 @@ def safe_for_copy(path: Path, delimiter: str) -> bool:
             if not line.fullmatch(text):
                 return False
     return True
+
+
+def day_text(value: datetime.date) -> str:
+    """A date as ДД.ММ.ГГГГ: what `readers.parse_date` reads as the same day, with or without the
+    profile's «%d.%m.%Y» (a date of a year before 1000 keeps four digits)."""
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
+def _quoted(value: str) -> str:
+    return '"' + (value.replace('"', '""') if '"' in value else value) + '"'
+
+
+class RowStream:
+    """The records of a reader (`(row_number, {column: value})`) as COPY's CSV input, for
+    `cursor.copy_expert`: read a chunk at a time, never the whole file.
+
+    A line is `rn, c0..cN, o<K>.., extra`: `rn` the record's number less one (the working table's
+    `rn + 1` is the row number, as for a file COPY reads itself); `cK` the text of the header's
+    K-th column as `matching.parse_row` reads it: `str(value)`, or a date (DBF, XLSX) in a date
+    column as ДД.ММ.ГГГГ; `oK` the cell's own text (`str(value)`) where a date was so written,
+    for the invalid row's data; `extra` the columns a record has beyond the header (an XML
+    record with other elements) as JSON. A column the record lacks is NULL (unquoted), an empty
+    value an empty string (quoted): the invalid row's data holds the record's own columns.
+
+    The header is the first record's columns, as the Python path maps them. Whatever the reader
+    raises (a damaged file: `ExtractError`) is kept in `error` for the caller: psycopg2 turns an
+    exception in `read` into a cancelled COPY."""
+
+    CHUNK = 256 * 1024
+
+    def __init__(self, rows: Iterator[tuple[int, dict]], header: list[str], dates: set[int], *,
+                 progress: Callable[[int], None] | None = None, every: int = 50_000):  # fmt: skip
+        self.rows = rows
+        self.header = header
+        self.dates = sorted(dates)
+        self.known = set(header)
+        self.progress = progress
+        self.every = every
+        self.count = 0
+        self.error: BaseException | None = None
+        self.finished = False
+
+    @property
+    def columns(self) -> list[str]:
+        """The working table's columns this stream fills, in its order."""
+        return ["rn", *(f"c{i}" for i in range(len(self.header))), *(f"o{i}" for i in self.dates), "extra"]  # fmt: skip
+
+    def _line(self, number: int, row: dict) -> str:
+        get = row.get
+        values = [get(key) for key in self.header]
+        present = 0
+        originals = []
+        for index in self.dates:
+            value = values[index]
+            if isinstance(value, datetime.date):
+                originals.append(_quoted(str(value)))
+                values[index] = day_text(value)
+            else:
+                originals.append("")
+        fields = [str(number - 1)]
+        for value in values:
+            if value is None:
+                fields.append("")
+                continue
+            present += 1
+            fields.append(_quoted(value if value.__class__ is str else str(value)))
+        fields.extend(originals)
+        if len(row) > present:  # columns the header does not name
+            extra = {k: str(v) for k, v in row.items() if k not in self.known}
+            fields.append(_quoted(json.dumps(extra, ensure_ascii=False)))
+        else:
+            fields.append("")
+        return ",".join(fields) + "\n"
+
+    def read(self, size: int = -1) -> bytes:
+        if self.finished:
+            return b""
+        parts: list[str] = []
+        length = 0
+        try:
+            for number, row in self.rows:
+                line = self._line(number, row)
+                parts.append(line)
+                length += len(line)
+                self.count += 1
+                if self.progress is not None and self.count % self.every == 0:
+                    self.progress(self.count)
+                if length >= self.CHUNK:
+                    break
+            else:
+                self.finished = True
+            text = "".join(parts)
+            if "\x00" in text:  # PostgreSQL's text cannot hold it: the Python way takes the file
+                raise Unavailable("символ NUL в значении")
+            return text.encode("utf-8")
+        except BaseException as exc:
+            self.error = exc
+            raise
+
+
+class CountingReader:
+    """A file handed to COPY as it is, counting its lines as COPY reads it: the progress of a file
+    COPY reads itself (lines, less the header; a quoted field across lines counts each)."""
+
+    def __init__(self, handle, progress: Callable[[int], None] | None = None, every: int = 50_000):
+        self.handle = handle
+        self.progress = progress
+        self.every = every
+        self.lines = 0
+        self.said = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.lines += chunk.count(b"\n")
+        if self.progress is not None and self.lines - 1 - self.said >= self.every:
+            self.said = (self.lines - 1) // self.every * self.every
+            self.progress(self.said)
+        return chunk

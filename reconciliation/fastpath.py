@@ -1,17 +1,23 @@
-"""Set-based reconciliation of a CSV extract on PostgreSQL.
+"""Set-based reconciliation of an extract of any format on PostgreSQL.
 
 The Python path (`services.cascade.match_rows`) reads every record and looks it up in an in-memory index
-of all recipients: right everywhere, but a million rows take minutes. Here the file is streamed
-with COPY into an UNLOGGED working table of the run's transaction and the cascade runs as joins
-that PostgreSQL spreads over parallel workers:
+of all recipients: right everywhere, but a million rows take minutes. Here the file goes into an
+UNLOGGED working table of the run's transaction (`raw`: `rn`, c0..cN) and the cascade runs as
+joins that PostgreSQL spreads over parallel workers:
 
+0. loading (`_load_direct`, `_load_stream`): a CSV file COPY reads exactly as Python's reader
+   does is read by COPY itself; every other file — DBF, XLSX, XML, a CSV with stray quotes or a
+   short row — is read by the Python path's own reader (`readers.read_rows`, a record at a time)
+   and streamed into COPY as CSV text (`copyable.RowStream`): constant memory, the same records,
+   row numbers (`rn + 1`) and values as the Python path (a DBF or XLSX date as ДД.ММ.ГГГГ, a
+   number as `str()` gives it). A file the reader cannot read fails the run with its reason;
 1. one pass over the file finds step (a) for the bulk of it straight from the loaded text (a
    СНИЛС of digits, spaces and hyphens equal to a recipient's number with a right check number)
    and trims the records the later steps and the evidence need; a second pass takes those apart
    by the rules of `matching.parse_row` (names folded by `lower()`, or by `translate` where the
    database's locale does not fold Cyrillic). A record that is not regular (other characters,
-   other date forms, an impossible date) goes through `parse_row` itself, so odd records get
-   exactly the Python path's result and message;
+   other date forms, an impossible date) goes through `parse_row` itself, a batch at a time, so
+   odd records get exactly the Python path's result and message;
 2. (a) for those odd records, (b) name key + birth date, (c) Levenshtein distance <= 2 on the
    name key among people born the same day (`fuzzystrmatch`), each step only for records the
    earlier ones left. A СНИЛС match stands only when the surname (up to a typo) or the birth date
@@ -20,13 +26,21 @@ that PostgreSQL spreads over parallel workers:
    (`snils_only`), or ambiguous when the record's name and birth date are another recipient's;
 3. items, evidence, merging into open items, owners and the history rows are INSERT ... SELECT.
 
-Whatever this path cannot take (another format or date format, a COPY error such as a bad byte
-or a short row, no `fuzzystrmatch`) raises `Unavailable`, and the run goes the Python way, which
-reports bad input row by row. Both paths give the same counts and items (tested side by side).
+The run reports its progress — the records read while the file loads, then each step
+(`LOADING`, `MATCHING`, `WRITING`) — through `onewindow.jobs`, which writes it on a connection
+of its own, so the run's page sees it while this transaction is open. The dry run
+(`services.dry_run`) runs all of this and rolls it back.
+
+Only what PostgreSQL cannot take (no `fuzzystrmatch`, another date format of the profile, a NUL
+character in a value, no right to create the working table) raises `Unavailable`, and the run
+goes the Python way. Both paths give the same counts and items (tested side by side for every
+format).
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -37,6 +51,8 @@ from onewindow.identity import SNILS_UNCHECKED_MAX
 from onewindow.models import Job
 from reconciliation.copyable import (  # noqa: F401  (usable: the runs ask fastpath)
     PG_ENCODINGS,
+    CountingReader,
+    RowStream,
     Unavailable,
     dialect,
     safe_for_copy,
@@ -51,7 +67,9 @@ from reconciliation.matching import (
     parse_row,
 )
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
-from reconciliation.readers import ExtractError, column_map
+from reconciliation.readers import ExtractError, column_map, detect_format, read_rows
+
+logger = logging.getLogger(__name__)
 
 UPPER = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯABCDEFGHIJKLMNOPQRSTUVWXYZё-"
 LOWER = "абвгдеежзийклмнопрстуфхцчшщъыьэюяabcdefghijklmnopqrstuvwxyzе "
@@ -76,7 +94,7 @@ class Tables:
     transaction, so nobody else sees them and a rollback or a killed worker leaves nothing
     behind; the run drops them before it commits."""
 
-    NAMES = ("raw", "affected", "norm", "rows", "m_snils", "m_only", "m_name", "m_fuzzy", "items", "owners")  # fmt: skip
+    NAMES = ("raw", "affected", "norm", "rows", "odd", "m_snils", "m_only", "m_name", "m_fuzzy", "items", "owners")  # fmt: skip
 
     def __init__(self, run_id: int):
         self.prefix = f"rc{int(run_id)}_"
@@ -196,7 +214,16 @@ def _readable_date(value: str, date_format: str) -> str:
 
 
 def _normalise(
-    cursor, t: Tables, field, columns: list[str], scope: str, fold, regular: str, date_format: str
+    cursor,
+    t: Tables,
+    field,
+    columns: list[str],
+    scope: str,
+    fold,
+    regular: str,
+    date_format: str,
+    *,
+    blank_lines: bool = True,
 ) -> None:
     """Two passes, each one statement that PostgreSQL runs with parallel workers, each computing
     a costly expression once per record.
@@ -215,6 +242,8 @@ def _normalise(
     reading of it (`_odd_rows`)."""
     snils = field("snils")
     blank = "btrim(concat(" + ", ".join(f"w.{c}" for c in columns) + "), E' \\t\\r\\n') = ''"
+    if not blank_lines:  # the reader skipped them already: every record counts
+        blank = "false"
     fields = ("snils", "last_name", "first_name", "middle_name", "birth_date", "event_date")
     record = " || '|' || ".join(f"coalesce({field(name)}, '')" for name in fields)
 
@@ -296,102 +325,221 @@ def _normalise(
     )
 
 
-def _odd_rows(cursor, t: Tables, header, mapping, profile, columns) -> None:
+ODD = (
+    "NOT regular OR (has_birth AND birth IS NULL) OR (has_event AND event IS NULL) "
+    # all six fields empty: blank or invalid by what else the record holds (a no-break space)
+    "OR (raw_snils = '' AND full_name = '' AND NOT has_birth AND NOT has_event)"
+)
+ODD_BATCH = 5000
+
+
+def _odd_rows(
+    cursor, t: Tables, header, mapping, profile, columns, *, blank_lines: bool = True
+) -> None:
     """The records that are not regular: Python reads them with the Python path's own function,
-    so their results and messages are the same."""
-    cursor.execute(
-        f"DELETE FROM {t.rows} WHERE NOT regular OR (has_birth AND birth IS NULL) "
-        "OR (has_event AND event IS NULL) "
-        # all six fields empty: blank or invalid by what else the record holds (a no-break space)
-        "OR (raw_snils = '' AND full_name = '' AND NOT has_birth AND NOT has_event) "
-        "RETURNING row_number, applicant_id, office_id, a_last, a_birth"
+    so their results and messages are the same. They are read through a server-side cursor and
+    written back a batch at a time: a file of odd records only takes no more memory."""
+    from psycopg2.extras import execute_values
+
+    cursor.execute(f"CREATE UNLOGGED TABLE {t.odd} (LIKE {t.rows})")
+    values = ", ".join(f"w.{c}" for c in columns)
+    reader = connection.connection.cursor(name=f"{t.odd}_read")
+    reader.itersize = ODD_BATCH
+    reader.execute(
+        f"SELECT r.row_number, r.applicant_id, r.office_id, r.a_last, r.a_birth, {values} FROM {t.rows} r "
+        f"JOIN {t.raw} w ON w.rn = r.row_number - 1 WHERE {ODD} ORDER BY r.row_number"
     )
-    joined = {number: found for number, *found in cursor.fetchall()}
-    if not joined:
-        return
-    cursor.execute(
-        f"SELECT rn + 1, {', '.join(columns)} FROM {t.raw} WHERE rn + 1 = ANY(%s) ORDER BY rn",
-        [list(joined)],
-    )
-    odd = []
-    for number, *values in cursor.fetchall():
-        row = dict(zip(header, ("" if v is None else v for v in values), strict=True))
-        if not any(str(v).strip() for v in row.values()):
-            continue  # a blank record: skipped, not counted
-        parsed = parse_row({k: row.get(c, "") for k, c in mapping.items()}, number, profile.date_format)  # fmt: skip
-        applicant, office, person_surname, person_birth = joined[number]
-        # `snils_ok` and `named` make VALID agree with Python's verdict (a reason means invalid)
-        valid = parsed["reason"] is None
-        only = applicant is not None and not corroborates(parsed["surname_key"], parsed["birth"], person_surname, person_birth)  # fmt: skip
-        odd.append((number, applicant is not None, applicant, office, True, False, False, parsed["raw_snils"],
-                    parsed["digits"], parsed["snils_ok"] and valid, valid, parsed["name_key"],
-                    parsed["name"], parsed["birth"], parsed["event"], parsed["reason"],
-                    parsed["surname_key"], person_surname, person_birth, only))  # fmt: skip
-    if odd:
-        from psycopg2.extras import execute_values
-
-        execute_values(cursor, f"INSERT INTO {t.rows} VALUES %s", odd, page_size=2000)
+    found = False
+    while batch := reader.fetchmany(ODD_BATCH):
+        found = True
+        odd = []
+        for number, applicant, office, person_surname, person_birth, *cells in batch:
+            row = dict(zip(header, ("" if v is None else v for v in cells), strict=True))
+            if blank_lines and not any(str(v).strip() for v in row.values()):
+                continue  # a blank record: skipped, not counted
+            parsed = parse_row({k: row.get(c, "") for k, c in mapping.items()}, number, profile.date_format)  # fmt: skip
+            # `snils_ok` and `named` make VALID agree with Python's verdict (a reason means invalid)
+            valid = parsed["reason"] is None
+            only = applicant is not None and not corroborates(parsed["surname_key"], parsed["birth"], person_surname, person_birth)  # fmt: skip
+            odd.append((number, applicant is not None, applicant, office, True, False, False, parsed["raw_snils"],
+                        parsed["digits"], parsed["snils_ok"] and valid, valid, parsed["name_key"],
+                        parsed["name"], parsed["birth"], parsed["event"], parsed["reason"],
+                        parsed["surname_key"], person_surname, person_birth, only))  # fmt: skip
+        if odd:
+            execute_values(cursor, f"INSERT INTO {t.odd} VALUES %s", odd, page_size=2000)
+    reader.close()
+    if found:
+        cursor.execute(f"DELETE FROM {t.rows} WHERE {ODD}")
+        cursor.execute(f"INSERT INTO {t.rows} SELECT * FROM {t.odd}")
 
 
-def execute(run: ReconciliationRun, job: Job, *, progress=None) -> dict | None:
+FIELDS = ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"]
+DATE_FIELDS = ("birth_date", "event_date")
+# The steps of a run as its progress names them (`Job.step`, the run's page, the CLI).
+LOADING, MATCHING, WRITING = "загрузка", "сопоставление", "запись результатов"
+
+
+class Loaded:
+    """What is in the working table `raw`: the header (c0..cN), the field -> column mapping,
+    how many records, and whether blank lines may be there (a file COPY read itself: the
+    Python reader skips them) or not (the reader skipped them: every record counts)."""
+
+    def __init__(self, header: list[str], mapping: dict, copied: int, *, streamed: bool, dates=()):
+        self.header, self.mapping, self.copied = header, mapping, copied
+        self.streamed = streamed
+        self.dates = set(dates)  # columns whose own text is kept in o<K> (`RowStream`)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f"c{i}" for i in range(len(self.header))]
+
+
+def execute(run: ReconciliationRun, job: Job | None, *, progress=None) -> dict | None:
     """Run the whole reconciliation in the current transaction; returns the counts (or None when
-    another attempt of the run's job took it over)."""
+    another attempt of the run's job took it over). Without a job (a dry run) nothing is locked:
+    the caller rolls the transaction back.
+
+    `progress(done, total=0, step=None)` hears the records read while the file loads (every
+    50 000) and each step's name."""
     profile = run.profile
     path = Path(run.file_path)
-    encoding, delimiter, header = dialect(path, profile, run.encoding)
-    if not safe_for_copy(path, delimiter):
-        raise Unavailable("кавычки внутри полей или строка «\\.»")
-    mapping = column_map(header, profile.columns, ["snils", "last_name", "first_name", "middle_name", "birth_date", "event_date"])  # fmt: skip
-    try:
-        check_columns(mapping, header)
-    except ExtractError:
-        raise Unavailable from None  # the Python path says so, or that the file has no records
-    position = {name: index for index, name in enumerate(header)}  # a repeated name: the last
-    col = {field: f"c{position[column]}" for field, column in mapping.items()}
-    columns = [f"c{i}" for i in range(len(header))]
-
-    def field(name: str) -> str:
-        return f"w.{col[name]}" if name in col else "NULL::text"
-
+    report = progress or (lambda done, total=0, step=None: None)
     t = Tables(run.pk)
     with connection.cursor() as cursor:
-        if not jobs.lock_current(job):  # its job's row: this attempt holds it, or none writes
-            return None
         for statement in SESSION:
             cursor.execute(statement)
         cursor.execute(t.drop())  # left by an earlier attempt in this same outer transaction
-        try:  # a role without CREATE on the schema, a bad byte, a short or long row: Python
-            with transaction.atomic(), path.open("rb") as handle:
-                cursor.execute(
-                    f"CREATE UNLOGGED TABLE {t.raw} (rn bigint GENERATED ALWAYS AS IDENTITY, "
-                    + ", ".join(f"{c} text" for c in columns)
-                    + ")"
-                )
-                cursor.copy_expert(
-                    f"COPY {t.raw} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, HEADER true, "
-                    f"DELIMITER {_literal(delimiter)}, ENCODING '{PG_ENCODINGS[encoding]}')",
-                    handle,
-                )
-                copied = cursor.rowcount
-        except Exception as exc:
-            raise Unavailable(str(exc)) from exc
+        report(0, 0, LOADING)
+        loaded = _load_direct(cursor, t, run, path, report) or _load_stream(cursor, t, run, path, report)  # fmt: skip
+        header, mapping, copied = loaded.header, loaded.mapping, loaded.copied
+        position = {name: index for index, name in enumerate(header)}  # a repeated name: the last
+        col = {field: f"c{position[column]}" for field, column in mapping.items()}
+        columns = loaded.columns
 
+        def field(name: str) -> str:
+            return f"w.{col[name]}" if name in col else "NULL::text"
+
+        report(copied, 0, MATCHING)
         scope = _scope(run)
         _affected(cursor, t, profile)
-        _normalise(cursor, t, field, columns, scope, _folder(cursor), _regular(profile.date_format), profile.date_format)  # fmt: skip
-        _odd_rows(cursor, t, header, mapping, profile, columns)
+        _normalise(cursor, t, field, columns, scope, _folder(cursor), _regular(profile.date_format), profile.date_format, blank_lines=not loaded.streamed)  # fmt: skip
+        _odd_rows(cursor, t, header, mapping, profile, columns, blank_lines=not loaded.streamed)
         cursor.execute(f"ANALYZE {t.rows}")
         counts = _match(cursor, t, scope, copied)
         if counts["rows_total"] == 0:
             raise ExtractError("В файле нет ни одной записи")
+        report(copied, 0, WRITING)
+        # its job's row: this attempt holds it, or none writes (taken after the last report: a
+        # report goes through a connection of its own, which would wait for this lock)
+        if job is not None and not jobs.lock_current(job):
+            return None
         counts["selections"] = _write_items(cursor, t, run, profile)
         if counts["rows_invalid"]:
-            _write_invalid(cursor, t, run, header)
+            _write_invalid(cursor, t, run, loaded)
         if counts["ambiguous"]:
             _write_ambiguous(cursor, t, run)
         run.finish(counts)
         cursor.execute(t.drop())
     return counts
+
+
+def _load_direct(cursor, t: Tables, run: ReconciliationRun, path: Path, report) -> Loaded | None:
+    """A CSV file COPY reads exactly as Python's reader does, read by COPY itself; None for any
+    other file, or when COPY refuses this one (a bad byte, a short row): it is streamed then."""
+    profile = run.profile
+    if detect_format(path, profile.file_format) != "csv":
+        return None
+    try:
+        encoding, delimiter, header = dialect(path, profile, run.encoding)
+    except Unavailable:
+        return None
+    if not safe_for_copy(path, delimiter):
+        return None
+    mapping = column_map(header, profile.columns, FIELDS)
+    try:
+        check_columns(mapping, header)
+    except ExtractError:
+        return None  # the reader says so, or that the file has no records
+    columns = [f"c{i}" for i in range(len(header))]
+    try:  # a role without CREATE on the schema, a bad byte, a short or long row
+        with transaction.atomic(), path.open("rb") as handle:
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {t.raw} (rn bigint GENERATED ALWAYS AS IDENTITY, "
+                + ", ".join(f"{c} text" for c in columns)
+                + ")"
+            )
+            cursor.copy_expert(
+                f"COPY {t.raw} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, HEADER true, "
+                f"DELIMITER {_literal(delimiter)}, ENCODING '{PG_ENCODINGS[encoding]}')",
+                CountingReader(handle, lambda done: report(done, 0, LOADING)),
+                size=1024 * 1024,
+            )
+            copied = cursor.rowcount
+    except Exception as exc:
+        logger.info("Сверка № %s: COPY не читает файл сам (%s), он читается построчно", run.pk, exc)
+        return None
+    return Loaded(header, mapping, copied, streamed=False)
+
+
+def _load_stream(cursor, t: Tables, run: ReconciliationRun, path: Path, report) -> Loaded:
+    """Any file: read by the Python path's reader, a record at a time, and handed to COPY as CSV
+    text (`RowStream`). A file the reader cannot read fails here with its reason
+    (`ExtractError`), as on the Python path; the caller's transaction takes the working table
+    away with everything else."""
+    profile = run.profile
+    rows = read_rows(
+        path, file_format=profile.file_format, encoding=profile.encoding,
+        delimiter=profile.delimiter, xml_record=profile.xml_record, override=run.encoding,
+    )  # fmt: skip
+    first = next(rows, None)
+    if first is None:
+        raise ExtractError("В файле нет ни одной записи")
+    header = [str(name) for name in first[1]]
+    mapping = column_map(header, profile.columns, FIELDS)
+    check_columns(mapping, header)  # as the Python path says it
+    position = {name: index for index, name in enumerate(header)}
+    dates = {position[mapping[f]] for f in DATE_FIELDS if f in mapping}
+    others = {position[c] for f, c in mapping.items() if f not in DATE_FIELDS}
+    if dates & others:  # one column read as a date and as a name or a number
+        raise Unavailable("один столбец — и дата, и другое поле")
+    total = _records_announced(path, profile)
+    stream = RowStream(
+        itertools.chain([first], rows), header, dates,
+        progress=lambda done: report(done, total, LOADING),
+    )  # fmt: skip
+    names = stream.columns
+    try:
+        with transaction.atomic():
+            cursor.execute(
+                f"CREATE UNLOGGED TABLE {t.raw} (rn bigint, "
+                + ", ".join(f"{c} text" for c in names[1:])
+                + ")"
+            )
+            cursor.copy_expert(
+                f"COPY {t.raw} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')",
+                stream,
+                size=RowStream.CHUNK,
+            )
+            copied = cursor.rowcount
+    except Exception as exc:
+        if isinstance(stream.error, ExtractError | Unavailable):
+            raise stream.error from None
+        if stream.error is not None:
+            raise stream.error from exc
+        raise Unavailable(str(exc)) from exc
+    report(copied, total, LOADING)
+    return Loaded(header, mapping, copied, streamed=True, dates=dates)
+
+
+def _records_announced(path: Path, profile) -> int:
+    """The number of records a DBF's header announces (the progress's total); 0 for others."""
+    try:
+        if detect_format(path, profile.file_format) == "dbf":
+            with path.open("rb") as handle:
+                return int.from_bytes(handle.read(8)[4:8], "little")
+    except (ExtractError, OSError):
+        pass
+    return 0
 
 
 def _literal(value: str) -> str:
@@ -602,17 +750,27 @@ def _insert_new_items(cursor, t: Tables, params: dict, history: str) -> None:
     )
 
 
-def _write_invalid(cursor, t: Tables, run: ReconciliationRun, header: list[str]) -> None:
+def _write_invalid(cursor, t: Tables, run: ReconciliationRun, loaded: Loaded) -> None:
     before, after = WRONG_SNILS.split("{}")
     wrong_snils = f"'{before}' || r.raw_snils || '{after}'"  # the texts hold no quote
-    pairs = ", ".join(
-        f"{_literal(name)}, coalesce(w.c{index}, '')" for index, name in enumerate(header)
-    )
+    if loaded.streamed:
+        # the record's own columns and texts (`RowStream`): a date as the reader gave it, a
+        # column it lacks left out, the columns beyond the header added
+        values = [f"coalesce(w.o{i}, w.c{i})" if i in loaded.dates else f"w.c{i}" for i in range(len(loaded.header))]  # fmt: skip
+    else:
+        values = [f"coalesce(w.c{i}, '')" for i in range(len(loaded.header))]
+    pairs = [
+        f"{_literal(name)}, {value}" for name, value in zip(loaded.header, values, strict=True)
+    ]
+    # jsonb_build_object takes 100 arguments at most: a wide file's columns fifty at a time
+    data = " || ".join(f"jsonb_build_object({', '.join(pairs[i : i + 50])})" for i in range(0, len(pairs), 50))  # fmt: skip
+    if loaded.streamed:
+        data = f"jsonb_strip_nulls({data}) || coalesce(w.extra::jsonb, '{{}}'::jsonb)"
     cursor.execute(  # no bound parameters: a «%» in a column name stays as it is
         "INSERT INTO reconciliation_invalidrow (run_id, row_number, reason, data) "
         f"SELECT {int(run.pk)}, r.row_number, left(coalesce(r.reason, CASE WHEN r.raw_snils <> '' "
         f"THEN {wrong_snils} ELSE '{NO_IDENTITY}' END), 500), "
-        f"jsonb_build_object({pairs}) FROM {t.rows} r JOIN {t.raw} w ON w.rn = r.row_number - 1 "
+        f"{data} FROM {t.rows} r JOIN {t.raw} w ON w.rn = r.row_number - 1 "
         f"WHERE NOT {VALID} ORDER BY r.row_number"
     )
 

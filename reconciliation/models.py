@@ -195,6 +195,13 @@ class ReconciliationRun(models.Model):
         return self.job.progress if self.job is not None else 0
 
     @property
+    def step(self) -> str:
+        """What the unfinished run is doing now («загрузка», «сопоставление», …), if it says."""
+        if self.status != self.Status.QUEUED or self.job is None:
+            return ""
+        return self.job.step
+
+    @property
     def state_display(self) -> str:
         """The state as the runs list says it: an interruption is named with its time."""
         state = self.state

@@ -48,6 +48,8 @@ class Job(models.Model):
     params = models.JSONField("параметры", default=dict, blank=True)
     progress = models.PositiveIntegerField("выполнено", default=0)
     total = models.PositiveIntegerField("всего", default=0)
+    # what the job is doing now («загрузка», «сопоставление»), shown with its progress
+    step = models.CharField("этап", max_length=100, blank=True)
     result = models.JSONField("результат", default=dict, blank=True)
     error = models.TextField("ошибка", blank=True)
     worker = models.CharField("исполнитель", max_length=200, blank=True)

@@ -153,14 +153,14 @@ def create_run(
     return run
 
 
-def execute_run(run_id: int) -> ReconciliationRun | None:
+def execute_run(run_id: int, *, listener=None) -> ReconciliationRun | None:
     """Run the run's job in this process (the nightly scan, `manage.py reconcile`, tests) and
     return the run as it ends: done or failed — or still unfinished when another live worker
-    runs it (that one keeps it)."""
+    runs it (that one keeps it). `listener(done, total, step)` hears its progress."""
     run = ReconciliationRun.objects.filter(pk=run_id).first()
     if run is None:
         return None
-    jobs.run_job_now(run.job_id)
+    jobs.run_job_now(run.job_id, listener=listener)
     return ReconciliationRun.objects.select_related("job").get(pk=run_id)
 
 
@@ -189,8 +189,8 @@ def run_reconciliation(job: Job, report) -> dict:
         return {"run": run.pk, "status": run.status}
     profile = run.profile
 
-    def progress(done: int) -> None:
-        report(done, 0)
+    def progress(done: int, total: int = 0, step: str | None = None) -> None:
+        report(done, total, step)
 
     try:
         if fastpath.usable(run):
@@ -314,9 +314,35 @@ def _write(run: ReconciliationRun, job: Job, outcome: Outcome) -> None:
 def dry_run(path: Path, *, profile: ExtractProfile, encoding: str = "") -> dict[str, int]:
     """Match a file against all recipients and write nothing (`manage.py reconcile --dry-run`):
     the counts a run would record, in `COUNTER_KEYS` order. ExtractError when the file cannot
-    be read."""
+    be read.
+
+    On PostgreSQL it is a real run of the set-based way — a run row, its working tables, its
+    items — inside a transaction that is rolled back: it costs what a run costs and says what a
+    run would say. Elsewhere (or where that way cannot take the file) the Python cascade."""
+    path = Path(path)
+    try:
+        found = file_encoding(
+            path, file_format=profile.file_format, declared=profile.encoding, override=encoding
+        )
+    except ExtractError:
+        found = None  # the reader says what is wrong
+    run = ReconciliationRun(
+        profile=profile, source=profile.source, kind=profile.kind, file_name=path.name[:300],
+        file_path=str(path), sha256="", encoding=found.name if found else "", origin="cli",
+    )  # fmt: skip
+    if fastpath.usable(run):
+        try:
+            with transaction.atomic():
+                run.save()
+                counts = fastpath.execute(run, None)
+                transaction.set_rollback(True)
+        except fastpath.Unavailable as exc:
+            logger.info("Пробная сверка идёт без SQL-ускорения: %s", exc or "формат файла")
+        else:
+            counts = dict(counts or {})
+            return {key: int(counts.get(key, 0)) for key in COUNTER_KEYS}
     rows = read_rows(
-        Path(path), file_format=profile.file_format, encoding=profile.encoding,
+        path, file_format=profile.file_format, encoding=profile.encoding,
         delimiter=profile.delimiter, xml_record=profile.xml_record, override=encoding,
     )  # fmt: skip
     outcome = match_rows(rows, profile, build_index(), active_measures(profile))

@@ -207,3 +207,76 @@ def run_outcome(run) -> dict:
         for a in AmbiguousRow.objects.filter(run=run).order_by("row_number")
     ]
     return {"counts": run.counts, "items": items, "invalid": invalid, "ambiguous": ambiguous}
+
+
+# --- One extract in every format, for the side-by-side tests ----------------------------------
+
+DBF_MIXED_FIELDS = [("NPERS", "C", 16), ("FAM", "C", 30), ("IM", "C", 30), ("OT", "C", 30),
+                    ("DR", "D", 8), ("DS", "D", 8)]  # fmt: skip
+
+
+def _as_date(text: str):
+    """A date object where the text is a real ДД.ММ.ГГГГ or ГГГГ-ММ-ДД date, else None."""
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _dbf_date(text: str):
+    """A DBF date field: a date, blank, or eight characters of a damaged date («20260231»)."""
+    if not text.strip():
+        return ""
+    day = _as_date(text)
+    if day is not None:
+        return day
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) == 8 and "." in text:  # ДД.ММ.ГГГГ that does not exist: as DBF keeps it
+        return digits[4:] + digits[2:4] + digits[:2]
+    return (digits + "00000000")[:8]
+
+
+def write_mixed(path: Path, fmt: str, rows: list[list] | None = None, *, encoding: str = "cp866", quirks: bool = True) -> Path:  # fmt: skip
+    """MIXED_ROWS (bad СНИЛС, bad and impossible dates, blank rows, namesakes, odd characters)
+    as a file of this format, with what the format does to values: DBF dates as date fields,
+    XLSX dates as dates and one СНИЛС as a number, XML records lacking an element or having
+    one the first record does not."""
+    rows = rows if rows is not None else MIXED_ROWS
+    if fmt == "csv":
+        return write_csv(path, HEADER, rows, encoding=encoding)
+    if fmt == "dbf":
+        records = [
+            {"NPERS": r[0], "FAM": r[1], "IM": r[2], "OT": r[3], "DR": _dbf_date(r[4]), "DS": _dbf_date(r[5])}
+            for r in rows
+        ]  # fmt: skip
+        driver = {"cp866": 0x26, "cp1251": 0xC9}[encoding]
+        return write_dbf(path, DBF_MIXED_FIELDS, records, encoding=encoding, driver=driver)
+    if fmt == "xlsx":
+        cells = []
+        for r in rows:
+            row = list(r)
+            if not any(v for v in row):
+                cells.append([None] * len(row))  # a blank row of the sheet
+                continue
+            for index in (4, 5):
+                day = _as_date(row[index])
+                if day is not None and row[index][2:3] == ".":
+                    row[index] = datetime.datetime(day.year, day.month, day.day)
+            if row[0] == "11223344595":
+                row[0] = 11223344595  # a СНИЛС typed as a number
+            cells.append(row)
+        return write_xlsx(path, HEADER, cells)
+    if fmt == "xml":
+        tags = ["SNILS", "FAM", "IM", "OT", "DR", "DS"]
+        records = []
+        for number, r in enumerate(rows):
+            record = {tag: value.replace("&", "&amp;").replace("<", "&lt;") for tag, value in zip(tags, r, strict=True)}  # fmt: skip
+            if number == 3 and quirks:
+                del record["OT"]  # an element missing
+            if number == 5 and quirks:
+                record["NOTE"] = "примечание"  # an element the first record lacks
+            records.append(record)
+        return write_xml(path, records)
+    raise ValueError(fmt)

@@ -160,3 +160,39 @@ def test_the_preview_of_a_damaged_file_says_why_without_a_500(client, specialist
         html = response.content.decode()
         assert response.status_code == 200 and message in html, name
         assert "unpack" not in html and "mismatched" not in html
+
+
+@pytest.mark.parametrize("encoding", ["cp866", "cp1251"])
+def test_the_fast_dbf_reader_gives_what_dbfread_gives(tmp_path, encoding):
+    """Character and date fields are read a record at a time (`readers._dbf_records`): the same
+    records and values as dbfread's own iteration, damaged dates, a deleted record, a blank date,
+    a byte the code page lacks and a record cut at the end of the file included."""
+    from dbfread import DBF
+
+    from reconciliation import readers
+
+    rows = [
+        {"NPERS": "112-233-445 95", "FAM": "Алексеева\u00a0", "IM": "Анна", "DR": D(1990, 5, 1), "DS": D(2026, 10, 30)},
+        {"NPERS": "", "FAM": "Ёжиков", "IM": "Пётр", "DR": "20260231", "DS": ""},
+        {"NPERS": "x", "FAM": "O'Брайен", "IM": "", "DR": "00000000", "DS": "1990 5 1"},
+        {"NPERS": "123", "FAM": "Удалённая", "IM": "Запись", "DR": D(1950, 1, 2), "DS": D(2026, 1, 1)},
+    ]  # fmt: skip
+    path = write_dbf(tmp_path / "f.dbf", DBF_FIELDS, rows, encoding=encoding, driver=0x26)
+    data = bytearray(path.read_bytes())
+    header_len, record_len = struct.unpack("<HH", data[8:12])
+    data[header_len + 3 * record_len] = ord("*")  # the fourth record deleted
+    path.write_bytes(bytes(data[:-1]) + data[header_len : header_len + 40])  # a cut record after
+    table = DBF(str(path), encoding=encoding, char_decode_errors="strict", parserclass=readers._dbf_parser())  # fmt: skip
+    expected = [dict(r) for r in table]
+    got = list(readers._dbf_records(table, path))
+    assert got == expected and [list(r) for r in got] == [list(r) for r in expected]
+    assert len(got) == 4 and got[1]["DR"] == "20260231" and got[0]["FAM"] == "Алексеева\u00a0"
+    if encoding == "cp1251":  # 0x98 is no character of cp1251: the same error either way
+        data = bytearray(path.read_bytes())
+        data[header_len + 1 + 14] = 0x98
+        path.write_bytes(bytes(data))
+        table = DBF(str(path), encoding=encoding, char_decode_errors="strict", parserclass=readers._dbf_parser())  # fmt: skip
+        with pytest.raises(UnicodeDecodeError):
+            list(table)
+        with pytest.raises(UnicodeDecodeError):
+            list(readers._dbf_records(table, path))

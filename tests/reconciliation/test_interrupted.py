@@ -33,7 +33,7 @@ from reconciliation.models import (
 )
 from reconciliation.services import runs
 from reconciliation.tasks import scan_inbox
-from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
+from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv, write_mixed
 
 FILLER = 120_000  # people nobody knows: long enough to be killed in the middle
 EXPECTED = {
@@ -183,6 +183,54 @@ def test_a_scan_killed_mid_run_is_completed_by_the_next_scan(recipients, setting
     assert InvalidRow.objects.count() == 1 and AmbiguousRow.objects.count() == 1
     assert not extract.exists()
     assert (Path(settings.RECONCILIATION_INBOX) / "processed" / "czn" / "employment" / extract.name).exists()  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fmt", ["dbf", "xlsx", "xml"])
+def test_a_killed_set_based_run_of_each_format_is_completed_without_duplicates(
+    recipients, settings, tmp_path, fmt
+):
+    """DBF, XLSX and XML are streamed into the same working table: a scan killed where the run
+    writes its items (all read and matched, in its transaction) leaves nothing; the next scan
+    finishes the same run with each item once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based path runs on PostgreSQL")
+    import psycopg2
+
+    folder = Path(settings.RECONCILIATION_INBOX) / "czn" / "employment"
+    folder.mkdir(parents=True)
+    extract = write_mixed(folder / f"czn-2026-11-24.{fmt}", fmt, EMPLOYMENT_ROWS, quirks=False)
+    scans = Scans(tmp_path, settings, "sql")
+    blocker = psycopg2.connect(**connection.get_connection_params())
+    blocker.cursor().execute("LOCK TABLE reconciliation_selection IN EXCLUSIVE MODE")
+    first = scans.start()
+    try:
+        wait_until(lambda: waits_for_a_lock(), "the run waiting to write its items", first)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        blocker.rollback()
+        blocker.close()
+    wait_until(lambda: not liveness.alive(jobs.LOCKS, Job.objects.values_list("pk", flat=True)),
+               "the killed worker's session to end")  # fmt: skip
+    run = ReconciliationRun.objects.get()
+    assert run.state == "running" and not Selection.objects.exists()
+    with connection.cursor() as cursor:  # its working tables went with its transaction
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename ~ '^rc[0-9]+_'")
+        assert cursor.fetchone()[0] == 0
+    second = scans.start()
+    output, _ = second.communicate(timeout=DEADLINE)
+    assert second.returncode == 0, output
+    assert "без SQL-ускорения" not in output
+    run = ReconciliationRun.objects.get()
+    assert run.status == "done" and run.attempts == 2, run.error
+    assert run.counts == {**EXPECTED, "rows_total": 8, "unmatched": 1}
+    items = list(Selection.objects.values_list("applicant_id", flat=True))
+    assert sorted(items) == sorted({recipients[k].pk for k in ("a", "b", "f")})  # no duplicates
+    assert InvalidRow.objects.count() == 1 and AmbiguousRow.objects.count() == 1
+    assert not extract.exists()
 
 
 def waits_for_a_lock() -> bool:

@@ -33,6 +33,21 @@ class Command(BaseCommand):
             help="кодировка CSV или DBF (по умолчанию определяется по файлу)",
         )
 
+    def _progress(self, run_id: int):
+        """Progress on stderr (stdout ends with the JSON summary): each step, and the rows read."""
+        said = {"step": None}
+
+        def listener(done: int, total: int, step: str | None) -> None:
+            step = step or said["step"] or "обработка"
+            if step == said["step"] and not done:
+                return
+            said["step"] = step
+            rows = f": прочитано строк {done:,}".replace(",", " ") if done else ""
+            of = f" из {total:,}".replace(",", " ") if total and done else ""
+            self.stderr.write(f"Сверка № {run_id} — {step}{rows}{of}")
+
+        return listener
+
     def handle(
         self, *args, file, source, kind, profile=None, dry_run=False, force=False, encoding=None,
         **options,
@@ -72,7 +87,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Этот файл уже обрабатывается: сверка № {run.pk} ({run.state_display})."
             )
-        run = services.execute_run(run.pk)
+        run = services.execute_run(run.pk, listener=self._progress(run.pk))
         if run.status in ReconciliationRun.UNFINISHED:
             raise CommandError(
                 f"Сверка № {run.pk} выполняется другим процессом: дождитесь её конца."
