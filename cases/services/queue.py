@@ -553,6 +553,11 @@ class Slot:
         return max(0, self.capacity - self.booked)
 
 
+def booking_days_ahead() -> int:
+    """How far ahead one may book (`QUEUE_BOOKING_DAYS_AHEAD`, 60 days by default)."""
+    return getattr(settings, "QUEUE_BOOKING_DAYS_AHEAD", 60)
+
+
 def slot_capacity(office: Office, group: ServiceGroup) -> int:
     """Visitors one slot takes: one per active window of the office serving the group."""
     return Window.objects.active().filter(office=office, groups=group).count()
@@ -575,6 +580,8 @@ def day_slots(
     a slot starts before the last-ticket time; none on a closed day. Each with its capacity and
     the visitors booked into it."""
     now = timezone.localtime(now or timezone.now())
+    if not now.date() <= day <= now.date() + datetime.timedelta(days=booking_days_ahead()):
+        return []
     hours = hours or day_hours(office, day)
     if hours is None:
         return []
@@ -599,6 +606,12 @@ def _booking_refusal(
     office: Office, group: ServiceGroup, starts_at: datetime.datetime, now: datetime.datetime
 ) -> str | None:
     """Why `starts_at` cannot be booked for `group`, or None."""
+    if starts_at <= now:
+        shown = f" {timezone.localtime(starts_at):%d.%m.%Y %H:%M}" if starts_at.year > 1 else ""
+        return f"Время{shown} уже прошло: выберите время впереди."
+    ahead = booking_days_ahead()
+    if starts_at - now > datetime.timedelta(days=ahead):
+        return f"Записывают не дальше чем на {ahead} дней вперёд."
     local = timezone.localtime(starts_at)
     hours = day_hours(office, local.date())
     if hours is None:
@@ -606,8 +619,6 @@ def _booking_refusal(
             f"{local:%d.%m.%Y} приёма нет: выходной или праздничный день по производственному "
             "календарю, или для этого дня недели не заданы часы приёма."
         )
-    if local <= now:
-        return f"Время {local:%d.%m.%Y %H:%M} уже прошло: выберите время впереди."
     if local < hours.opens or local >= hours.last_ticket:
         return (
             f"{local:%d.%m.%Y} приём с {hours.opens:%H:%M} до {hours.closes:%H:%M}; записывают "

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.errors import LateForBooking, QueueError
 from cases.forms.queue import BookingForm
@@ -111,6 +111,7 @@ def kiosk_take(request):
 
 @login_required
 @permission_required("cases.use_kiosk", raise_exception=True)
+@require_http_methods(["GET", "POST"])
 def kiosk_booking(request):
     """«У меня запись»: the booking code typed on the big keypad → the booked visitor's ticket.
     A wrong code gets one neutral answer; a late visitor is offered a walk-in ticket."""
@@ -184,6 +185,7 @@ def _day(value: str | None) -> datetime.date:
 
 @login_required
 @permission_required("cases.view_booking", raise_exception=True)
+@require_http_methods(["GET", "POST"])
 def bookings(request):
     """The day's slots per group with what is free, the form to book, the day's bookings."""
     user = request.user
