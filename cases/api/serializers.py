@@ -408,15 +408,18 @@ class BookingSerializer(serializers.ModelSerializer):
 
 
 class BookingCreateSerializer(StrictSerializer):
-    group = serializers.IntegerField(min_value=1, help_text="Группа услуг (id)")
+    group = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Группа услуг (id)"
+    )
     starts_at = serializers.DateTimeField(
         help_text="Начало интервала (ISO 8601; без пояснения зоны — местное время учреждения)"
     )
     visitor_name = serializers.CharField(max_length=200, help_text="Кто придёт: ФИО")
     visitor_phone = serializers.CharField(max_length=30, help_text="Телефон: 10 цифр номера")
     applicant = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, help_text="Заявитель (id), если известен"
-    )
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True,
+        help_text="Заявитель (id), если известен",
+    )  # fmt: skip
 
 
 class SlotSerializer(serializers.Serializer):

@@ -598,7 +598,7 @@ class SlotsView(APIView):
     )
     def get(self, request):
         raw = request.query_params.get("group", "")
-        if not raw.isdigit() or len(raw) > 18:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
             raise serializers.ValidationError({"group": ["Укажите группу услуг: её id числом."]})
         group = _booking_group(int(raw))
         day = date_param(request, "date")

@@ -55,6 +55,8 @@ def test_a_booked_visitor_is_called_at_the_booked_time_ahead_of_the_walk_ins(
 
     # the visitor comes and types the code on the kiosk's keypad
     kiosk.goto(f"{live_server.url}/queue/kiosk/")
+    expect(kiosk.get_by_role("link", name="У меня запись")).to_be_visible()
+    kiosk.screenshot(path=str(SHOTS / "kiosk.png"))
     with kiosk.expect_navigation():
         kiosk.get_by_role("link", name="У меня запись").click()
     keypad = kiosk.get_by_role("group", name="Клавиатура")
