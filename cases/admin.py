@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import (
     BenefitCategory,
+    Booking,
     OpeningHours,
     PriorityCategory,
     ServiceGroup,
@@ -25,7 +26,7 @@ class BenefitCategoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(ServiceGroup)
 class ServiceGroupAdmin(SimpleHistoryAdmin):
-    list_display = ["letter", "title", "service_minutes", "order", "is_active"]
+    list_display = ["letter", "title", "service_minutes", "slot_minutes", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["title", "letter"]
     filter_horizontal = ["services"]
@@ -50,6 +51,26 @@ class WindowAdmin(SimpleHistoryAdmin):
 class OpeningHoursAdmin(SimpleHistoryAdmin):
     list_display = ["office", "weekday", "opens_at", "closes_at", "last_ticket_minutes"]
     list_filter = ["office"]
+
+
+@admin.register(Booking)
+class BookingAdmin(SimpleHistoryAdmin):
+    """Bookings are read here (with their history), never written: the bookings page, the API
+    and the kiosk write them through `cases.services.queue`. The visitor's name and phone are
+    personal data: shown to the admin of the installation only."""
+
+    list_display = ["code", "office", "group", "starts_at", "status", "booked_by"]
+    list_filter = ["office", "day", "status", "group"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Ticket)

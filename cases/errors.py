@@ -10,3 +10,12 @@ class CounterError(DomainError):
 
 class QueueError(CounterError):
     """A refusal of the electronic queue (the kiosk, the specialist's window)."""
+
+
+class LateForBooking(QueueError):
+    """A booked visitor at the kiosk after the slot's grace: the booking no longer holds, a
+    walk-in ticket of `group` is offered instead."""
+
+    def __init__(self, message: str, group):
+        super().__init__(message, field="code")
+        self.group = group

@@ -10,6 +10,7 @@ def register() -> None:
         navigation.NavItem(
             "Приём", "cases:counter", permission="cases.add_application", key="s", order=10
         ),
+        navigation.NavItem("Запись", "queue:bookings", permission="cases.add_booking", order=15),
         navigation.NavItem(
             "Журнал", "cases:journal", permission="cases.view_application", key="j", order=20
         ),

@@ -12,7 +12,7 @@ COUNTER = [
     "cases.add_incomingrequest", "cases.change_incomingrequest", "cases.view_incomingrequest",
     "cases.add_outgoingrequest", "cases.view_outgoingrequest", "onewindow.handover_own",
     "onewindow.view_handover", "cases.add_casetransfer", "cases.view_casetransfer",
-    "cases.serve_queue",
+    "cases.serve_queue", "cases.add_booking", "cases.view_booking", "cases.change_booking",
 ]  # fmt: skip
 
 READ_ONLY = [
@@ -43,6 +43,7 @@ DEVICE_PAGES = {
     roles.KIOSK: (
         "queue:kiosk",
         ["queue:kiosk_status", "queue:kiosk_priority", "queue:kiosk_take", "queue:ticket",
+         "queue:kiosk_booking",
          "queue:ticket_pdf"],
     ),
     roles.DISPLAY: ("queue:display", ["queue:display_board"]),

@@ -10,6 +10,7 @@ from cases.models import (
     Applicant,
     Application,
     ApplicationDocument,
+    Booking,
     CaseFile,
     Entitlement,
     IncomingRequest,
@@ -17,6 +18,7 @@ from cases.models import (
     RequestKind,
 )
 from cases.services import TRANSITIONS
+from cases.services.queue import mask_phone
 from onewindow.api.serializers import SnilsField, StrictModelSerializer, StrictSerializer
 from onewindow.identity import format_snils, mask_snils
 
@@ -368,3 +370,68 @@ class PublicStatusSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="Документы, которые нужно представить"
     )
     requested = AwaitedRequestSerializer(many=True, help_text="Документы, запрошенные учреждением")
+
+
+# --- The queue's pre-booking ------------------------------------------------------------------
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    """A booking; the visitor's phone in full only to a role that sees personal data in full."""
+
+    group = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Группа услуг (id)")
+    group_title = serializers.CharField(source="group.title", read_only=True)
+    visitor_phone = serializers.SerializerMethodField(
+        help_text="Телефон «+7 999 123-45-67» (роль без права полного просмотра — маска)"
+    )
+    booked_by = serializers.CharField(
+        source="booked_by.short_name", read_only=True, help_text="Кто записал"
+    )
+    ticket = serializers.SerializerMethodField(help_text="Талон, выданный по записи на киоске")
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id", "group", "group_title", "day", "starts_at", "visitor_name", "visitor_phone",
+            "applicant", "code", "status", "booked_by", "booked_at", "cancelled_at",
+            "checked_in_at", "ticket",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_visitor_phone(self, booking) -> str:
+        if sees_full_identity(self.context):
+            return booking.visitor_phone
+        return mask_phone(booking.visitor_phone)
+
+    def get_ticket(self, booking) -> str | None:
+        ticket = getattr(booking, "ticket", None)
+        return ticket.code if ticket is not None else None
+
+
+class BookingCreateSerializer(StrictSerializer):
+    group = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Группа услуг (id)"
+    )
+    starts_at = serializers.DateTimeField(
+        help_text="Начало интервала (ISO 8601; без пояснения зоны — местное время учреждения)"
+    )
+    visitor_name = serializers.CharField(max_length=200, help_text="Кто придёт: ФИО")
+    visitor_phone = serializers.CharField(max_length=30, help_text="Телефон: 10 цифр номера")
+    applicant = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True,
+        help_text="Заявитель (id), если известен",
+    )  # fmt: skip
+
+
+class SlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField(source="starts", help_text="Начало интервала")
+    ends_at = serializers.DateTimeField(source="ends", help_text="Конец интервала")
+    capacity = serializers.IntegerField(help_text="Мест: окон, обслуживающих группу")
+    booked = serializers.IntegerField(help_text="Записано")
+    free = serializers.IntegerField(help_text="Свободно")
+
+
+class SlotsSerializer(serializers.Serializer):
+    group = serializers.IntegerField(help_text="Группа услуг (id)")
+    date = serializers.DateField(help_text="День")
+    open = serializers.BooleanField(help_text="Есть ли в этот день приём")
+    slots = SlotSerializer(many=True, help_text="Интервалы, ещё не начавшиеся")

@@ -10,8 +10,10 @@ router.register("applications", views.ApplicationViewSet, basename="api-applicat
 router.register("measures", views.EntitlementViewSet, basename="api-measure")
 router.register("interagency-requests", views.InteragencyViewSet, basename="api-interagency")
 router.register("incoming-requests", views.IncomingViewSet, basename="api-incoming")
+router.register("queue/bookings", views.BookingViewSet, basename="api-booking")
 
 urlpatterns = [
     path("status/", views.StatusView.as_view(), name="api-status"),
+    path("queue/slots/", views.SlotsView.as_view(), name="api-queue-slots"),
     *router.urls,
 ]

@@ -4,6 +4,7 @@ service the screens call, and answers with what was written."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import uuid
 
 from django.db.models import Prefetch
@@ -34,17 +35,21 @@ from cases.api.filters import (
 from cases.models import (
     Applicant,
     Application,
+    Booking,
     CaseFile,
     Entitlement,
     IncomingRequest,
     InteragencyRequest,
+    ServiceGroup,
 )
 from cases.requests import (
     answer_incoming_request,
     record_interagency_response,
     register_incoming_request,
 )
+from cases.services import queue
 from onewindow.api import idempotency
+from onewindow.api.params import date_param
 from onewindow.api.schema import errors
 from onewindow.api.viewsets import LoggedListMixin, PdfRenderer, ScopedViewSet
 from onewindow.audit import client_ip, get_for_user_or_404, log_access
@@ -484,6 +489,129 @@ class IncomingViewSet(
         form.is_valid(raise_exception=True)
         answer_incoming_request(item, actor=request.user, **form.validated_data)
         return Response(self.get_serializer(self.scoped_queryset().get(pk=item.pk)).data)
+
+
+# --- The queue's pre-booking -----------------------------------------------------------------
+
+
+def _office_of(user):
+    if user.office_id is None:
+        raise services.CounterError("Учётной записи не назначено учреждение: записывать некуда.")
+    return user.office
+
+
+def _booking_group(value, field: str = "group") -> ServiceGroup:
+    group = ServiceGroup.objects.filter(pk=value, is_active=True).first()
+    if group is None:
+        raise serializers.ValidationError({field: [f"Группы услуг с id {value} нет."]})
+    return group
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Предварительная запись",
+        description="Записи учреждения (фильтры: день, группа, состояние). Телефон посетителя "
+        "полностью — роли с правом полного просмотра, остальным маской; показанные записи "
+        "попадают в журнал доступа.",
+        responses={200: s.BookingSerializer(many=True), **errors(400, 401, 403)},
+    ),
+    create=extend_schema(
+        summary="Записать посетителя на интервал",
+        description="Тот же отказ с причиной, что у страницы записи: нерабочий день, прошедшее "
+        "время, вне часов приёма или после времени последнего талона, интервал занят "
+        "(мест столько, сколько окон обслуживает группу) — 400 у поля `starts_at`.",
+        parameters=[idempotency.PARAMETER],
+        request=s.BookingCreateSerializer,
+        responses={201: s.BookingSerializer, **errors(400, 401, 403, 409)},
+    ),
+)
+class BookingViewSet(LoggedListMixin, ScopedViewSet):
+    list_what = "предварительная запись"
+    serializer_class = s.BookingSerializer
+    list_event = "view_list"
+    filterset_fields = ["day", "group", "status"]
+    ordering_fields = ["starts_at"]
+    ordering = ["starts_at", "pk"]
+    permissions = {
+        "list": ["cases.view_booking"],
+        "create": ["cases.add_booking"],
+        "cancel": ["cases.change_booking"],
+    }
+
+    def scoped_queryset(self):
+        return Booking.objects.select_related("group", "booked_by", "ticket")
+
+    @idempotency.idempotent
+    def create(self, request, *args, **kwargs):
+        form = s.BookingCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        group = _booking_group(data["group"])
+        applicant = None
+        if data.get("applicant"):
+            applicant = (
+                Applicant.objects.for_user(request.user).filter(pk=data["applicant"]).first()
+            )
+            if applicant is None:
+                raise serializers.ValidationError(
+                    {"applicant": [f"Заявителя с id {data['applicant']} в учреждении нет."]}
+                )
+        booking = queue.book_slot(
+            office=_office_of(request.user),
+            group=group,
+            starts_at=data["starts_at"],
+            visitor_name=data["visitor_name"],
+            visitor_phone=data["visitor_phone"],
+            applicant=applicant,
+            actor=request.user,
+        )
+        booking = self.scoped_queryset().get(pk=booking.pk)
+        return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Отменить запись",
+        request=None,
+        responses={200: s.BookingSerializer, **errors(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        booking = queue.cancel_booking(self.get_object(event=False), actor=request.user)
+        return Response(self.get_serializer(self.scoped_queryset().get(pk=booking.pk)).data)
+
+
+class SlotsView(APIView):
+    """The free slots of a group on a day, as the bookings page shows them."""
+
+    permissions = {"*": ["cases.view_booking"]}
+
+    @extend_schema(
+        summary="Свободные интервалы записи",
+        description="Интервалы дня, ещё не начавшиеся: с открытия через длину интервала группы, "
+        "пока интервал начинается до времени последнего талона; в нерабочий день — пусто.",
+        parameters=[
+            OpenApiParameter("group", int, required=True, description="Группа услуг (id)"),
+            OpenApiParameter(
+                "date", datetime.date, description="День (ГГГГ-ММ-ДД); по умолчанию — сегодня"
+            ),
+        ],
+        responses={200: s.SlotsSerializer, **errors(400, 401, 403, 409)},
+    )
+    def get(self, request):
+        raw = request.query_params.get("group", "")
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+            raise serializers.ValidationError({"group": ["Укажите группу услуг: её id числом."]})
+        group = _booking_group(int(raw))
+        day = date_param(request, "date")
+        office = _office_of(request.user)
+        hours = queue.day_hours(office, day) if _near(day) else None
+        slots = queue.day_slots(office, group, day, hours=hours) if hours else []
+        data = {"group": group.pk, "date": day, "open": hours is not None, "slots": slots}
+        return Response(s.SlotsSerializer(data).data)
+
+
+def _near(day: datetime.date) -> bool:
+    today = timezone.localdate()
+    return abs((day - today).days) <= queue.booking_days_ahead()
 
 
 # --- The public status by the receipt (no login) -------------------------------------------------

@@ -33,6 +33,10 @@ from cases.models.people import (
     Sex,
 )
 from cases.models.queue import (
+    BOOKING_CODE_ALPHABET,
+    BOOKING_CODE_LENGTH,
+    Booking,
+    BookingQuerySet,
     OpeningHours,
     PriorityCategory,
     ServiceGroup,
@@ -51,6 +55,8 @@ from cases.models.requests import (
 from cases.models.transfers import CaseTransfer, CaseTransferQuerySet
 
 __all__ = [
+    "BOOKING_CODE_ALPHABET",
+    "BOOKING_CODE_LENGTH",
     "STATUS_CODE_ALPHABET",
     "STATUS_CODE_LENGTH",
     "Agency",
@@ -61,6 +67,8 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationQuerySet",
     "BenefitCategory",
+    "Booking",
+    "BookingQuerySet",
     "CaseFile",
     "CaseTransfer",
     "CaseTransferQuerySet",

@@ -31,6 +31,7 @@ WEEKDAYS = [
 
 DEFAULT_LAST_TICKET_MINUTES = 40
 DEFAULT_SERVICE_MINUTES = 15
+DEFAULT_SLOT_MINUTES = 15
 
 
 class ServiceGroup(models.Model):
@@ -53,6 +54,13 @@ class ServiceGroup(models.Model):
         default=DEFAULT_SERVICE_MINUTES,
         validators=[MinValueValidator(1), MaxValueValidator(240)],
         help_text="Для оценки ожидания, пока за день не набралось своих данных.",
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        "длина интервала записи, мин",
+        default=DEFAULT_SLOT_MINUTES,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="Предварительная запись: приём делится на такие интервалы; в каждый можно "
+        "записать столько посетителей, сколько окон обслуживает группу.",
     )
     order = models.PositiveSmallIntegerField("порядок на киоске", default=10)
     is_active = models.BooleanField("действует", default=True)
@@ -167,6 +175,74 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()}: {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
+BOOKING_CODE_ALPHABET = (
+    "2345679АВЕКМНРСТХ"  # no 0 (О), 1, 8 (В): read out on the phone without doubt
+)
+BOOKING_CODE_LENGTH = 6
+
+
+class BookingQuerySet(OfficeScopedQuerySet):
+    def active(self):
+        return self.filter(status__in=(Booking.Status.BOOKED, Booking.Status.CHECKED_IN))
+
+
+class Booking(models.Model):
+    """A visitor booked for a slot of a group's reception (on the phone, or through the API):
+    they check in at the kiosk with the code and are called at the slot's time."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "записан"
+        CHECKED_IN = "checked_in", "пришёл, талон выдан"
+        CANCELLED = "cancelled", "отменена"
+        NO_SHOW = "no_show", "не пришёл"
+
+    office = models.ForeignKey(
+        Office, verbose_name="учреждение", on_delete=models.PROTECT, related_name="queue_bookings"
+    )
+    group = models.ForeignKey(
+        ServiceGroup, verbose_name="группа услуг", on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField("день")
+    starts_at = models.DateTimeField("начало интервала")
+    visitor_name = models.CharField("посетитель", max_length=200)
+    visitor_phone = models.CharField("телефон", max_length=30)
+    applicant = models.ForeignKey(
+        Applicant,
+        verbose_name="заявитель",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="queue_bookings",
+    )
+    code = models.CharField("код записи", max_length=BOOKING_CODE_LENGTH, unique=True)
+    status = models.CharField(
+        "состояние", max_length=12, choices=Status.choices, default=Status.BOOKED
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="записал",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    booked_at = models.DateTimeField("записан")
+    cancelled_at = models.DateTimeField("отменена", null=True, blank=True)
+    checked_in_at = models.DateTimeField("пришёл", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "предварительная запись"
+        verbose_name_plural = "предварительные записи"
+        ordering = ["office", "starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["office", "day", "group"], name="queue_booking_day_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Запись {self.code}"
+
+
 class TicketQuerySet(OfficeScopedQuerySet):
     def of_day(self, office_id: int, day: datetime.date):
         return self.filter(office_id=office_id, day=day)
@@ -251,6 +327,20 @@ class Ticket(models.Model):
     applications = models.ManyToManyField(
         Application, verbose_name="заявления", blank=True, related_name="queue_tickets"
     )
+    booking = models.OneToOneField(
+        Booking,
+        verbose_name="предварительная запись",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ticket",
+    )
+    booked_for = models.DateTimeField(
+        "время по записи",
+        null=True,
+        blank=True,
+        help_text="Начало интервала записи: талон вызывают в это время раньше живой очереди.",
+    )
     # the kiosk form's token: a double tap gets the ticket of the first tap
     kiosk_token = models.UUIDField("ключ повтора", null=True, blank=True, editable=False)
 
@@ -290,6 +380,10 @@ class Ticket(models.Model):
     @property
     def is_priority(self) -> bool:
         return self.priority_category_id is not None
+
+    @property
+    def is_booked(self) -> bool:
+        return self.booked_for is not None
 
     @property
     def is_current(self) -> bool:

@@ -17,18 +17,23 @@ from __future__ import annotations
 
 import datetime
 import math
+import secrets
 import statistics
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Case, Count, Max, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
-from cases.errors import QueueError
+from cases.errors import LateForBooking, QueueError
 from cases.models import (
+    BOOKING_CODE_ALPHABET,
+    BOOKING_CODE_LENGTH,
     Applicant,
     Application,
+    Booking,
     OpeningHours,
     PriorityCategory,
     ServiceGroup,
@@ -146,6 +151,7 @@ def issue_ticket(
     priority_category: PriorityCategory | None = None,
     token: uuid.UUID | str | None = None,
     now: datetime.datetime | None = None,
+    booking: Booking | None = None,
 ) -> Ticket:
     """A ticket of `group` at `office`, numbered per group, office and day («А-015»).
 
@@ -159,7 +165,8 @@ def issue_ticket(
             return existing
     now = timezone.localtime(now or timezone.now())
     state = kiosk_state(office, now)
-    if not state.open:
+    # a booked visitor checks in up to the slot's grace, even past the last walk-in ticket
+    if not state.open and not (booking and state.hours and now < state.hours.closes):
         raise QueueError(state.message)
     if not group.is_active or not kiosk_groups(office).filter(pk=group.pk).exists():
         raise QueueError(f"Талоны группы «{group.title}» в этом учреждении не выдаются.")
@@ -178,6 +185,8 @@ def issue_ticket(
                 priority_category=priority_category,
                 issued_at=now,
                 kiosk_token=key,
+                booking=booking,
+                booked_for=booking.starts_at if booking else None,
             )
             save_with_actor(ticket, actor)
     except IntegrityError:
@@ -289,14 +298,26 @@ def _release(window: Window, actor) -> None:
 
 def call_order(window: Window) -> list[str]:
     """The order of the call. Tickets sent to this very window first, then out-of-turn ones,
-    then those redirected from another window (they have waited already), then first come.
-    Pre-booking puts the booked tickets due now after the out-of-turn ones here."""
-    return ["-for_window", "-priority", "-redirected", "issued_at", "pk"]
+    then booked tickets whose time has come (within the grace: `QUEUE_BOOKING_CALL_BEFORE`
+    minutes before the slot to `QUEUE_BOOKING_GRACE` after it; the earlier slot first), then
+    those redirected from another window (they have waited already), then first come. A booked
+    visitor who came late waits as a walk-in, by the time of the check-in."""
+    return ["-for_window", "-priority", "-booked_due", "due_slot", "-redirected", "issued_at", "pk"]
+
+
+def booking_call_window() -> tuple[datetime.timedelta, datetime.timedelta]:
+    """How long before and after its slot a booked ticket goes ahead of the walk-ins."""
+    before = getattr(settings, "QUEUE_BOOKING_CALL_BEFORE", 5)
+    grace = getattr(settings, "QUEUE_BOOKING_GRACE", 15)
+    return datetime.timedelta(minutes=before), datetime.timedelta(minutes=grace)
 
 
 def waiting_for(window: Window, day: datetime.date | None = None):
     """The tickets `window` may call now, in the order of the call."""
     day = day or timezone.localdate()
+    now = timezone.now()
+    before, grace = booking_call_window()
+    due = Q(booked_for__isnull=False, booked_for__lte=now + before, booked_for__gte=now - grace)
     groups = list(window.groups.filter(is_active=True).values_list("pk", flat=True))
     return (
         Ticket.objects.of_day(window.office_id, day)
@@ -313,6 +334,10 @@ def waiting_for(window: Window, day: datetime.date | None = None):
                 default=Value(False),
                 output_field=BooleanField(),
             ),
+            booked_due=Case(
+                When(due, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            due_slot=Case(When(due, then=F("booked_for")), default=None),
             redirected=Case(
                 When(redirected_at__isnull=False, then=Value(True)),
                 default=Value(False),
@@ -507,6 +532,257 @@ def link_ticket_application(application: Application, *, actor) -> Ticket | None
     ticket = link_ticket_applicant(application.applicant, actor=actor)
     if ticket is not None:
         ticket.applications.add(application)
+    return ticket
+
+
+# --- Pre-booking ----------------------------------------------------------------------------------
+
+NO_BOOKING = "Запись с таким кодом не найдена. Проверьте код или возьмите обычный талон."
+LATIN_TO_CYRILLIC = str.maketrans("ABEKMHOPCTXY", "АВЕКМНОРСТХУ")
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts: datetime.datetime
+    ends: datetime.datetime
+    capacity: int
+    booked: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.booked)
+
+
+def booking_days_ahead() -> int:
+    """How far ahead one may book (`QUEUE_BOOKING_DAYS_AHEAD`, 60 days by default)."""
+    return getattr(settings, "QUEUE_BOOKING_DAYS_AHEAD", 60)
+
+
+def slot_capacity(office: Office, group: ServiceGroup) -> int:
+    """Visitors one slot takes: one per active window of the office serving the group."""
+    return Window.objects.active().filter(office=office, groups=group).count()
+
+
+def booking_groups(office: Office):
+    """The groups one may book: those the office's windows serve (the kiosk's)."""
+    return kiosk_groups(office)
+
+
+def day_slots(
+    office: Office,
+    group: ServiceGroup,
+    day: datetime.date,
+    *,
+    now: datetime.datetime | None = None,
+    hours: DayHours | None = None,
+) -> list[Slot]:
+    """The slots of `group` on `day` still ahead: from the opening every `slot_minutes` while
+    a slot starts before the last-ticket time; none on a closed day. Each with its capacity and
+    the visitors booked into it."""
+    now = timezone.localtime(now or timezone.now())
+    if not now.date() <= day <= now.date() + datetime.timedelta(days=booking_days_ahead()):
+        return []
+    hours = hours or day_hours(office, day)
+    if hours is None:
+        return []
+    capacity = slot_capacity(office, group)
+    booked = dict(
+        Booking.objects.active()
+        .filter(office=office, group=group, day=day)
+        .values_list("starts_at")
+        .annotate(n=Count("pk"))
+        .values_list("starts_at", "n")
+    )
+    step = datetime.timedelta(minutes=group.slot_minutes)
+    slots, start = [], hours.opens
+    while start < hours.last_ticket:
+        if start > now:
+            slots.append(Slot(start, start + step, capacity, booked.get(start, 0)))
+        start += step
+    return slots
+
+
+def _booking_refusal(
+    office: Office, group: ServiceGroup, starts_at: datetime.datetime, now: datetime.datetime
+) -> str | None:
+    """Why `starts_at` cannot be booked for `group`, or None."""
+    if starts_at <= now:
+        shown = f" {timezone.localtime(starts_at):%d.%m.%Y %H:%M}" if starts_at.year > 1 else ""
+        return f"Время{shown} уже прошло: выберите время впереди."
+    ahead = booking_days_ahead()
+    if starts_at - now > datetime.timedelta(days=ahead):
+        return f"Записывают не дальше чем на {ahead} дней вперёд."
+    local = timezone.localtime(starts_at)
+    hours = day_hours(office, local.date())
+    if hours is None:
+        return (
+            f"{local:%d.%m.%Y} приёма нет: выходной или праздничный день по производственному "
+            "календарю, или для этого дня недели не заданы часы приёма."
+        )
+    if local < hours.opens or local >= hours.last_ticket:
+        return (
+            f"{local:%d.%m.%Y} приём с {hours.opens:%H:%M} до {hours.closes:%H:%M}; записывают "
+            f"не позже {hours.last_ticket:%H:%M} (время последнего талона)."
+        )
+    offset = (local - hours.opens).total_seconds() / 60
+    if offset % group.slot_minutes:
+        return (
+            f"Запись — на начало интервала: с {hours.opens:%H:%M} каждые {group.slot_minutes} мин "
+            "(например, 09:00, 09:15)."
+        )
+    return None
+
+
+def _booking_code() -> str:
+    return "".join(secrets.choice(BOOKING_CODE_ALPHABET) for _ in range(BOOKING_CODE_LENGTH))
+
+
+def normalize_booking_code(value: str) -> str:
+    """A code as typed: case, spaces, dashes and Latin look-alikes do not matter."""
+    text = "".join(ch for ch in str(value or "").upper() if ch.isalnum())
+    return text.translate(LATIN_TO_CYRILLIC).replace("Ё", "Е")[: BOOKING_CODE_LENGTH + 4]
+
+
+def _phone(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) == 11 and digits[0] in "78":
+        digits = "7" + digits[1:]
+    elif len(digits) == 10:
+        digits = "7" + digits
+    else:
+        raise QueueError(
+            "Телефон: 10 цифр номера (с 8 или +7 впереди или без них).", field="visitor_phone"
+        )
+    return f"+7 {digits[1:4]} {digits[4:7]}-{digits[7:9]}-{digits[9:]}"
+
+
+def mask_phone(value: str) -> str:
+    """«+7 ••• •••-•5-67»: the last digits, enough to confirm with the caller."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return f"+7 ••• •••-••-{digits[-2:]}" if len(digits) >= 4 else "•••"
+
+
+def book_slot(
+    *,
+    office: Office,
+    group: ServiceGroup,
+    starts_at: datetime.datetime,
+    visitor_name: str,
+    visitor_phone: str,
+    actor,
+    applicant: Applicant | None = None,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """Book a visitor for the slot of `group` starting at `starts_at`. Refused, with the reason
+    at its field: a closed day, a past time, outside the hours or after the last-ticket time,
+    a full slot, a group the office does not serve."""
+    now = timezone.localtime(now or timezone.now())
+    name = " ".join(str(visitor_name or "").split())
+    if not name:
+        raise QueueError("Укажите, кто придёт: фамилию и имя посетителя.", field="visitor_name")
+    if len(name) > 200:
+        raise QueueError("Имя посетителя — не длиннее 200 знаков.", field="visitor_name")
+    phone = _phone(str(visitor_phone or ""))
+    if applicant is not None and applicant.office_id != office.pk:
+        raise QueueError("Заявитель другого учреждения.", field="applicant")
+    if not group.is_active or not booking_groups(office).filter(pk=group.pk).exists():
+        raise QueueError(f"На группу «{group.title}» здесь не записывают.", field="group")
+    refusal = _booking_refusal(office, group, starts_at, now)
+    if refusal:
+        raise QueueError(refusal, field="starts_at")
+    starts_at = timezone.localtime(starts_at)
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                # one booking of a group at a time: the count below stays true until commit
+                ServiceGroup.objects.select_for_update().get(pk=group.pk)
+                taken = (
+                    Booking.objects.active()
+                    .filter(office=office, group=group, starts_at=starts_at)
+                    .count()
+                )
+                capacity = slot_capacity(office, group)
+                if taken >= capacity:
+                    raise QueueError(
+                        f"Интервал {starts_at:%d.%m.%Y %H:%M} уже занят: записаны все {capacity} "
+                        "мест(а). Выберите другое время.",
+                        field="starts_at",
+                    )
+                booking = Booking(
+                    office=office,
+                    group=group,
+                    day=starts_at.date(),
+                    starts_at=starts_at,
+                    visitor_name=name,
+                    visitor_phone=phone,
+                    applicant=applicant,
+                    code=_booking_code(),
+                    booked_by=actor,
+                    booked_at=now,
+                )
+                save_with_actor(booking, actor)
+            return booking
+        except IntegrityError:
+            continue  # the code was taken: draw another
+    raise QueueError("Не удалось выдать код записи: повторите.")
+
+
+def cancel_booking(booking: Booking, *, actor) -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != Booking.Status.BOOKED:
+            raise QueueError(
+                f"Запись {booking.code} уже {booking.get_status_display()}: отменить нельзя."
+            )
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = timezone.now()
+        save_with_actor(booking, actor)
+    return booking
+
+
+def check_in(*, office: Office, code: str, actor, now: datetime.datetime | None = None) -> Ticket:
+    """The booked visitor at the kiosk: the code → a ticket of the booking's group, linked to
+    it and called at the slot's time. A wrong code, another office's, a cancelled booking — one
+    neutral answer. Earlier than `QUEUE_BOOKING_CHECKIN_EARLY` minutes before the slot: come
+    back then; after the grace: the booking is lost, a walk-in ticket is offered."""
+    now = timezone.localtime(now or timezone.now())
+    key = normalize_booking_code(code)
+    booking = Booking.objects.filter(office=office, code=key).select_related("group").first()
+    if booking is None or booking.status in (Booking.Status.CANCELLED, Booking.Status.NO_SHOW):
+        raise QueueError(NO_BOOKING, field="code")
+    starts = timezone.localtime(booking.starts_at)
+    if booking.status == Booking.Status.CHECKED_IN:
+        return booking.ticket
+    if booking.day != now.date():
+        raise QueueError(
+            f"Ваша запись — на {starts:%d.%m.%Y} в {starts:%H:%M}. Приходите в этот день.",
+            field="code",
+        )
+    early = datetime.timedelta(minutes=getattr(settings, "QUEUE_BOOKING_CHECKIN_EARLY", 30))
+    _, grace = booking_call_window()
+    if now < starts - early:
+        raise QueueError(
+            f"Ваша запись — на {starts:%H:%M}. Отметиться можно с {starts - early:%H:%M}; "
+            "подойдите к киоску в это время или возьмите обычный талон.",
+            field="code",
+        )
+    if now > starts + grace:
+        raise LateForBooking(
+            f"Время вашей записи ({starts:%H:%M}) прошло более {int(grace.total_seconds() // 60)} "
+            "минут назад, и запись уже не действует. Возьмите обычный талон — вас вызовут "
+            "в общей очереди.",
+            booking.group,
+        )
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == Booking.Status.CHECKED_IN:
+            return booking.ticket
+        ticket = issue_ticket(
+            office=office, group=booking.group, actor=actor, booking=booking, now=now
+        )
+        booking.status = Booking.Status.CHECKED_IN
+        booking.checked_in_at = now
+        save_with_actor(booking, actor)
     return ticket
 
 

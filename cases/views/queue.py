@@ -4,20 +4,23 @@ panel on the counter page. Thin: parse, call `cases.services.queue`, render."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.errors import QueueError
-from cases.models import PriorityCategory, ServiceGroup, Ticket, Window
+from cases.errors import LateForBooking, QueueError
+from cases.forms.queue import BookingForm
+from cases.models import Booking, PriorityCategory, ServiceGroup, Ticket, Window
 from cases.services import queue
-from onewindow.audit import get_for_user_or_404
+from onewindow.audit import get_for_user_or_404, log_access, shown
 from onewindow.pdf import pdf_response, render_pdf
 
 # --- The kiosk ----------------------------------------------------------------------------------
@@ -106,6 +109,30 @@ def kiosk_take(request):
     return redirect(reverse("queue:ticket", args=[ticket.pk]) + "?print=1")
 
 
+@login_required
+@permission_required("cases.use_kiosk", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def kiosk_booking(request):
+    """«У меня запись»: the booking code typed on the big keypad → the booked visitor's ticket.
+    A wrong code gets one neutral answer; a late visitor is offered a walk-in ticket."""
+    office = _office(request)
+    keys = sorted(queue.BOOKING_CODE_ALPHABET, key=lambda ch: (not ch.isdigit(), ch))
+    context = {"office": office, "code": "", "error": "", "late_group": None, "keys": keys}
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        context["code"] = queue.normalize_booking_code(code)
+        try:
+            ticket = queue.check_in(office=office, code=code, actor=request.user)
+        except LateForBooking as exc:
+            context.update(error=exc.message, late_group=exc.group, token=uuid.uuid4())
+            return render(request, "cases/queue/kiosk_booking.html", context, status=409)
+        except QueueError as exc:
+            context["error"] = exc.message
+            return render(request, "cases/queue/kiosk_booking.html", context, status=400)
+        return redirect(reverse("queue:ticket", args=[ticket.pk]) + "?print=1")
+    return render(request, "cases/queue/kiosk_booking.html", context)
+
+
 def _ticket_for(request, pk: int) -> Ticket:
     ticket = get_for_user_or_404(request, Ticket.objects.select_related("group", "office"), pk=pk)
     if ticket.day != timezone.localdate():
@@ -141,6 +168,116 @@ def ticket_pdf(request, pk: int):
         {"ticket": ticket, "outlook": queue.ticket_outlook(ticket)},
     )
     return pdf_response(pdf, f"талон-{ticket.code}.pdf")
+
+
+# --- Pre-booking (the specialist on the phone) ---------------------------------------------------
+
+# the service's fields as the form names them
+BOOKING_FORM_FIELDS = {"starts_at": "time", "applicant": None}
+
+
+def _day(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+@permission_required("cases.view_booking", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def bookings(request):
+    """The day's slots per group with what is free, the form to book, the day's bookings."""
+    user = request.user
+    office = _office(request)
+    groups = queue.booking_groups(office)
+    day = _day(request.POST.get("day") if request.method == "POST" else request.GET.get("day"))
+    if request.method == "POST":
+        if not user.has_perm("cases.add_booking"):
+            raise PermissionDenied
+        form = BookingForm(request.POST, groups=groups)
+        if form.is_valid():
+            data = form.cleaned_data
+            day = data["day"]
+            starts_at = datetime.datetime.combine(
+                day, data["time"], tzinfo=timezone.get_current_timezone()
+            )
+            try:
+                booking = queue.book_slot(
+                    office=office,
+                    group=data["group"],
+                    starts_at=starts_at,
+                    visitor_name=data["visitor_name"],
+                    visitor_phone=data["visitor_phone"],
+                    actor=user,
+                )
+            except QueueError as exc:
+                form.add_error(BOOKING_FORM_FIELDS.get(exc.field, exc.field), exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"{booking.visitor_name} записан(а) на {day:%d.%m.%Y} в "
+                    f"{timezone.localtime(booking.starts_at):%H:%M} («{booking.group.title}»). "
+                    f"Код записи: {booking.code} — продиктуйте его посетителю.",
+                )
+                return redirect(f"{reverse('queue:bookings')}?day={day:%Y-%m-%d}")
+    else:
+        initial = {"day": day}
+        group = groups.filter(pk=_int(request.GET.get("group"))).first()
+        if group is not None:
+            initial["group"] = group
+        if request.GET.get("time"):
+            initial["time"] = request.GET["time"]
+        form = BookingForm(initial=initial, groups=groups)
+    hours = queue.day_hours(office, day)
+    table = [(group, queue.day_slots(office, group, day, hours=hours)) for group in groups]
+    day_bookings = list(
+        Booking.objects.for_user(user)
+        .filter(day=day)
+        .select_related("group", "booked_by")
+        .order_by("starts_at", "pk")
+    )
+    if day_bookings:
+        log_access(
+            request,
+            event="view_list",
+            subject_repr=f"предварительная запись на {day:%d.%m.%Y}",
+            detail=shown(day_bookings),
+        )
+    full = user.has_perm("cases.view_full_identity")
+    for booking in day_bookings:
+        booking.phone_shown = (
+            booking.visitor_phone if full else queue.mask_phone(booking.visitor_phone)
+        )
+    return render(
+        request,
+        "cases/queue/bookings.html",
+        {
+            "day": day,
+            "previous_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1),
+            "hours": hours,
+            "table": table,
+            "form": form,
+            "bookings": day_bookings,
+            "can_book": user.has_perm("cases.add_booking"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required("cases.change_booking", raise_exception=True)
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = get_for_user_or_404(request, Booking.objects.all(), event=None, pk=pk)
+    try:
+        queue.cancel_booking(booking, actor=request.user)
+    except QueueError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Запись {booking.code} ({booking.visitor_name}) отменена.")
+    return redirect(f"{reverse('queue:bookings')}?day={booking.day:%Y-%m-%d}")
 
 
 # --- The hall display ---------------------------------------------------------------------------

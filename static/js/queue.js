@@ -112,7 +112,20 @@
     arm();
   }
 
+  // [data-keypad]: the on-screen keys type into the form's input (a keyboard works as well)
+  function keypad(form) {
+    const input = form.querySelector("input[name=code]");
+    form.addEventListener("click", function (event) {
+      const key = event.target.closest("[data-key]");
+      if (!key || !input) return;
+      if (key.dataset.key === "erase") input.value = input.value.slice(0, -1);
+      else if (input.value.length < Number(input.maxLength || 10)) input.value += key.dataset.key;
+      input.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-keypad]").forEach(keypad);
     document.querySelectorAll("[data-refresh-url]").forEach(refresher);
     soundButton();
     returner();

@@ -36,6 +36,7 @@ MATRIX = {  # specialist, chief, archivist, regulations admin, director
     "archive/issues/": (N, Y, Y, N, Y),
     "assignments/": (Y, Y, Y, Y, Y),  # one's own; the chief and the director all of the office
     "dashboard/": (N, Y, N, N, Y),
+    "queue/bookings/": (Y, Y, N, N, N),
 }
 
 

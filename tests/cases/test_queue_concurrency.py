@@ -105,3 +105,37 @@ def test_a_day_of_calls_from_four_windows_calls_every_ticket_once(busy_hall):
     for ticket in Ticket.objects.all():
         states = list(ticket.history.order_by("history_date").values_list("status", flat=True))
         assert states == ["waiting", "called", "done"], ticket.code
+
+
+def test_windows_pressing_at_once_take_the_booked_tickets_first_and_each_once(
+    busy_hall, freeze_now
+):
+    import datetime
+
+    from django.utils import timezone
+
+    hall, windows = busy_hall
+    kiosk = kiosk_user(hall.office)
+    for _ in range(WINDOWS):
+        services.issue_ticket(office=hall.office, group=hall.children, actor=kiosk)
+    slot = datetime.datetime.combine(
+        timezone.localdate(), datetime.time(10, 15), tzinfo=timezone.get_current_timezone()
+    )
+    booked = set()
+    for n in range(WINDOWS):
+        booking = services.book_slot(
+            office=hall.office, group=hall.children, starts_at=slot, visitor_name=f"Записанный {n}",
+            visitor_phone="9275551234", actor=windows[0][1],
+        )  # fmt: skip
+        booked.add(services.check_in(office=hall.office, code=booking.code, actor=kiosk).pk)
+    freeze_now(datetime.datetime(2026, 11, 24, 10, 12))
+    called = {}
+
+    def press(window, specialist):
+        return lambda: called.setdefault(
+            window.number, services.call_next_ticket(window, actor=specialist).pk
+        )
+
+    errors = run_together([press(w, s) for w, s in windows])
+    assert errors == []
+    assert set(called.values()) == booked
