@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile bench-archive bench-dashboard bench-http
+.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile bench-archive bench-dashboard bench-http bench-queue
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,9 @@ bench-archive: install
 
 bench-dashboard: install
 	$(PY) bench/dashboard.py
+
+bench-queue: install
+	$(PY) bench/queue.py
 
 bench-http: install
 	@WITH_BROWSER=0 WITH_WRK=1 bash scripts/install-system-deps.sh

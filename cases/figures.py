@@ -10,9 +10,11 @@ person or agency), whatever the number of applications; each figure links to the
 from __future__ import annotations
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
+from cases import queue_stats
 from cases.forms import JournalFilterForm
-from cases.models import Application, IncomingRequest, InteragencyRequest
+from cases.models import Application, IncomingRequest, InteragencyRequest, Ticket
 from onewindow import workdays
 from onewindow.dashboard import (
     Chart,
@@ -306,6 +308,51 @@ def requests_section(scope: Scope) -> Section:
     )
 
 
+# --- The queue ---------------------------------------------------------------------------------
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def queue_section(scope: Scope) -> Section:
+    """The hall now (who waits, the longest wait so far, windows open) and the day (median and
+    90th percentile wait, share called within the norm, left without service)."""
+    norm = queue_stats.wait_norm()
+    norm_minutes = int(norm.total_seconds() // 60)
+    now = queue_stats.queue_now(scope.where())
+    day = queue_stats.wait_figures(Ticket.objects.filter(scope.where(), day=scope.day))[None]
+    on = "сегодня" if scope.day == scope.today else f"за {scope.day:%d.%m.%Y}"
+    share = day.within_norm_share
+    figures = [
+        Figure("ожидают сейчас", now.waiting),
+        Figure(
+            "дольше всех ждёт сейчас",
+            now.longest_wait,
+            alarm=now.longest_wait is not None and now.longest_wait > norm_minutes,
+            unit="мин",
+        ),
+        Figure("окон открыто", now.windows_open),
+        Figure(f"талонов выдано {on}", day.issued),
+        Figure(f"медиана ожидания {on}", _whole(day.median_wait), unit="мин"),
+        Figure(f"90% ждали не дольше, {on}", _whole(day.p90_wait), unit="мин"),
+        Figure(
+            f"вызваны в пределах {norm_minutes} мин",
+            _whole(share),
+            unit="%",
+        ),
+        Figure(f"ушли без обслуживания {on}", day.left, alarm=True),
+    ]
+    return Section(
+        "queue",
+        "Электронная очередь",
+        figures=figures,
+        note=f"Сейчас — на {timezone.localtime():%H:%M}; за день — {scope.day:%d.%m.%Y}. "
+        f"Норма ожидания — {norm_minutes} мин от выдачи талона до вызова. Ушли без "
+        "обслуживания — не явились на вызов и не вызваны до конца приёма.",
+    )
+
+
 # --- Open work per person -----------------------------------------------------------------------
 
 
@@ -339,6 +386,7 @@ def register() -> None:
     dashboard.register_section("intake", intake_section, order=10)
     dashboard.register_section("deadlines", deadlines_section, order=20)
     dashboard.register_section("requests", requests_section, order=30)
+    dashboard.register_section("queue", queue_section, order=15)
     dashboard.register_workload(
         WorkloadSource(
             "applications", "Заявления", applications_per_person,

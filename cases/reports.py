@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
+from cases import queue_stats
 from cases.models import (
     Agency,
     Application,
@@ -15,6 +16,8 @@ from cases.models import (
     IncomingRequest,
     InteragencyRequest,
     RequestKind,
+    ServiceGroup,
+    Ticket,
 )
 from onewindow import reports, workdays
 from onewindow.charts import report_table_chart
@@ -289,6 +292,70 @@ PERSON_COLUMNS = [
 ]
 
 
+QUEUE_COLUMNS = [
+    Column("group", "Группа услуг", 36, kind="text"),
+    Column("issued", "Выдано талонов"),
+    Column("served", "Обслужено"),
+    Column("no_show", "Не явились на вызов"),
+    Column("uncalled", "Не вызваны до конца приёма"),
+    Column("left", "Ушли без обслуживания, всего"),
+    Column("median_wait", "Медиана ожидания, мин", summed=False),
+    Column("p90_wait", "90% ждали не дольше, мин", summed=False),
+    Column("within_norm", "Вызваны в пределах нормы, %", summed=False),
+    Column("median_service", "Медиана приёма, мин", summed=False),
+]
+
+
+def _queue_row(title: str, figures: queue_stats.WaitFigures) -> list:
+    return [
+        title,
+        figures.issued,
+        figures.served,
+        figures.no_show,
+        figures.uncalled,
+        figures.left,
+        figures.median_wait,
+        figures.p90_wait,
+        figures.within_norm_share,
+        figures.median_service,
+    ]
+
+
+def queue_part(period: Period) -> list[Table]:
+    """The waiting-time norm per service group and in total: tickets, served, left without
+    service, the median and 90th percentile wait, the share called within the norm, the median
+    visit. The total's percentiles are computed over every ticket, not added up."""
+    tickets = Ticket.objects.filter(period.office_q(), period.dates("day"))
+    per_group = queue_stats.wait_figures(tickets, key="group")
+    groups = {
+        pk: (letter, f"{letter} — {title}")
+        for pk, letter, title in ServiceGroup.objects.filter(pk__in=per_group)
+        .values_list("pk", "letter", "title")
+        .order_by()
+    }
+    rows = [
+        _queue_row(groups[pk][1], per_group[pk])
+        for pk in sorted(per_group, key=lambda pk: (groups[pk][0], pk))
+    ]
+    total = _queue_row("Итого", queue_stats.wait_figures(tickets)[None]) if rows else None
+    norm = int(queue_stats.wait_norm().total_seconds() // 60)
+    return [
+        Table(
+            "queue",
+            "Электронная очередь: ожидание и обслуживание",
+            QUEUE_COLUMNS,
+            rows,
+            sheet="Очередь",
+            total=total,
+            has_total=bool(rows),
+            note=f"Ожидание — от выдачи талона до первого вызова; норма — {norm} мин. Доля в "
+            "пределах нормы — среди вызванных и тех, кто ждал дольше нормы и не был вызван. "
+            "Приём — от начала до завершения. Группа — та, в которой талон был обслужен "
+            "(после перенаправления — новая).",
+        )
+    ]
+
+
 def charts(data: dict) -> list[dict]:
     """The report's charts of services and requests (drawn from its stored tables)."""
     return [
@@ -311,6 +378,7 @@ def register() -> None:
         )
     )
     reports.register(reports.ReportPart("requests", "Запросы", requests_part, order=40))
+    reports.register(reports.ReportPart("queue", "Электронная очередь", queue_part, order=45))
     reports.register_person_figures(
         reports.PersonFigures("cases", PERSON_COLUMNS, person_figures, order=10)
     )

@@ -39,10 +39,13 @@ class Figure:
     value: int | None
     url: str = ""
     alarm: bool = False  # a non-zero value needs attention (overdue, not found)
+    unit: str = ""  # «мин», «%»: shown after the value
 
     @property
     def shown(self) -> str:
-        return "—" if self.value is None else str(self.value)
+        if self.value is None:
+            return "—"
+        return f"{self.value}\u00a0{self.unit}" if self.unit else str(self.value)
 
     @property
     def warn(self) -> bool:

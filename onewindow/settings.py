@@ -433,6 +433,9 @@ PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
 STATUS_ATTEMPTS = env_int("STATUS_ATTEMPTS", 10)
 STATUS_WINDOW_SECONDS = env_int("STATUS_WINDOW_SECONDS", 600)
 
+# The electronic queue's waiting-time norm (the regional one: at most 15 minutes), minutes.
+QUEUE_WAIT_NORM_MINUTES = env_int("QUEUE_WAIT_NORM_MINUTES", 15)
+
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -37,6 +37,7 @@ class FigureSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.IntegerField(allow_null=True)
     alarm = serializers.BooleanField(help_text="Ненулевое значение требует внимания")
+    unit = serializers.CharField(help_text="Единица значения («мин», «%»), пусто — штуки")
 
 
 class TableRowSerializer(serializers.Serializer):
@@ -133,7 +134,7 @@ class DashboardView(APIView):
                     "title": section.title,
                     "note": section.note,
                     "figures": [
-                        {"label": f.label, "value": f.value, "alarm": f.warn}
+                        {"label": f.label, "value": f.value, "alarm": f.warn, "unit": f.unit}
                         for f in section.figures
                     ],
                     "tables": [_table(t) for t in section.tables],

@@ -358,7 +358,7 @@ def test_an_empty_period_is_a_report_of_zeros(office, catalogue):
     assert services_table["rows"] == []
     assert services_table["total"][1:8] == [0] * 7 and services_table["total"][8] is None
     assert [section["code"] for section in data["sections"]] == [
-        "services", "specialists", "selections", "requests", "archive",
+        "services", "specialists", "selections", "requests", "queue", "archive",
     ]  # fmt: skip
 
 
@@ -711,7 +711,7 @@ def test_reports_are_in_the_navigation_of_the_chief_and_the_director(client, chi
 
 def test_every_part_is_registered_by_its_app():
     assert [part.code for part in reports.parts()] == [
-        "services", "specialists", "selections", "requests", "archive",
+        "services", "specialists", "selections", "requests", "queue", "archive",
     ]  # fmt: skip
     assert set(reports.PERSON_FIGURES) == {"cases", "selections"}
 
