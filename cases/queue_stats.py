@@ -4,8 +4,7 @@ dashboard (now and the day) and the queue report (a period, per group).
 A wait runs from `wait_started()` to the ticket's first call (`called_at`). It is one SQL
 expression, the only place the start of a wait is defined: every figure here reads it, in the
 database and in Python alike. A pre-booked ticket waits from the later of its issue and its booked
-time: that rule goes into `wait_started()` (e.g. `Greatest("issued_at", "booking__starts_at")`)
-and every figure follows.
+time (a visitor who came early for a 10:15 booking and was called at 10:17 waited 2 minutes).
 
 Percentiles are continuous (linear interpolation between the two nearest waits, SQL's
 `percentile_cont`): computed by PostgreSQL in the same grouped query as the counts, and in Python
@@ -32,6 +31,7 @@ from django.db.models import (
     Q,
     Value,
 )
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -46,8 +46,9 @@ def wait_norm() -> datetime.timedelta:
 
 
 def wait_started():
-    """The moment a ticket's wait starts, as an SQL expression over `Ticket`: its issue."""
-    return F("issued_at")
+    """The moment a ticket's wait starts, as an SQL expression over `Ticket`: its issue, or for a
+    visitor who booked and came early, the booked time (coming early is no wait of ours)."""
+    return Greatest(F("issued_at"), Coalesce(F("booked_for"), F("issued_at")))
 
 
 def wait_expression():

@@ -272,3 +272,13 @@ def test_specialist_is_refused_the_queue_report(client, specialist, office, know
     assert form_queue_report(client, office).status_code == 403
     assert client.get(reverse("reports")).status_code == 403
     assert not Report.objects.exists()
+
+
+def test_a_booked_visitor_who_came_early_waits_from_the_booked_time(hall, office):
+    """Checked in at 9:50 for 10:15, called at 10:17: two minutes of our wait, not 27."""
+    ticket = make_ticket(hall, office, DAY, 1, "А", at(DAY, 9, 50), 27, "done", 5)
+    Ticket.objects.filter(pk=ticket.pk).update(booked_for=at(DAY, 10, 15))
+    late = make_ticket(hall, office, DAY, 2, "А", at(DAY, 10, 40), 4, "done", 5)
+    Ticket.objects.filter(pk=late.pk).update(booked_for=at(DAY, 10, 15))  # came late: from issue
+    total = queue_stats.wait_figures(Ticket.objects.filter(office=office, day=DAY))[None]
+    assert total.median_wait == pytest.approx(3.0)  # (2 + 4) / 2
