@@ -62,10 +62,19 @@ def device_role(user) -> str | None:
     """The device role of `user` (a kiosk, a display), or None for a person's account."""
     if user is None or not user.is_authenticated or user.is_superuser:
         return None
-    for role in DEVICE_ROLES:
-        if user.has_role(role):
-            return role
-    return None
+    # asked on every request: kept in the cache with the permissions (a change of groups bumps
+    # the version), so a keystroke at the counter reads no groups
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from onewindow.auth_backends import version
+
+    key = f"onewindow:device-role:{version()}:{user.pk}"
+    role = cache.get(key)
+    if role is None:
+        role = next((r for r in DEVICE_ROLES if user.has_role(r)), "")
+        cache.set(key, role, settings.PERMISSIONS_CACHE_SECONDS)
+    return role or None
 
 
 def register_role_permissions(mapping: dict[str, list[str]]) -> None:
