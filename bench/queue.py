@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import multiprocessing
 import os
+import pickle
 import random
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -56,6 +59,10 @@ POLL_FLOOR_MS = float(os.environ.get("BENCH_QUEUE_POLL_FLOOR_MS", "500"))
 # a specialist with nobody waiting looks again after a simulated minute, at most twice a second
 IDLE_FLOOR_MS = float(os.environ.get("BENCH_QUEUE_IDLE_FLOOR_MS", "500"))
 MONTH_DAYS = int(os.environ.get("BENCH_QUEUE_MONTH_DAYS", "22"))
+# each window, display and the kiosk a process of its own (as gunicorn's workers are), or all of
+# them threads of this one process (where they queue on the interpreter lock)
+PROCESSES = os.environ.get("BENCH_QUEUE_WORKERS", "processes") != "threads"
+FORK = multiprocessing.get_context("fork")
 SEED = 23
 
 OPENS, CLOSES, LAST_TICKET_MINUTES = datetime.time(9), datetime.time(18), 40
@@ -185,24 +192,46 @@ class Run:
         self.refreshes: list[float] = []
         self.board_data: list[float] = []
         self.called_by: dict[int, list[int]] = {}
-        self.kiosk_done = threading.Event()
-        self.stop = threading.Event()
+        events = FORK if PROCESSES else threading
+        self.kiosk_done = events.Event()
+        self.stop = events.Event()
         self.errors: list[str] = []
+        self.outbox = Path(tempfile.mkdtemp(prefix="bench-queue-"))
+
+    FIGURES = ("calls", "empty_calls", "refreshes", "board_data", "called_by", "errors")
 
     def guarded(self, target, *args):
+        """A worker: a process forked from this one (its own connection, its own interpreter
+        lock), which leaves its figures in a file of the outbox when it ends; or a thread."""
         from django.db import connection
 
         def body():
             try:
                 target(*args)
-            except Exception as exc:  # a thread's failure is told, not swallowed
+            except Exception as exc:  # a worker's failure is told, not swallowed
                 with self.lock:
                     self.errors.append(f"{target.__name__}: {exc!r}")
                 self.stop.set()
             finally:
                 connection.close()
+                if PROCESSES:
+                    figures = {name: getattr(self, name) for name in self.FIGURES}
+                    (self.outbox / f"{os.getpid()}.pickle").write_bytes(pickle.dumps(figures))
 
+        if PROCESSES:
+            return FORK.Process(target=body, daemon=True)
         return threading.Thread(target=body, daemon=True)
+
+    def gather(self) -> None:
+        """The processes' figures, put together in this one."""
+        for path in sorted(self.outbox.glob("*.pickle")):
+            figures = pickle.loads(path.read_bytes())
+            for name in ("calls", "empty_calls", "refreshes", "board_data", "errors"):
+                getattr(self, name).extend(figures[name])
+            for window, tickets in figures["called_by"].items():
+                self.called_by.setdefault(window, []).extend(tickets)
+            path.unlink()
+        self.outbox.rmdir()
 
     def kiosk_loop(self):
         from cases.services import queue
@@ -365,10 +394,14 @@ class Run:
             cursor.fetchall()
 
     def go(self) -> float:
+        from django.db import connections
+
         from cases.services import queue
 
         for window, user in self.pairs:
             queue.take_window(window, actor=user)
+        if PROCESSES:
+            connections.close_all()  # a forked process opens its own
         threads = [self.guarded(self.kiosk_loop)]
         threads += [
             self.guarded(self.window_loop, window, user, SEED + i)
@@ -384,7 +417,10 @@ class Run:
         self.stop.set()
         for thread in displays:
             thread.join(timeout=10)
-        return time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        if PROCESSES:
+            self.gather()
+        return elapsed
 
 
 def double_calls(run: Run, day: datetime.date) -> dict:

@@ -24,7 +24,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Case, Count, F, Max, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from cases.errors import LateForBooking, QueueError
@@ -318,7 +330,8 @@ def waiting_for(window: Window, day: datetime.date | None = None):
     now = timezone.now()
     before, grace = booking_call_window()
     due = Q(booked_for__isnull=False, booked_for__lte=now + before, booked_for__gte=now - grace)
-    groups = list(window.groups.filter(is_active=True).values_list("pk", flat=True))
+    # the window's groups as a subquery: one round trip less for every call
+    groups = ServiceGroup.objects.filter(is_active=True, windows=window.pk).values("pk")
     return (
         Ticket.objects.of_day(window.office_id, day)
         .waiting()
@@ -348,31 +361,37 @@ def waiting_for(window: Window, day: datetime.date | None = None):
     )
 
 
-def _own_window(window: Window, actor) -> Window:
-    """The window locked for this step; only the specialist sitting at it acts for it."""
-    window = Window.objects.select_for_update().get(pk=window.pk)
+def _own_window(window: Window, actor, *, free: bool = False) -> Window:
+    """The window locked for this step; only the specialist sitting at it acts for it. With
+    `free`, a window that has a visitor already is refused (read in the same statement)."""
+    windows = Window.objects.select_for_update(of=("self",))
+    if free:
+        windows = windows.annotate(
+            busy_id=Subquery(
+                Ticket.objects.filter(window=OuterRef("pk"), status__in=CURRENT)
+                .order_by("-last_called_at")
+                .values("pk")[:1]
+            )
+        )
+    window = windows.get(pk=window.pk)
     if window.specialist_id != actor.pk or window.specialist_on != timezone.localdate():
         raise QueueError(
             f"Вы не работаете за окном {window.number}: сначала выберите окно.", field="window"
         )
-    return window
-
-
-def _refuse_while_busy(window: Window) -> None:
-    busy = current_ticket(window)
-    if busy is not None:
+    if free and window.busy_id is not None:
+        busy = Ticket.objects.get(pk=window.busy_id)
         raise QueueError(
             f"У окна уже есть посетитель — талон {busy.code}: завершите приём, отметьте неявку "
             "или перенаправьте его."
         )
+    return window
 
 
 def call_next_ticket(window: Window, *, actor) -> Ticket:
     """Call the first ticket in the order of the call to `window`."""
     now = timezone.now()
     with transaction.atomic():
-        window = _own_window(window, actor)
-        _refuse_while_busy(window)
+        window = _own_window(window, actor, free=True)
         ticket = waiting_for(window).select_for_update(skip_locked=True, of=("self",)).first()
         if ticket is None:
             raise QueueError("Никто не ожидает: в очереди к этому окну нет талонов.")
@@ -385,8 +404,7 @@ def call_ticket(ticket: Ticket, window: Window, *, actor) -> Ticket:
     ticket another window has called already is refused."""
     now = timezone.now()
     with transaction.atomic():
-        window = _own_window(window, actor)
-        _refuse_while_busy(window)
+        window = _own_window(window, actor, free=True)
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if ticket.office_id != window.office_id or ticket.day != timezone.localdate():
             raise QueueError("Талон не из сегодняшней очереди этого учреждения.")
@@ -807,10 +825,20 @@ def display_board(office: Office, day: datetime.date | None = None) -> Board:
         .exclude(status=Status.WAITING)
         .order_by("-last_called_at", "-pk")[:DISPLAY_RECENT]
     )
-    counts = dict(
-        today.waiting().values_list("group_id").annotate(n=Count("pk")).values_list("group_id", "n")
+    # the waiting per group and the signature of the calls, in one pass over the day's tickets
+    per_group = list(
+        Ticket.objects.of_day(office.pk, day)
+        .order_by()
+        .values("group_id")
+        .annotate(
+            n=Count("pk", filter=Q(status=Status.WAITING)),
+            latest=Max("last_called_at"),
+            calls=Sum("call_count"),
+        )
     )
+    counts = {row["group_id"]: row["n"] for row in per_group}
     waiting = [(group, counts.get(group.pk, 0)) for group in kiosk_groups(office)]
-    latest = today.aggregate(latest=Max("last_called_at"), calls=Sum("call_count"))
-    stamp = latest["latest"].timestamp() if latest["latest"] else 0
-    return Board(calling, recent, waiting, f"{stamp:.3f}-{latest['calls'] or 0}")
+    latest = max((row["latest"] for row in per_group if row["latest"]), default=None)
+    calls = sum(row["calls"] or 0 for row in per_group)
+    stamp = latest.timestamp() if latest else 0
+    return Board(calling, recent, waiting, f"{stamp:.3f}-{calls}")
