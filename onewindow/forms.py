@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from onewindow import roles
 from onewindow.errors import DomainError
 from onewindow.events import EVENT_TITLES
 from onewindow.models import AccessLog, CalendarOverride, Office
@@ -78,14 +79,18 @@ def staff_field(label: str, *, empty_label: str = "все") -> forms.ModelChoice
     )  # fmt: skip
 
 
-def scope_to_user(form: forms.Form, user, staff_fields: tuple[str, ...]) -> None:
-    """The staff fields offer the active staff the user sees; the office field is left only to
-    those who see every office (one office: its own records only, nothing to pick)."""
+def scope_to_user(form: forms.Form, user, staff_fields: dict[str, str] | tuple[str, ...]) -> None:
+    """The staff fields offer the active staff the user sees — for a field given with a
+    permission, only those whose role gives it (the journal's «Исполнитель» lists no archivist,
+    kiosk or hall display); the office field is left only to those who see every office (one
+    office: its own records only, nothing to pick)."""
     staff = get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name")
     if user is not None and not user.sees_all_offices:
         staff = staff.filter(office_id=user.office_id)
-    for name in staff_fields:
-        form.fields[name].queryset = staff
+    if not isinstance(staff_fields, dict):
+        staff_fields = dict.fromkeys(staff_fields, "")
+    for name, permission in staff_fields.items():
+        form.fields[name].queryset = roles.holding(permission, staff) if permission else staff
         form.fields[name].label_from_instance = lambda u: u.short_name or u.username
     if user is not None and user.sees_all_offices:
         form.fields["office"].queryset = Office.objects.all()

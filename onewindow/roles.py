@@ -108,6 +108,13 @@ def may_take_work(permission: str, office):
     own grant) gives it. The one rule behind both the drop-downs («Кому», «Исполнитель») and the
     services' checks, so a list never offers someone the service would then refuse."""
     from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(office=office, is_active=True)
+    return holding(permission, users)
+
+
+def holding(permission: str, users):
+    """Those of `users` whose role (or own grant) gives `permission`."""
     from django.db.models import Q
 
     app_label, codename = permission.split(".", 1)
@@ -118,7 +125,6 @@ def may_take_work(permission: str, office):
         user_permissions__content_type__app_label=app_label,
         user_permissions__codename=codename,
     )
-    users = get_user_model().objects.filter(office=office, is_active=True)
     return users.filter(pk__in=users.filter(granted).values("pk")).order_by(
         "last_name", "first_name", "pk"
     )

@@ -62,7 +62,7 @@ class DashboardFilters(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope_to_user(self, user, ("assignee",))
+        scope_to_user(self, user, {"assignee": "reconciliation.change_selection"})
 
     def filter(self, items, today: datetime.date):
         if not self.is_valid():

@@ -47,7 +47,11 @@ class JournalFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope_to_user(self, user, ("specialist", "accepted_by"))
+        scope_to_user(
+            self,
+            user,
+            {"specialist": "cases.change_application", "accepted_by": "cases.add_application"},
+        )
 
     def filter(self, entries, today: datetime.date):
         """`entries` narrowed by the cleaned filters (period, office, service, state, people,
@@ -121,7 +125,7 @@ class RequestFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scope_to_user(self, user, ("specialist",))
+        scope_to_user(self, user, {"specialist": "cases.change_interagencyrequest"})
 
     def clean(self):
         data = super().clean()

@@ -164,3 +164,25 @@ def test_a_python_list_sorts_numbers_in_texts_as_numbers():
         f"Заявление № {n}/2026" for n in (1, 2, 10, 11, 19)
     ]
     assert _sort_list(rows, "title", True)[0]["title"] == "Заявление № 19/2026"
+
+
+def test_the_people_filters_offer_only_those_whose_role_does_that_work(
+    client, specialist, chief, archivist, director, office
+):
+    """«Исполнитель» and «Принял» list the office's specialists and chief — not the archivist,
+    the director, a kiosk or a hall display, who never register or decide an application."""
+    from tests.cases.queue_hall import display_user, kiosk_user
+
+    kiosk_user(office), display_user(office)
+    client.force_login(chief)
+    form = journal(client).context["form"]
+    for name in ("specialist", "accepted_by"):
+        offered = set(form.fields[name].queryset)
+        assert {specialist, chief} <= offered, name
+        assert not {
+            p for p in offered if p.username in {"archivist", "director", "kiosk", "display"}
+        }
+    # a person no longer offered is refused with the field's message, not a crash
+    response = journal(client, specialist=archivist.pk)
+    assert response.status_code == 200
+    assert "Такого сотрудника в учреждении нет." in response.content.decode()
