@@ -70,7 +70,9 @@ def intake_section(scope: Scope) -> Section:
         .order_by("service__short_title")
     )
     by_person = list(accepted.values(*_names("accepted_by")).annotate(**counts).order_by("accepted_by__last_name", "accepted_by"))  # fmt: skip
-    periods = [("today", "сегодня", day), ("week", "за неделю", week), ("month", "за месяц", month)]
+    # a past day chosen on the dashboard is named by its date, not «сегодня»
+    on_day = "сегодня" if day == scope.today else f"за {day:%d.%m.%Y}"
+    periods = [("today", on_day, day), ("week", "за неделю", week), ("month", "за месяц", month)]
 
     def link(start, **params) -> str:
         return scope.link(JOURNAL, VIEW_JOURNAL, date_from=_iso(start), date_to=_iso(day), **params)
@@ -87,7 +89,8 @@ def intake_section(scope: Scope) -> Section:
         if row["month"] or row["week"] or row["today"]
     ]
     person_rows = [Row(_person(row, "accepted_by"), cells(row, accepted_by=row["accepted_by"])) for row in by_person]  # fmt: skip
-    columns = [f"Сегодня, {day:%d.%m}", f"Неделя с {week:%d.%m}", f"Месяц с {month:%d.%m}"]
+    first = f"Сегодня, {day:%d.%m}" if day == scope.today else f"День {day:%d.%m.%Y}"
+    columns = [first, f"Неделя с {week:%d.%m}", f"Месяц с {month:%d.%m}"]
     top = sorted(by_service, key=lambda row: (-row["month"], row["service__short_title"]))
     top = [row for row in top if row["month"]][:TOP_SERVICES]
     return Section(

@@ -68,8 +68,10 @@ def test_a_past_day_counts_the_intake_of_that_day(client, chief, known_office):
     html = page(client, chief, day="2026-11-10").content.decode()
     assert "За 10.11.2026, неделю и месяц" in html
     # 10.11: one application (the overdue one); the month to the 10th: 02.11 and 10.11
-    assert '<span class="figure-value">1</span> <span class="figure-label">сегодня' in html
+    # the day is named by its date, never «сегодня»
+    assert '<span class="figure-value">1</span> <span class="figure-label">за 10.11.2026' in html
     assert '<span class="figure-value">2</span> <span class="figure-label">за месяц' in html
+    assert "День 10.11.2026" in html and "сегодня" not in html.split("Приём заявлений", 1)[1][:3000]
 
 
 def test_the_director_sees_every_office_read_only(client, director, other_office, known_office):
