@@ -101,9 +101,11 @@ def detect_format(path: Path, declared: str = "auto") -> str:
 
 
 def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", delimiter: str = "",
-              xml_record: str = "record", override: str = "") -> Iterator[tuple[int, dict]]:  # fmt: skip
+              xml_record: str = "record", override: str = "", first_rows: bool = False) -> Iterator[tuple[int, dict]]:  # fmt: skip
     """The records of an extract. `encoding` is the profile's (it breaks a tie of the detection);
-    `override` is the encoding chosen on the preview or recorded on the run, read as it is."""
+    `override` is the encoding chosen on the preview or recorded on the run, read as it is.
+    `first_rows`: only the first few will be read (the preview), so an XLSX sheet is streamed
+    rather than parsed whole."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -117,7 +119,7 @@ def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", deli
     elif fmt == "dbf":
         rows = _dbf_rows(path, encoding, override)
     elif fmt == "xlsx":
-        rows = _xlsx_rows(path)
+        rows = _xlsx_rows(path, stream=first_rows)
     elif fmt == "xml":
         rows = _xml_rows(path, xml_record or "record")
     else:
@@ -432,15 +434,19 @@ XLSX_BYTES_PER_CELL = 90
 XLSX_SAMPLE = 1024 * 1024
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
+def _xlsx_rows(path: Path, *, stream: bool = False) -> Iterator[tuple[int, dict]]:
     """The first worksheet of a book, read by python-calamine (Rust), some fifteen times faster
     than openpyxl's read-only mode: calamine parses the whole sheet before the first row is
     given, then each row becomes Python objects only when it is reached. The values are what
     openpyxl gave (`_xlsx_value`); the row numbers are the sheet's, blank rows skipped but
-    counted. A sheet too large to hold is streamed by openpyxl (`_xlsx_rows_streamed`)."""
+    counted. A sheet too large to hold is streamed by openpyxl (`_xlsx_rows_streamed`), and so is
+    a sheet of which only the first rows are wanted (`stream`: the upload's preview, in the web
+    process, must not parse a million rows to show ten)."""
     if not zipfile.is_zipfile(path):
         raise ExtractError("Файл не является книгой XLSX (возможно, это переименованный CSV)")
     cells = _xlsx_archive(path)
+    if stream:
+        return _xlsx_rows_streamed(path)
     if cells * XLSX_BYTES_PER_CELL > settings.XLSX_IN_MEMORY_MB * 1024 * 1024:
         logger.info("XLSX %s: около %s ячеек, лист читается построчно", path.name, cells)
         return _xlsx_rows_streamed(path)
@@ -764,7 +770,7 @@ def parse_date(value, fmt: str = "") -> datetime.date | None:
 def preview(path: Path, *, limit: int = 10, **options) -> tuple[list[str], list[tuple[int, dict]]]:
     rows = []
     columns: list[str] = []
-    for number, row in read_rows(path, **options):
+    for number, row in read_rows(path, first_rows=True, **options):
         if not columns:
             columns = list(row)
         rows.append((number, row))

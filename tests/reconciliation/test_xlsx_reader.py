@@ -208,3 +208,28 @@ def test_the_cells_of_a_large_sheet_are_estimated_from_its_first_megabyte(
     assert next(read_rows(path))[0] == 2 and "построчно" not in caplog.text
     settings.XLSX_IN_MEMORY_MB = 30  # over it
     assert next(read_rows(path))[0] == 2 and "лист читается построчно" in caplog.text
+
+
+def test_the_preview_shows_the_first_rows_without_parsing_the_whole_sheet(tmp_path, monkeypatch):
+    """The upload's preview (in the web process) reads ten rows: the sheet is streamed, not
+    parsed whole by calamine; the rows are what the run will read."""
+    import python_calamine
+
+    rows = [[f"{i:03d}-000-000 00", "Иванов", "Иван", "", datetime.datetime(1950, 1, 1), i] for i in range(30)]  # fmt: skip
+    path = write_xlsx(tmp_path / "p.xlsx", HEADER, rows)
+    run_rows = list(read_rows(path))[:10]
+
+    parsed = []
+
+    class Refused:
+        @classmethod
+        def from_path(cls, *args, **kwargs):
+            parsed.append(args)
+            raise RuntimeError("the whole sheet parsed")
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Refused)
+    columns, shown = readers.preview(path)
+    assert columns == HEADER and shown == run_rows and not parsed
+    with pytest.raises(ExtractError):  # the run itself does parse it whole
+        list(read_rows(path))
+    assert parsed
