@@ -297,6 +297,10 @@ RECONCILIATION_INBOX = Path(env_str("RECONCILIATION_INBOX", str(VAR_DIR / "inbox
 # Matching on PostgreSQL runs set-based in SQL for CSV extracts (reconciliation/fastpath.py); 0 forces the
 # Python path everywhere.
 RECONCILE_SQL = env_bool("RECONCILE_SQL", True)
+# An XLSX extract is read by python-calamine, which holds the whole sheet in memory (some 90 bytes
+# a cell: a 1,000,000-row, 6-column extract takes about 540 MB); a sheet estimated at more than
+# this (MB) is read by openpyxl, a row at a time in flat memory but some fifteen times slower.
+XLSX_IN_MEMORY_MB = env_int("XLSX_IN_MEMORY_MB", 700)
 # A selection item is due this many working days after it was found (recipients themselves must
 # report such changes within 10 days; every day later is money paid wrongly).
 SELECTION_WORK_DAYS = env_int("SELECTION_WORK_DAYS", 10)

@@ -14,8 +14,11 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+
+from django.conf import settings
 
 from reconciliation.encodings import (  # noqa: F401  (re-exported: the readers' encodings)
     ENCODING_CHOICES,
@@ -98,9 +101,11 @@ def detect_format(path: Path, declared: str = "auto") -> str:
 
 
 def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", delimiter: str = "",
-              xml_record: str = "record", override: str = "") -> Iterator[tuple[int, dict]]:  # fmt: skip
+              xml_record: str = "record", override: str = "", first_rows: bool = False) -> Iterator[tuple[int, dict]]:  # fmt: skip
     """The records of an extract. `encoding` is the profile's (it breaks a tie of the detection);
-    `override` is the encoding chosen on the preview or recorded on the run, read as it is."""
+    `override` is the encoding chosen on the preview or recorded on the run, read as it is.
+    `first_rows`: only the first few will be read (the preview), so an XLSX sheet is streamed
+    rather than parsed whole."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -114,7 +119,7 @@ def read_rows(path: Path, *, file_format: str = "auto", encoding: str = "", deli
     elif fmt == "dbf":
         rows = _dbf_rows(path, encoding, override)
     elif fmt == "xlsx":
-        rows = _xlsx_rows(path)
+        rows = _xlsx_rows(path, stream=first_rows)
     elif fmt == "xml":
         rows = _xml_rows(path, xml_record or "record")
     else:
@@ -421,9 +426,104 @@ def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[i
 # --- XLSX --------------------------------------------------------------------------------------
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
+# calamine holds the whole sheet in memory while its rows are read: some 75-90 bytes a cell
+# whether the texts are shared or inline (bench/xlsx_reader.py: 1,000,000 rows of 6 columns,
+# 450-515 MB above the process's own 100 MB). A sheet estimated at more than
+# settings.XLSX_IN_MEMORY_MB is read by openpyxl instead, a row at a time in flat memory.
+XLSX_BYTES_PER_CELL = 90
+XLSX_SAMPLE = 1024 * 1024
+
+
+def _xlsx_rows(path: Path, *, stream: bool = False) -> Iterator[tuple[int, dict]]:
+    """The first worksheet of a book, read by python-calamine (Rust), some fifteen times faster
+    than openpyxl's read-only mode: calamine parses the whole sheet before the first row is
+    given, then each row becomes Python objects only when it is reached. The values are what
+    openpyxl gave (`_xlsx_value`); the row numbers are the sheet's, blank rows skipped but
+    counted. A sheet too large to hold is streamed by openpyxl (`_xlsx_rows_streamed`), and so is
+    a sheet of which only the first rows are wanted (`stream`: the upload's preview, in the web
+    process, must not parse a million rows to show ten)."""
     if not zipfile.is_zipfile(path):
         raise ExtractError("Файл не является книгой XLSX (возможно, это переименованный CSV)")
+    cells = _xlsx_archive(path)
+    if stream:
+        return _xlsx_rows_streamed(path)
+    if cells * XLSX_BYTES_PER_CELL > settings.XLSX_IN_MEMORY_MB * 1024 * 1024:
+        logger.info("XLSX %s: около %s ячеек, лист читается построчно", path.name, cells)
+        return _xlsx_rows_streamed(path)
+
+    def generate():
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, ZipError
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except ZipError:
+            raise ExtractError("Книга XLSX повреждена: архив не читается") from None
+        except CalamineError as exc:
+            logger.warning("XLSX %s: %r", path.name, exc)
+            raise ExtractError("Книга XLSX не читается: файл повреждён или это не книга Excel") from None  # fmt: skip
+        with workbook:
+            names = [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+            if not names:
+                raise ExtractError("В книге XLSX нет ни одного листа")
+            try:
+                sheet = workbook.get_sheet_by_name(names[0])
+            except CalamineError as exc:  # the sheet's XML broken, a cell that is no value
+                logger.warning("XLSX %s, лист %s: %r", path.name, names[0], exc)
+                raise ExtractError(
+                    f"Книга XLSX: лист «{names[0]}» не читается — в нём ячейка с неверной датой "
+                    "или числом, либо лист повреждён"
+                ) from None
+            if sheet.start is None:  # not a cell with a value
+                raise ExtractError("Книга XLSX пуста: нет строки заголовка")
+            # rows above the first filled one come as rows of "" (the header is row 1, as it
+            # was with openpyxl); columns left of the first filled one are left out of every row
+            rows = sheet.iter_rows()
+            header = [str(_xlsx_value(h)).strip() for h in next(rows)]
+            if not any(header):
+                raise ExtractError("Книга XLSX пуста: нет строки заголовка")
+            number = 1
+            for values in rows:
+                number += 1
+                if not any(v != "" for v in values):
+                    continue
+                yield (
+                    number,
+                    {h: _xlsx_value(v) for h, v in zip(header, values, strict=False) if h},
+                )
+
+    return generate()
+
+
+def _xlsx_archive(path: Path) -> int:
+    """The archive's own check, before calamine reads the parts it needs: every member's local
+    header is where the directory says (a copy damaged in the middle fails here, as openpyxl
+    failed on it, even where calamine would not read that member), and the book's parts are
+    there. Returns the cells of the largest sheet, estimated from its first megabyte: the
+    headers and that megabyte are all that is read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            for info in archive.infolist():
+                archive.open(info).close()
+            if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
+                raise ExtractError("Файл не является книгой XLSX: в архиве нет листов книги")
+            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+            if not sheets:
+                return 0
+            largest = max(sheets, key=lambda info: info.file_size)
+            with archive.open(largest) as sheet:
+                sample = sheet.read(XLSX_SAMPLE)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error):
+        raise ExtractError("Книга XLSX повреждена: архив не читается") from None
+    except (RuntimeError, NotImplementedError):  # encrypted, or compressed in a way zip lacks
+        raise ExtractError("Книга XLSX не читается: файл повреждён или это не книга Excel") from None  # fmt: skip
+    cells = sample.count(b"<c ") + sample.count(b"<c>")
+    return cells * largest.file_size // max(len(sample), 1)
+
+
+def _xlsx_rows_streamed(path: Path) -> Iterator[tuple[int, dict]]:
+    """A sheet too large for calamine's whole-sheet read (settings.XLSX_IN_MEMORY_MB): openpyxl's
+    read-only mode, a row at a time in flat memory, some fifteen times slower."""
     from openpyxl import load_workbook
 
     def generate():
@@ -446,6 +546,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
             if not header:
                 raise ExtractError("Книга XLSX пуста: нет строки заголовка")
             header = [str(h).strip() if h is not None else "" for h in header]
+            if not any(header):  # the first row blank: as calamine's way says it
+                raise ExtractError("Книга XLSX пуста: нет строки заголовка")
             while True:
                 try:
                     values = next(rows, None)
@@ -474,6 +576,19 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
             workbook.close()
 
     return generate()
+
+
+def _xlsx_value(value):
+    """A cell as openpyxl gave it: calamine reads every number as a float (a СНИЛС typed as a
+    number, 11223344595, must stay 11223344595 and not become «11223344595.0»), and a date cell
+    of a whole day as a date, where openpyxl gave a datetime at midnight (an invalid row keeps
+    its cells as the reader gave them: «1992-07-12 00:00:00»)."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)
+    return value
 
 
 # --- XML ---------------------------------------------------------------------------------------
@@ -655,7 +770,7 @@ def parse_date(value, fmt: str = "") -> datetime.date | None:
 def preview(path: Path, *, limit: int = 10, **options) -> tuple[list[str], list[tuple[int, dict]]]:
     rows = []
     columns: list[str] = []
-    for number, row in read_rows(path, **options):
+    for number, row in read_rows(path, first_rows=True, **options):
         if not columns:
             columns = list(row)
         rows.append((number, row))

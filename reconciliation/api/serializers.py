@@ -21,6 +21,11 @@ class RunSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(read_only=True, help_text="Прочитано строк")
     total = serializers.IntegerField(read_only=True, help_text="Строк всего (оценка)")
     percent = serializers.IntegerField(read_only=True, help_text="Готово, %")
+    step = serializers.CharField(
+        read_only=True,
+        help_text="Этап выполняющейся сверки («загрузка», «сопоставление», …), как на её "
+        "странице и в командной строке; пусто, пока сверка в очереди и когда она завершена",
+    )
     counts = serializers.JSONField(
         read_only=True,
         help_text="Итоги сверки: rows_total (строк), rows_invalid (ошибочных), matched_snils (по "
@@ -33,7 +38,7 @@ class RunSerializer(serializers.ModelSerializer):
         model = ReconciliationRun
         fields = [
             "id", "profile", "source", "kind", "file_name", "sha256", "status", "state",
-            "progress", "total", "percent", "counts", "error", "created_at", "finished_at",
+            "progress", "total", "percent", "step", "counts", "error", "created_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 

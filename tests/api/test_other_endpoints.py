@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from archive.models import FileIssue
-from onewindow.models import AccessLog, Assignment
-from reconciliation.models import ReconciliationRun, Selection
+from onewindow.models import AccessLog, Assignment, Job
+from reconciliation import services
+from reconciliation.models import ExtractProfile, ReconciliationRun, Selection
 from tests.factories import ArchivedFileFactory
 from tests.reconciliation.files import EMPLOYMENT_ROWS, HEADER, write_csv
 
@@ -96,6 +97,29 @@ def test_a_file_of_the_wrong_kind_is_a_field_error(api_as, specialist, tmp_path)
     assert response.status_code == 400, response.content
     assert "file" in response.json()["fields"]
     assert not ReconciliationRun.objects.exists()
+
+
+def test_a_running_run_says_its_step_as_its_page_does(api_as, specialist, recipients, tmp_path):
+    """The run's step («загрузка», «запись результатов») is what the page and the command line
+    show while a long file runs; queued or finished, there is none. It is read, never written."""
+    path = write_csv(tmp_path / "s.csv", HEADER, EMPLOYMENT_ROWS)
+    profile = ExtractProfile.objects.get(name="czn-employment")
+    run = services.create_run(path, profile=profile, office=specialist.office)
+    client = api_as(specialist)
+    url = f"/api/v1/reconciliation-runs/{run.pk}/"
+    assert client.get(url).json()["step"] == ""
+    Job.objects.filter(pk=run.job_id).update(status="running", progress=150000, step="загрузка")
+    status = client.get(url).json()
+    assert status["step"] == "загрузка" and status["progress"] == 150000
+    Job.objects.filter(pk=run.job_id).update(step="запись результатов")
+    assert client.get(url).json()["step"] == "запись результатов"
+    assert client.patch(url, {"step": "готово"}, format="json").status_code == 405
+    assert Job.objects.get(pk=run.job_id).step == "запись результатов"
+    Job.objects.filter(pk=run.job_id).update(status="queued", progress=0, step="")
+    run = services.execute_run(run.pk)
+    Job.objects.filter(pk=run.job_id).update(step="запись результатов")  # a step left behind
+    status = client.get(url).json()
+    assert status["status"] == "done" and status["step"] == ""
 
 
 def test_the_director_reads_runs_but_does_not_upload(api_as, director, tmp_path):

@@ -7,7 +7,9 @@ import datetime
 import io
 import json
 import struct
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 
 def write_dbf(
@@ -79,6 +81,91 @@ def write_xlsx(path: Path, header: list[str], rows: list[list]) -> Path:
     for row in rows:
         sheet.append(row)
     workbook.save(path)
+    return path
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _raw_cell(ref: str, cell: tuple) -> str:
+    """One <c> element. cell: (kind, value[, formula]) — «n» a number, «date» a number in a
+    date format, «s» a shared string's index, «inline» an inline string (kept as written:
+    `xml:space="preserve"` only when the third item says so), «formula» a formula with its
+    cached number, «formula_str» with its cached text, «formula_uncached», «bool», «error»,
+    «iso» an ISO 8601 date cell (t="d")."""
+    kind, value, *rest = cell
+    if kind == "n":
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    if kind == "date":
+        return f'<c r="{ref}" s="1"><v>{value}</v></c>'
+    if kind == "s":
+        return f'<c r="{ref}" t="s"><v>{value}</v></c>'
+    if kind == "inline":
+        space = ' xml:space="preserve"' if rest and rest[0] == "preserve" else ""
+        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+    if kind == "formula":
+        return f'<c r="{ref}"><f>{escape(rest[0])}</f><v>{value}</v></c>'
+    if kind == "formula_str":
+        return f'<c r="{ref}" t="str"><f>{escape(rest[0])}</f><v>{escape(value)}</v></c>'
+    if kind == "formula_uncached":
+        return f'<c r="{ref}"><f>{escape(value)}</f></c>'
+    if kind == "bool":
+        return f'<c r="{ref}" t="b"><v>{value}</v></c>'
+    if kind == "error":
+        return f'<c r="{ref}" t="e"><v>{value}</v></c>'
+    if kind == "iso":
+        return f'<c r="{ref}" t="d"><v>{value}</v></c>'
+    raise ValueError(kind)
+
+
+def write_raw_xlsx(
+    path: Path, rows: dict[int, dict[str, tuple]], *, shared: list[str] = (), sheets: bool = True
+) -> Path:
+    """A book written cell by cell as Excel writes it (shared strings, cached formula values,
+    dates as numbers in a date format, rows with gaps), which openpyxl cannot write: rows maps
+    a sheet row number to {column letter: cell} (`_raw_cell`)."""
+    body = "".join(
+        f'<row r="{number}">' + "".join(_raw_cell(f"{col}{number}", c) for col, c in cells.items()) + "</row>"
+        for number, cells in rows.items()
+    )  # fmt: skip
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    # the used range, as Excel writes it (openpyxl pads short rows to it)
+    last = max((max(cells) for cells in rows.values() if cells), default="A")
+    dimension = f'<dimension ref="A1:{last}{max(rows, default=1)}"/>'
+    parts = {
+        "[Content_Types].xml": f'{head}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>",
+        "_rels/.rels": f'{head}<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+        f'Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'{head}<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>'
+        + ('<sheet name="Лист1" sheetId="1" r:id="rId1"/>' if sheets else "")
+        + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'{head}<Relationships xmlns="{_RELS}">'
+        f'<Relationship Id="rId1" Type="{_DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_DOC}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId3" Type="{_DOC}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>",
+        "xl/styles.xml": f'{head}<styleSheet xmlns="{_MAIN}"><fonts count="1"><font/></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>'
+        "</styleSheet>",
+        "xl/sharedStrings.xml": f'{head}<sst xmlns="{_MAIN}" count="{len(shared)}" uniqueCount="{len(shared)}">'
+        + "".join(f"<si><t>{escape(text)}</t></si>" for text in shared)
+        + "</sst>",
+        "xl/worksheets/sheet1.xml": f'{head}<worksheet xmlns="{_MAIN}">{dimension}<sheetData>{body}</sheetData></worksheet>',
+    }  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
     return path
 
 
