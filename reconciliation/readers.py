@@ -574,12 +574,19 @@ def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
         number = given = 0
         try:
             context = etree.iterparse(
-                str(path), events=("end",), tag=tag, resolve_entities=False, load_dtd=False,
-                no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+                str(path), events=("start", "end"), tag=tag, resolve_entities=False,
+                load_dtd=False, no_network=True, huge_tree=False, remove_comments=True,
+                remove_pis=True,
             )  # fmt: skip
-            for _, record in context:
-                if next(record.iterancestors(tag), None) is not None:
-                    continue  # a record inside a record is one of its fields, as expat reads it
+            # records open: a record inside a record is one of its fields, as expat reads it
+            depth = 0
+            for event, record in context:
+                if event == "start":
+                    depth += 1
+                    continue
+                depth -= 1
+                if depth:
+                    continue
                 number += 1
                 values = {}
                 for child in record:
@@ -593,12 +600,13 @@ def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
                     values[key] = text.strip() if text else ""
                 if record.attrib:
                     values.update(record.attrib)
-                # the record read: it and whatever came before it leave the tree
+                # the record read: it, and whatever came before it and its elders, leave the tree
                 record.clear()
-                parent = record.getparent()
-                if parent is not None:
-                    while record.getprevious() is not None:
+                node = record
+                while (parent := node.getparent()) is not None:
+                    while node.getprevious() is not None:
                         del parent[0]
+                    node = parent
                 if any(values.values()):
                     given = number
                     yield number, values
