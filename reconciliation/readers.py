@@ -545,7 +545,7 @@ class _Refused(Exception):
     """A DTD or an entity declaration in an XML extract: refused before anything is expanded."""
 
 
-XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+XML_NAME = re.compile(r"[^\W\d][\w.-]*")  # a plain element name, Cyrillic too
 
 
 def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:

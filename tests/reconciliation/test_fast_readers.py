@@ -121,6 +121,19 @@ def test_xml_read_by_libxml2_gives_expat_s_records_and_messages(tmp_path, case):
         assert expat == "XML отклонён: внешние сущности и DTD запрещены"
 
 
+def test_a_cyrillic_record_element_is_read_by_libxml2_as_expat_reads_it(tmp_path, monkeypatch):
+    path = tmp_path / "x.xml"
+    path.write_text(
+        "<Выгрузка><Запись><Фамилия>Ёж</Фамилия><ДатаРождения>01.02.1990</ДатаРождения></Запись>"
+        "<Запись><Фамилия>Ли</Фамилия></Запись></Выгрузка>",
+        encoding="utf-8",
+    )
+    expected = list(readers._xml_expat_rows(path, "Запись"))
+    monkeypatch.setattr(readers, "_xml_expat_rows", lambda *a: pytest.fail("read by expat"))
+    rows = list(readers.read_rows(path, file_format="xml", xml_record="Запись"))
+    assert rows == expected and rows[1] == (2, {"Фамилия": "Ли"})
+
+
 def test_a_fault_after_many_records_is_expat_s_with_the_records_read(tmp_path):
     path = tmp_path / "x.xml"
     body = "<record><FAM>a</FAM></record>\n" * 30_000
