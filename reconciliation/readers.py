@@ -388,7 +388,7 @@ class DbfLayout:
         """The bytes of each record that is not deleted, as dbfread finds them: up to the end
         mark (0x1A) or the end of the file, the last one as long as it is (a cut record)."""
         size = self.size
-        chunk = size * 4096
+        chunk = size * max(1, (1 << 20) // size)  # whole records, about a megabyte
         with path.open("rb") as handle:
             handle.seek(self.table.header.headerlen)
             while True:
