@@ -152,9 +152,15 @@ class RowStream:
     def __init__(self, rows: Iterator[tuple[int, dict]], header: list[str], dates: set[int], *,
                  progress: Callable[[int], None] | None = None, every: int = 50_000):  # fmt: skip
         self.rows = rows
+        # the records' lines when they are made straight from the file (`dbf_lines`): the same
+        # lines `_line` makes of the reader's records
+        self.lines: Iterator[tuple[int, str]] | None = None
         self.header = header
         self.dates = sorted(dates)
         self.known = set(header)
+        self.ordered = tuple(header)
+        self.separators = 2 * (len(header) - 1)  # the quotes of the «","» between the columns
+        self.tail = "," * (len(self.dates) + 1) + "\n"  # no date's own text, no extra columns
         self.progress = progress
         self.every = every
         self.count = 0
@@ -167,6 +173,18 @@ class RowStream:
         return ["rn", *(f"c{i}" for i in range(len(self.header))), *(f"o{i}" for i in self.dates), "extra"]  # fmt: skip
 
     def _line(self, number: int, row: dict) -> str:
+        # the usual record (XML, CSV): the header's columns in its order, every value a text
+        # without a quote — then no column is NULL, no date is a date and nothing is extra
+        if len(row) == len(self.header) and self.ordered == tuple(row):
+            try:
+                joined = '","'.join(row.values())
+            except TypeError:  # a date or a number: taken column by column below
+                joined = None
+            if joined is not None and joined.count('"') == self.separators:  # no quote inside
+                return f'{number - 1},"{joined}"{self.tail}'
+        return self._line_by_column(number, row)
+
+    def _line_by_column(self, number: int, row: dict) -> str:
         get = row.get
         values = [get(key) for key in self.header]
         present = 0
@@ -199,8 +217,8 @@ class RowStream:
         parts: list[str] = []
         length = 0
         try:
-            for number, row in self.rows:
-                line = self._line(number, row)
+            lines = self.lines if self.lines is not None else ((number, self._line(number, row)) for number, row in self.rows)  # fmt: skip
+            for _, line in lines:
                 parts.append(line)
                 length += len(line)
                 self.count += 1
@@ -237,3 +255,74 @@ class CountingReader:
             self.said = (self.lines - 1) // self.every * self.every
             self.progress(self.said)
         return chunk
+
+
+def dbf_lines(stream: RowStream, path: Path, codec: str) -> Iterator[tuple[int, str]] | None:
+    """A DBF of character and date fields in a single-byte code page (`readers.DbfLayout`) as
+    `(row_number, line)`, each line what `RowStream._line` makes of the record the reader gives,
+    made straight from the record's bytes: the record decoded once, each text sliced out, a
+    date's two texts (ДД.ММ.ГГГГ and its own) kept by its bytes, not made anew for each record.
+    A record that is not so plain (a byte the code page lacks, a record cut short) is read by
+    the reader's own code (`DbfLayout.values`). None for any other DBF: the reader's records
+    are then formatted one by one. Errors are the reader's (`dbf_failures`, `_guarded`)."""
+    from reconciliation.readers import DbfLayout, _guarded, dbf_failures, dbf_table
+
+    table = dbf_table(path, codec)
+    layout = DbfLayout.of(table)
+    if layout is None or not layout.single or layout.names != stream.header:
+        return None
+    dates = set(stream.dates)
+    plan = [(is_text, index in dates, field, begin, end)
+            for index, (_, field, begin, end, is_text) in enumerate(layout.fields)]  # fmt: skip
+    caches: dict[int, dict] = {}
+
+    def date_texts(field, data: bytes, is_date: bool) -> tuple[str, str | None, bool]:
+        """(cK, oK or None, not blank) of a date field's bytes."""
+        value = layout.date(field, data)
+        value = "" if value is None else value
+        if is_date and isinstance(value, datetime.date):
+            return '"' + day_text(value) + '"', _quoted(str(value)), True
+        text = value if value.__class__ is str else str(value)
+        return _quoted(text), "" if is_date else None, bool(text.strip())
+
+    def generate():
+        number = 0  # the record being read (the records read: one less, as the reader says)
+        with dbf_failures(path, codec, lambda: number - 1):
+            for record in layout.records(path):
+                number += 1
+                decoded = layout.decoded(record)
+                if decoded is None:  # the reader's own way, and its errors
+                    values = {k: ("" if v is None else v) for k, v in layout.values(record).items()}  # fmt: skip
+                    if any(str(v).strip() for v in values.values()):
+                        yield number, stream._line(number, values)
+                    continue
+                quote = '"' in decoded
+                fields = [str(number - 1)]
+                originals = []
+                filled = False
+                for is_text, is_date, field, begin, end in plan:
+                    if is_text:
+                        value = decoded[begin:end].rstrip("\0 ")
+                        if value and not filled:
+                            filled = not value.isspace()
+                        fields.append('"' + (value.replace('"', '""') if quote else value) + '"')
+                        if is_date:
+                            originals.append("")
+                        continue
+                    cache = caches.setdefault(begin, {})
+                    data = record[begin:end]
+                    texts = cache.get(data)
+                    if texts is None:
+                        if len(cache) > 65_536:  # memory stays bounded whatever the file
+                            cache.clear()
+                        texts = cache[data] = date_texts(field, data, is_date)
+                    fields.append(texts[0])
+                    if is_date:
+                        originals.append(texts[1])
+                    filled = filled or texts[2]
+                if filled:
+                    fields.extend(originals)
+                    fields.append("")
+                    yield number, ",".join(fields) + "\n"
+
+    return _guarded(generate(), "dbf", path)

@@ -54,6 +54,7 @@ from reconciliation.copyable import (  # noqa: F401  (usable: the runs ask fastp
     CountingReader,
     RowStream,
     Unavailable,
+    dbf_lines,
     dialect,
     safe_for_copy,
     usable,
@@ -67,7 +68,7 @@ from reconciliation.matching import (
     parse_row,
 )
 from reconciliation.models import AmbiguousRow, ReconciliationRun, Selection
-from reconciliation.readers import ExtractError, column_map, detect_format, read_rows
+from reconciliation.readers import ExtractError, column_map, dbf_codec, detect_format, read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -507,6 +508,10 @@ def _load_stream(cursor, t: Tables, run: ReconciliationRun, path: Path, report) 
         itertools.chain([first], rows), header, dates,
         progress=lambda done: report(done, total, LOADING),
     )  # fmt: skip
+    if detect_format(path, profile.file_format) == "dbf":
+        stream.lines = dbf_lines(stream, path, dbf_codec(path, profile.encoding, run.encoding))
+        if stream.lines is not None:
+            rows.close()
     names = stream.columns
     try:
         with transaction.atomic():

@@ -8,6 +8,7 @@ through the profile's mapping or the default aliases. A file that cannot be read
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -15,7 +16,7 @@ import logging
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -319,106 +320,167 @@ def _dbf_parser():
     return Tolerant
 
 
+class DbfLayout:
+    """A table of character and date fields only (what the Pension Fund sends), read a record
+    at a time: where each field lies in the record's bytes and how a record becomes dbfread's
+    values (`values`), some ten times faster than dbfread's field by field. Each value is what
+    dbfread's parser (`_dbf_parser`) makes of the same bytes — it parses whatever is not a plain
+    text or a plain date itself. None for any other table (dbfread reads it)."""
+
+    def __init__(self, table):
+        fields = table.fields
+        self.table = table
+        self.names = [field.name for field in fields]
+        self.parse = table.parserclass(table).parse
+        self.codec = table.encoding
+        self.size = table.header.recordlen
+        # a single-byte code page: the record decoded at once, a field's characters at its
+        # bytes' places (NUL and space are themselves in each)
+        self.single = codecs.lookup(self.codec).name in ("cp866", "cp1251", "cp437")
+        # (name, field, begin, end, is_text) in the record's order
+        self.fields = []
+        start = 1
+        for field in fields:
+            self.fields.append((field.name, field, start, start + field.length, field.type == "C"))
+            start += field.length
+        self.texts = [f[:4] for f in self.fields if f[4]]
+        self.dates = [f[:4] for f in self.fields if not f[4]]
+
+    @classmethod
+    def of(cls, table) -> DbfLayout | None:
+        fields = table.fields
+        if not all(field.type in "CD" for field in fields):
+            return None
+        if table.header.recordlen != 1 + sum(field.length for field in fields):
+            return None
+        return cls(table)
+
+    def decoded(self, record: bytes) -> str | None:
+        """The whole record as text, when a single decoding gives each field's characters."""
+        if self.single and len(record) == self.size:
+            try:
+                return record.decode(self.codec)
+            except UnicodeDecodeError:
+                return None
+        return None
+
+    def date(self, field, data: bytes):
+        """dbfread's value of a date field: a plain ГГГГММДД at once, anything else by its parser."""
+        if len(data) == 8 and data.isdigit():
+            try:
+                return datetime.date(int(data[:4]), int(data[4:6]), int(data[6:8]))
+            except ValueError:
+                pass
+        return self.parse(field, data)
+
+    def values(self, record: bytes) -> dict:
+        """dbfread's record (a dict, its field order) of a record's bytes; UnicodeDecodeError
+        where a text is not in the code page."""
+        values = dict.fromkeys(self.names)
+        decoded = self.decoded(record)
+        if decoded is not None:
+            for name, _, begin, end in self.texts:
+                values[name] = decoded[begin:end].rstrip("\0 ")
+        else:
+            codec = self.codec
+            for name, _, begin, end in self.texts:
+                values[name] = record[begin:end].rstrip(b"\0 ").decode(codec, "strict")
+        for name, field, begin, end in self.dates:
+            values[name] = self.date(field, record[begin:end])
+        return values
+
+    def records(self, path: Path) -> Iterator[bytes]:
+        """The bytes of each record that is not deleted, as dbfread finds them: up to the end
+        mark (0x1A) or the end of the file, the last one as long as it is (a cut record)."""
+        size = self.size
+        chunk = size * max(1, (1 << 20) // size)  # whole records, about a megabyte
+        with path.open("rb") as handle:
+            handle.seek(self.table.header.headerlen)
+            while True:
+                block = handle.read(chunk)  # the whole chunk, short only at the end of the file
+                for start in range(0, len(block), size):
+                    sep = block[start : start + 1]
+                    if sep == b" ":
+                        yield block[start : start + size]
+                    elif sep == b"\x1a":
+                        return
+                if len(block) < chunk:
+                    return
+
+
 def _dbf_records(table, path: Path) -> Iterator[dict]:
-    """The records of a dbfread table, as iterating it gives them. A table of character and date
-    fields only (what the Pension Fund sends) is read here, a record per `read`, some ten times
-    faster than dbfread's field by field; each value is what dbfread's parser (`_dbf_parser`)
-    makes of the same bytes — it parses whatever is not a plain text or a plain date itself."""
-    fields = table.fields
-    lengths = [field.length for field in fields]
-    if not all(field.type in "CD" for field in fields) or table.header.recordlen != 1 + sum(
-        lengths
-    ):
+    """The records of a dbfread table, as iterating it gives them (`DbfLayout` where it can)."""
+    layout = DbfLayout.of(table)
+    if layout is None:
         yield from table
         return
-    parse = table.parserclass(table).parse
-    codec = table.encoding
-    # a single-byte code page: the record decoded at once, a field's characters at its bytes'
-    # places (NUL and space are themselves in each)
-    single = codecs.lookup(codec).name in ("cp866", "cp1251", "cp437")
-    texts, dates = [], []
-    start = 1
-    for field, length in zip(fields, lengths, strict=True):
-        (texts if field.type == "C" else dates).append((field.name, field, start, start + length))
-        start += length
-    names = [field.name for field in fields]
-    date = datetime.date
-    with path.open("rb", buffering=1024 * 1024) as handle:
-        handle.seek(table.header.headerlen)
-        read = handle.read
-        size = table.header.recordlen
-        while True:
-            record = read(size)
-            sep = record[:1]
-            if sep == b" ":
-                values = dict.fromkeys(names)
-                decoded = None
-                if single and len(record) == size:
-                    try:
-                        decoded = record.decode(codec)
-                    except UnicodeDecodeError:
-                        decoded = None
-                if decoded is not None:
-                    for name, _, begin, end in texts:
-                        values[name] = decoded[begin:end].rstrip("\0 ")
-                else:
-                    for name, _, begin, end in texts:
-                        values[name] = record[begin:end].rstrip(b"\0 ").decode(codec, "strict")
-                for name, field, begin, end in dates:
-                    data = record[begin:end]
-                    value = None
-                    if len(data) == 8 and data.isdigit():
-                        try:
-                            value = date(int(data[:4]), int(data[4:6]), int(data[6:8]))
-                        except ValueError:
-                            value = None
-                    values[name] = value if value is not None else parse(field, data)
-                yield values
-            elif sep in (b"\x1a", b""):
-                break
+    values = layout.values
+    for record in layout.records(path):
+        yield values(record)
 
 
-def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[int, dict]]:
-    import struct
-
-    from dbfread import DBF
-    from dbfread.exceptions import DBFNotFound, MissingMemoFile
-
+def dbf_codec(path: Path, encoding: str, override: str = "") -> str:
+    """The codec a DBF extract is read in: the run's (`override`) or the header's
+    (`dbf_encoding`); the header is checked either way."""
     codec = known_codec(override) if override else dbf_encoding(path, encoding).name
     if override:
         dbf_encoding(path)  # the header is checked all the same
+    return codec
+
+
+def dbf_table(path: Path, codec: str):
+    """dbfread's table of a DBF extract (the field descriptions read, no record yet)."""
+    from dbfread import DBF
+
+    with dbf_failures(path, codec, lambda: 0):
+        return DBF(
+            str(path), encoding=codec, char_decode_errors="strict",
+            ignore_missing_memofile=True, parserclass=_dbf_parser(),
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def dbf_failures(path: Path, codec: str, read: Callable[[], int]):
+    """What dbfread or a record raises, in Russian; `read()` says how many records were read."""
+    import struct
+
+    from dbfread.exceptions import DBFNotFound, MissingMemoFile
+
+    try:
+        yield
+    except UnicodeDecodeError:
+        number = read()
+        where = f" (запись {number + 1})" if number else ""
+        raise ExtractError(
+            f"DBF не читается в кодировке {codec}{where}: выберите другую кодировку"
+        ) from None
+    except (DBFNotFound, MissingMemoFile):
+        raise ExtractError("DBF ссылается на файл примечаний (.dbt/.fpt), которого нет") from None
+    except (ValueError, struct.error) as exc:
+        logger.warning("DBF %s: %s", path.name, exc)
+        number = read()
+        if "Unknown field type" in str(exc):
+            reason = "в описании полей тип поля, которого DBF не знает"
+        elif number:
+            reason = f"запись {number + 1} не читается"
+        else:
+            reason = "описание полей неполное или неверное"
+        raise ExtractError(f"DBF повреждён: {reason}. Получите выгрузку заново.") from None
+
+
+def _dbf_rows(path: Path, encoding: str, override: str = "") -> Iterator[tuple[int, dict]]:
+    codec = dbf_codec(path, encoding, override)
 
     def generate():
         number = 0
-        try:
-            table = DBF(
-                str(path), encoding=codec, char_decode_errors="strict",
-                ignore_missing_memofile=True, parserclass=_dbf_parser(),
-            )  # fmt: skip
+        table = dbf_table(path, codec)
+        with dbf_failures(path, codec, lambda: number):
             for record in _dbf_records(table, path):
                 number += 1
                 values = {k: ("" if v is None else v) for k, v in record.items()}
                 if not any(str(v).strip() for v in values.values()):
                     continue
                 yield number, values
-        except UnicodeDecodeError:
-            where = f" (запись {number + 1})" if number else ""
-            raise ExtractError(
-                f"DBF не читается в кодировке {codec}{where}: выберите другую кодировку"
-            ) from None
-        except (DBFNotFound, MissingMemoFile):
-            raise ExtractError(
-                "DBF ссылается на файл примечаний (.dbt/.fpt), которого нет"
-            ) from None
-        except (ValueError, struct.error) as exc:
-            logger.warning("DBF %s: %s", path.name, exc)
-            if "Unknown field type" in str(exc):
-                reason = "в описании полей тип поля, которого DBF не знает"
-            elif number:
-                reason = f"запись {number + 1} не читается"
-            else:
-                reason = "описание полей неполное или неверное"
-            raise ExtractError(f"DBF повреждён: {reason}. Получите выгрузку заново.") from None
 
     return generate()
 
@@ -598,7 +660,119 @@ class _Refused(Exception):
     """A DTD or an entity declaration in an XML extract: refused before anything is expanded."""
 
 
+XML_NAME = re.compile(r"[^\W\d][\w.-]*")  # a plain element name, Cyrillic too
+
+
 def _xml_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
+    """The records of an XML extract, a record at a time: memory does not grow with the file.
+
+    libxml2 (lxml's `iterparse`, in C: some three times faster than expat's handlers in Python)
+    reads a file whose prolog expat has found free of any DOCTYPE (`_xml_prolog_clean`), so no
+    entity is ever declared, and it is told not to resolve entities, load a DTD or use the
+    network all the same. Every other file — a DOCTYPE, an error anywhere, a record element
+    whose name is not a plain XML name — is read by expat (`_xml_expat_rows`), which refuses
+    or names the fault as it always did; when libxml2 stops part-way, expat goes on after the
+    records already given, so the records and the messages are expat's whoever reads."""
+    try:
+        from lxml import etree
+    except ImportError:  # pragma: no cover - lxml is a dependency
+        return _xml_expat_rows(path, record_tag)
+    if not XML_NAME.fullmatch(record_tag or ""):
+        return _xml_expat_rows(path, record_tag)
+
+    def generate():
+        if not _xml_prolog_clean(path):
+            yield from _xml_expat_rows(path, record_tag)
+            return
+        tag = "{*}" + record_tag
+        local = {}  # tag -> its local name
+        number = given = 0
+        try:
+            context = etree.iterparse(
+                str(path), events=("start", "end"), tag=tag, resolve_entities=False,
+                load_dtd=False, no_network=True, huge_tree=False, remove_comments=True,
+                remove_pis=True,
+            )  # fmt: skip
+            # records open: a record inside a record is one of its fields, as expat reads it
+            depth = 0
+            for event, record in context:
+                if event == "start":
+                    depth += 1
+                    continue
+                depth -= 1
+                if depth:
+                    continue
+                number += 1
+                values = {}
+                for child in record:
+                    name = child.tag
+                    if name.__class__ is not str:
+                        continue
+                    key = local.get(name)
+                    if key is None:
+                        key = local[name] = name.rsplit("}", 1)[-1]
+                    text = child.text
+                    values[key] = text.strip() if text else ""
+                if record.attrib:
+                    values.update(record.attrib)
+                # the record read: it, and whatever came before it and its elders, leave the tree
+                record.clear()
+                node = record
+                while (parent := node.getparent()) is not None:
+                    while node.getprevious() is not None:
+                        del parent[0]
+                    node = parent
+                if any(values.values()):
+                    given = number
+                    yield number, values
+        except Exception as exc:  # expat says what is wrong and where, or reads on
+            logger.info("XML %s: libxml2 остановился (%s), файл дочитывает expat", path.name, exc)
+            for found, values in _xml_expat_rows(path, record_tag):
+                if found > given:
+                    yield found, values
+            return
+        if number == 0:
+            raise ExtractError(
+                f"В XML нет записей <{record_tag}>: проверьте элемент записи в профиле"
+            )
+
+    return generate()
+
+
+class _Root(Exception):
+    """The root element began: the prolog is over."""
+
+
+def _xml_prolog_clean(path: Path) -> bool:
+    """expat reads the file up to its root element: True when it got there with no DOCTYPE
+    and no error on the way."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def stop(*args):
+        raise _Root
+
+    def refuse(*args):
+        raise _Refused
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = stop
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(64 * 1024):
+                parser.Parse(block, False)
+    except _Root:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def _xml_expat_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
     """The records of an XML extract, read by expat a block at a time and kept only until they
     are yielded: memory does not grow with the file. A DOCTYPE (and so any entity declaration,
     external or expanding) is refused the moment expat meets it, as defusedxml's `forbid_dtd`
