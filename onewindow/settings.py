@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "onewindow.purge_idempotent_requests",
         "schedule": crontab(hour=3, minute=45),
     },
+    # the queue: the visitor's name and phone leave bookings past QUEUE_BOOKING_KEEP_DAYS
+    "queue-erase-past-bookings": {
+        "task": "cases.erase_past_bookings",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 # --- Access log (152-ФЗ; ФСТЭК Приказ № 21, РСБ) ---------------------------------------------
 # how long the events are kept, in days (3 years by default)
@@ -435,6 +440,9 @@ STATUS_WINDOW_SECONDS = env_int("STATUS_WINDOW_SECONDS", 600)
 
 # The electronic queue's waiting-time norm (the regional one: at most 15 minutes), minutes.
 QUEUE_WAIT_NORM_MINUTES = env_int("QUEUE_WAIT_NORM_MINUTES", 15)
+# Pre-booking: the visitor's name and phone are kept this many days after the booking's day
+# (the nightly task erases them; the booking stays for the statistics).
+QUEUE_BOOKING_KEEP_DAYS = env_int("QUEUE_BOOKING_KEEP_DAYS", 30)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -26,7 +26,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Case, Count, F, Max, Q, Sum, Value, When
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
+from cases.erasure import ERASED_VISITOR
 from cases.errors import LateForBooking, QueueError
 from cases.models import (
     BOOKING_CODE_ALPHABET,
@@ -784,6 +786,41 @@ def check_in(*, office: Office, code: str, actor, now: datetime.datetime | None 
         booking.checked_in_at = now
         save_with_actor(booking, actor)
     return ticket
+
+
+def booking_keep_days() -> int:
+    """How many days after its day a booking keeps the visitor's name and phone
+    (`QUEUE_BOOKING_KEEP_DAYS`, 30 by default)."""
+    return getattr(settings, "QUEUE_BOOKING_KEEP_DAYS", 30)
+
+
+def erase_past_bookings(*, now: datetime.datetime | None = None) -> int:
+    """The nightly retention: a booking whose day is more than `booking_keep_days()` days past
+    loses the visitor's name and phone (they served only to reach the visitor about it), on the
+    row and on its history; the booking stays for the statistics. Linked to a card or not.
+    Idempotent: an erased booking is not touched again. Returns how many were erased."""
+    today = timezone.localdate(now or timezone.now())
+    cutoff = today - datetime.timedelta(days=booking_keep_days())
+    reason = f"истёк срок хранения ФИО и телефона посетителя ({booking_keep_days()} дн. после дня записи)"
+    with transaction.atomic():
+        rows = list(
+            Booking.objects.select_for_update()
+            .filter(day__lt=cutoff)
+            .exclude(**ERASED_VISITOR)
+            .order_by("pk")
+        )
+        if not rows:
+            return 0
+        ids = [row.pk for row in rows]
+        Booking.history.filter(id__in=ids).update(**ERASED_VISITOR)
+        for row in rows:
+            for name, value in ERASED_VISITOR.items():
+                setattr(row, name, value)
+        # one history record each, naming why (the system acts: no user)
+        bulk_update_with_history(
+            rows, Booking, list(ERASED_VISITOR), batch_size=500, default_change_reason=reason
+        )
+    return len(rows)
 
 
 # --- The hall display ---------------------------------------------------------------------------
