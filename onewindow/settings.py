@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "onewindow.purge_idempotent_requests",
         "schedule": crontab(hour=3, minute=45),
     },
+    # the queue: bookings nobody checked in for, past their slot and grace → «не пришёл»
+    "queue-missed-bookings": {
+        "task": "cases.mark_missed_bookings",
+        "schedule": crontab(minute="*/5"),
+    },
     # the queue: the visitor's name and phone leave bookings past QUEUE_BOOKING_KEEP_DAYS
     "queue-erase-past-bookings": {
         "task": "cases.erase_past_bookings",

@@ -750,35 +750,39 @@ def check_in(*, office: Office, code: str, actor, now: datetime.datetime | None 
     now = timezone.localtime(now or timezone.now())
     key = normalize_booking_code(code)
     booking = Booking.objects.filter(office=office, code=key).select_related("group").first()
-    if booking is None or booking.status in (Booking.Status.CANCELLED, Booking.Status.NO_SHOW):
+    if booking is None or booking.status == Booking.Status.CANCELLED:
         raise QueueError(NO_BOOKING, field="code")
     starts = timezone.localtime(booking.starts_at)
     if booking.status == Booking.Status.CHECKED_IN:
         return booking.ticket
+    early = datetime.timedelta(minutes=getattr(settings, "QUEUE_BOOKING_CHECKIN_EARLY", 30))
+    _, grace = booking_call_window()
+    # past its grace, whether or not the periodic task has marked it «не пришёл» yet
+    if booking.status == Booking.Status.NO_SHOW or now > starts + grace:
+        when = f"{starts:%H:%M}" if booking.day == now.date() else f"{starts:%d.%m.%Y %H:%M}"
+        raise LateForBooking(
+            f"Время вашей записи ({when}) прошло более {int(grace.total_seconds() // 60)} "
+            "минут назад, и запись уже не действует. Возьмите обычный талон — вас вызовут "
+            "в общей очереди.",
+            booking.group,
+        )
     if booking.day != now.date():
         raise QueueError(
             f"Ваша запись — на {starts:%d.%m.%Y} в {starts:%H:%M}. Приходите в этот день.",
             field="code",
         )
-    early = datetime.timedelta(minutes=getattr(settings, "QUEUE_BOOKING_CHECKIN_EARLY", 30))
-    _, grace = booking_call_window()
     if now < starts - early:
         raise QueueError(
             f"Ваша запись — на {starts:%H:%M}. Отметиться можно с {starts - early:%H:%M}; "
             "подойдите к киоску в это время или возьмите обычный талон.",
             field="code",
         )
-    if now > starts + grace:
-        raise LateForBooking(
-            f"Время вашей записи ({starts:%H:%M}) прошло более {int(grace.total_seconds() // 60)} "
-            "минут назад, и запись уже не действует. Возьмите обычный талон — вас вызовут "
-            "в общей очереди.",
-            booking.group,
-        )
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status == Booking.Status.CHECKED_IN:
             return booking.ticket
+        if booking.status != Booking.Status.BOOKED:  # cancelled or marked missed meanwhile
+            raise QueueError(NO_BOOKING, field="code")
         ticket = issue_ticket(
             office=office, group=booking.group, actor=actor, booking=booking, now=now
         )
@@ -786,6 +790,43 @@ def check_in(*, office: Office, code: str, actor, now: datetime.datetime | None 
         booking.checked_in_at = now
         save_with_actor(booking, actor)
     return ticket
+
+
+def missed_bookings(now: datetime.datetime | None = None) -> Q:
+    """Bookings never checked in whose check-in has closed (the slot's start and the grace,
+    `booking_call_window()`, are past): marked «не пришёл», or still to be marked. The one
+    definition the periodic task, the check-in and the statistics share."""
+    _, grace = booking_call_window()
+    now = now or timezone.now()
+    return Q(status=Booking.Status.NO_SHOW) | Q(
+        status=Booking.Status.BOOKED, starts_at__lt=now - grace
+    )
+
+
+def mark_missed_bookings(
+    *, office: Office | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Bookings still «записан» whose check-in has closed become «не пришёл» (one history
+    record each). Run every few minutes by beat, and by the bookings page and the API before
+    they list a day; idempotent. Returns how many were marked."""
+    now = now or timezone.now()
+    _, grace = booking_call_window()
+    minutes = int(grace.total_seconds() // 60)
+    late = Booking.objects.filter(status=Booking.Status.BOOKED, starts_at__lt=now - grace)
+    if office is not None:
+        late = late.filter(office=office)
+    with transaction.atomic():
+        # a visitor checking in at this moment holds the row: skip it, the next run sees it
+        rows = list(late.select_for_update(skip_locked=True).order_by("pk"))
+        if not rows:
+            return 0
+        for row in rows:
+            row.status = Booking.Status.NO_SHOW
+        bulk_update_with_history(
+            rows, Booking, ["status"], batch_size=500,
+            default_change_reason=f"не отметился на киоске в течение {minutes} мин после начала интервала",
+        )  # fmt: skip
+    return len(rows)
 
 
 def booking_keep_days() -> int:

@@ -231,6 +231,7 @@ def bookings(request):
         form = BookingForm(initial=initial, groups=groups)
     hours = queue.day_hours(office, day)
     table = [(group, queue.day_slots(office, group, day, hours=hours)) for group in groups]
+    queue.mark_missed_bookings(office=office)  # the page shows «не пришёл» without waiting for beat
     day_bookings = list(
         Booking.objects.for_user(user)
         .filter(day=day)

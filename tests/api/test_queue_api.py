@@ -4,6 +4,7 @@ roles, office scoping and the access log."""
 import pytest
 from django.utils import timezone
 
+from cases import services
 from cases.models import Booking
 from onewindow.models import AccessLog
 from tests.cases.queue_hall import build_hall
@@ -133,3 +134,19 @@ def test_free_slots_of_a_group_and_a_day(api_as, hall, specialist):
     ):
         response = client.get(SLOTS, params)
         assert response.status_code == 400 and field in response.json()["fields"], params
+
+
+def test_the_list_shows_a_booking_nobody_checked_in_for_as_no_show(
+    api_as, hall, specialist, freeze_now
+):
+    import datetime
+
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 24, 10, 15))
+    services.book_slot(
+        office=hall.office, group=hall.children, starts_at=moment, visitor_name="Сидоров Пётр",
+        visitor_phone="9275551234", actor=specialist,
+    )  # fmt: skip
+    freeze_now(datetime.datetime(2026, 11, 24, 10, 31))  # the slot and its 15 minutes are past
+    rows = api_as(specialist).get(BOOKINGS, {"day": "2026-11-24"}).json()["results"]
+    assert [row["status"] for row in rows] == ["no_show"]
+    assert Booking.objects.get().status == "no_show"
