@@ -448,6 +448,10 @@ QUEUE_WAIT_NORM_MINUTES = env_int("QUEUE_WAIT_NORM_MINUTES", 15)
 # Pre-booking: the visitor's name and phone are kept this many days after the booking's day
 # (the nightly task erases them; the booking stays for the statistics).
 QUEUE_BOOKING_KEEP_DAYS = env_int("QUEUE_BOOKING_KEEP_DAYS", 30)
+# The kiosk's check-in by booking code: wrong codes allowed per kiosk and per client address in
+# the window (seconds); past it every code from there is refused until the window ends.
+QUEUE_CHECKIN_ATTEMPTS = env_int("QUEUE_CHECKIN_ATTEMPTS", 10)
+QUEUE_CHECKIN_WINDOW_SECONDS = env_int("QUEUE_CHECKIN_WINDOW_SECONDS", 600)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

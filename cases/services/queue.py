@@ -29,7 +29,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from cases.erasure import ERASED_VISITOR
-from cases.errors import LateForBooking, QueueError
+from cases.errors import LateForBooking, QueueError, TooManyAttempts
 from cases.models import (
     BOOKING_CODE_ALPHABET,
     BOOKING_CODE_LENGTH,
@@ -42,7 +42,7 @@ from cases.models import (
     Ticket,
     Window,
 )
-from onewindow import workdays
+from onewindow import throttle, workdays
 from onewindow.errors import save_with_actor
 from onewindow.models import Office
 from onewindow.numbering import next_number
@@ -540,6 +540,9 @@ def link_ticket_application(application: Application, *, actor) -> Ticket | None
 # --- Pre-booking ----------------------------------------------------------------------------------
 
 NO_BOOKING = "Запись с таким кодом не найдена. Проверьте код или возьмите обычный талон."
+TOO_MANY_CODES = (
+    "Слишком много попыток ввести код записи. Подождите несколько минут или возьмите обычный талон."
+)
 LATIN_TO_CYRILLIC = str.maketrans("ABEKMHOPCTXY", "АВЕКМНОРСТХУ")
 
 
@@ -742,15 +745,46 @@ def cancel_booking(booking: Booking, *, actor) -> Booking:
     return booking
 
 
-def check_in(*, office: Office, code: str, actor, now: datetime.datetime | None = None) -> Ticket:
+def check_in_limits() -> tuple[int, int]:
+    """Wrong booking codes allowed per kiosk and per client address, and the window in seconds
+    (`QUEUE_CHECKIN_ATTEMPTS`, `QUEUE_CHECKIN_WINDOW_SECONDS`)."""
+    return (
+        getattr(settings, "QUEUE_CHECKIN_ATTEMPTS", 10),
+        getattr(settings, "QUEUE_CHECKIN_WINDOW_SECONDS", 600),
+    )
+
+
+def _check_in_keys(office: Office, actor, client: str | None) -> list[str]:
+    keys = [f"kiosk-code:kiosk:{office.pk}:{getattr(actor, 'pk', None) or '-'}"]
+    if client:
+        keys.append(f"kiosk-code:ip:{client}")
+    return keys
+
+
+def check_in(
+    *,
+    office: Office,
+    code: str,
+    actor,
+    now: datetime.datetime | None = None,
+    client: str | None = None,
+) -> Ticket:
     """The booked visitor at the kiosk: the code → a ticket of the booking's group, linked to
     it and called at the slot's time. A wrong code, another office's, a cancelled booking — one
-    neutral answer. Earlier than `QUEUE_BOOKING_CHECKIN_EARLY` minutes before the slot: come
-    back then; after the grace: the booking is lost, a walk-in ticket is offered."""
+    neutral answer, counted per kiosk (`actor`, of `office`) and per `client` address: past
+    `check_in_limits()` every code from there is refused for a while, before any lookup (a
+    guesser cannot go on enumerating; other kiosks and addresses are not affected). Earlier
+    than `QUEUE_BOOKING_CHECKIN_EARLY` minutes before the slot: come back then; after the
+    grace: the booking is lost, a walk-in ticket is offered."""
     now = timezone.localtime(now or timezone.now())
+    keys = _check_in_keys(office, actor, client)
+    limit, window = check_in_limits()
+    if throttle.exhausted(keys, limit=limit):
+        raise TooManyAttempts(TOO_MANY_CODES, field="code")
     key = normalize_booking_code(code)
     booking = Booking.objects.filter(office=office, code=key).select_related("group").first()
     if booking is None or booking.status == Booking.Status.CANCELLED:
+        throttle.count(keys, limit=limit, window=window)
         raise QueueError(NO_BOOKING, field="code")
     starts = timezone.localtime(booking.starts_at)
     if booking.status == Booking.Status.CHECKED_IN:
