@@ -246,6 +246,9 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = "Europe/Volgograd"
 USE_I18N = True
+# the project's own catalogue: Russian for the messages of Django REST framework its catalogue
+# lacks (locale/ru/LC_MESSAGES/django.po; `make messages` compiles it)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------
