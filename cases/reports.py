@@ -352,7 +352,7 @@ def queue_part(period: Period) -> list[Table]:
         _queue_row(
             "Итого",
             queue_stats.wait_figures(tickets)[None],
-            queue_stats.booking_figures(bookings)[None],
+            queue_stats.BookingFigures.total(booked.values()),
         )
         if rows
         else None
