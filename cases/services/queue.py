@@ -849,6 +849,8 @@ def mark_missed_bookings(
     late = Booking.objects.filter(status=Booking.Status.BOOKED, starts_at__lt=now - grace)
     if office is not None:
         late = late.filter(office=office)
+    if not late.exists():  # the usual case: no write transaction (a page reads this)
+        return 0
     with transaction.atomic():
         # a visitor checking in at this moment holds the row: skip it, the next run sees it
         rows = list(late.select_for_update(skip_locked=True).order_by("pk"))
