@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile bench-archive bench-dashboard bench-http bench-queue
+.PHONY: run test install sysdeps sysdeps-run lint format lock worker beat clean bench-counter bench-reconcile bench-archive bench-dashboard bench-http bench-queue messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A onewindow beat -l info
+
+# the project's Russian catalogue (locale/ru: DRF's messages its own catalogue lacks)
+messages: install
+	$(PY) manage.py compilemessages --locale ru --ignore .venv
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

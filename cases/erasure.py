@@ -17,6 +17,7 @@ from cases.models import (
     Application,
     ApplicationDocument,
     ApplicationEvent,
+    Booking,
     CaseFile,
     CaseTransfer,
     Entitlement,
@@ -130,6 +131,43 @@ def _erase_request_texts(model, ids, subject, values: dict) -> None:
         erasure.erase_rows(model, [obj.pk], subject=subject, values=row)
 
 
+# A booking's visitor as the erasers and the retention leave it (the booking stays: its day, group,
+# status and code are the queue's statistics).
+ERASED_VISITOR = {"visitor_name": ANONYMOUS, "visitor_phone": ""}
+
+
+def erase_bookings(subjects: list[erasure.Subject]) -> None:
+    for subject in subjects:
+        _erase_bookings(subject)
+
+
+def _erase_bookings(subject: erasure.Subject) -> None:
+    """The queue's bookings of the person: the name and phone named on the phone go, on the
+    rows and their history. Those linked to the card: this office's, or every office's when the
+    person goes altogether; then also the bookings no card was linked to that name them (the
+    same full name, or the same phone). A booking already erased by its retention is skipped."""
+    person = subject.applicant
+    scope = Q() if subject.anonymise else Q(office=subject.office)
+    ids = set(Booking.objects.filter(scope, applicant=person).values_list("pk", flat=True))
+    if subject.anonymise:
+        phone = _phone_digits(person.phone)
+        unlinked = Booking.objects.filter(applicant__isnull=True).exclude(**ERASED_VISITOR)
+        for pk, name, booked_phone in unlinked.values_list("pk", "visitor_name", "visitor_phone"):
+            words = [*name.split(), "", ""]
+            same_name = full_name_key(words[0], words[1], words[2]) == person.name_key
+            if same_name or (phone and _phone_digits(booked_phone) == phone):
+                ids.add(pk)
+    if ids:
+        subject.destroyed("предварительная запись в очередь: ФИО и телефон посетителя")
+    erasure.erase_rows(Booking, sorted(ids), subject=subject, values=ERASED_VISITOR)
+
+
+def _phone_digits(value: str) -> str:
+    """The ten digits of a Russian number however it was written («8 (927) 555-12-34»)."""
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    return digits[-10:] if len(digits) >= 10 else ""
+
+
 def anonymise_people(subjects: list[erasure.Subject]) -> None:
     for subject in subjects:
         _anonymise(subject)
@@ -165,6 +203,7 @@ def register() -> None:
                 "cases.outgoingrequest", "cases.casetransfer", "cases.casefile"],
         order=20,
     )  # fmt: skip
+    erasure.register("cases.queue_bookings", erase_bookings, models=["cases.booking"], order=30)
     erasure.register(
         "cases.anonymise", anonymise_people,
         models=["cases.applicant", "cases.applicantcategory", "cases.namekey"], order=80,
@@ -180,7 +219,5 @@ def register() -> None:
             "cases.openinghours": "часы приёма учреждения",
             "cases.prioritycategory": "справочник категорий внеочередного обслуживания",
             "cases.ticket": "талон очереди: номер, группа, моменты; заявитель — только ссылкой",
-            # ФИО и телефон посетителя: их уничтожение вместе с делом заявителя ещё не сделано
-            "cases.booking": "предварительная запись: ФИО и телефон, названные по телефону (уничтожение — задача 23)",
         }
     )

@@ -19,3 +19,8 @@ class LateForBooking(QueueError):
     def __init__(self, message: str, group):
         super().__init__(message, field="code")
         self.group = group
+
+
+class TooManyAttempts(QueueError):
+    """Too many wrong booking codes from this kiosk or address: refused for a while, whatever
+    the code (a guesser learns nothing more)."""

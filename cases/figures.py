@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases import queue_stats
 from cases.forms import JournalFilterForm
-from cases.models import Application, IncomingRequest, InteragencyRequest, Ticket
+from cases.models import Application, Booking, IncomingRequest, InteragencyRequest, Ticket
 from onewindow import workdays
 from onewindow.dashboard import (
     Chart,
@@ -325,6 +325,7 @@ def queue_section(scope: Scope) -> Section:
     norm_minutes = int(norm.total_seconds() // 60)
     now = queue_stats.queue_now(scope.where())
     day = queue_stats.wait_figures(Ticket.objects.filter(scope.where(), day=scope.day))[None]
+    booked = queue_stats.booking_figures(Booking.objects.filter(scope.where(), day=scope.day))[None]
     on = "сегодня" if scope.day == scope.today else f"за {scope.day:%d.%m.%Y}"
     share = day.within_norm_share
     figures = [
@@ -345,6 +346,7 @@ def queue_section(scope: Scope) -> Section:
             unit="%",
         ),
         Figure(f"ушли без обслуживания {on}", day.left, alarm=True),
+        Figure(f"не пришли по записи {on}", booked.missed),
     ]
     return Section(
         "queue",
@@ -352,7 +354,8 @@ def queue_section(scope: Scope) -> Section:
         figures=figures,
         note=f"Сейчас — на {timezone.localtime():%H:%M}; за день — {scope.day:%d.%m.%Y}. "
         f"Норма ожидания — {norm_minutes} мин от выдачи талона до вызова. Ушли без "
-        "обслуживания — не явились на вызов и не вызваны до конца приёма.",
+        "обслуживания — не явились на вызов и не вызваны до конца приёма. Не пришли по записи — "
+        "записанные заранее, кто не отметился на киоске до конца льготного времени.",
     )
 
 

@@ -35,8 +35,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from cases.models import Ticket, Window
-from cases.services.queue import day_hours
+from cases.models import Booking, Ticket, Window
+from cases.services.queue import day_hours, missed_bookings
 
 Status = Ticket.Status
 
@@ -210,6 +210,45 @@ def _percentiles_in_python(tickets, key: str | None, result: dict) -> None:
         figures.median_wait = _minutes(percentile_cont(waits[group], 0.5))
         figures.p90_wait = _minutes(percentile_cont(waits[group], 0.9))
         figures.median_service = _minutes(percentile_cont(services[group], 0.5))
+
+
+@dataclass
+class BookingFigures:
+    """The pre-booking of a set of bookings (a day, a period, a group)."""
+
+    booked: int = 0  # booked and not cancelled
+    checked_in: int = 0  # came and took their ticket at the kiosk
+    missed: int = 0  # never checked in by the end of the slot's grace
+    cancelled: int = 0
+
+    @classmethod
+    def total(cls, parts: Iterable[BookingFigures]) -> BookingFigures:
+        """The sum of the groups' figures (counts add up: no query for the total)."""
+        total = cls()
+        for part in parts:
+            for name in ("booked", "checked_in", "missed", "cancelled"):
+                setattr(total, name, getattr(total, name) + getattr(part, name))
+        return total
+
+
+def booking_figures(bookings, *, key: str | None = None, now=None) -> dict:
+    """{value of `key`: BookingFigures} of `bookings` in one grouped query. A booking past its
+    slot and grace that nobody checked in counts as missed whether or not the periodic task has
+    marked it «не пришёл» yet (`missed_bookings`): the figures do not depend on when it ran."""
+    now = now or timezone.now()
+    counts = {
+        "booked": Count("pk", filter=~Q(status=Booking.Status.CANCELLED)),
+        "checked_in": Count("pk", filter=Q(status=Booking.Status.CHECKED_IN)),
+        "missed": Count("pk", filter=missed_bookings(now)),
+        "cancelled": Count("pk", filter=Q(status=Booking.Status.CANCELLED)),
+    }
+    if key is None:
+        rows = [{key: None, **bookings.aggregate(**counts)}]
+    else:
+        rows = list(bookings.values(key).annotate(**counts).order_by())
+    return {
+        row[key] if key else None: BookingFigures(**{n: row[n] for n in counts}) for row in rows
+    }
 
 
 # --- Now -------------------------------------------------------------------------------------

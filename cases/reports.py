@@ -13,6 +13,7 @@ from cases.models import (
     Agency,
     Application,
     ApplicationEvent,
+    Booking,
     IncomingRequest,
     InteragencyRequest,
     RequestKind,
@@ -303,10 +304,16 @@ QUEUE_COLUMNS = [
     Column("p90_wait", "90% ждали не дольше, мин", summed=False),
     Column("within_norm", "Вызваны в пределах нормы, %", summed=False),
     Column("median_service", "Медиана приёма, мин", summed=False),
+    Column("booked", "Записаны заранее"),
+    Column("booking_missed", "Не пришли по записи"),
 ]
 
 
-def _queue_row(title: str, figures: queue_stats.WaitFigures) -> list:
+def _queue_row(
+    title: str, figures: queue_stats.WaitFigures | None, booked: queue_stats.BookingFigures | None
+) -> list:
+    figures = figures or queue_stats.WaitFigures()
+    booked = booked or queue_stats.BookingFigures()
     return [
         title,
         figures.issued,
@@ -318,6 +325,8 @@ def _queue_row(title: str, figures: queue_stats.WaitFigures) -> list:
         figures.p90_wait,
         figures.within_norm_share,
         figures.median_service,
+        booked.booked,
+        booked.missed,
     ]
 
 
@@ -326,18 +335,28 @@ def queue_part(period: Period) -> list[Table]:
     service, the median and 90th percentile wait, the share called within the norm, the median
     visit. The total's percentiles are computed over every ticket, not added up."""
     tickets = Ticket.objects.filter(period.office_q(), period.dates("day"))
+    bookings = Booking.objects.filter(period.office_q(), period.dates("day"))
     per_group = queue_stats.wait_figures(tickets, key="group")
+    booked = queue_stats.booking_figures(bookings, key="group")
     groups = {
         pk: (letter, f"{letter} — {title}")
-        for pk, letter, title in ServiceGroup.objects.filter(pk__in=per_group)
+        for pk, letter, title in ServiceGroup.objects.filter(pk__in=[*per_group, *booked])
         .values_list("pk", "letter", "title")
         .order_by()
     }
     rows = [
-        _queue_row(groups[pk][1], per_group[pk])
-        for pk in sorted(per_group, key=lambda pk: (groups[pk][0], pk))
+        _queue_row(groups[pk][1], per_group.get(pk), booked.get(pk))
+        for pk in sorted(groups, key=lambda pk: (groups[pk][0], pk))
     ]
-    total = _queue_row("Итого", queue_stats.wait_figures(tickets)[None]) if rows else None
+    total = (
+        _queue_row(
+            "Итого",
+            queue_stats.wait_figures(tickets)[None],
+            queue_stats.BookingFigures.total(booked.values()),
+        )
+        if rows
+        else None
+    )
     norm = int(queue_stats.wait_norm().total_seconds() // 60)
     return [
         Table(
@@ -351,7 +370,9 @@ def queue_part(period: Period) -> list[Table]:
             note=f"Ожидание — от выдачи талона до первого вызова; норма — {norm} мин. Доля в "
             "пределах нормы — среди вызванных и тех, кто ждал дольше нормы и не был вызван. "
             "Приём — от начала до завершения. Группа — та, в которой талон был обслужен "
-            "(после перенаправления — новая).",
+            "(после перенаправления — новая). Записаны заранее — без отменённых записей; не "
+            "пришли по записи — не отметились на киоске до конца льготного времени после "
+            "начала интервала (их талонов нет среди выданных).",
         )
     ]
 

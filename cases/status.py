@@ -17,11 +17,11 @@ import re
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from cases.models import STATUS_CODE_ALPHABET, STATUS_CODE_LENGTH, Application, InteragencyRequest
 from cases.printing import missing_lines, office_obtains
+from onewindow import throttle
 
 NOT_FOUND = "Заявление не найдено. Проверьте номер расписки и код."
 TOO_MANY = "Слишком много попыток, попробуйте позже."
@@ -59,17 +59,10 @@ def normalize_code(text: str) -> str | None:
 def attempt_allowed(client: str | None, number: tuple[int, int]) -> bool:
     """Count one lookup for the client's address and for the receipt number; False once either
     has had STATUS_ATTEMPTS within STATUS_WINDOW_SECONDS (a fixed window from the first)."""
-    window, limit = settings.STATUS_WINDOW_SECONDS, settings.STATUS_ATTEMPTS
-    allowed = True
-    for key in (f"status-page:ip:{client or '-'}", f"status-page:n:{number[0]}/{number[1]}"):
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, timeout=window)
-            count = 1
-        allowed = allowed and count <= limit
-    return allowed
+    keys = (f"status-page:ip:{client or '-'}", f"status-page:n:{number[0]}/{number[1]}")
+    return throttle.count(
+        keys, limit=settings.STATUS_ATTEMPTS, window=settings.STATUS_WINDOW_SECONDS
+    )
 
 
 def find_application(number: tuple[int, int], code: str) -> Application | None:

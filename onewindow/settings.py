@@ -246,6 +246,9 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = "Europe/Volgograd"
 USE_I18N = True
+# the project's own catalogue: Russian for the messages of Django REST framework its catalogue
+# lacks (locale/ru/LC_MESSAGES/django.po; `make messages` compiles it)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------
@@ -352,6 +355,16 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "onewindow.purge_idempotent_requests",
         "schedule": crontab(hour=3, minute=45),
     },
+    # the queue: bookings nobody checked in for, past their slot and grace → «не пришёл»
+    "queue-missed-bookings": {
+        "task": "cases.mark_missed_bookings",
+        "schedule": crontab(minute="*/5"),
+    },
+    # the queue: the visitor's name and phone leave bookings past QUEUE_BOOKING_KEEP_DAYS
+    "queue-erase-past-bookings": {
+        "task": "cases.erase_past_bookings",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 # --- Access log (152-ФЗ; ФСТЭК Приказ № 21, РСБ) ---------------------------------------------
 # how long the events are kept, in days (3 years by default)
@@ -439,6 +452,13 @@ STATUS_WINDOW_SECONDS = env_int("STATUS_WINDOW_SECONDS", 600)
 
 # The electronic queue's waiting-time norm (the regional one: at most 15 minutes), minutes.
 QUEUE_WAIT_NORM_MINUTES = env_int("QUEUE_WAIT_NORM_MINUTES", 15)
+# Pre-booking: the visitor's name and phone are kept this many days after the booking's day
+# (the nightly task erases them; the booking stays for the statistics).
+QUEUE_BOOKING_KEEP_DAYS = env_int("QUEUE_BOOKING_KEEP_DAYS", 30)
+# The kiosk's check-in by booking code: wrong codes allowed per kiosk and per client address in
+# the window (seconds); past it every code from there is refused until the window ends.
+QUEUE_CHECKIN_ATTEMPTS = env_int("QUEUE_CHECKIN_ATTEMPTS", 10)
+QUEUE_CHECKIN_WINDOW_SECONDS = env_int("QUEUE_CHECKIN_WINDOW_SECONDS", 600)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -19,7 +19,12 @@ from cases.models import (
 )
 from cases.services import TRANSITIONS
 from cases.services.queue import mask_phone
-from onewindow.api.serializers import SnilsField, StrictModelSerializer, StrictSerializer
+from onewindow.api.serializers import (
+    DateTimeField,
+    SnilsField,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from onewindow.identity import format_snils, mask_snils
 
 # --- People -----------------------------------------------------------------------------------
@@ -411,7 +416,7 @@ class BookingCreateSerializer(StrictSerializer):
     group = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="Группа услуг (id)"
     )
-    starts_at = serializers.DateTimeField(
+    starts_at = DateTimeField(
         help_text="Начало интервала (ISO 8601; без пояснения зоны — местное время учреждения)"
     )
     visitor_name = serializers.CharField(max_length=200, help_text="Кто придёт: ФИО")

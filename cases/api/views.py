@@ -541,6 +541,11 @@ class BookingViewSet(LoggedListMixin, ScopedViewSet):
     def scoped_queryset(self):
         return Booking.objects.select_related("group", "booked_by", "ticket")
 
+    def list(self, request, *args, **kwargs):
+        if request.user.office_id is not None:  # «не пришёл» without waiting for beat
+            queue.mark_missed_bookings(office=request.user.office)
+        return super().list(request, *args, **kwargs)
+
     @idempotency.idempotent
     def create(self, request, *args, **kwargs):
         form = s.BookingCreateSerializer(data=request.data)

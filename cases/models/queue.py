@@ -237,6 +237,8 @@ class Booking(models.Model):
         ordering = ["office", "starts_at", "pk"]
         indexes = [
             models.Index(fields=["office", "day", "group"], name="queue_booking_day_group"),
+            # the periodic task's «booked, and the slot is past»
+            models.Index(fields=["status", "starts_at"], name="queue_booking_status_start"),
         ]
 
     def __str__(self) -> str:

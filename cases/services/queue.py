@@ -38,8 +38,10 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from cases.errors import LateForBooking, QueueError
+from cases.erasure import ERASED_VISITOR
+from cases.errors import LateForBooking, QueueError, TooManyAttempts
 from cases.models import (
     BOOKING_CODE_ALPHABET,
     BOOKING_CODE_LENGTH,
@@ -52,7 +54,7 @@ from cases.models import (
     Ticket,
     Window,
 )
-from onewindow import workdays
+from onewindow import throttle, workdays
 from onewindow.errors import save_with_actor
 from onewindow.models import Office
 from onewindow.numbering import next_number
@@ -556,6 +558,9 @@ def link_ticket_application(application: Application, *, actor) -> Ticket | None
 # --- Pre-booking ----------------------------------------------------------------------------------
 
 NO_BOOKING = "Запись с таким кодом не найдена. Проверьте код или возьмите обычный талон."
+TOO_MANY_CODES = (
+    "Слишком много попыток ввести код записи. Подождите несколько минут или возьмите обычный талон."
+)
 LATIN_TO_CYRILLIC = str.maketrans("ABEKMHOPCTXY", "АВЕКМНОРСТХУ")
 
 
@@ -758,43 +763,78 @@ def cancel_booking(booking: Booking, *, actor) -> Booking:
     return booking
 
 
-def check_in(*, office: Office, code: str, actor, now: datetime.datetime | None = None) -> Ticket:
+def check_in_limits() -> tuple[int, int]:
+    """Wrong booking codes allowed per kiosk and per client address, and the window in seconds
+    (`QUEUE_CHECKIN_ATTEMPTS`, `QUEUE_CHECKIN_WINDOW_SECONDS`)."""
+    return (
+        getattr(settings, "QUEUE_CHECKIN_ATTEMPTS", 10),
+        getattr(settings, "QUEUE_CHECKIN_WINDOW_SECONDS", 600),
+    )
+
+
+def _check_in_keys(office: Office, actor, client: str | None) -> list[str]:
+    keys = [f"kiosk-code:kiosk:{office.pk}:{getattr(actor, 'pk', None) or '-'}"]
+    if client:
+        keys.append(f"kiosk-code:ip:{client}")
+    return keys
+
+
+def check_in(
+    *,
+    office: Office,
+    code: str,
+    actor,
+    now: datetime.datetime | None = None,
+    client: str | None = None,
+) -> Ticket:
     """The booked visitor at the kiosk: the code → a ticket of the booking's group, linked to
     it and called at the slot's time. A wrong code, another office's, a cancelled booking — one
-    neutral answer. Earlier than `QUEUE_BOOKING_CHECKIN_EARLY` minutes before the slot: come
-    back then; after the grace: the booking is lost, a walk-in ticket is offered."""
+    neutral answer, counted per kiosk (`actor`, of `office`) and per `client` address: past
+    `check_in_limits()` every code from there is refused for a while, before any lookup (a
+    guesser cannot go on enumerating; other kiosks and addresses are not affected). Earlier
+    than `QUEUE_BOOKING_CHECKIN_EARLY` minutes before the slot: come back then; after the
+    grace: the booking is lost, a walk-in ticket is offered."""
     now = timezone.localtime(now or timezone.now())
+    keys = _check_in_keys(office, actor, client)
+    limit, window = check_in_limits()
+    if throttle.exhausted(keys, limit=limit):
+        raise TooManyAttempts(TOO_MANY_CODES, field="code")
     key = normalize_booking_code(code)
     booking = Booking.objects.filter(office=office, code=key).select_related("group").first()
-    if booking is None or booking.status in (Booking.Status.CANCELLED, Booking.Status.NO_SHOW):
+    if booking is None or booking.status == Booking.Status.CANCELLED:
+        throttle.count(keys, limit=limit, window=window)
         raise QueueError(NO_BOOKING, field="code")
     starts = timezone.localtime(booking.starts_at)
     if booking.status == Booking.Status.CHECKED_IN:
         return booking.ticket
+    early = datetime.timedelta(minutes=getattr(settings, "QUEUE_BOOKING_CHECKIN_EARLY", 30))
+    _, grace = booking_call_window()
+    # past its grace, whether or not the periodic task has marked it «не пришёл» yet
+    if booking.status == Booking.Status.NO_SHOW or now > starts + grace:
+        when = f"{starts:%H:%M}" if booking.day == now.date() else f"{starts:%d.%m.%Y %H:%M}"
+        raise LateForBooking(
+            f"Время вашей записи ({when}) прошло более {int(grace.total_seconds() // 60)} "
+            "минут назад, и запись уже не действует. Возьмите обычный талон — вас вызовут "
+            "в общей очереди.",
+            booking.group,
+        )
     if booking.day != now.date():
         raise QueueError(
             f"Ваша запись — на {starts:%d.%m.%Y} в {starts:%H:%M}. Приходите в этот день.",
             field="code",
         )
-    early = datetime.timedelta(minutes=getattr(settings, "QUEUE_BOOKING_CHECKIN_EARLY", 30))
-    _, grace = booking_call_window()
     if now < starts - early:
         raise QueueError(
             f"Ваша запись — на {starts:%H:%M}. Отметиться можно с {starts - early:%H:%M}; "
             "подойдите к киоску в это время или возьмите обычный талон.",
             field="code",
         )
-    if now > starts + grace:
-        raise LateForBooking(
-            f"Время вашей записи ({starts:%H:%M}) прошло более {int(grace.total_seconds() // 60)} "
-            "минут назад, и запись уже не действует. Возьмите обычный талон — вас вызовут "
-            "в общей очереди.",
-            booking.group,
-        )
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status == Booking.Status.CHECKED_IN:
             return booking.ticket
+        if booking.status != Booking.Status.BOOKED:  # cancelled or marked missed meanwhile
+            raise QueueError(NO_BOOKING, field="code")
         ticket = issue_ticket(
             office=office, group=booking.group, actor=actor, booking=booking, now=now
         )
@@ -802,6 +842,80 @@ def check_in(*, office: Office, code: str, actor, now: datetime.datetime | None 
         booking.checked_in_at = now
         save_with_actor(booking, actor)
     return ticket
+
+
+def missed_bookings(now: datetime.datetime | None = None) -> Q:
+    """Bookings never checked in whose check-in has closed (the slot's start and the grace,
+    `booking_call_window()`, are past): marked «не пришёл», or still to be marked. The one
+    definition the periodic task, the check-in and the statistics share."""
+    _, grace = booking_call_window()
+    now = now or timezone.now()
+    return Q(status=Booking.Status.NO_SHOW) | Q(
+        status=Booking.Status.BOOKED, starts_at__lt=now - grace
+    )
+
+
+def mark_missed_bookings(
+    *, office: Office | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Bookings still «записан» whose check-in has closed become «не пришёл» (one history
+    record each). Run every few minutes by beat, and by the bookings page and the API before
+    they list a day; idempotent. Returns how many were marked."""
+    now = now or timezone.now()
+    _, grace = booking_call_window()
+    minutes = int(grace.total_seconds() // 60)
+    late = Booking.objects.filter(status=Booking.Status.BOOKED, starts_at__lt=now - grace)
+    if office is not None:
+        late = late.filter(office=office)
+    if not late.exists():  # the usual case: no write transaction (a page reads this)
+        return 0
+    with transaction.atomic():
+        # a visitor checking in at this moment holds the row: skip it, the next run sees it
+        rows = list(late.select_for_update(skip_locked=True).order_by("pk"))
+        if not rows:
+            return 0
+        for row in rows:
+            row.status = Booking.Status.NO_SHOW
+        bulk_update_with_history(
+            rows, Booking, ["status"], batch_size=500,
+            default_change_reason=f"не отметился на киоске в течение {minutes} мин после начала интервала",
+        )  # fmt: skip
+    return len(rows)
+
+
+def booking_keep_days() -> int:
+    """How many days after its day a booking keeps the visitor's name and phone
+    (`QUEUE_BOOKING_KEEP_DAYS`, 30 by default)."""
+    return getattr(settings, "QUEUE_BOOKING_KEEP_DAYS", 30)
+
+
+def erase_past_bookings(*, now: datetime.datetime | None = None) -> int:
+    """The nightly retention: a booking whose day is more than `booking_keep_days()` days past
+    loses the visitor's name and phone (they served only to reach the visitor about it), on the
+    row and on its history; the booking stays for the statistics. Linked to a card or not.
+    Idempotent: an erased booking is not touched again. Returns how many were erased."""
+    today = timezone.localdate(now or timezone.now())
+    cutoff = today - datetime.timedelta(days=booking_keep_days())
+    reason = f"истёк срок хранения ФИО и телефона посетителя ({booking_keep_days()} дн. после дня записи)"
+    with transaction.atomic():
+        rows = list(
+            Booking.objects.select_for_update()
+            .filter(day__lt=cutoff)
+            .exclude(**ERASED_VISITOR)
+            .order_by("pk")
+        )
+        if not rows:
+            return 0
+        ids = [row.pk for row in rows]
+        Booking.history.filter(id__in=ids).update(**ERASED_VISITOR)
+        for row in rows:
+            for name, value in ERASED_VISITOR.items():
+                setattr(row, name, value)
+        # one history record each, naming why (the system acts: no user)
+        bulk_update_with_history(
+            rows, Booking, list(ERASED_VISITOR), batch_size=500, default_change_reason=reason
+        )
+    return len(rows)
 
 
 # --- The hall display ---------------------------------------------------------------------------

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.errors import LateForBooking, QueueError
+from cases.errors import LateForBooking, QueueError, TooManyAttempts
 from cases.forms.queue import BookingForm
 from cases.models import Booking, PriorityCategory, ServiceGroup, Ticket, Window
 from cases.services import queue
-from onewindow.audit import get_for_user_or_404, log_access, shown
+from onewindow.audit import client_ip, get_for_user_or_404, log_access, shown
 from onewindow.pdf import pdf_response, render_pdf
 
 # --- The kiosk ----------------------------------------------------------------------------------
@@ -122,10 +122,15 @@ def kiosk_booking(request):
         code = request.POST.get("code", "")
         context["code"] = queue.normalize_booking_code(code)
         try:
-            ticket = queue.check_in(office=office, code=code, actor=request.user)
+            ticket = queue.check_in(
+                office=office, code=code, actor=request.user, client=client_ip(request)
+            )
         except LateForBooking as exc:
             context.update(error=exc.message, late_group=exc.group, token=uuid.uuid4())
             return render(request, "cases/queue/kiosk_booking.html", context, status=409)
+        except TooManyAttempts as exc:
+            context.update(error=exc.message, code="")
+            return render(request, "cases/queue/kiosk_booking.html", context, status=429)
         except QueueError as exc:
             context["error"] = exc.message
             return render(request, "cases/queue/kiosk_booking.html", context, status=400)
@@ -231,6 +236,7 @@ def bookings(request):
         form = BookingForm(initial=initial, groups=groups)
     hours = queue.day_hours(office, day)
     table = [(group, queue.day_slots(office, group, day, hours=hours)) for group in groups]
+    queue.mark_missed_bookings(office=office)  # the page shows «не пришёл» without waiting for beat
     day_bookings = list(
         Booking.objects.for_user(user)
         .filter(day=day)

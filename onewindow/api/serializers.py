@@ -40,6 +40,18 @@ class StrictModelSerializer(StrictMixin, serializers.ModelSerializer):
     pass
 
 
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, without its crash at the ends of the calendar: a moment that cannot be placed in
+    the time zone («0001-01-01T00:00:00» local is before year 1 in UTC) raises OverflowError in
+    DRF's own check; here it is the field's «out of range» error."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class SnilsField(serializers.CharField):
     """Accepted as typed («112-233-445 95», «11223344595»), checked with its check number, kept
     and returned as 11 digits; `snils_display` fields show the formatted number."""

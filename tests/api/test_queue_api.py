@@ -4,6 +4,7 @@ roles, office scoping and the access log."""
 import pytest
 from django.utils import timezone
 
+from cases import services
 from cases.models import Booking
 from onewindow.models import AccessLog
 from tests.cases.queue_hall import build_hall
@@ -133,3 +134,61 @@ def test_free_slots_of_a_group_and_a_day(api_as, hall, specialist):
     ):
         response = client.get(SLOTS, params)
         assert response.status_code == 400 and field in response.json()["fields"], params
+
+
+def test_the_list_shows_a_booking_nobody_checked_in_for_as_no_show(
+    api_as, hall, specialist, freeze_now
+):
+    import datetime
+
+    moment = timezone.make_aware(datetime.datetime(2026, 11, 24, 10, 15))
+    services.book_slot(
+        office=hall.office, group=hall.children, starts_at=moment, visitor_name="Сидоров Пётр",
+        visitor_phone="9275551234", actor=specialist,
+    )  # fmt: skip
+    freeze_now(datetime.datetime(2026, 11, 24, 10, 31))  # the slot and its 15 minutes are past
+    rows = api_as(specialist).get(BOOKINGS, {"day": "2026-11-24"}).json()["results"]
+    assert [row["status"] for row in rows] == ["no_show"]
+    assert Booking.objects.get().status == "no_show"
+
+
+@pytest.mark.parametrize(
+    "starts_at, message",
+    [
+        # before year 1 once placed in UTC: DRF's check crashed (500) on the naive one
+        ("0001-01-01T00:00:00", "Дата и время вне допустимого диапазона."),
+        ("0001-01-01T00:00:00+03:00", "Дата и время вне допустимого диапазона."),
+        ("завтра в девять", "Дата и время не прочитаны: нужен формат ISO 8601"),
+        ("2026-13-45T10:00", "Дата и время не прочитаны: нужен формат ISO 8601"),
+        (None, "Это поле не может быть пустым"),
+    ],
+)
+def test_a_bad_datetime_is_refused_in_russian_at_its_field(
+    api_as, hall, specialist, starts_at, message
+):
+    response = api_as(specialist).post(BOOKINGS, body(hall, starts_at), format="json")
+    assert response.status_code == 400, response.content
+    data = response.json()
+    assert data["code"] == "validation_error" and list(data["fields"]) == ["starts_at"]
+    [error] = data["fields"]["starts_at"]
+    assert error["message"].startswith(message), error
+    assert not any(
+        word in error["message"] for word in ("Datetime", "datetime", "range", "format.")
+    )
+    assert not Booking.objects.exists()
+
+
+def test_other_drf_messages_of_the_booking_are_russian(api_as, hall, specialist):
+    response = api_as(specialist).post(
+        BOOKINGS, body(hall, visitor_name=["Сидоров"], group="один"), format="json"
+    )
+    fields = response.json()["fields"]
+    assert fields["visitor_name"][0]["message"] == "Нужна строка."
+    assert fields["group"][0]["message"] == "Введите правильное число."
+    listed = api_as(specialist).post(BOOKINGS, ["не объект"], format="json")
+    assert listed.status_code == 400
+    [error] = listed.json()["fields"]["non_field_errors"]
+    assert (
+        error["message"]
+        == "Данные не прочитаны: нужен объект JSON, а передано значение типа «list»."
+    )
