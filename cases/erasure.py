@@ -27,7 +27,7 @@ from cases.models import (
     OutgoingRequest,
 )
 from onewindow import erasure
-from onewindow.identity import full_name_key
+from onewindow.identity import full_name_key, normalize_name
 
 ANONYMOUS = "Обезличено"
 ANONYMOUS_BIRTH = datetime.date(1900, 1, 1)
@@ -153,13 +153,25 @@ def _erase_bookings(subject: erasure.Subject) -> None:
         phone = _phone_digits(person.phone)
         unlinked = Booking.objects.filter(applicant__isnull=True).exclude(**ERASED_VISITOR)
         for pk, name, booked_phone in unlinked.values_list("pk", "visitor_name", "visitor_phone"):
-            words = [*name.split(), "", ""]
-            same_name = full_name_key(words[0], words[1], words[2]) == person.name_key
-            if same_name or (phone and _phone_digits(booked_phone) == phone):
+            if _names_person(name, person) or (phone and _phone_digits(booked_phone) == phone):
                 ids.add(pk)
     if ids:
         subject.destroyed("предварительная запись в очередь: ФИО и телефон посетителя")
     erasure.erase_rows(Booking, sorted(ids), subject=subject, values=ERASED_VISITOR)
+
+
+def _names_person(name: str, person) -> bool:
+    """Does a name said on the phone name `person`? The form asks for the surname and the first
+    name: «Иванов Иван», «Иван Иванов» and «Иванов Иван Иванович» all name Иванов Иван Иванович
+    (case, ё and hyphens folded); a patronymic given must be theirs."""
+    words = [normalize_name(word) for word in name.split()]
+    last, first = normalize_name(person.last_name), normalize_name(person.first_name)
+    middle = normalize_name(person.middle_name)
+    if not last or not first or len(words) not in (2, 3):
+        return False
+    if len(words) == 3:
+        return words in ([last, first, middle], [first, middle, last])
+    return words in ([last, first], [first, last])
 
 
 def _phone_digits(value: str) -> str:

@@ -90,7 +90,15 @@ def scope_to_user(form: forms.Form, user, staff_fields: dict[str, str] | tuple[s
     if not isinstance(staff_fields, dict):
         staff_fields = dict.fromkeys(staff_fields, "")
     for name, permission in staff_fields.items():
-        form.fields[name].queryset = roles.holding(permission, staff) if permission else staff
+        offered = staff
+        if permission:
+            offered = roles.holding(permission, staff)
+            # someone who did the work before their role changed (a figure of the dashboard
+            # links to them) stays a valid choice of the office's staff
+            chosen = form.data.get(form.add_prefix(name)) if form.is_bound else None
+            if chosen and str(chosen).isdigit():
+                offered = offered | staff.filter(pk=int(chosen))
+        form.fields[name].queryset = offered
         form.fields[name].label_from_instance = lambda u: u.short_name or u.username
     if user is not None and user.sees_all_offices:
         form.fields["office"].queryset = Office.objects.all()

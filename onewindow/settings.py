@@ -458,7 +458,7 @@ QUEUE_BOOKING_KEEP_DAYS = env_int("QUEUE_BOOKING_KEEP_DAYS", 30)
 # The kiosk's check-in by booking code: wrong codes allowed per kiosk and per client address in
 # the window (seconds); past it every code from there is refused until the window ends.
 QUEUE_CHECKIN_ATTEMPTS = env_int("QUEUE_CHECKIN_ATTEMPTS", 10)
-QUEUE_CHECKIN_WINDOW_SECONDS = env_int("QUEUE_CHECKIN_WINDOW_SECONDS", 600)
+QUEUE_CHECKIN_WINDOW_SECONDS = env_int("QUEUE_CHECKIN_WINDOW_SECONDS", 300)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -579,8 +579,16 @@ def _xlsx_archive(path: Path) -> int:
         raise ExtractError("Книга XLSX повреждена: архив не читается") from None
     except (RuntimeError, NotImplementedError):  # encrypted, or compressed in a way zip lacks
         raise ExtractError("Книга XLSX не читается: файл повреждён или это не книга Excel") from None  # fmt: skip
-    cells = sample.count(b"<c ") + sample.count(b"<c>")
+    cells = len(XLSX_CELL.findall(sample))
+    if not cells and largest.file_size > XLSX_SAMPLE:
+        # no cell recognised in a megabyte of a large sheet: not estimated, so not held whole
+        return largest.file_size
     return cells * largest.file_size // max(len(sample), 1)
+
+
+# a cell element, with or without a namespace prefix (`<c r="A1">`, `<x:c r="A1">` as the .NET
+# OpenXML SDK writes it)
+XLSX_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
 
 
 def _xlsx_rows_streamed(path: Path) -> Iterator[tuple[int, dict]]:

@@ -30,9 +30,7 @@ from django.db.models import (
     Count,
     F,
     Max,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -365,23 +363,16 @@ def waiting_for(window: Window, day: datetime.date | None = None):
 
 def _own_window(window: Window, actor, *, free: bool = False) -> Window:
     """The window locked for this step; only the specialist sitting at it acts for it. With
-    `free`, a window that has a visitor already is refused (read in the same statement)."""
-    windows = Window.objects.select_for_update(of=("self",))
-    if free:
-        windows = windows.annotate(
-            busy_id=Subquery(
-                Ticket.objects.filter(window=OuterRef("pk"), status__in=CURRENT)
-                .order_by("-last_called_at")
-                .values("pk")[:1]
-            )
-        )
-    window = windows.get(pk=window.pk)
+    `free`, a window that has a visitor already is refused — read by a statement of its own
+    after the lock is granted: a subquery of the locking statement would see the data as it
+    stood before waiting for the lock, so a double press would call two visitors."""
+    window = Window.objects.select_for_update().get(pk=window.pk)
     if window.specialist_id != actor.pk or window.specialist_on != timezone.localdate():
         raise QueueError(
             f"Вы не работаете за окном {window.number}: сначала выберите окно.", field="window"
         )
-    if free and window.busy_id is not None:
-        busy = Ticket.objects.get(pk=window.busy_id)
+    busy = current_ticket(window) if free else None
+    if busy is not None:
         raise QueueError(
             f"У окна уже есть посетитель — талон {busy.code}: завершите приём, отметьте неявку "
             "или перенаправьте его."
@@ -768,7 +759,7 @@ def check_in_limits() -> tuple[int, int]:
     (`QUEUE_CHECKIN_ATTEMPTS`, `QUEUE_CHECKIN_WINDOW_SECONDS`)."""
     return (
         getattr(settings, "QUEUE_CHECKIN_ATTEMPTS", 10),
-        getattr(settings, "QUEUE_CHECKIN_WINDOW_SECONDS", 600),
+        getattr(settings, "QUEUE_CHECKIN_WINDOW_SECONDS", 300),
     )
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cases.models import Application
+from onewindow import roles
 from onewindow.jobs import run_job_now
 from onewindow.models import Job
 from services.models import Service
@@ -182,7 +183,14 @@ def test_the_people_filters_offer_only_those_whose_role_does_that_work(
         assert not {
             p for p in offered if p.username in {"archivist", "director", "kiosk", "display"}
         }
-    # a person no longer offered is refused with the field's message, not a crash
+    # someone whose role changed after doing the work (a dashboard figure links to them) is
+    # still a valid filter; a person of another office is refused with the field's message
+    from tests.factories import OfficeFactory, make_user
+
     response = journal(client, specialist=archivist.pk)
     assert response.status_code == 200
+    assert "Такого сотрудника в учреждении нет." not in response.content.decode()
+    assert response.context["form"].cleaned_data["specialist"] == archivist
+    stranger = make_user(roles.SPECIALIST, OfficeFactory(code="elsewhere"), "stranger")
+    response = journal(client, accepted_by=stranger.pk)
     assert "Такого сотрудника в учреждении нет." in response.content.decode()

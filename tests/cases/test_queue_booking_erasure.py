@@ -59,13 +59,15 @@ def test_destroying_the_file_erases_the_persons_bookings_and_their_history(
         hall, specialist, at(tomorrow, 9, 15), "тиховодов евлампий никодимович", "9270000001"
     )
     by_phone = book(hall, specialist, at(tomorrow, 9, 30), "Тиховодова Марфа", "8 (917) 555-44-33")
+    # the form asks for the surname and the first name: said either way round, without a patronymic
+    short = book(hall, specialist, at(tomorrow, 10), "Евлампий Тиховодов", "9270000002")
     other = book(hall, specialist, at(tomorrow, 9, 45), "Сидоров Пётр", "9275551234")
     assert "cases_booking" in table_leaks() and "cases_historicalbooking" in table_leaks()
 
     execute_destruction(client, archivist, chief, director)
 
     assert table_leaks() == {}
-    for booking in (linked, by_name, by_phone):
+    for booking in (linked, by_name, by_phone, short):
         assert visitor(booking) == ERASED
         assert history_values(booking) == {("Обезличено", "")}
     # the booking stays: its day, code, status and the card it was linked to

@@ -139,3 +139,30 @@ def test_windows_pressing_at_once_take_the_booked_tickets_first_and_each_once(
     errors = run_together([press(w, s) for w, s in windows])
     assert errors == []
     assert set(called.values()) == booked
+
+
+def test_a_double_press_at_one_window_calls_one_visitor(busy_hall):
+    """Two «Вызвать следующего» of the same window at once (a double click, two tabs, a retried
+    request): the second waits for the window's lock and then finds its visitor called."""
+    hall, windows = busy_hall
+    kiosk = kiosk_user(hall.office)
+    for _ in range(3):
+        services.issue_ticket(office=hall.office, group=hall.children, actor=kiosk)
+    window, specialist = windows[0]
+    called = []
+
+    def press():
+        called.append(services.call_next_ticket(window, actor=specialist).pk)
+
+    for _ in range(5):  # the race is a matter of timing: pressed together several times
+        called.clear()
+        errors = run_together([press, press])
+        assert len(called) == 1, called
+        assert len(errors) == 1 and isinstance(errors[0], QueueError)
+        assert "У окна уже есть посетитель" in errors[0].message
+        assert Ticket.objects.filter(window=window, status__in=("called", "serving")).count() == 1
+        ticket = Ticket.objects.get(pk=called[0])
+        services.finish_ticket(ticket, window, actor=specialist)
+        if not Ticket.objects.filter(status="waiting").exists():
+            for _ in range(2):
+                services.issue_ticket(office=hall.office, group=hall.children, actor=kiosk)

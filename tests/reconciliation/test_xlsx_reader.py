@@ -233,3 +233,13 @@ def test_the_preview_shows_the_first_rows_without_parsing_the_whole_sheet(tmp_pa
     with pytest.raises(ExtractError):  # the run itself does parse it whole
         list(read_rows(path))
     assert parsed
+
+
+def test_cells_are_counted_with_or_without_a_namespace_prefix():
+    """The estimate counts `<c …>` as openpyxl writes it and `<x:c …>` as the .NET OpenXML SDK
+    does — a prefixed sheet counted as empty would always be parsed whole — and not `<col>`."""
+    sample = (
+        b'<x:cols><x:col min="1"/></x:cols><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c>'
+        b'<x:c r="B1"/><c r="C1"><v>1</v></c><c>2</c><cols><col/></cols></x:row>'
+    )
+    assert len(readers.XLSX_CELL.findall(sample)) == 4
