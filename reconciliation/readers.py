@@ -668,6 +668,15 @@ class _Refused(Exception):
     """A DTD or an entity declaration in an XML extract: refused before anything is expanded."""
 
 
+def _refuse_declarations(parser, refuse) -> None:
+    """An expat parser that calls `refuse` at a DOCTYPE or any entity declaration or reference,
+    before anything is expanded (as defusedxml's `forbid_dtd`)."""
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+
+
 XML_NAME = re.compile(r"[^\W\d][\w.-]*")  # a plain element name, Cyrillic too
 
 
@@ -764,10 +773,7 @@ def _xml_prolog_clean(path: Path) -> bool:
     def refuse(*args):
         raise _Refused
 
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+    _refuse_declarations(parser, refuse)
     parser.StartElementHandler = stop
     try:
         with path.open("rb") as handle:
@@ -839,10 +845,7 @@ def _xml_expat_rows(path: Path, record_tag: str) -> Iterator[tuple[int, dict]]:
             if state["text"] is not None and state["depth"] == depth_of_record[0] + 1:
                 state["text"].append(text)
 
-        parser.StartDoctypeDeclHandler = refuse
-        parser.EntityDeclHandler = refuse
-        parser.UnparsedEntityDeclHandler = refuse
-        parser.ExternalEntityRefHandler = refuse
+        _refuse_declarations(parser, refuse)
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         parser.CharacterDataHandler = data

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from cases.models import OpeningHours, PriorityCategory, ServiceGroup, Window
 from onewindow import roles
 from services.models import Service
@@ -48,3 +50,10 @@ def kiosk_user(office):
 
 def display_user(office):
     return make_user(roles.DISPLAY, office, "display", last_name="Табло")
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """That day's hour and minute in the office's time zone."""
+    return datetime.datetime.combine(
+        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
+    )

@@ -13,18 +13,12 @@ from cases.errors import LateForBooking, QueueError
 from cases.models import Booking, Ticket, Window
 from cases.services import queue
 from onewindow.models import AccessLog
-from tests.cases.queue_hall import build_hall, kiosk_user
+from tests.cases.queue_hall import at, build_hall, kiosk_user
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 T = datetime.datetime
-
-
-def at(day: D, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
-    )
 
 
 @pytest.fixture

@@ -13,17 +13,11 @@ from cases import services
 from cases.models import Booking
 from onewindow import erasure
 from tests.archive.rich_file import execute_destruction, table_leaks
-from tests.cases.queue_hall import build_hall
+from tests.cases.queue_hall import at, build_hall
 
 pytestmark = pytest.mark.django_db
 
 ERASED = {"visitor_name": "Обезличено", "visitor_phone": ""}
-
-
-def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
-    )
 
 
 def book(hall, actor, starts_at, name, phone, applicant=None):

@@ -8,24 +8,17 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from cases import queue_stats, services
 from cases.errors import LateForBooking
 from cases.models import Booking, Ticket
 from onewindow.models import Report
-from tests.cases.queue_hall import build_hall, kiosk_user
+from tests.cases.queue_hall import at, build_hall, kiosk_user
 
 pytestmark = pytest.mark.django_db
 
 T = datetime.datetime
 TODAY = datetime.date(2026, 11, 24)
-
-
-def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
-    )
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases import queue_stats, services
 from cases.models import Ticket
 from onewindow.models import Report
-from tests.cases.queue_hall import build_hall
+from tests.cases.queue_hall import at, build_hall
 from tests.factories import make_user
 from tests.pdf_utils import pdf_text
 
@@ -22,10 +21,6 @@ DAY = datetime.date(
     2026, 11, 23
 )  # a Monday, the day before the frozen moment: its reception is over
 TODAY = datetime.date(2026, 11, 24)
-
-
-def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def minutes(value) -> datetime.timedelta:
